@@ -1,0 +1,1 @@
+"""The API: text commands parsed into command values, and the JSON and text encoders (pure functions)."""

@@ -1,0 +1,86 @@
+"""Logging handlers from the settings: 5.0's destinations, level, topic switches and formats.
+
+Destinations: `stdout` and `stderr` (5.0 writes both to stderr, and so do we, so redirections keep
+working the same), `syslog` (the local socket), `host:ADDR` (remote syslog over UDP 514),
+`file:PATH` or an absolute path (rotated at 1 MiB, 3 backups). The short format is
+`SOURCE(15) MESSAGE`; the long one adds the time and the pid. A message of several lines is
+written as one line each, every line with its own prefix.
+"""
+
+import logging
+import logging.handlers
+import os
+import sys
+import time
+
+from exabgp.logger import ROOT, TOPICS, get, source_of
+from exabgp.settings import Settings
+
+# above CRITICAL: a topic switched off logs nothing at any level
+OFF = logging.CRITICAL + 10
+
+
+class Format(logging.Formatter):
+    def __init__(self, short: bool) -> None:
+        super().__init__()
+        self.short = short
+
+    def format(self, record: logging.LogRecord) -> str:
+        source = source_of(record)
+        message = record.getMessage()
+        if record.exc_info:
+            message = f'{message}\n{self.formatException(record.exc_info)}'
+        if self.short:
+            prefix = f'{source:<15}'
+        else:
+            now = time.strftime('%H:%M:%S', time.localtime(record.created))
+            prefix = f'{now} {record.process:<6} {source:<15}'
+        return '\n'.join(f'{prefix} {line}' for line in message.split('\n'))
+
+
+def _syslog_socket() -> str:
+    if sys.platform == 'darwin':
+        return '/var/run/syslog'
+    return '/dev/log'
+
+
+def _create(destination: str) -> tuple[logging.Handler, bool | None]:
+    """The handler for a destination, and the format it forces (None: the setting's)."""
+    if destination in ('stdout', 'stderr'):
+        return logging.StreamHandler(sys.stderr), None
+    if destination == 'syslog':
+        # syslog adds its own time and pid
+        return logging.handlers.SysLogHandler(address=_syslog_socket()), True
+    if destination.startswith('host:'):
+        return logging.handlers.SysLogHandler(address=(destination[5:], 514)), True
+    if destination.startswith(('file:', '/', '~')):
+        path = destination[5:] if destination.startswith('file:') else destination
+        filename = os.path.realpath(os.path.expanduser(path))
+        return logging.handlers.RotatingFileHandler(filename, maxBytes=1 << 20, backupCount=3), False
+    raise ValueError('stdout, stderr, syslog, host:ADDR, file:PATH or an absolute path')
+
+
+def handler_for(destination: str, short: bool) -> logging.Handler:
+    """The handler writing to `destination`; an unusable one falls back to stderr with a warning."""
+    try:
+        handler, forced = _create(destination)
+    except (OSError, ValueError) as exc:
+        sys.stderr.write(f'warning: can not log to {destination!r} ({exc}); logging to stderr\n')
+        handler, forced = logging.StreamHandler(sys.stderr), None
+    handler.setFormatter(Format(short if forced is None else forced))
+    return handler
+
+
+def configure(settings: Settings) -> None:
+    """Replace the handlers of the `exabgp` logger tree according to `settings.log`."""
+    log = settings.log
+    root = logging.getLogger(ROOT)
+    for old in list(root.handlers):
+        root.removeHandler(old)
+        old.close()
+    root.propagate = False
+    root.setLevel(logging.getLevelName(log.level) if log.level != 'FATAL' else logging.CRITICAL)
+    root.addHandler(handler_for(log.destination, log.short))
+    for source, option in TOPICS.items():
+        enabled = log.enable and (log.all or getattr(log, option))
+        get(source).setLevel(logging.NOTSET if enabled else OFF)

@@ -1,0 +1,1 @@
+"""The configuration: tokenizer, grammar and templates, producing a frozen model of the whole file."""

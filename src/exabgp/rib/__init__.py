@@ -1,0 +1,1 @@
+"""The RIBs: the Adj-RIB-Out (change queue, update packing, End-of-RIB) and the Adj-RIB-In."""

@@ -1,0 +1,1 @@
+"""The sans-IO peer session: bytes and time in; bytes, deadlines and events out."""
