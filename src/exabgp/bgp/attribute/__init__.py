@@ -1,0 +1,1 @@
+"""Path attributes: one module per attribute (or family of attributes); `table.ATTRIBUTES` dispatches."""

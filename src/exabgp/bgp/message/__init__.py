@@ -1,0 +1,1 @@
+"""BGP messages: one module per message type; `table.MESSAGES` maps type codes to classes."""
