@@ -14,7 +14,7 @@ LPCP).
 Invariants: `Operational.unpack` returns one of the values below or raises PeerError 5/0 with 5.0's
 text when the body is too short for its type. Query and reply ignore the Length field, as 5.0 does;
 an advisory's text is cut by it. A type 5.0 does not decode becomes `UnknownOperational`, keeping
-the body (5.0 ignores those). Every value packs back to its wire form.
+the body (5.0 ignores those). Every value packs back to its wire form; `__str__` is 5.0's log line.
 """
 
 from dataclasses import dataclass
@@ -22,7 +22,7 @@ from ipaddress import IPv4Address
 from typing import ClassVar
 
 from exabgp.bgp.errors import FSM_ERROR, PeerError
-from exabgp.bgp.family import Family
+from exabgp.bgp.family import Family, afi_name, safi_name
 from exabgp.bgp.message.header import MessageType, frame
 from exabgp.bgp.negotiated import Negotiated
 
@@ -48,6 +48,10 @@ def _family(body: bytes) -> Family:
 
 def _frame(kind: int, payload: bytes) -> bytes:
     return frame(MessageType.OPERATIONAL, kind.to_bytes(2, 'big') + len(payload).to_bytes(2, 'big') + payload)
+
+
+def _described(name: str, family: Family) -> str:
+    return f'operational {name} afi {afi_name(family.afi)} safi {safi_name(family.safi)}'
 
 
 def _family_octets(family: Family) -> bytes:
@@ -116,6 +120,9 @@ class Advisory(Operational):
     def pack(self, negotiated: Negotiated) -> bytes:
         return _frame(self.kind, _family_octets(self.family) + self.text)
 
+    def __str__(self) -> str:
+        return f'{_described(self.name, self.family)} "{self.text!r}"'
+
 
 @dataclass(frozen=True, slots=True)
 class Query(Operational):
@@ -127,6 +134,12 @@ class Query(Operational):
     def pack(self, negotiated: Negotiated) -> bytes:
         payload = _family_octets(self.family) + self.router_id.packed + self.sequence.to_bytes(4, 'big')
         return _frame(self.kind, payload)
+
+    def __str__(self) -> str:
+        # 5.0 leaves out a zero sequence, and the router id with it
+        if self.sequence:
+            return f'{_described(self.name, self.family)} router-id {self.router_id} sequence {self.sequence}'
+        return _described(self.name, self.family)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +158,13 @@ class Reply(Operational):
             + self.counter.to_bytes(4, 'big')
         )
         return _frame(self.kind, payload)
+
+    def __str__(self) -> str:
+        if self.sequence:
+            described = f'{_described(self.name, self.family)} router-id {self.router_id} sequence {self.sequence}'
+        else:
+            described = _described(self.name, self.family)
+        return f'{described} counter {self.counter}'
 
 
 @dataclass(frozen=True, slots=True)
