@@ -42,7 +42,7 @@ class SoftwareVersion(Capability):
         return cls(utf8(value[1:end], 'software version'))
 
     def pack(self) -> bytes:
-        version = self.version.encode('utf-8')[:255]
+        version = self.version.encode('utf-8')[:254]  # the TLV length octet counts the length octet too
         return tlv(self.CODE, bytes((len(version),)) + version)
 
     def json(self) -> str:
