@@ -1,0 +1,333 @@
+"""The sans-IO BGP session: one TCP connection, from CONNECT/ACTIVE to IDLE.
+
+Inputs: `connection_made`, `receive_data`, `handle_timer`, `connection_lost`, `stop`, `send`,
+`send_wire`, `output_blocked`/`output_drained`; each takes `now`, a float in seconds from the
+reactor's clock. Outputs: `data_to_send()` (bytes to write, in order), `next_deadline()` (when to call
+`handle_timer` next, or None) and `events()` (StateChanged, Received, Sent, Negotiation, Established,
+Closed).
+
+Invariants:
+- Every transition goes through `TRANSITIONS[(state, event)]`; a message arriving in a state with no
+  entry is answered with the RFC 6608 FSM error NOTIFICATION for that state (5/1, 5/2, 5/3).
+- `_close` is the only teardown: it queues the NOTIFICATION when there is one, moves to IDLE and
+  emits `Closed` exactly once; afterwards every input is ignored and nothing more is queued.
+- Timers are deadlines compared with `now`: open-wait (bgp.openwait, until the OPEN is in), hold
+  (negotiated, reset by every message received), keepalive (hold/3, from our last KEEPALIVE) and
+  send-hold (RFC 9687, while the reactor reports it cannot write). Nothing here reads a clock.
+- Received bytes go through one `Framer`, so a message split over many reads is never lost.
+"""
+
+from collections.abc import Callable
+
+from exabgp.bgp.capability.asn4 import ASN4
+from exabgp.bgp.capability.graceful import GracefulRestart
+from exabgp.bgp.capability.negotiation import negotiate, validate
+from exabgp.bgp.errors import (
+    BAD_MESSAGE_TYPE,
+    CEASE,
+    FSM_ERROR,
+    FSM_UNEXPECTED_IN_ESTABLISHED,
+    FSM_UNEXPECTED_IN_OPENCONFIRM,
+    FSM_UNEXPECTED_IN_OPENSENT,
+    HOLD_TIMER_EXPIRED,
+    MESSAGE_HEADER_ERROR,
+    PEER_DECONFIGURED,
+    PeerError,
+)
+from exabgp.bgp.message.header import MessageType
+from exabgp.bgp.message.keepalive import KeepAlive
+from exabgp.bgp.message.notification import Notification
+from exabgp.bgp.message.open import Open
+from exabgp.bgp.message.table import unpack_message
+from exabgp.bgp.negotiated import Negotiated
+from exabgp.session.config import SessionConfig
+from exabgp.session.events import (
+    Closed,
+    Established,
+    Negotiation,
+    Reason,
+    Received,
+    Sent,
+    StateChanged,
+    Why,
+)
+from exabgp.session.framer import Framer
+from exabgp.session.state import Event, State
+
+SEND_HOLD_MINIMUM = 480.0  # RFC 9687 4: eight minutes, or twice the hold time if larger
+
+MESSAGE_EVENTS = {
+    MessageType.OPEN: Event.BGP_OPEN,
+    MessageType.UPDATE: Event.UPDATE_MSG,
+    MessageType.NOTIFICATION: Event.NOTIF_MSG,
+    MessageType.KEEPALIVE: Event.KEEPALIVE_MSG,
+    MessageType.ROUTE_REFRESH: Event.ROUTE_REFRESH_MSG,
+    MessageType.OPERATIONAL: Event.OPERATIONAL_MSG,
+}
+
+FSM_SUBCODES = {
+    State.OPENSENT: FSM_UNEXPECTED_IN_OPENSENT,
+    State.OPENCONFIRM: FSM_UNEXPECTED_IN_OPENCONFIRM,
+    State.ESTABLISHED: FSM_UNEXPECTED_IN_ESTABLISHED,
+}
+
+
+class Session:
+    def __init__(self, config: SessionConfig, *, outgoing: bool) -> None:
+        self.config = config
+        self.outgoing = outgoing
+        self.state = State.CONNECT if outgoing else State.ACTIVE
+        self.negotiated = Negotiated()
+        self.sent_open: Open | None = None
+        self.received_open: Open | None = None
+        self._framer = Framer()
+        self._output: list[bytes] = []
+        self._events: list[object] = []
+        self._open_wait: float | None = None
+        self._hold: float | None = None
+        self._keepalive: float | None = None
+        self._send_hold: float | None = None
+        self._blocked_since: float | None = None
+
+    # ------------------------------------------------------------------ outputs
+
+    def data_to_send(self) -> bytes:
+        data = b''.join(self._output)
+        self._output.clear()
+        return data
+
+    def events(self) -> list[object]:
+        events = self._events
+        self._events = []
+        return events
+
+    def next_deadline(self) -> float | None:
+        deadlines = [d for d in (self._open_wait, self._hold, self._keepalive, self._send_deadline()) if d is not None]
+        return min(deadlines) if deadlines else None
+
+    @property
+    def closed(self) -> bool:
+        return self.state is State.IDLE
+
+    # ------------------------------------------------------------------ inputs
+
+    def connection_made(self, now: float) -> None:
+        """TCP is up: send our OPEN, unless we mirror the peer's AS and must read theirs first."""
+        if self.closed:
+            return
+        self._open_wait = now + self.config.open_wait
+        if self.config.local_as is not None:
+            self._send_open(self.config.local_as)
+            self._change(State.OPENSENT)
+
+    def receive_data(self, data: bytes, now: float) -> None:
+        if self.closed:
+            return
+        try:
+            for kind, header, body in self._framer.feed(data):
+                self._message(kind, header, body, now)
+                if self.closed:
+                    return
+        except PeerError as error:
+            self._fail(error)
+
+    def handle_timer(self, now: float) -> None:
+        if self.closed:
+            return
+        if self._send_deadline() is not None and now >= self._send_deadline():
+            self._dispatch(Event.SEND_HOLD_TIMER_EXPIRES, now)
+        elif self._open_wait is not None and now >= self._open_wait:
+            self._dispatch(Event.OPEN_WAIT_EXPIRES, now)
+        elif self._hold is not None and now >= self._hold:
+            self._dispatch(Event.HOLD_TIMER_EXPIRES, now)
+        elif self._keepalive is not None and now >= self._keepalive:
+            self._dispatch(Event.KEEPALIVE_TIMER_EXPIRES, now)
+
+    def connection_lost(self, now: float, text: str = '') -> None:
+        if not self.closed:
+            self._close(Reason(Why.CONNECTION_LOST, text))
+
+    def stop(self, now: float, subcode: int = PEER_DECONFIGURED, text: str | None = None) -> None:
+        """ManualStop: Cease with `subcode`, or silently when graceful restart was negotiated (5.0)."""
+        if self.closed:
+            return
+        if self.state is State.ESTABLISHED and self._graceful():
+            self._close(Reason(Why.STOPPED, 'graceful restart negotiated, closing without notification'))
+            return
+        if self.state in (State.OPENSENT, State.OPENCONFIRM, State.ESTABLISHED):
+            self._notify(Notification.outgoing(CEASE, subcode, text), Why.STOPPED)
+        else:
+            self._close(Reason(Why.STOPPED, text or ''))
+
+    def send(self, message: object, now: float) -> None:
+        """Queue a message for the peer (ESTABLISHED only; anything else is dropped)."""
+        if self.state is not State.ESTABLISHED:
+            return
+        self._queue(message, message.pack(self.negotiated))  # type: ignore[attr-defined]
+
+    def send_wire(self, wire: bytes, now: float) -> None:
+        """Queue already packed messages (UPDATEs from the RIB) for the peer."""
+        if self.state is State.ESTABLISHED:
+            self._output.append(wire)
+
+    def output_blocked(self, now: float) -> None:
+        """The reactor could not hand everything to the kernel: the send-hold timer runs from now."""
+        if self._blocked_since is None:
+            self._blocked_since = now
+
+    def output_drained(self, now: float) -> None:
+        self._blocked_since = None
+
+    # ------------------------------------------------------------------ machinery
+
+    def _send_deadline(self) -> float | None:
+        if self._blocked_since is None:
+            return None
+        hold = self.config.send_hold
+        if hold is None:
+            hold = max(SEND_HOLD_MINIMUM, 2.0 * self.negotiated.hold_time)
+        return self._blocked_since + hold
+
+    def _change(self, new: State) -> None:
+        if new is not self.state:
+            self._events.append(StateChanged(self.state, new))
+            self.state = new
+
+    def _queue(self, message: object, wire: bytes) -> None:
+        self._output.append(wire)
+        if self.config.report_sent:
+            self._events.append(Sent(message, wire[:19], wire[19:]))
+
+    def _send_open(self, local_as: int) -> None:
+        self.sent_open = self.config.build_open(local_as)
+        self._queue(self.sent_open, self.sent_open.pack(self.negotiated))
+
+    def _send_keepalive(self, now: float) -> None:
+        self._queue(KeepAlive(), KeepAlive().pack(self.negotiated))
+        hold = self.negotiated.hold_time
+        self._keepalive = now + hold / 3 if hold else None
+
+    def _graceful(self) -> bool:
+        return bool(self.sent_open and self.sent_open.find(GracefulRestart))
+
+    def _message(self, kind: int, header: bytes, body: bytes, now: float) -> None:
+        event = MESSAGE_EVENTS.get(kind)  # type: ignore[call-overload]
+        if event is None:
+            # 5.0 answers an unknown type with 1/3 and this text as data
+            raise PeerError(MESSAGE_HEADER_ERROR, BAD_MESSAGE_TYPE, f'can not decode message of type "{kind}"'.encode())
+        message = unpack_message(kind, body, self.negotiated)
+        if self._hold is not None:
+            self._hold = now + self.negotiated.hold_time
+        self._events.append(Received(message, header, body))
+        self._dispatch(event, now, message)
+
+    def _dispatch(self, event: Event, now: float, message: object = None) -> None:
+        handler = TRANSITIONS.get((self.state, event))
+        if handler is None:
+            self._unexpected(event, message)
+            return
+        handler(self, now, message)
+
+    def _unexpected(self, event: Event, message: object) -> None:
+        subcode = FSM_SUBCODES.get(self.state, 0)
+        text = f'The first packet received is not an open message ({message})' if self.state is State.OPENSENT else None
+        self._notify(Notification.outgoing(FSM_ERROR, subcode, text), Why.NOTIFICATION_SENT)
+
+    def _fail(self, error: PeerError) -> None:
+        self._notify(Notification.from_error(error), Why.NOTIFICATION_SENT, error.reason)
+
+    def _notify(self, notification: Notification, why: Why, text: str = '') -> None:
+        self._queue(notification, notification.pack(self.negotiated))
+        self._close(Reason(why, text, notification))
+
+    def _close(self, reason: Reason) -> None:
+        self._open_wait = self._hold = self._keepalive = None
+        self._blocked_since = None
+        self._change(State.IDLE)
+        self._events.append(Closed(reason))
+
+    # ------------------------------------------------------------------ transitions
+
+    def _on_open(self, now: float, received: Open) -> None:
+        self.received_open = received
+        if self.sent_open is None:
+            # mirroring: our AS is theirs, known only now
+            mirrored = self.config.local_as if self.config.local_as is not None else _peer_asn(received)
+            self._send_open(mirrored)
+            self._change(State.OPENSENT)
+        sent = self.sent_open
+        assert sent is not None
+        negotiated = negotiate(sent, received, aigp=self.config.aigp)
+        error = validate(
+            sent,
+            received,
+            peer_as=self.config.peer_as,
+            local_as=sent.asn if self.config.local_as is None else self.config.local_as,
+            router_id=self.config.router_id,
+        )
+        if error is not None:
+            self._fail(error)
+            return
+        self.negotiated = negotiated
+        self._framer.max_size = negotiated.msg_size
+        self._events.append(Negotiation(sent, received, negotiated))
+        self._open_wait = None
+        self._send_keepalive(now)
+        self._hold = now + negotiated.hold_time if negotiated.hold_time else None
+        self._change(State.OPENCONFIRM)
+
+    def _on_keepalive_confirm(self, now: float, message: object) -> None:
+        self._change(State.ESTABLISHED)
+        self._events.append(Established(self.negotiated))
+
+    def _on_message(self, now: float, message: object) -> None:
+        """KEEPALIVE, UPDATE, ROUTE-REFRESH, OPERATIONAL in ESTABLISHED: already reported, nothing more."""
+
+    def _on_notification(self, now: float, message: Notification) -> None:
+        self._close(Reason(Why.NOTIFICATION_RECEIVED, message.describe(True), message))
+
+    def _on_open_wait(self, now: float, message: object) -> None:
+        self._notify(
+            Notification.outgoing(MESSAGE_HEADER_ERROR, 1, 'waited for open too long, we do not like stuck in active'),
+            Why.NOTIFICATION_SENT,
+        )
+
+    def _on_hold(self, now: float, message: object) -> None:
+        self._notify(Notification.outgoing(HOLD_TIMER_EXPIRED, 0, ''), Why.NOTIFICATION_SENT, 'hold timer expired')
+
+    def _on_keepalive_timer(self, now: float, message: object) -> None:
+        self._send_keepalive(now)
+
+    def _on_send_hold(self, now: float, message: object) -> None:
+        # RFC 9687: the peer is not reading; a NOTIFICATION could not be delivered either
+        self._close(Reason(Why.SEND_HOLD_EXPIRED, 'the peer has not read from us for too long'))
+
+
+def _peer_asn(received: Open) -> int:
+    found = received.find(ASN4)
+    return found[-1].asn if found else received.asn
+
+
+Handler = Callable[[Session, float, object], None]
+
+TRANSITIONS: dict[tuple[State, Event], Handler] = {}
+
+
+def _table() -> None:
+    live = (State.OPENSENT, State.OPENCONFIRM, State.ESTABLISHED)
+    waiting = (State.CONNECT, State.ACTIVE, State.OPENSENT)
+    for state in waiting:
+        TRANSITIONS[(state, Event.OPEN_WAIT_EXPIRES)] = Session._on_open_wait
+        TRANSITIONS[(state, Event.BGP_OPEN)] = Session._on_open  # type: ignore[assignment]
+    for state in (*live, State.CONNECT, State.ACTIVE):
+        TRANSITIONS[(state, Event.NOTIF_MSG)] = Session._on_notification  # type: ignore[assignment]
+        TRANSITIONS[(state, Event.SEND_HOLD_TIMER_EXPIRES)] = Session._on_send_hold
+    for state in (State.OPENCONFIRM, State.ESTABLISHED):
+        TRANSITIONS[(state, Event.HOLD_TIMER_EXPIRES)] = Session._on_hold
+        TRANSITIONS[(state, Event.KEEPALIVE_TIMER_EXPIRES)] = Session._on_keepalive_timer
+    TRANSITIONS[(State.OPENCONFIRM, Event.KEEPALIVE_MSG)] = Session._on_keepalive_confirm
+    for event in (Event.KEEPALIVE_MSG, Event.UPDATE_MSG, Event.ROUTE_REFRESH_MSG, Event.OPERATIONAL_MSG):
+        TRANSITIONS[(State.ESTABLISHED, event)] = Session._on_message
+
+
+_table()

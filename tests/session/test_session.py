@@ -1,0 +1,371 @@
+"""The sans-IO session, driven as the reactor drives it: two sessions wired back to back, a fake clock."""
+
+from ipaddress import IPv4Address
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exabgp.bgp.capability.asn4 import ASN4
+from exabgp.bgp.capability.graceful import GracefulRestart
+from exabgp.bgp.capability.multiprotocol import MultiProtocol
+from exabgp.bgp.family import IPV4_UNICAST
+from exabgp.bgp.message.header import MARKER, MessageType, frame
+from exabgp.bgp.message.keepalive import KeepAlive
+from exabgp.bgp.message.notification import Notification
+from exabgp.bgp.message.open import Open
+from exabgp.bgp.negotiated import Negotiated
+from exabgp.session.config import SessionConfig
+from exabgp.session.events import Closed, Established, Negotiation, Received, StateChanged, Why
+from exabgp.session.framer import Framer
+from exabgp.session.session import TRANSITIONS, Session
+from exabgp.session.state import Event, State
+
+KEEPALIVE = frame(MessageType.KEEPALIVE, b'')
+
+
+def opener(hold: int, router_id: str, graceful: bool = False):
+    def build(asn: int) -> Open:
+        capabilities = [MultiProtocol(IPV4_UNICAST), ASN4(asn)]
+        if graceful:
+            capabilities.append(GracefulRestart(0, 120, ()))
+        return Open(4, asn, hold, IPv4Address(router_id), tuple(capabilities))
+
+    return build
+
+
+def config(
+    local_as: int | None = 65000,
+    peer_as: int | None = 65001,
+    router_id: str = '10.0.0.1',
+    hold: int = 90,
+    graceful: bool = False,
+    **extra: object,
+) -> SessionConfig:
+    return SessionConfig(
+        peer='127.0.0.2',
+        build_open=opener(hold, router_id, graceful),
+        router_id=IPv4Address(router_id),
+        local_as=local_as,
+        peer_as=peer_as,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def pair(**b_config: object) -> tuple[Session, Session]:
+    a = Session(config(), outgoing=True)
+    settings_b = {'local_as': 65001, 'peer_as': 65000, 'router_id': '10.0.0.2', **b_config}
+    b = Session(config(**settings_b), outgoing=False)  # type: ignore[arg-type]
+    return a, b
+
+
+def pump(a: Session, b: Session, now: float, chunk: int | None = None) -> None:
+    """Move bytes both ways until both are quiet; `chunk` splits every write into pieces."""
+    for _ in range(20):
+        moved = False
+        for source, target in ((a, b), (b, a)):
+            data = source.data_to_send()
+            if not data:
+                continue
+            moved = True
+            step = chunk or len(data)
+            for index in range(0, len(data), step):
+                target.receive_data(data[index : index + step], now)
+        if not moved:
+            return
+
+
+def establish(a: Session, b: Session, now: float = 0.0, chunk: int | None = None) -> None:
+    a.connection_made(now)
+    b.connection_made(now)
+    pump(a, b, now, chunk)
+
+
+def notifications(wire: bytes) -> list[tuple[int, int, bytes]]:
+    found = []
+    for kind, _, body in Framer(65535).feed(wire):
+        if kind == MessageType.NOTIFICATION:
+            found.append((body[0], body[1], body[2:]))
+    return found
+
+
+def kinds(events: list[object]) -> list[type]:
+    return [type(event) for event in events]
+
+
+def test_two_sessions_establish() -> None:
+    a, b = pair()
+    establish(a, b)
+    assert a.state is State.ESTABLISHED
+    assert b.state is State.ESTABLISHED
+    events = a.events()
+    changes = [(e.old, e.new) for e in events if isinstance(e, StateChanged)]
+    assert changes == [
+        (State.CONNECT, State.OPENSENT),
+        (State.OPENSENT, State.OPENCONFIRM),
+        (State.OPENCONFIRM, State.ESTABLISHED),
+    ]
+    established = [e for e in events if isinstance(e, Established)]
+    assert len(established) == 1
+    negotiated = established[0].negotiated
+    assert (negotiated.local_as, negotiated.peer_as, negotiated.asn4) == (65000, 65001, True)
+    assert negotiated.families == (IPV4_UNICAST,)
+    assert kinds(events).index(Negotiation) < kinds(events).index(Established)
+
+
+def test_a_message_one_byte_at_a_time_is_received_intact() -> None:
+    a, b = pair()
+    establish(a, b, chunk=1)
+    assert a.state is State.ESTABLISHED
+    assert b.state is State.ESTABLISHED
+    b.events()
+    keepalive = KEEPALIVE
+    for octet in keepalive:
+        b.receive_data(bytes([octet]), 1.0)
+    received = [e for e in b.events() if isinstance(e, Received)]
+    assert [type(e.message) for e in received] == [KeepAlive]
+    assert b.state is State.ESTABLISHED
+
+
+def test_framer_keeps_partial_messages_across_feeds() -> None:
+    framer = Framer()
+    wire = KEEPALIVE * 3
+    out = []
+    for octet in wire[:-1]:
+        out.extend(framer.feed(bytes([octet])))
+    assert len(out) == 2
+    assert framer.pending == 18
+    out.extend(framer.feed(wire[-1:]))
+    assert [kind for kind, _, _ in out] == [MessageType.KEEPALIVE] * 3
+    assert framer.pending == 0
+
+
+def test_hold_timer_expiry_sends_4_0() -> None:
+    a, b = pair()
+    establish(a, b)
+    a.events()
+    deadline = a.next_deadline()
+    assert deadline == pytest.approx(30.0)  # keepalive first: hold 90 / 3
+    a.handle_timer(30.0)
+    assert a.data_to_send() == KEEPALIVE
+    a.handle_timer(89.9)
+    assert not a.closed
+    a.handle_timer(90.0)
+    assert a.closed
+    assert notifications(a.data_to_send()) == [(4, 0, b'')]
+    closed = [e for e in a.events() if isinstance(e, Closed)]
+    assert len(closed) == 1
+    assert closed[0].reason.why is Why.NOTIFICATION_SENT
+
+
+def test_received_messages_push_the_hold_timer_back() -> None:
+    a, b = pair()
+    establish(a, b)
+    a.receive_data(KEEPALIVE, 80.0)
+    a.handle_timer(90.0)
+    assert not a.closed
+    a.handle_timer(170.0)
+    assert a.closed
+
+
+def test_open_wait_expiry() -> None:
+    a = Session(config(), outgoing=True)
+    a.connection_made(0.0)
+    a.data_to_send()
+    assert a.next_deadline() == 60.0
+    a.handle_timer(60.0)
+    assert notifications(a.data_to_send()) == [(1, 1, b'waited for open too long, we do not like stuck in active')]
+    assert a.closed
+
+
+def test_keepalive_before_open_is_an_fsm_error_5_1() -> None:
+    a = Session(config(), outgoing=True)
+    a.connection_made(0.0)
+    a.data_to_send()
+    a.receive_data(KEEPALIVE, 1.0)
+    [(code, subcode, data)] = notifications(a.data_to_send())
+    assert (code, subcode) == (5, 1)
+    assert data.startswith(b'The first packet received is not an open message')
+    assert a.closed
+
+
+def test_update_in_openconfirm_is_an_fsm_error_5_2() -> None:
+    a, b = pair()
+    a.connection_made(0.0)
+    b.connection_made(0.0)
+    b.receive_data(a.data_to_send(), 0.0)
+    assert b.state is State.OPENCONFIRM
+    b.data_to_send()
+    b.receive_data(frame(MessageType.UPDATE, b'\x00\x00\x00\x00'), 0.0)
+    assert [(c, s) for c, s, _ in notifications(b.data_to_send())] == [(5, 2)]
+
+
+def test_open_in_established_is_an_fsm_error_5_3() -> None:
+    a, b = pair()
+    establish(a, b)
+    a.receive_data(opener(90, '10.0.0.2')(65001).pack(Negotiated()), 1.0)
+    assert [(c, s) for c, s, _ in notifications(a.data_to_send())] == [(5, 3)]
+
+
+def test_bad_marker_is_1_1() -> None:
+    a, b = pair()
+    establish(a, b)
+    a.receive_data(b'\x00' * 16 + b'\x00\x13\x04', 1.0)
+    assert [(c, s) for c, s, _ in notifications(a.data_to_send())] == [(1, 1)]
+    assert a.closed
+
+
+def test_bad_length_is_1_2_with_the_length() -> None:
+    a, b = pair()
+    establish(a, b)
+    a.receive_data(MARKER + b'\x00\x12\x04', 1.0)
+    assert notifications(a.data_to_send()) == [(1, 2, b'\x00\x12')]
+
+
+def test_unknown_message_type_is_1_3_as_5_0_words_it() -> None:
+    a, b = pair()
+    establish(a, b)
+    a.receive_data(frame(255, b''), 1.0)
+    assert notifications(a.data_to_send()) == [(1, 3, b'can not decode message of type "255"')]
+
+
+def test_wrong_peer_as_is_2_2() -> None:
+    a = Session(config(peer_as=64999), outgoing=True)
+    b = Session(config(local_as=65001, peer_as=None, router_id='10.0.0.2'), outgoing=False)
+    a.connection_made(0.0)
+    b.connection_made(0.0)
+    a.data_to_send()
+    a.receive_data(b.data_to_send(), 0.0)
+    assert a.closed
+    [(code, subcode, data)] = notifications(a.data_to_send())
+    assert (code, subcode) == (2, 2)
+    assert data == b'ASN in OPEN (65001) did not match ASN expected (64999)'
+
+
+def test_stop_sends_cease_and_closes_once() -> None:
+    a, b = pair()
+    establish(a, b)
+    a.events()
+    a.stop(5.0)
+    assert notifications(a.data_to_send()) == [(6, 3, b'Peer De-configured')]
+    a.stop(6.0)
+    a.connection_lost(7.0)
+    assert a.data_to_send() == b''
+    assert kinds(a.events()).count(Closed) == 1
+
+
+def test_stop_with_graceful_restart_closes_silently() -> None:
+    a = Session(config(graceful=True), outgoing=True)
+    b = Session(config(local_as=65001, peer_as=65000, router_id='10.0.0.2', graceful=True), outgoing=False)
+    establish(a, b)
+    a.stop(5.0)
+    assert a.data_to_send() == b''
+    assert a.closed
+
+
+def test_notification_received_closes() -> None:
+    a, b = pair()
+    establish(a, b)
+    a.events()
+    a.receive_data(Notification(6, 2, b'\x03bye').pack(Negotiated()), 3.0)
+    closed = [e for e in a.events() if isinstance(e, Closed)]
+    assert closed[0].reason.why is Why.NOTIFICATION_RECEIVED
+    assert closed[0].reason.notification == Notification(6, 2, b'\x03bye')
+    assert a.data_to_send() == b''
+
+
+def test_mirrored_local_as_reads_the_open_first() -> None:
+    a = Session(config(local_as=None, peer_as=None), outgoing=True)
+    b = Session(config(local_as=65001, peer_as=None, router_id='10.0.0.2'), outgoing=False)
+    a.connection_made(0.0)
+    assert a.data_to_send() == b''
+    assert a.state is State.CONNECT
+    b.connection_made(0.0)
+    a.receive_data(b.data_to_send(), 0.0)
+    assert a.sent_open is not None
+    assert a.sent_open.asn == 65001
+    pump(a, b, 0.0)
+    assert a.state is State.ESTABLISHED
+    assert b.state is State.ESTABLISHED
+
+
+def test_send_hold_timer_closes_a_session_that_cannot_write() -> None:
+    a, b = pair()
+    establish(a, b)
+    a.output_blocked(10.0)
+    a.output_blocked(20.0)
+    assert a.next_deadline() == 30.0  # the keepalive still comes first
+    a.handle_timer(30.0)
+    a.receive_data(KEEPALIVE, 100.0)
+    a.receive_data(KEEPALIVE, 400.0)
+    a.handle_timer(489.0)
+    assert not a.closed
+    a.handle_timer(490.0)
+    assert a.closed
+    assert [e.reason.why for e in a.events() if isinstance(e, Closed)] == [Why.SEND_HOLD_EXPIRED]
+
+
+def test_drained_output_stops_the_send_hold_timer() -> None:
+    a, b = pair()
+    establish(a, b)
+    a.output_blocked(10.0)
+    a.output_drained(11.0)
+    a.receive_data(KEEPALIVE, 480.0)
+    a.handle_timer(490.0)
+    assert not a.closed
+
+
+def test_every_transition_is_for_a_known_state_and_event() -> None:
+    for state, event in TRANSITIONS:
+        assert isinstance(state, State)
+        assert isinstance(event, Event)
+        assert state is not State.IDLE
+
+
+MESSAGES = {
+    'open': opener(90, '10.0.0.2')(65001).pack(Negotiated()),
+    'keepalive': KEEPALIVE,
+    'notification': Notification(6, 2, b'').pack(Negotiated()),
+    'refresh': frame(MessageType.ROUTE_REFRESH, b'\x00\x01\x00\x01'),
+    'unknown': frame(200, b'abc'),
+    'garbage': b'\x01' * 25,
+}
+POINTS = ['connect', 'opensent', 'openconfirm', 'established']
+
+
+def at(point: str) -> tuple[Session, Session]:
+    a, b = pair()
+    if point == 'connect':
+        return a, b
+    a.connection_made(0.0)
+    b.connection_made(0.0)
+    if point == 'opensent':
+        b.data_to_send()
+        return a, b
+    a.receive_data(b.data_to_send(), 0.0)
+    if point == 'openconfirm':
+        return a, b
+    b.receive_data(a.data_to_send(), 0.0)
+    a.receive_data(b.data_to_send(), 0.0)
+    assert a.state is State.ESTABLISHED
+    return a, b
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    point=st.sampled_from(POINTS),
+    sequence=st.lists(st.sampled_from(sorted(MESSAGES)), min_size=1, max_size=4),
+    timer=st.floats(min_value=0, max_value=1000),
+)
+def test_any_message_in_any_state_is_handled(point: str, sequence: list[str], timer: float) -> None:
+    a, _ = at(point)
+    a.events()
+    for name in sequence:
+        a.receive_data(MESSAGES[name], 1.0)
+    a.handle_timer(timer)
+    events = a.events()
+    assert kinds(events).count(Closed) <= 1
+    if a.closed:
+        assert isinstance(events[-1], Closed)
+    else:
+        assert Closed not in kinds(events)
