@@ -1,0 +1,123 @@
+"""TCP sockets for BGP: creation, local binding, TCP MD5 (RFC 2385), TTL security (RFC 5082).
+
+Invariants: every function here either configures the socket as asked or raises `SocketError` with
+a sentence saying what could not be done and why; nothing is silently skipped. Sockets are
+non-blocking and handed to asyncio once configured.
+"""
+
+import base64
+import binascii
+import ipaddress
+import socket
+import struct
+import sys
+
+TCP_MD5SIG = 14  # Linux include/uapi/linux/tcp.h
+MD5_KEY_MAX = 80
+SOCKADDR_STORAGE = 128
+
+
+class SocketError(OSError):
+    """A socket could not be set up the way the neighbor's configuration asks."""
+
+
+def family_of(address: str) -> int:
+    return socket.AF_INET6 if ipaddress.ip_address(address).version == 6 else socket.AF_INET
+
+
+def create(address: str, interface: str | None = None) -> socket.socket:
+    """A non-blocking TCP socket for talking to `address`, reusable, optionally bound to a device."""
+    sock = socket.socket(family_of(address), socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    try:
+        sock.setblocking(False)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if interface:
+            bind_to_device(sock, interface)
+    except BaseException:
+        sock.close()
+        raise
+    return sock
+
+
+def bind_to_device(sock: socket.socket, interface: str) -> None:
+    option = getattr(socket, 'SO_BINDTODEVICE', None)
+    if option is None:
+        raise SocketError(f'can not bind to interface {interface}: this platform has no SO_BINDTODEVICE')
+    try:
+        socket.if_nametoindex(interface)
+    except OSError:
+        raise SocketError(f'can not bind to interface {interface}: no interface of that name') from None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, option, interface.encode() + b'\0')
+    except OSError as exc:
+        raise SocketError(f'can not bind to interface {interface}: {exc.strerror}') from None
+
+
+def bind(sock: socket.socket, address: str, port: int = 0) -> None:
+    try:
+        sock.bind((address, port))
+    except OSError as exc:
+        raise SocketError(f'can not bind to local address {address}: {exc.strerror}') from None
+
+
+def md5_key(password: str, base64_form: bool | None) -> bytes:
+    """The key bytes. `md5-base64 true`: the password is base64 (an error if it is not); false (the
+    default): the password itself; `auto` (None): as 5.0 does, a password written only with
+    lowercase hex digits is tried as unpadded base64 first."""
+    if base64_form is False or (base64_form is None and password.strip('0123456789abcdef')):
+        return password.encode()
+    for padding in ('', '=', '=='):
+        try:
+            return base64.b64decode(password + padding, validate=True)
+        except (binascii.Error, ValueError):
+            continue
+    if base64_form:
+        raise SocketError('the md5-password is not valid base64 (md5-base64 is set)')
+    return password.encode()
+
+
+def _sockaddr(address: str) -> bytes:
+    ip = ipaddress.ip_address(address)
+    if ip.version == 4:
+        packed = struct.pack('=H', socket.AF_INET) + b'\0\0' + ip.packed
+    else:
+        packed = struct.pack('=H', socket.AF_INET6) + b'\0\0' + b'\0\0\0\0' + ip.packed
+    return packed.ljust(SOCKADDR_STORAGE, b'\0')
+
+
+def set_md5(sock: socket.socket, peer: str, key: bytes) -> None:
+    """Sign every segment to and from `peer` with `key` (Linux TCP_MD5SIG)."""
+    if not sys.platform.startswith('linux'):
+        raise SocketError(f'TCP MD5 signatures are only supported on Linux here, not on {sys.platform}')
+    if len(key) > MD5_KEY_MAX:
+        raise SocketError(f'the md5 key is {len(key)} octets, the kernel accepts at most {MD5_KEY_MAX}')
+    # struct tcp_md5sig: sockaddr_storage, flags, prefixlen, keylen, pad, key[80]
+    value = _sockaddr(peer) + struct.pack('=BBHI', 0, 0, len(key), 0) + key.ljust(MD5_KEY_MAX, b'\0')
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, TCP_MD5SIG, value)
+    except OSError as exc:
+        raise SocketError(f'can not set the md5 key for {peer}: {exc.strerror}') from None
+
+
+def set_ttl(sock: socket.socket, address: str, ttl: int) -> None:
+    """The TTL (hop limit) of what we send: `outgoing-ttl`."""
+    if family_of(address) == socket.AF_INET6:
+        level, option = socket.IPPROTO_IPV6, socket.IPV6_UNICAST_HOPS
+    else:
+        level, option = socket.IPPROTO_IP, socket.IP_TTL
+    try:
+        sock.setsockopt(level, option, ttl)
+    except OSError as exc:
+        raise SocketError(f'can not set the outgoing ttl to {ttl}: {exc.strerror}') from None
+
+
+def set_min_ttl(sock: socket.socket, address: str, ttl: int) -> None:
+    """GTSM (RFC 5082): drop what arrives with a smaller TTL: `incoming-ttl`."""
+    if family_of(address) == socket.AF_INET6:
+        level, option = socket.IPPROTO_IPV6, getattr(socket, 'IPV6_MINHOPCOUNT', 73)
+    else:
+        level, option = socket.IPPROTO_IP, getattr(socket, 'IP_MINTTL', 21)
+    try:
+        sock.setsockopt(level, option, ttl)
+    except OSError as exc:
+        raise SocketError(f'can not set the minimum incoming ttl to {ttl}: {exc.strerror}') from None

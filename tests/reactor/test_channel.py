@@ -1,0 +1,135 @@
+"""Sessions over real TCP sockets on loopback, driven by the channel."""
+
+import asyncio
+from ipaddress import IPv4Address
+
+from exabgp.bgp.capability.asn4 import ASN4
+from exabgp.bgp.capability.multiprotocol import MultiProtocol
+from exabgp.bgp.family import IPV4_UNICAST
+from exabgp.bgp.message.header import MessageType, frame
+from exabgp.bgp.message.keepalive import KeepAlive
+from exabgp.bgp.message.open import Open
+from exabgp.bgp.negotiated import Negotiated
+from exabgp.reactor.channel import Channel
+from exabgp.session.config import SessionConfig
+from exabgp.session.events import Closed, Established, Received, Why
+from exabgp.session.framer import Framer
+from exabgp.session.session import Session
+from exabgp.session.state import State
+
+
+def config(local_as: int, peer_as: int, router_id: str, hold: int = 90) -> SessionConfig:
+    def build(asn: int) -> Open:
+        return Open(4, asn, hold, IPv4Address(router_id), (MultiProtocol(IPV4_UNICAST), ASN4(asn)))
+
+    return SessionConfig('peer', build, IPv4Address(router_id), local_as, peer_as)
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.events: list[object] = []
+        self.established = asyncio.Event()
+
+    def __call__(self, events: list[object]) -> None:
+        self.events.extend(events)
+        if any(isinstance(event, Established) for event in events):
+            self.established.set()
+
+
+async def connected_pair(hold: int = 90):
+    accepted: asyncio.Future = asyncio.get_running_loop().create_future()
+
+    async def on_accept(reader, writer):
+        accepted.set_result((reader, writer))
+
+    server = await asyncio.start_server(on_accept, '127.0.0.1', 0)
+    port = server.sockets[0].getsockname()[1]
+    reader_a, writer_a = await asyncio.open_connection('127.0.0.1', port)
+    reader_b, writer_b = await accepted
+    server.close()
+    a_events, b_events = Recorder(), Recorder()
+    a = Channel(Session(config(65000, 65001, '10.0.0.1', hold), outgoing=True), reader_a, writer_a, a_events)
+    b = Channel(Session(config(65001, 65000, '10.0.0.2', hold), outgoing=False), reader_b, writer_b, b_events)
+    return a, b, a_events, b_events
+
+
+async def test_sessions_establish_over_tcp() -> None:
+    a, b, a_events, b_events = await connected_pair()
+    tasks = [asyncio.create_task(a.run()), asyncio.create_task(b.run())]
+    await asyncio.wait_for(asyncio.gather(a_events.established.wait(), b_events.established.wait()), 5)
+    assert a.session.state is State.ESTABLISHED
+    a.stop(2, 'bye')
+    closed_a, closed_b = await asyncio.wait_for(asyncio.gather(*tasks), 5)
+    assert closed_a.reason.why is Why.STOPPED
+    assert closed_b.reason.why is Why.NOTIFICATION_RECEIVED
+    assert (closed_b.reason.notification.code, closed_b.reason.notification.subcode) == (6, 2)
+
+
+async def test_a_message_written_one_byte_at_a_time_with_gaps_is_received_intact() -> None:
+    accepted: asyncio.Future = asyncio.get_running_loop().create_future()
+
+    async def on_accept(reader, writer):
+        accepted.set_result((reader, writer))
+
+    server = await asyncio.start_server(on_accept, '127.0.0.1', 0)
+    port = server.sockets[0].getsockname()[1]
+    raw_reader, raw_writer = await asyncio.open_connection('127.0.0.1', port)
+    reader, writer = await accepted
+    server.close()
+    events = Recorder()
+    channel = Channel(Session(config(65001, 65000, '10.0.0.2'), outgoing=False), reader, writer, events)
+    task = asyncio.create_task(channel.run())
+
+    peer_open = Open(4, 65000, 90, IPv4Address('10.0.0.1'), (MultiProtocol(IPV4_UNICAST), ASN4(65000))).pack(
+        Negotiated()
+    )
+    for octet in peer_open + frame(MessageType.KEEPALIVE, b''):
+        raw_writer.write(bytes([octet]))
+        await raw_writer.drain()
+        await asyncio.sleep(0.1 if octet == peer_open[17] else 0.002)
+    await asyncio.wait_for(events.established.wait(), 10)
+    received = [event.message for event in events.events if isinstance(event, Received)]
+    assert [type(message).__name__ for message in received] == ['Open', 'KeepAlive']
+    assert received[0].asn == 65000
+
+    # what the channel sent us: its OPEN then a KEEPALIVE, whole
+    data = await asyncio.wait_for(raw_reader.read(4096), 5)
+    assert [kind for kind, _, _ in Framer().feed(data)][:2] == [MessageType.OPEN, MessageType.KEEPALIVE]
+    raw_writer.close()
+    closed = await asyncio.wait_for(task, 5)
+    assert closed.reason.why is Why.CONNECTION_LOST
+
+
+async def test_hold_timer_expiry_over_tcp_sends_4_0() -> None:
+    accepted: asyncio.Future = asyncio.get_running_loop().create_future()
+
+    async def on_accept(reader, writer):
+        accepted.set_result((reader, writer))
+
+    server = await asyncio.start_server(on_accept, '127.0.0.1', 0)
+    port = server.sockets[0].getsockname()[1]
+    raw_reader, raw_writer = await asyncio.open_connection('127.0.0.1', port)
+    reader, writer = await accepted
+    server.close()
+    events = Recorder()
+    channel = Channel(Session(config(65001, 65000, '10.0.0.2', hold=3), outgoing=False), reader, writer, events)
+    task = asyncio.create_task(channel.run())
+    peer_open = Open(4, 65000, 3, IPv4Address('10.0.0.1'), (MultiProtocol(IPV4_UNICAST), ASN4(65000)))
+    raw_writer.write(peer_open.pack(Negotiated()) + KeepAlive().pack(Negotiated()))
+    await asyncio.wait_for(events.established.wait(), 5)
+    started = asyncio.get_running_loop().time()
+    closed = await asyncio.wait_for(task, 10)
+    elapsed = asyncio.get_running_loop().time() - started
+    assert 2.5 < elapsed < 4.5
+    assert closed.reason.notification is not None
+    assert (closed.reason.notification.code, closed.reason.notification.subcode) == (4, 0)
+    data = b''
+    while True:
+        chunk = await asyncio.wait_for(raw_reader.read(4096), 5)
+        if not chunk:
+            break
+        data += chunk
+    kinds = [kind for kind, _, _ in Framer().feed(data)]
+    assert kinds[-1] == MessageType.NOTIFICATION
+    assert kinds.count(MessageType.KEEPALIVE) >= 2  # one after the OPEN, one at hold/3
+    assert any(isinstance(event, Closed) for event in events.events)
