@@ -92,7 +92,7 @@ def _parameters(data: bytes) -> tuple[bytes, bool]:
 
 def unpack_capabilities(data: bytes) -> tuple[Capability, ...]:
     """Every capability of the optional parameters field, length octet(s) included."""
-    parameters, extended = _parameters(data)
+    parameters, extended = _parameters(bytes(data))
     capabilities: list[Capability] = []
     while parameters:
         kind, value, parameters = _split(parameters, 'parameter', extended)
