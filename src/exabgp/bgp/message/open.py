@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import ClassVar, Self, TypeVar
 
-from exabgp.bgp.capability.base import Capability
+from exabgp.bgp.capability.base import Capability, malformed
 from exabgp.bgp.capability.table import as_text, decode
 from exabgp.bgp.errors import (
     BAD_MESSAGE_LENGTH,
@@ -65,19 +65,15 @@ def _hex(data: bytes) -> str:
     return '0x' + data.hex()
 
 
-def _malformed(reason: str) -> PeerError:
-    return PeerError(OPEN_MESSAGE_ERROR, 0, reason.encode('ascii'), reason)
-
-
 def _split(data: bytes, what: str, extended: bool) -> tuple[int, bytes, bytes]:
     """One (type, value) out of `data`, and what follows it."""
     head = 3 if extended else 2
     label = f'OPEN (extended) {what}' if extended else f'OPEN {what}'
     if len(data) < head:
-        raise _malformed(f'Bad length for {label} (<{head}) {_hex(data)}')
+        raise malformed(f'Bad length for {label} (<{head}) {_hex(data)}')
     boundary = head + (int.from_bytes(data[1:3], 'big') if extended else data[1])
     if len(data) < boundary:
-        raise _malformed(f'Bad length for {label} (buffer underrun) {_hex(data)}')
+        raise malformed(f'Bad length for {label} (buffer underrun) {_hex(data)}')
     return data[0], data[head:boundary], data[boundary:]
 
 
@@ -85,7 +81,7 @@ def _parameters(data: bytes) -> tuple[bytes, bool]:
     """The optional parameters field (after the length) and whether it uses the RFC 9072 form."""
     if data[0] == EXTENDED and len(data) > 1 and data[1] == EXTENDED:
         if len(data) < 4:
-            raise _malformed(f'Bad length for OPEN (extended) parameters (<4) {_hex(data)}')
+            raise malformed(f'Bad length for OPEN (extended) parameters (<4) {_hex(data)}')
         return data[4 : 4 + int.from_bytes(data[2:4], 'big')], True
     return data[1 : 1 + data[0]], False
 
