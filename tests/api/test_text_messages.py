@@ -15,7 +15,7 @@ from exabgp.bgp.capability.asn4 import ASN4
 from exabgp.bgp.capability.hostname import HostName
 from exabgp.bgp.capability.multiprotocol import MultiProtocol
 from exabgp.bgp.capability.software import SoftwareVersion
-from exabgp.bgp.family import IPV4_UNICAST, IPV6_MULTICAST, IPV6_UNICAST
+from exabgp.bgp.family import IPV4_UNICAST, IPV6_MULTICAST, IPV6_UNICAST, Family
 from exabgp.bgp.message.keepalive import KeepAlive
 from exabgp.bgp.message.notification import Notification
 from exabgp.bgp.message.open import Open
@@ -137,6 +137,12 @@ CASES = [
 @pytest.mark.parametrize(('message', 'direction', 'head', 'body', 'expected'), CASES)
 def test_as_5_0_writes_it(message, direction: str, head: bytes, body: bytes, expected: str) -> None:
     assert encode(PEER, direction, message, head, body) == expected
+
+
+def test_afi_zero_is_undefined() -> None:
+    # 5.0.15 wrote this line for the body 00000001
+    line = encode(PEER, 'receive', RouteRefresh(Family(0, 1)))
+    assert line == 'neighbor 127.0.0.2 receive route-refresh afi undefined safi unicast query\n'
 
 
 def test_oneline_escapes_what_would_break_the_line() -> None:

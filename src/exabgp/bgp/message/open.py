@@ -25,9 +25,10 @@ Invariants:
 - `unpack` raises only PeerError, with the data 5.0 sends: 1/2 for a body too short, 2/1 for a
   version other than 4, 2/0 for a parameter or capability running past its container, 2/5 for the
   deprecated authentication parameter, 2/4 for any other unknown parameter type. It keeps what 5.0
-  lets through: bytes after the optional parameters are ignored, and hold time, BGP identifier and
-  AS are checked after the OPEN exchange (bgp.capability.negotiation.validate), not here, so the
-  OPEN still reaches the API and `exabgp decode` as it does with 5.0.
+  lets through: bytes after the optional parameters are ignored, a parameters length running past
+  the body reads what is there (but 255 alone is a truncated RFC 9072 marker: 2/0), and hold time,
+  BGP identifier and AS are checked after the OPEN exchange (bgp.capability.negotiation.validate),
+  not here, so the OPEN still reaches the API and `exabgp decode` as it does with 5.0.
 - `pack` puts each capability in its own parameter, and switches to the RFC 9072 form when the
   parameters reach 255 octets, as 5.0 does.
 """
@@ -79,7 +80,8 @@ def _split(data: bytes, what: str, extended: bool) -> tuple[int, bytes, bytes]:
 
 def _parameters(data: bytes) -> tuple[bytes, bool]:
     """The optional parameters field (after the length) and whether it uses the RFC 9072 form."""
-    if data[0] == EXTENDED and len(data) > 1 and data[1] == EXTENDED:
+    # a length of 255 with nothing after it can not be told from a truncated RFC 9072 marker
+    if data[0] == EXTENDED and (len(data) == 1 or data[1] == EXTENDED):
         if len(data) < 4:
             raise malformed(f'Bad length for OPEN (extended) parameters (<4) {_hex(data)}')
         return data[4 : 4 + int.from_bytes(data[2:4], 'big')], True
