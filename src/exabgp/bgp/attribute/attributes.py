@@ -267,10 +267,13 @@ class _Outcome:
 
 
 def _flags_wrong(flags: int, expected: int) -> bool:
-    """RFC 7606 3.c: Optional and Transitive must match; Partial is only allowed on optional transitive."""
+    """RFC 7606 3.c: Optional and Transitive must match; a well-known attribute is never Partial (RFC 4271 4.3).
+
+    Like 5.0, Partial on an optional non-transitive attribute is let through.
+    """
     if flags & (Flag.OPTIONAL | Flag.TRANSITIVE) != expected:
         return True
-    return bool(flags & Flag.PARTIAL) and expected != Flag.OPTIONAL | Flag.TRANSITIVE
+    return bool(flags & Flag.PARTIAL) and not expected & Flag.OPTIONAL
 
 
 def _mp_name(code: int) -> str:
