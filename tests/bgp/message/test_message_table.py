@@ -4,6 +4,7 @@ from ipaddress import IPv4Address
 
 import pytest
 
+from exabgp.bgp.capability.hostname import HostName
 from exabgp.bgp.errors import PeerError
 from exabgp.bgp.family import IPV4_UNICAST
 from exabgp.bgp.message.header import MessageType, unknown_type
@@ -41,6 +42,11 @@ def test_unknown_type_keeps_its_body() -> None:
     ('kind', 'body', 'value'),
     [
         (1, '04FDE800B40A00000100', Open(4, 65000, 180, IPv4Address('10.0.0.1'))),
+        (
+            1,
+            '04FDE800B40A00000109020749050161026262',
+            Open(4, 65000, 180, IPv4Address('10.0.0.1'), (HostName('a', 'bb'),)),
+        ),
         (3, '0604', Notification(6, 4)),
         (4, '', KeepAlive()),
         (5, '00010001', RouteRefresh(IPV4_UNICAST)),
@@ -49,6 +55,7 @@ def test_unknown_type_keeps_its_body() -> None:
 )
 def test_dispatch(kind: int, body: str, value) -> None:
     assert unpack_message(kind, bytes.fromhex(body), DEFAULT) == value
+    assert unpack_message(kind, memoryview(bytes.fromhex(body)), DEFAULT) == value
     assert kind == value.TYPE
 
 

@@ -73,10 +73,6 @@ def malformed(reason: str) -> PeerError:
     return PeerError(OPEN_MESSAGE_ERROR, UNSPECIFIC, reason.encode('ascii', 'replace'), reason)
 
 
-def hexstring(data: bytes) -> str:
-    return '0x' + data.hex().upper()
-
-
 def utf8(data: bytes, what: str) -> str:
     try:
         return data.decode('utf-8')

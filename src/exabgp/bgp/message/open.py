@@ -25,9 +25,10 @@ Invariants:
 - `unpack` raises only PeerError, with the data 5.0 sends: 1/2 for a body too short, 2/1 for a
   version other than 4, 2/0 for a parameter or capability running past its container, 2/5 for the
   deprecated authentication parameter, 2/4 for any other unknown parameter type. It keeps what 5.0
-  lets through: bytes after the optional parameters are ignored, and hold time, BGP identifier and
-  AS are checked after the OPEN exchange (bgp.capability.negotiation.validate), not here, so the
-  OPEN still reaches the API and `exabgp decode` as it does with 5.0.
+  lets through: bytes after the optional parameters are ignored, a parameters length running past
+  the body reads what is there (but 255 alone is a truncated RFC 9072 marker: 2/0), and hold time,
+  BGP identifier and AS are checked after the OPEN exchange (bgp.capability.negotiation.validate),
+  not here, so the OPEN still reaches the API and `exabgp decode` as it does with 5.0.
 - `pack` puts each capability in its own parameter, and switches to the RFC 9072 form when the
   parameters reach 255 octets, as 5.0 does.
 """
@@ -36,7 +37,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import ClassVar, Self, TypeVar
 
-from exabgp.bgp.capability.base import Capability
+from exabgp.bgp.capability.base import Capability, malformed
 from exabgp.bgp.capability.table import as_text, decode
 from exabgp.bgp.errors import (
     BAD_MESSAGE_LENGTH,
@@ -65,34 +66,31 @@ def _hex(data: bytes) -> str:
     return '0x' + data.hex()
 
 
-def _malformed(reason: str) -> PeerError:
-    return PeerError(OPEN_MESSAGE_ERROR, 0, reason.encode('ascii'), reason)
-
-
 def _split(data: bytes, what: str, extended: bool) -> tuple[int, bytes, bytes]:
     """One (type, value) out of `data`, and what follows it."""
     head = 3 if extended else 2
     label = f'OPEN (extended) {what}' if extended else f'OPEN {what}'
     if len(data) < head:
-        raise _malformed(f'Bad length for {label} (<{head}) {_hex(data)}')
+        raise malformed(f'Bad length for {label} (<{head}) {_hex(data)}')
     boundary = head + (int.from_bytes(data[1:3], 'big') if extended else data[1])
     if len(data) < boundary:
-        raise _malformed(f'Bad length for {label} (buffer underrun) {_hex(data)}')
+        raise malformed(f'Bad length for {label} (buffer underrun) {_hex(data)}')
     return data[0], data[head:boundary], data[boundary:]
 
 
 def _parameters(data: bytes) -> tuple[bytes, bool]:
     """The optional parameters field (after the length) and whether it uses the RFC 9072 form."""
-    if data[0] == EXTENDED and len(data) > 1 and data[1] == EXTENDED:
+    # a length of 255 with nothing after it can not be told from a truncated RFC 9072 marker
+    if data[0] == EXTENDED and (len(data) == 1 or data[1] == EXTENDED):
         if len(data) < 4:
-            raise _malformed(f'Bad length for OPEN (extended) parameters (<4) {_hex(data)}')
+            raise malformed(f'Bad length for OPEN (extended) parameters (<4) {_hex(data)}')
         return data[4 : 4 + int.from_bytes(data[2:4], 'big')], True
     return data[1 : 1 + data[0]], False
 
 
 def unpack_capabilities(data: bytes) -> tuple[Capability, ...]:
     """Every capability of the optional parameters field, length octet(s) included."""
-    parameters, extended = _parameters(data)
+    parameters, extended = _parameters(bytes(data))
     capabilities: list[Capability] = []
     while parameters:
         kind, value, parameters = _split(parameters, 'parameter', extended)
