@@ -31,7 +31,7 @@ Invariants:
 
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address
-from typing import Any, ClassVar
+from typing import ClassVar
 
 from exabgp.bgp.attribute.attributes import EMPTY, Attributes, parse_attributes
 from exabgp.bgp.attribute.base import Action, Code, Flag, Malformed, header
@@ -54,6 +54,12 @@ from exabgp.bgp.route import Route
 
 _EOR_IPV4_BODY = b'\x00\x00\x00\x00'
 _ONLY_UNREACH = frozenset((Code.MP_UNREACH_NLRI,))
+# enum members as plain module names: an attribute lookup on an Enum class is several times slower
+_RESET = Action.RESET
+_DISABLE_FAMILY = Action.DISABLE_FAMILY
+_TREAT_AS_WITHDRAW = Action.TREAT_AS_WITHDRAW
+_ORIGIN_AS_PATH = (Code.ORIGIN, Code.AS_PATH)
+_NEXT_HOP = Code.NEXT_HOP
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,68 +111,62 @@ class Update:
             raise PeerError(UPDATE_MESSAGE_ERROR, INVALID_NETWORK_FIELD, b'', error.reason) from None
 
         parsed = parse_attributes(body[withdrawn_end + 2 : attributes_end], negotiated)
-        if parsed.action == Action.RESET:
+        action = parsed.action
+        if action == _RESET:
             raise parsed.error()
         attributes = parsed.attributes
-        reach, unreach = parsed.mp_reach, parsed.mp_unreach
-        if parsed.present == _ONLY_UNREACH and len(unreach) == 3 and not withdrawn and not body_nlri:  # type: ignore[arg-type]
-            return cls(eor=Family.of(int.from_bytes(unreach[:2], 'big'), unreach[2]))  # type: ignore[index]
         nexthop = parsed.nexthop.address if parsed.nexthop is not None else None
-
-        outcome = (parsed.action, parsed.code, parsed.reason)
-        disabled: list[Family] = []
-        unparsed = []
+        # (nlri list, next hop) for the NLRI field and for MP_REACH_NLRI
+        announced = [(body_nlri, nexthop)] if body_nlri else []
+        code, reason = parsed.code, parsed.reason
         link_local = None
-        announced = [(nlri, nexthop) for nlri in body_nlri]
+        unparsed: tuple = ()
+        disabled: tuple = ()
 
-        if unreach is not None:
-            try:
-                decoded = MPUnreach.unpack(unreach, negotiated)
-            except Unparsable as error:
-                disabled.append(_disabled(error, Code.MP_UNREACH_NLRI, unreach))
-                outcome = _worse(outcome, (Action.DISABLE_FAMILY, Code.MP_UNREACH_NLRI, error.reason))
-            else:
-                if decoded.raw:
-                    unparsed.append(decoded)
-                withdrawn.extend(decoded.nlris)
-        if reach is not None:
-            try:
-                decoded = MPReach.unpack(reach, negotiated)
-            except Unparsable as error:
-                disabled.append(_disabled(error, Code.MP_REACH_NLRI, reach))
-                outcome = _worse(outcome, (Action.DISABLE_FAMILY, Code.MP_REACH_NLRI, error.reason))
-            else:
-                if decoded.raw:
-                    unparsed.append(decoded)
-                link_local = decoded.link_local
-                announced.extend((nlri, decoded.nexthop) for nlri in decoded.nlris)
+        reach, unreach = parsed.mp_reach, parsed.mp_unreach
+        if reach is not None or unreach is not None:
+            # End-of-RIB: an MP_UNREACH_NLRI without NLRI, and nothing else (RFC 4724 2)
+            only = reach is None and not withdrawn and not body_nlri and parsed.present == _ONLY_UNREACH
+            if only and len(unreach) == 3:  # type: ignore[arg-type]
+                return cls(eor=Family.of(int.from_bytes(unreach[:2], 'big'), unreach[2]))  # type: ignore[index]
+            mp = _MP(negotiated, withdrawn, announced)
+            mp.unreach(unreach)
+            mp.reach(reach)
+            if mp.failed > action:
+                action, code, reason = mp.failed, mp.code, mp.reason
+            link_local, unparsed, disabled = mp.link_local, tuple(mp.unparsed), tuple(mp.disabled)
 
-        as_withdraw = parsed.action >= Action.TREAT_AS_WITHDRAW
+        as_withdraw = parsed.action >= _TREAT_AS_WITHDRAW
         if announced and not as_withdraw:
             missing = _missing(parsed.present, nexthop, body_nlri)
             if missing:
                 as_withdraw = True
-                reason = f'missing mandatory attribute {Code(missing).name}'
-                outcome = _worse(outcome, (Action.TREAT_AS_WITHDRAW, missing, reason))
+                if action < _TREAT_AS_WITHDRAW:
+                    action, code, reason = (
+                        _TREAT_AS_WITHDRAW,
+                        missing,
+                        f'missing mandatory attribute {Code(missing).name}',
+                    )
+        routes: tuple[Route, ...] = ()
         if as_withdraw:
-            withdrawn.extend(nlri for nlri, _ in announced)
-            announced = []
+            for nlris, _ in announced:
+                withdrawn.extend(nlris)
+        elif announced:
+            routes = _routes(announced, attributes)
 
-        action, code, reason = outcome
-        return _build(
-            cls,
-            _routes(announced, attributes),
-            tuple(withdrawn),
-            attributes,
-            None,
-            link_local,
-            tuple(unparsed),
-            action,
-            code,
-            reason,
-            tuple(disabled),
-            parsed.discarded,
-        )
+        update = _NEW(cls)
+        _ANNOUNCED(update, routes)
+        _WITHDRAWN(update, tuple(withdrawn))
+        _ATTRIBUTES(update, attributes)
+        _EOR(update, None)
+        _LINK_LOCAL(update, link_local)
+        _UNPARSED(update, unparsed)
+        _ACTION(update, action)
+        _CODE(update, code)
+        _REASON(update, reason)
+        _DISABLED(update, disabled)
+        _DISCARDED(update, parsed.discarded)
+        return update
 
     def messages(self, negotiated: Negotiated) -> list[bytes]:
         """Every whole message this value needs, in the order they are to be sent."""
@@ -186,17 +186,68 @@ class Update:
 EOR_IPV4 = Update(eor=IPV4_UNICAST)
 
 
-def _disabled(error: Unparsable, code: int, value: bytes) -> Family:
-    """The family to disable for an MP attribute we cannot use; a reset when its AFI/SAFI is unreadable."""
-    if error.family is None:
-        attribute = header(Flag.OPTIONAL, code, len(value)) + value
-        raise PeerError(UPDATE_MESSAGE_ERROR, error.subcode, attribute, error.reason)
-    return error.family
+class _MP:
+    """Decodes the MP attributes of one UPDATE into its withdrawn and announced lists (RFC 4760),
+    keeping the worst RFC 7606 outcome met (AFI/SAFI disable) and what it applies to."""
 
+    __slots__ = (
+        'announced',
+        'code',
+        'disabled',
+        'failed',
+        'link_local',
+        'negotiated',
+        'reason',
+        'unparsed',
+        'withdrawn',
+    )
 
-def _worse(current: tuple[Action, int, str], new: tuple[Action, int, str]) -> tuple[Action, int, str]:
-    """RFC 7606 3.j: the strongest action wins; between equals, the first error found is reported."""
-    return new if new[0] > current[0] else current
+    def __init__(self, negotiated: Negotiated, withdrawn: list, announced: list) -> None:
+        self.negotiated = negotiated
+        self.withdrawn = withdrawn
+        self.announced = announced
+        self.failed = Action.NONE
+        self.code = 0
+        self.reason = ''
+        self.link_local: IPv6Address | None = None
+        self.unparsed: list[MPReach | MPUnreach] = []
+        self.disabled: list[Family] = []
+
+    def unreach(self, value: bytes | None) -> None:
+        if value is None:
+            return
+        try:
+            decoded = MPUnreach.unpack(value, self.negotiated)
+        except Unparsable as error:
+            self._failed(error, Code.MP_UNREACH_NLRI, value)
+            return
+        if decoded.raw:
+            self.unparsed.append(decoded)
+        self.withdrawn.extend(decoded.nlris)
+
+    def reach(self, value: bytes | None) -> None:
+        if value is None:
+            return
+        try:
+            decoded = MPReach.unpack(value, self.negotiated)
+        except Unparsable as error:
+            self._failed(error, Code.MP_REACH_NLRI, value)
+            return
+        if decoded.raw:
+            self.unparsed.append(decoded)
+        self.link_local = decoded.link_local
+        if decoded.nlris:
+            self.announced.append((decoded.nlris, decoded.nexthop))
+
+    def _failed(self, error: Unparsable, code: int, value: bytes) -> None:
+        """AFI/SAFI disable for an MP attribute we cannot use; a reset when its AFI/SAFI is unreadable."""
+        if error.family is None:
+            attribute = header(Flag.OPTIONAL, code, len(value)) + value
+            raise PeerError(UPDATE_MESSAGE_ERROR, error.subcode, attribute, error.reason)
+        self.disabled.append(error.family)
+        # RFC 7606 3.j: between equal actions the first error found is the one reported
+        if self.failed < _DISABLE_FAMILY:
+            self.failed, self.code, self.reason = _DISABLE_FAMILY, code, error.reason
 
 
 def _missing(present: frozenset[int], nexthop: IPv4Address | None, body_nlri: list) -> int:
@@ -206,11 +257,11 @@ def _missing(present: frozenset[int], nexthop: IPv4Address | None, body_nlri: li
     LOCAL_PREF is not one: 5.0 accepts an internal UPDATE without it (its reference decodings of
     BGP-LS routes on an internal session have none) and RFC 4271 does not make it mandatory.
     """
-    for code in (Code.ORIGIN, Code.AS_PATH):
+    for code in _ORIGIN_AS_PATH:
         if code not in present:
             return code
     if body_nlri and nexthop is None:
-        return Code.NEXT_HOP
+        return _NEXT_HOP
     return 0
 
 
@@ -220,23 +271,29 @@ _ROUTE_ATTRIBUTES = Route.attributes.__set__  # type: ignore[attr-defined]
 _ROUTE_NEXTHOP = Route.nexthop.__set__  # type: ignore[attr-defined]
 
 
-def _routes(announced: list, attributes: Any) -> tuple[Route, ...]:
+def _routes(announced: list, attributes: Attributes) -> tuple[Route, ...]:
     # the frozen dataclass __init__ costs three times the slot stores: this runs once per route
     found = []
-    for nlri, nexthop in announced:
-        route = _NEW(Route)
-        _ROUTE_NLRI(route, nlri)
-        _ROUTE_ATTRIBUTES(route, attributes)
-        _ROUTE_NEXTHOP(route, nexthop)
-        found.append(route)
+    append = found.append
+    for nlris, nexthop in announced:
+        for nlri in nlris:
+            route = _NEW(Route)
+            _ROUTE_NLRI(route, nlri)
+            _ROUTE_ATTRIBUTES(route, attributes)
+            _ROUTE_NEXTHOP(route, nexthop)
+            append(route)
     return tuple(found)
 
 
-_SLOTS = tuple(getattr(Update, name).__set__ for name in Update.__slots__)
-
-
-def _build(cls: type, *values: Any) -> Update:
-    update = _NEW(cls)
-    for store, value in zip(_SLOTS, values, strict=True):
-        store(update, value)
-    return update
+# the slot stores of Update, for the same reason (unpack builds one per message)
+_ANNOUNCED = Update.announced.__set__  # type: ignore[attr-defined]
+_WITHDRAWN = Update.withdrawn.__set__  # type: ignore[attr-defined]
+_ATTRIBUTES = Update.attributes.__set__  # type: ignore[attr-defined]
+_EOR = Update.eor.__set__  # type: ignore[attr-defined]
+_LINK_LOCAL = Update.link_local.__set__  # type: ignore[attr-defined]
+_UNPARSED = Update.unparsed.__set__  # type: ignore[attr-defined]
+_ACTION = Update.action.__set__  # type: ignore[attr-defined]
+_CODE = Update.code.__set__  # type: ignore[attr-defined]
+_REASON = Update.reason.__set__  # type: ignore[attr-defined]
+_DISABLED = Update.disabled.__set__  # type: ignore[attr-defined]
+_DISCARDED = Update.discarded.__set__  # type: ignore[attr-defined]
