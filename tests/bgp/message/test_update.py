@@ -372,7 +372,7 @@ def test_whole_updates_round_trip(data):
     nexthop = data.draw(nexthops(family))
     routes = [Route(nlri, attributes, nexthop) for nlri in announce]
 
-    messages = update_pack.messages(routes, withdraw, attributes, ROUND_TRIP)
+    messages = update_pack.messages(routes, withdraw, ROUND_TRIP)
     announced, withdrawn = decoded(messages)
     assert sorted(withdrawn, key=update_pack.order) == sorted(withdraw, key=update_pack.order)
     assert sorted(announced, key=lambda route: update_pack.order(route.nlri)) == sorted(
@@ -385,17 +385,20 @@ def test_whole_updates_round_trip(data):
 
 def test_an_update_value_packs_back():
     attributes = Attributes((ORIGINS[IGP], LocalPreference(100)))
+    other = Attributes((ORIGINS[EGP], LocalPreference(200)))
     update = Update(
         announced=(
             Route(v4('10.0.0.0', 24), attributes, IPv4Address('10.0.0.1')),
+            Route(v4('10.0.1.0', 24), other, IPv4Address('10.0.0.1')),
             Route(v6('2001:db8::', 32), attributes, IPv6Address('2001:db8::1')),
         ),
         withdrawn=(v4('10.9.0.0', 16), v6('2001:db8:9::', 48)),
         attributes=attributes,
     )
     messages = update.messages(DECODE)
-    assert len(messages) == 4
+    # per family the withdrawals then one UPDATE per (attributes, next hop); IPv4 unicast first
     merged = [Update.unpack(message[19:], DECODE) for message in messages]
+    assert [(len(part.withdrawn), len(part.announced)) for part in merged] == [(1, 0), (0, 1), (0, 1), (1, 0), (0, 1)]
     assert [route for part in merged for route in part.announced] == list(update.announced)
     assert tuple(nlri for part in merged for nlri in part.withdrawn) == update.withdrawn
     assert update.pack(DECODE) == b''.join(messages)

@@ -172,7 +172,7 @@ class Update:
         """Every whole message this value needs, in the order they are to be sent."""
         if self.eor is not None:
             return [update_pack.eor(self.eor)]
-        return update_pack.messages(self.announced, self.withdrawn, self.attributes, negotiated, self.link_local)
+        return update_pack.messages(self.announced, self.withdrawn, negotiated, self.link_local)
 
     def pack(self, negotiated: Negotiated) -> bytes:
         return b''.join(self.messages(negotiated))

@@ -31,14 +31,16 @@ Invariants (the facts of 5.0.15's Update.messages):
 
 from collections.abc import Iterable, Sequence
 from ipaddress import IPv4Address, IPv6Address
-from typing import Any
 
 from exabgp import logger
+from exabgp.bgp.attribute.attributes import Attributes
 from exabgp.bgp.attribute.base import Code, Flag
 from exabgp.bgp.family import IPV4_UNICAST, Family
 from exabgp.bgp.message.header import HEADER_SIZE, MessageType, frame
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri.base import NLRI
+from exabgp.bgp.nlri.inet import INET
+from exabgp.bgp.route import NextHop, Route
 
 log = logger.get('parser')
 
@@ -56,7 +58,7 @@ def eor(family: Family) -> bytes:
     return frame(MessageType.UPDATE, _EOR_PREFIX + family.afi.to_bytes(2, 'big') + bytes((family.safi,)))
 
 
-def order(nlri: Any) -> bytes:
+def order(nlri: INET) -> bytes:
     """5.0's sort key for the NLRI of one family: path identifier (none sorts last), then the prefix."""
     path_id = nlri.path_id
     return (b'no-pi' if path_id is None else path_id.to_bytes(4, 'big')) + nlri.packed
@@ -174,13 +176,12 @@ def announce_packed(
 def announce(
     family: Family,
     nlris: Iterable[NLRI],
-    attributes: Any,
-    nexthop: IPv4Address | IPv6Address,
+    attributes: Attributes,
+    nexthop: NextHop,
     negotiated: Negotiated,
     link_local: IPv6Address | None = None,
 ) -> list[bytes]:
-    """The messages announcing these NLRI of one family, sharing `attributes` (an Attributes) and
-    `nexthop`."""
+    """The messages announcing these NLRI of one family, sharing `attributes` and `nexthop`."""
     if not isinstance(nexthop, IPv4Address | IPv6Address):
         raise ValueError(f'an announcement needs an IP next hop, not {nexthop!r}')
     packed = attributes.pack(negotiated, nexthop_attribute(nexthop))
@@ -193,24 +194,25 @@ def family_order(family: Family) -> str:
 
 
 def messages(
-    announced: Sequence[Any],
+    announced: Sequence[Route],
     withdrawn: Sequence[NLRI],
-    attributes: Any,
     negotiated: Negotiated,
     link_local: IPv6Address | None = None,
 ) -> list[bytes]:
-    """Every message for routes (bgp.route.Route) sharing `attributes`, and withdrawals, of any
-    families: per family (IPv4 unicast first), the withdrawals, then the announcements of each next
-    hop in turn (in 5.0's NLRI order)."""
-    families: dict[Family, tuple[list[NLRI], dict[Any, list[NLRI]]]] = {}
+    """Every message for these routes and withdrawals, of any families and paths: per family (in
+    5.0's family order), the withdrawals, then the routes of each (attributes, next hop) in turn, in
+    the order their first NLRI comes in 5.0's NLRI order. 5.0 itself hands its encoder one family
+    and one path at a time, which is `withdraw` and `announce`."""
+    families: dict[Family, tuple[list[NLRI], dict[tuple[Attributes, NextHop], list[NLRI]]]] = {}
     for nlri in withdrawn:
         families.setdefault(nlri.family, ([], {}))[0].append(nlri)
     for route in sorted(announced, key=lambda route: order(route.nlri)):
-        families.setdefault(route.nlri.family, ([], {}))[1].setdefault(route.nexthop, []).append(route.nlri)
+        paths = families.setdefault(route.nlri.family, ([], {}))[1]
+        paths.setdefault((route.attributes, route.nexthop), []).append(route.nlri)
     found = []
     for family in sorted(families, key=family_order):
         removed, added = families[family]
         found.extend(withdraw(family, removed, negotiated))
-        for nexthop, nlris in added.items():
+        for (attributes, nexthop), nlris in added.items():
             found.extend(announce(family, nlris, attributes, nexthop, negotiated, link_local))
     return found
