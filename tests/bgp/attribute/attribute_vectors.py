@@ -16,8 +16,15 @@ from exabgp.bgp.attribute.aggregation import ATOMIC_AGGREGATE, Aggregator, AS4Ag
 from exabgp.bgp.attribute.aigp import AIGP
 from exabgp.bgp.attribute.aspath import AS_CONFED_SEQUENCE, AS_CONFED_SET, AS_SEQUENCE, AS_SET, AS4Path, ASPath
 from exabgp.bgp.attribute.base import Attribute
-from exabgp.bgp.attribute.community import BLACKHOLE, NO_ADVERTISE, NO_EXPORT, NO_EXPORT_SUBCONFED, NO_PEER
-from exabgp.bgp.attribute.community import Communities, LargeCommunities
+from exabgp.bgp.attribute.community import (
+    BLACKHOLE,
+    NO_ADVERTISE,
+    NO_EXPORT,
+    NO_EXPORT_SUBCONFED,
+    NO_PEER,
+    Communities,
+    LargeCommunities,
+)
 from exabgp.bgp.attribute.extended import ExtendedCommunities, IPv6ExtendedCommunities
 from exabgp.bgp.attribute.localpref import LocalPreference
 from exabgp.bgp.attribute.med import MED
@@ -130,7 +137,9 @@ VECTORS = [
         '[ 65535, 65283 ], [ 65535, 65284 ] ]',
         'community [ 1:1 1:2 blackhole no-export no-advertise no-export-subconfed no-peer ]',
     ),
-    Vector(OriginatorID(_ip('1.2.3.4')), 'ASN4', '80090401020304', '"originator-id": "1.2.3.4"', 'originator-id 1.2.3.4'),
+    Vector(
+        OriginatorID(_ip('1.2.3.4')), 'ASN4', '80090401020304', '"originator-id": "1.2.3.4"', 'originator-id 1.2.3.4'
+    ),
     Vector(
         ClusterList((_ip('10.0.0.1'),)),
         'ASN4',
@@ -220,7 +229,9 @@ VECTORS = [
         '"string": "copy-to-nexthop-ietf 2001:db8::1 (with copy)" } ]',
         'extended-community-ipv6 copy-to-nexthop-ietf 2001:db8::1 (with copy)',
     ),
-    Vector(AIGP(10), 'AIGP_ON', '801a0b01000b000000000000000a', '"aigp": "0x000000000000000a"', 'aigp 0x000000000000000a'),
+    Vector(
+        AIGP(10), 'AIGP_ON', '801a0b01000b000000000000000a', '"aigp": "0x000000000000000a"', 'aigp 0x000000000000000a'
+    ),
     Vector(
         LargeCommunities(((1, 2, 3),)),
         'ASN4',
@@ -284,7 +295,12 @@ EXTENDED = [
     Extended('8006fde8447a0666', None, 'rate-limit:1000', 'rate-limit:1000'),
     # RFC 8955 7.1: a negative rate reads as zero
     Extended('80060000c47a0000', None, 'rate-limit:0', 'rate-limit:0'),
-    Extended('800c0000447a0000', ext.traffic_rate(0, 1000.0, packets=True), 'rate-limit:1000:packets', 'rate-limit:1000:packets'),
+    Extended(
+        '800c0000447a0000',
+        ext.traffic_rate(0, 1000.0, packets=True),
+        'rate-limit:1000:packets',
+        'rate-limit:1000:packets',
+    ),
     Extended('8007000000000000', ext.traffic_action(False, False), 'action ', 'action '),
     Extended('8007000000000001', ext.traffic_action(False, True), 'action terminal', 'action terminal'),
     Extended('8007000000000002', ext.traffic_action(True, False), 'action sample', 'action sample'),

@@ -55,7 +55,10 @@ def test_extended_community(extended: Extended) -> None:
     assert extended_types.name(raw) == extended.string
     assert extended_types.text(raw) == extended.text
     value = ExtendedCommunities((raw,))
-    assert value.json_item() == f'"extended-community": [ {{ "value": {int(extended.wire, 16)}, "string": "{extended.string}" }} ]'
+    assert (
+        value.json_item()
+        == f'"extended-community": [ {{ "value": {int(extended.wire, 16)}, "string": "{extended.string}" }} ]'
+    )
     assert value.text() == f'extended-community {extended.text}'
     assert value.pack(ASN4).hex() == 'c01008' + extended.wire
     parsed = parse_attributes(bytes.fromhex('c01008' + extended.wire), ASN4)
@@ -95,7 +98,9 @@ def test_extended_communities_are_sorted_and_keep_duplicates() -> None:
 def test_communities_are_sorted_and_large_ones_deduplicated() -> None:
     # confirmed with 5.0
     parsed = parse_attributes(
-        bytes.fromhex('c00808ffffff0100010002' + 'c02024' + '0000000a0000000200000003' + '000000010000000200000003' * 2),
+        bytes.fromhex(
+            'c00808ffffff0100010002' + 'c02024' + '0000000a0000000200000003' + '000000010000000200000003' * 2
+        ),
         ASN4,
     )
     assert parsed.attributes.json() == (
@@ -133,7 +138,9 @@ def test_long_segments_are_split_at_255() -> None:
     assert wire[:4] == b'\x50\x02' + size.to_bytes(2, 'big')
     assert len(wire) == 4 + size
     parsed = parse_attributes(wire, ASN4)
-    assert list(parsed.attributes) == [ASPath(((AS_SEQUENCE, tuple(range(1, 256))), (AS_SEQUENCE, tuple(range(256, 301)))))]
+    assert list(parsed.attributes) == [
+        ASPath(((AS_SEQUENCE, tuple(range(1, 256))), (AS_SEQUENCE, tuple(range(256, 301)))))
+    ]
 
 
 def test_origin_by_name() -> None:
