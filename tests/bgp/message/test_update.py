@@ -20,6 +20,7 @@ from exabgp.bgp.errors import PeerError
 from exabgp.bgp.family import AFI, IPV4_MULTICAST, IPV4_UNICAST, IPV6_MULTICAST, IPV6_UNICAST, SAFI, Family
 from exabgp.bgp.message import update_pack
 from exabgp.bgp.message.header import MARKER
+from exabgp.bgp.message.table import unpack_message
 from exabgp.bgp.message.update import EOR_IPV4, Update
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri import prefix
@@ -445,3 +446,10 @@ def test_fuzz_mutated(data):
             seed[data.draw(st.integers(0, len(seed))) : 0] = data.draw(st.binary(min_size=1, max_size=8))
     check(bytes(seed), DECODE)
     check(bytes(seed), ADDPATH)
+
+
+def test_the_message_table_dispatches_updates():
+    wire = body(withdrawn='180a0000')
+    assert unpack_message(2, wire, DECODE) == Update(withdrawn=(v4('10.0.0.0', 24),))
+    assert unpack_message(2, memoryview(wire), DECODE) == Update(withdrawn=(v4('10.0.0.0', 24),))
+    assert unpack_message(2, memoryview(b'\x00\x00\x00\x00'), DECODE) == EOR_IPV4
