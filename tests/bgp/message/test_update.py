@@ -453,3 +453,63 @@ def test_the_message_table_dispatches_updates():
     assert unpack_message(2, wire, DECODE) == Update(withdrawn=(v4('10.0.0.0', 24),))
     assert unpack_message(2, memoryview(wire), DECODE) == Update(withdrawn=(v4('10.0.0.0', 24),))
     assert unpack_message(2, memoryview(b'\x00\x00\x00\x00'), DECODE) == EOR_IPV4
+
+
+# ---------------------------------------------------------------- 5.0's layouts, built from values
+
+# ADD-PATH on every family, IPv4 next hops allowed for IPv6 routes; the messages are those 5.0.15 sent
+# for the same announcements and withdrawals made through its API (`announce route ... path-information`)
+LAYOUT = Negotiated(
+    local_as=65533,
+    peer_as=65533,
+    asn4=True,
+    families=(IPV4_UNICAST, IPV4_MULTICAST, IPV6_UNICAST),
+    addpath_send=frozenset(ALL),
+    addpath_receive=frozenset(ALL),
+    nexthop=((IPV6_UNICAST, AFI.IPV4),),
+)
+PLAIN_PATH = Attributes((ORIGINS[IGP], LocalPreference(100)))
+
+
+@pytest.mark.parametrize(
+    ('announced', 'withdrawn', 'wire'),
+    [
+        (
+            [Route(v6('2001:db8:1::', 48), PLAIN_PATH, IPv6Address('2001:db8::1'))],
+            [],
+            '02000000314001010040020040050400000064800e200002011020010db8000000000000000000000001'
+            '00000000003020010db80001',
+        ),
+        (
+            [Route(v6('2001:db8:2::', 48, 9), PLAIN_PATH, IPv6Address('2001:db8::1'))],
+            [],
+            '02000000314001010040020040050400000064800e200002011020010db8000000000000000000000001'
+            '00000000093020010db80002',
+        ),
+        (
+            # the routes without a path identifier sort after those with one, and go with 0
+            [
+                Route(v4('10.2.0.0', 16), PLAIN_PATH, IPv4Address('10.0.0.1')),
+                Route(v4('10.1.0.0', 16, 0x01020304), PLAIN_PATH, IPv4Address('10.0.0.1')),
+            ],
+            [],
+            '0200000015400101004002004003040a0000014005040000006401020304100a0100000000100a02',
+        ),
+        (
+            # an IPv4 next hop for an IPv6 route: MP_REACH_NLRI with 4 octets, and NEXT_HOP too
+            [Route(v6('2001:db8:3::', 48), PLAIN_PATH, IPv4Address('10.0.0.1'))],
+            [],
+            '020000002c400101004002004003040a00000140050400000064800e14000201040a00000100000000003020010db80003',
+        ),
+        ([], [v6('2001:db8:2::', 48, 9)], '0200000011800f0e000201000000093020010db80002'),
+        ([], [v4('10.1.0.0', 16, 0x01020304)], '02000701020304100a010000'),
+    ],
+)
+def test_layouts_5_0_sends(announced, withdrawn, wire):
+    expected = MARKER + (18 + len(wire) // 2).to_bytes(2, 'big') + bytes.fromhex(wire)
+    assert update_pack.messages(announced, withdrawn, LAYOUT) == [expected]
+    update = Update.unpack(expected[19:], LAYOUT)
+    assert {(route.nlri.packed, route.nexthop) for route in update.announced} == {
+        (route.nlri.packed, route.nexthop) for route in announced
+    }
+    assert list(update.withdrawn) == withdrawn
