@@ -1,0 +1,174 @@
+"""The Adj-RIB-Out: what we announce to one neighbor, and the changes not yet sent.
+
+Invariants (ExaBGP 5.0's semantics):
+- `_routes` holds the routes currently announced, by NLRI. Announcing a route identical to the one
+  held (same attributes and next hop) changes nothing: it is not sent again. Withdrawing always
+  queues a withdrawal, even of a route we do not hold, as 5.0 does.
+- Pending changes are kept per group (attributes, next hop, family) in arrival order, one change
+  per NLRI: a newer change to an NLRI replaces a pending older one. Flushing emits each group in
+  turn, withdrawals before announcements, packed by `bgp.message.update_pack`; with
+  `group_updates` only IPv4 unicast groups share UPDATEs (as in 5.0), every other route gets its own.
+- A new session, a route refresh or `flush adj-rib out` sends the held routes again without copying
+  them into the pending groups: `_resend` marks the families to walk.
+- Watchdogs: routes announced under a watchdog name can be withdrawn and announced again as a set.
+- Pure: no I/O; `updates()` is a generator, so the caller decides how much to send between awaits.
+"""
+
+from collections.abc import Callable, Iterable, Iterator
+from ipaddress import IPv4Address, IPv6Address
+
+from exabgp.bgp.family import IPV4_UNICAST, Family
+from exabgp.bgp.message.update_pack import announce, eor, withdraw
+from exabgp.bgp.negotiated import Negotiated
+from exabgp.bgp.route import NextHop, Route
+
+# families whose routes 5.0 packs together when group-updates is on
+GROUPED = frozenset((IPV4_UNICAST,))
+
+Resolver = Callable[[NextHop, Family], IPv4Address | IPv6Address | None]
+Key = tuple[object, NextHop, Family]
+
+
+class AdjRibOut:
+    def __init__(self, families: Iterable[Family], group_updates: bool = True) -> None:
+        self.families = tuple(families)
+        self.group_updates = group_updates
+        self._routes: dict[object, Route] = {}
+        # group -> NLRI -> (route, withdraw?)
+        self._pending: dict[Key, dict[object, tuple[Route, bool]]] = {}
+        # NLRI -> the group its pending change is in
+        self._where: dict[object, Key] = {}
+        self._resend: set[Family] = set()
+        self._watchdogs: dict[str, dict[object, Route]] = {}
+        self._withdrawn_watchdogs: dict[str, dict[object, Route]] = {}
+
+    # ------------------------------------------------------------------ changes
+
+    def announce(self, route: Route) -> bool:
+        """Queue `route`; False when it is already announced exactly so (nothing to send)."""
+        held = self._routes.get(route.nlri)
+        if held is not None and held.attributes == route.attributes and held.nexthop == route.nexthop:
+            return False
+        self._routes[route.nlri] = route
+        self._queue(route, False)
+        return True
+
+    def withdraw(self, route: Route) -> None:
+        self._routes.pop(route.nlri, None)
+        self._queue(route, True)
+
+    def announce_watched(self, name: str, route: Route, withdrawn: bool) -> None:
+        """A route under a watchdog: held back when the watchdog starts withdrawn."""
+        if withdrawn:
+            self._withdrawn_watchdogs.setdefault(name, {})[route.nlri] = route
+            return
+        self._watchdogs.setdefault(name, {})[route.nlri] = route
+        self.announce(route)
+
+    def watchdog_announce(self, name: str) -> int:
+        routes = self._withdrawn_watchdogs.pop(name, {})
+        for route in routes.values():
+            self.announce(route)
+        self._watchdogs.setdefault(name, {}).update(routes)
+        return len(routes)
+
+    def watchdog_withdraw(self, name: str) -> int:
+        routes = self._watchdogs.pop(name, {})
+        for route in routes.values():
+            self.withdraw(route)
+        self._withdrawn_watchdogs.setdefault(name, {}).update(routes)
+        return len(routes)
+
+    def resend(self, families: Iterable[Family] | None = None) -> None:
+        """Send every held route of these families (all when None) again at the next flush."""
+        self._resend.update(self.families if families is None else set(families) & set(self.families))
+
+    def withdraw_all(self) -> None:
+        for route in list(self._routes.values()):
+            self.withdraw(route)
+
+    def clear(self) -> None:
+        """Forget everything (`clear adj-rib out`), sending nothing."""
+        self._routes.clear()
+        self._pending.clear()
+        self._where.clear()
+        self._resend.clear()
+
+    def _queue(self, route: Route, withdrawn: bool) -> None:
+        nlri = route.nlri
+        key = (route.attributes, route.nexthop, nlri.family)
+        previous = self._where.get(nlri)
+        if previous is not None and previous != key:
+            group = self._pending[previous]
+            del group[nlri]
+            if not group:
+                del self._pending[previous]
+        self._pending.setdefault(key, {})[nlri] = (route, withdrawn)
+        self._where[nlri] = key
+
+    # ------------------------------------------------------------------ reading
+
+    def pending(self) -> bool:
+        return bool(self._pending or self._resend)
+
+    def routes(self, families: Iterable[Family] | None = None) -> Iterator[Route]:
+        wanted = None if families is None else set(families)
+        for route in self._routes.values():
+            if wanted is None or route.nlri.family in wanted:
+                yield route
+
+    def __len__(self) -> int:
+        return len(self._routes)
+
+    # ------------------------------------------------------------------ sending
+
+    def updates(self, negotiated: Negotiated, resolve: Resolver) -> Iterator[bytes]:
+        """Every pending change as whole UPDATE messages, emptying the pending set as it goes.
+
+        `resolve(nexthop, family)` turns `next-hop self` into the session's address (or None when
+        there is none, and the route is then left out)."""
+        if self._resend:
+            families, self._resend = self._resend, set()
+            groups: dict[Key, list[Route]] = {}
+            for route in self._routes.values():
+                family = route.nlri.family
+                if family in families and route.nlri not in self._where:
+                    groups.setdefault((route.attributes, route.nexthop, family), []).append(route)
+            for (_, nexthop, family), routes in groups.items():
+                yield from self._announce(family, routes, nexthop, negotiated, resolve)
+        while self._pending:
+            key = next(iter(self._pending))
+            changes = self._pending.pop(key)
+            for nlri in changes:
+                del self._where[nlri]
+            _, nexthop, family = key
+            removed = [route.nlri for route, withdrawn in changes.values() if withdrawn]
+            added = [route for route, withdrawn in changes.values() if not withdrawn]
+            if removed:
+                if self._grouped(family):
+                    yield from withdraw(family, removed, negotiated)
+                else:
+                    for nlri in removed:
+                        yield from withdraw(family, (nlri,), negotiated)
+            if added:
+                yield from self._announce(family, added, nexthop, negotiated, resolve)
+
+    def end_of_rib(self, negotiated: Negotiated) -> Iterator[bytes]:
+        for family in negotiated.families:
+            yield eor(family)
+
+    def _grouped(self, family: Family) -> bool:
+        return self.group_updates and family in GROUPED
+
+    def _announce(
+        self, family: Family, routes: list[Route], nexthop: NextHop, negotiated: Negotiated, resolve: Resolver
+    ) -> Iterator[bytes]:
+        address = resolve(nexthop, family)
+        if address is None:
+            return
+        attributes = routes[0].attributes
+        if self._grouped(family):
+            yield from announce(family, [route.nlri for route in routes], attributes, address, negotiated)
+            return
+        for route in routes:
+            yield from announce(family, (route.nlri,), attributes, address, negotiated)

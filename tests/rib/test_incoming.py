@@ -1,0 +1,29 @@
+from ipaddress import IPv4Address, ip_network
+
+from exabgp.bgp.attribute.attributes import Attributes
+from exabgp.bgp.attribute.origin import Origin
+from exabgp.bgp.family import IPV4_UNICAST, IPV6_UNICAST
+from exabgp.bgp.nlri.inet import INET
+from exabgp.bgp.route import Route
+from exabgp.rib.incoming import AdjRibIn
+
+
+def nlri(prefix: str) -> INET:
+    network = ip_network(prefix)
+    family = IPV4_UNICAST if network.version == 4 else IPV6_UNICAST
+    return INET.make(family, network.network_address, network.prefixlen)
+
+
+def test_latest_announcement_wins_and_withdraw_removes() -> None:
+    rib = AdjRibIn()
+    first = Route(nlri('10.0.0.0/8'), Attributes((Origin(0),)), IPv4Address('1.1.1.1'))
+    second = Route(nlri('10.0.0.0/8'), Attributes((Origin(2),)), IPv4Address('1.1.1.1'))
+    other = Route(nlri('2001:db8::/32'), Attributes((Origin(0),)), None)
+    rib.update([first, other], [])
+    rib.update([second], [])
+    assert list(rib.routes([IPV4_UNICAST])) == [second]
+    assert len(rib) == 2
+    rib.update([], [nlri('10.0.0.0/8'), nlri('10.1.0.0/16')])
+    assert list(rib.routes()) == [other]
+    rib.clear()
+    assert len(rib) == 0

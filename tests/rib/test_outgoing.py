@@ -1,0 +1,149 @@
+"""The Adj-RIB-Out: deduplication, replacement, grouping, resend and the bytes it hands the session."""
+
+from ipaddress import IPv4Address, IPv6Address, ip_network
+
+from exabgp.bgp.attribute.attributes import Attributes
+from exabgp.bgp.attribute.localpref import LocalPreference
+from exabgp.bgp.attribute.med import MED
+from exabgp.bgp.attribute.origin import Origin
+from exabgp.bgp.family import IPV4_UNICAST, IPV6_UNICAST, Family
+from exabgp.bgp.message.update import Update
+from exabgp.bgp.negotiated import Negotiated
+from exabgp.bgp.nlri.inet import INET
+from exabgp.bgp.route import SELF, Route
+from exabgp.rib.outgoing import AdjRibOut
+
+EBGP = Negotiated(local_as=65533, peer_as=65000, asn4=True, families=(IPV4_UNICAST, IPV6_UNICAST))
+IBGP = Negotiated(local_as=65000, peer_as=65000, asn4=True, families=(IPV4_UNICAST, IPV6_UNICAST))
+LOCAL = {IPV4_UNICAST: IPv4Address('127.0.0.1'), IPV6_UNICAST: IPv6Address('::1')}
+
+
+def resolve(nexthop, family: Family):
+    return LOCAL[family] if nexthop is SELF else nexthop
+
+
+def route(prefix: str, nexthop='10.0.1.254', *attributes) -> Route:
+    network = ip_network(prefix)
+    family = IPV4_UNICAST if network.version == 4 else IPV6_UNICAST
+    nlri = INET.make(family, network.network_address, network.prefixlen)
+    hop = nexthop if nexthop is SELF else (IPv4Address(nexthop) if '.' in nexthop else IPv6Address(nexthop))
+    return Route(nlri, Attributes(attributes or (Origin(0),)), hop)
+
+
+def decoded(messages: list[bytes], negotiated: Negotiated) -> list[Update]:
+    return [Update.unpack(message[19:], negotiated) for message in messages]
+
+
+def test_conf_ebgp_bytes() -> None:
+    # etc/exabgp/conf-ebgp.conf of the 5.0 reference: one route, eBGP, local-preference 200
+    rib = AdjRibOut([IPV4_UNICAST])
+    rib.announce(route('10.0.0.0/24', '10.0.1.254', LocalPreference(200)))
+    messages = list(rib.updates(EBGP, resolve))
+    expected = '000000144001010040020602010000FFFD4003040A0001FE180A0000'
+    assert [message[19:].hex().upper() for message in messages] == [expected]
+    assert not rib.pending()
+
+
+def test_announcing_the_same_route_twice_sends_it_once() -> None:
+    rib = AdjRibOut([IPV4_UNICAST])
+    assert rib.announce(route('10.0.0.0/24')) is True
+    list(rib.updates(IBGP, resolve))
+    assert rib.announce(route('10.0.0.0/24')) is False
+    assert not rib.pending()
+    assert rib.announce(route('10.0.0.0/24', '10.0.1.253')) is True
+    assert len(list(rib.updates(IBGP, resolve))) == 1
+
+
+def test_a_newer_change_replaces_a_pending_one() -> None:
+    rib = AdjRibOut([IPV4_UNICAST])
+    rib.announce(route('10.0.0.0/24', '10.0.1.254', Origin(0), MED(1)))
+    rib.announce(route('10.0.0.0/24', '10.0.1.254', Origin(0), MED(2)))
+    [update] = decoded(list(rib.updates(IBGP, resolve)), IBGP)
+    assert [str(r.nlri) for r in update.announced] == ['10.0.0.0/24']
+    assert MED(2) in list(update.attributes)
+
+
+def test_withdraw_then_announce_in_one_flush() -> None:
+    rib = AdjRibOut([IPV4_UNICAST])
+    rib.announce(route('10.0.0.0/24'))
+    list(rib.updates(IBGP, resolve))
+    rib.withdraw(route('10.0.0.0/24'))
+    assert len(rib) == 0
+    rib.announce(route('10.0.1.0/24'))
+    updates = decoded(list(rib.updates(IBGP, resolve)), IBGP)
+    assert [[str(n) for n in u.withdrawn] for u in updates] == [['10.0.0.0/24'], []]
+    assert [[str(r.nlri) for r in u.announced] for u in updates] == [[], ['10.0.1.0/24']]
+
+
+def test_withdraw_of_an_unknown_route_is_still_sent() -> None:
+    rib = AdjRibOut([IPV4_UNICAST])
+    rib.withdraw(route('10.9.0.0/16'))
+    [update] = decoded(list(rib.updates(IBGP, resolve)), IBGP)
+    assert [str(n) for n in update.withdrawn] == ['10.9.0.0/16']
+
+
+def test_ipv4_routes_sharing_attributes_share_an_update_when_grouped() -> None:
+    rib = AdjRibOut([IPV4_UNICAST, IPV6_UNICAST])
+    for index in range(3):
+        rib.announce(route(f'10.0.{index}.0/24'))
+        rib.announce(route(f'2001:db8:{index}::/48', '2001:db8::1'))
+    updates = decoded(list(rib.updates(IBGP, resolve)), IBGP)
+    sizes = sorted(len(update.announced) for update in updates)
+    assert sizes == [1, 1, 1, 3]
+
+
+def test_group_updates_off_sends_one_route_per_update() -> None:
+    rib = AdjRibOut([IPV4_UNICAST], group_updates=False)
+    for index in range(3):
+        rib.announce(route(f'10.0.{index}.0/24'))
+    assert len(list(rib.updates(IBGP, resolve))) == 3
+
+
+def test_many_routes_are_split_by_message_size() -> None:
+    rib = AdjRibOut([IPV4_UNICAST])
+    for index in range(2000):
+        rib.announce(route(f'10.{index // 256}.{index % 256}.0/24'))
+    messages = list(rib.updates(IBGP, resolve))
+    assert all(len(message) <= 4096 for message in messages)
+    assert sum(len(u.announced) for u in decoded(messages, IBGP)) == 2000
+    assert len(messages) == 2  # 2000 x 4 octets of NLRI need two 4096-octet messages
+
+
+def test_resend_sends_every_held_route_again() -> None:
+    rib = AdjRibOut([IPV4_UNICAST, IPV6_UNICAST])
+    rib.announce(route('10.0.0.0/24'))
+    rib.announce(route('2001:db8::/32', '2001:db8::1'))
+    list(rib.updates(IBGP, resolve))
+    rib.resend([IPV6_UNICAST])
+    [update] = decoded(list(rib.updates(IBGP, resolve)), IBGP)
+    assert [str(r.nlri) for r in update.announced] == ['2001:db8::/32']
+    rib.resend()
+    assert len(list(rib.updates(IBGP, resolve))) == 2
+
+
+def test_next_hop_self_is_resolved_per_family() -> None:
+    rib = AdjRibOut([IPV4_UNICAST])
+    rib.announce(route('10.0.0.0/24', SELF))
+    [update] = decoded(list(rib.updates(IBGP, resolve)), IBGP)
+    assert update.announced[0].nexthop == IPv4Address('127.0.0.1')
+
+
+def test_watchdog_withdraws_and_announces_its_routes() -> None:
+    rib = AdjRibOut([IPV4_UNICAST])
+    rib.announce_watched('dog', route('10.0.0.0/24'), withdrawn=False)
+    rib.announce_watched('dog', route('10.0.1.0/24'), withdrawn=True)
+    [update] = decoded(list(rib.updates(IBGP, resolve)), IBGP)
+    assert [str(r.nlri) for r in update.announced] == ['10.0.0.0/24']
+    assert rib.watchdog_withdraw('dog') == 1
+    [update] = decoded(list(rib.updates(IBGP, resolve)), IBGP)
+    assert [str(n) for n in update.withdrawn] == ['10.0.0.0/24']
+    assert rib.watchdog_announce('dog') == 2
+    [update] = decoded(list(rib.updates(IBGP, resolve)), IBGP)
+    assert sorted(str(r.nlri) for r in update.announced) == ['10.0.0.0/24', '10.0.1.0/24']
+
+
+def test_end_of_rib_for_each_negotiated_family() -> None:
+    rib = AdjRibOut([IPV4_UNICAST, IPV6_UNICAST])
+    markers = list(rib.end_of_rib(IBGP))
+    assert markers[0][19:].hex() == '00000000'
+    assert [update.eor for update in decoded(markers, IBGP)] == [IPV4_UNICAST, IPV6_UNICAST]
