@@ -27,7 +27,12 @@ ADDPATH_DISABLED = 0
 ADDPATH_RECEIVE = 1
 ADDPATH_SEND = 2
 ADDPATH_BOTH = 3
-ADDPATH_NAMES = {ADDPATH_DISABLED: 'disable', ADDPATH_RECEIVE: 'receive', ADDPATH_SEND: 'send', ADDPATH_BOTH: 'send/receive'}
+ADDPATH_NAMES = {
+    ADDPATH_DISABLED: 'disable',
+    ADDPATH_RECEIVE: 'receive',
+    ADDPATH_SEND: 'send',
+    ADDPATH_BOTH: 'send/receive',
+}
 
 # the message kinds an API process can ask to be sent, per direction
 MESSAGES = ('parsed', 'packets', 'consolidate', 'open', 'update', 'notification', 'keepalive', 'refresh', 'operational')

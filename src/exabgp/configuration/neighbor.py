@@ -21,8 +21,7 @@ from typing import Any
 from exabgp.bgp.family import AFI, SAFI, Family
 from exabgp.configuration import values
 from exabgp.configuration.cursor import Cursor
-from exabgp.configuration.errors import ConfigError, unsupported
-from exabgp.configuration.errors import Location
+from exabgp.configuration.errors import ConfigError, Location, unsupported
 from exabgp.configuration.tokenizer import Statement
 
 Parser = Callable[[Cursor], Any]
@@ -432,7 +431,7 @@ class FamilySection:
         if family is None:
             if safi in FUTURE_SAFI:
                 raise cursor.fail(unsupported(f'family {afi} {safi}'))
-            raise cursor.fail(f"invalid afi/safi pair {afi}/{safi}")
+            raise cursor.fail(f'invalid afi/safi pair {afi}/{safi}')
         cursor.done()
         if family in self.seen:
             raise cursor.fail_at(1, f'duplicate afi/safi pair {afi}/{safi}')
@@ -456,7 +455,12 @@ def nexthop_command(draft: Draft, cursor: Cursor) -> None:
     draft.section('nexthop').setdefault(afi, []).append((family, AFI.IPV4 if nhafi == 'ipv4' else AFI.IPV6))
 
 
-_SAFI_BY_NAME = {'unicast': SAFI.UNICAST, 'multicast': SAFI.MULTICAST, 'nlri-mpls': SAFI.NLRI_MPLS, 'mpls-vpn': SAFI.MPLS_VPN}
+_SAFI_BY_NAME = {
+    'unicast': SAFI.UNICAST,
+    'multicast': SAFI.MULTICAST,
+    'nlri-mpls': SAFI.NLRI_MPLS,
+    'mpls-vpn': SAFI.MPLS_VPN,
+}
 
 
 # ---------------------------------------------------------------- api { }
@@ -494,7 +498,17 @@ API: dict[str, Parser] = {
 
 DIRECTION: dict[str, Parser] = {
     name: _flag(True)
-    for name in ('parsed', 'packets', 'consolidate', 'open', 'update', 'notification', 'keepalive', 'refresh', 'operational')
+    for name in (
+        'parsed',
+        'packets',
+        'consolidate',
+        'open',
+        'update',
+        'notification',
+        'keepalive',
+        'refresh',
+        'operational',
+    )
 }
 
 

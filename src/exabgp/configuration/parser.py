@@ -28,11 +28,11 @@ from typing import Any
 
 from exabgp.configuration import operational, resolve
 from exabgp.configuration.cursor import Cursor
-from exabgp.configuration.errors import ConfigError, unsupported
+from exabgp.configuration.errors import ConfigError, Location, unsupported
 from exabgp.configuration.model import Config, Neighbor, Process
 from exabgp.configuration.neighbor import (
-    FamilySection,
     Draft,
+    FamilySection,
     api_command,
     capability_command,
     direction_command,
@@ -43,8 +43,7 @@ from exabgp.configuration.neighbor import (
 from exabgp.configuration.process import Context, ProcessSection
 from exabgp.configuration.route import sections as holding
 from exabgp.configuration.route.grammar import Builder
-from exabgp.configuration.errors import Location
-from exabgp.configuration.tokenizer import Statement
+from exabgp.configuration.tokenizer import Statement, read_file, read_text
 
 Command = Callable[[Cursor], None]
 Section = Callable[[Statement], None]
@@ -106,7 +105,9 @@ class Parser:
                 command = commands.get(keyword, fallback)
                 if command is None:
                     if keyword in sections:
-                        raise ConfigError(f"'{keyword}' is a section here: '{keyword} {{ ... }}'", statement.location(0))
+                        raise ConfigError(
+                            f"'{keyword}' is a section here: '{keyword} {{ ... }}'", statement.location(0)
+                        )
                     raise ConfigError(f"invalid keyword '{keyword}' in {where}", statement.location(0))
                 command(Cursor(statement))
                 continue
@@ -239,9 +240,7 @@ class Parser:
             chosen = api.setdefault(key, {})
             self.simple(statement, f'api {key}', lambda c: direction_command(chosen, key, c))
 
-        self.block(
-            header, 'api', {}, {'send': direction, 'receive': direction}, lambda c: api_command(api, marks, c)
-        )
+        self.block(header, 'api', {}, {'send': direction, 'receive': direction}, lambda c: api_command(api, marks, c))
         for keyword in ('processes', 'processes-match'):
             if keyword in marks:
                 for process in api.get(keyword, []):
@@ -260,9 +259,7 @@ class Parser:
             for name in api.processes:
                 if name not in self.processes:
                     where = draft.marks.get(f'processes {name}', header)
-                    raise ConfigError(
-                        f"the api process '{name}' used by neighbor {built.peer()} is not defined", where
-                    )
+                    raise ConfigError(f"the api process '{name}' used by neighbor {built.peer()} is not defined", where)
             if api.processes_match and not any(
                 re.match(pattern, name) for pattern in api.processes_match for name in self.processes
             ):
@@ -326,24 +323,20 @@ class Parser:
         self.block(header, 'operational', {}, {}, lambda cursor: draft.operational.append(operational.parse(cursor)))
 
 
-def load(paths: list[str] | tuple[str, ...], context: Context | None = None) -> Config:
-    """Parse configuration files (several form one configuration); ConfigError says where it fails."""
-    from exabgp.configuration.tokenizer import read_file
-
+def load(path: str, context: Context | None = None) -> Config:
+    """Parse a configuration file; ConfigError says where it fails."""
     parser = Parser(context or Context())
-    for path in paths:
-        try:
-            parser.parse(read_file(path))
-        except OSError as exc:
-            raise ConfigError(f'can not read the file: {exc.strerror}', Location(path, 0, 0, '')) from None
-        except UnicodeDecodeError as exc:
-            raise ConfigError(f'the file is not UTF-8 text ({exc.reason})', Location(path, 0, 0, '')) from None
+    try:
+        parser.parse(read_file(path))
+    except OSError as exc:
+        raise ConfigError(f'can not read the file: {exc.strerror}', Location(path, 0, 0, '')) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f'the file is not UTF-8 text ({exc.reason})', Location(path, 0, 0, '')) from None
     return parser.config()
 
 
 def load_text(text: str, context: Context | None = None, source: str = '<text>') -> Config:
-    from exabgp.configuration.tokenizer import read_text
-
+    """Parse configuration text (tests, the API's reload from a string)."""
     parser = Parser(context or Context())
     parser.parse(read_text(text, source))
     return parser.config()

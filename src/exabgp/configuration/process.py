@@ -15,9 +15,8 @@ from dataclasses import dataclass
 
 from exabgp.configuration import values
 from exabgp.configuration.cursor import Cursor
-from exabgp.configuration.errors import ConfigError
+from exabgp.configuration.errors import ConfigError, Location
 from exabgp.configuration.model import Process
-from exabgp.configuration.errors import Location
 from exabgp.configuration.tokenizer import Statement
 
 

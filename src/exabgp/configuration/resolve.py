@@ -76,35 +76,45 @@ def _nexthops(values: dict[str, Any], families: tuple[Family, ...], enabled: boo
     return tuple(kept)
 
 
+def _unique(names: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(names))
+
+
 def flatten_api(apis: dict[str, dict[str, Any]]) -> Api:
-    """Merge the neighbor's api sections: each event or message lists the processes asking for it."""
+    """Merge the neighbor's api sections: each event or message lists the processes asking for it.
+
+    A process is listed once, and every list follows the order of `processes`: what 5.0 does with
+    these lists is test membership, so neither repetition nor order carries meaning."""
     processes: list[str] = []
     matches: list[str] = []
-    events: dict[str, list[str]] = {event: [] for event in EVENTS}
-    directions: dict[str, dict[str, list[str]]] = {
-        direction: {message: [] for message in MESSAGES} for direction in ('send', 'receive')
-    }
+    wanted: dict[str, set[str]] = {}
     for api in apis.values():
         names = api.get('processes', [])
         processes.extend(names)
         matches.extend(api.get('processes-match', []))
         for event in EVENTS:
             if api.get(event, False):
-                events[event].extend(names)
-        for direction, wanted in directions.items():
+                wanted.setdefault(event, set()).update(names)
+        for direction in ('send', 'receive'):
             section = api.get(direction, {})
             for message in MESSAGES:
                 if section.get(message, False):
-                    wanted[message].extend(names)
+                    wanted.setdefault(f'{direction} {message}', set()).update(names)
+    order = _unique(processes)
+
+    def chosen(key: str) -> tuple[str, ...]:
+        names = wanted.get(key, set())
+        return tuple(name for name in order if name in names)
+
     return Api(
-        processes=tuple(processes),
-        processes_match=tuple(matches),
-        neighbor_changes=tuple(events['neighbor-changes']),
-        negotiated=tuple(events['negotiated']),
-        fsm=tuple(events['fsm']),
-        signal=tuple(events['signal']),
-        send=Messages(**{message: tuple(names) for message, names in directions['send'].items()}),
-        receive=Messages(**{message: tuple(names) for message, names in directions['receive'].items()}),
+        processes=order,
+        processes_match=_unique(matches),
+        neighbor_changes=chosen('neighbor-changes'),
+        negotiated=chosen('negotiated'),
+        fsm=chosen('fsm'),
+        signal=chosen('signal'),
+        send=Messages(**{message: chosen(f'send {message}') for message in MESSAGES}),
+        receive=Messages(**{message: chosen(f'receive {message}') for message in MESSAGES}),
     )
 
 

@@ -199,7 +199,7 @@ def logical_lines(source: str, physical: Iterable[str]) -> Iterator[Line]:
     size = 0
     first = 0
     number = 0
-    for number, raw in enumerate(physical, 1):  # noqa: B007 - number is used after the loop
+    for number, raw in enumerate(physical, 1):
         text = raw.rstrip()
         if text.endswith('\\'):
             if not pending:

@@ -127,6 +127,10 @@ def _name(cursor: Cursor, spec: Spec, afi: int) -> None:
 
 def _family_keyword(safi: int) -> Callable[[Cursor, Spec, int], None]:
     def refuse(cursor: Cursor, spec: Spec, afi: int) -> None:
+        # as in 5.0, a route-distinguisher makes the route a VPN route whatever else is written
+        for index, word in enumerate(cursor.words):
+            if word in ('rd', 'route-distinguisher'):
+                raise cursor.fail_at(index, unsupported(f'family {Family(AFI(afi), SAFI.MPLS_VPN)}'))
         raise cursor.fail(unsupported(f'family {Family(AFI(afi), SAFI(safi))}'))
 
     return refuse

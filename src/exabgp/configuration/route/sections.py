@@ -34,7 +34,9 @@ ANNOUNCE_SAFI = {
 class Blocks(Protocol):
     """What the section parser offers: dispatch of a section's statements, or skipping it."""
 
-    def block(self, opening: Statement | None, where: str, commands: Any, sections: Any, fallback: Any = None) -> Any: ...
+    def block(
+        self, opening: Statement | None, where: str, commands: Any, sections: Any, fallback: Any = None
+    ) -> Any: ...
 
 
 def store(draft: Draft, parsed: statements.Parsed, statement: Statement, at: int) -> None:
@@ -121,9 +123,7 @@ def flow_block(header: Statement, parser: Blocks) -> None:
     def section(statement: Statement) -> None:
         parser.block(statement, 'flow route', {}, {}, collect)
 
-    parser.block(
-        header, 'flow route', {}, {'match': section, 'then': section, 'scope': section}, collect
-    )
+    parser.block(header, 'flow route', {}, {'match': section, 'then': section, 'scope': section}, collect)
     raise ConfigError(unsupported(f'family {_flow_family(seen)}'), header.location(0))
 
 
