@@ -326,7 +326,8 @@ def neighbor_command(draft: Draft, cursor: Cursor) -> None:
         raise cursor.fail_at(0, f"invalid keyword '{keyword}' in neighbor")
     value = parser(cursor)
     cursor.done()
-    draft.set(keyword, value, cursor.statement.location(0))
+    statement = cursor.statement
+    draft.set(keyword, value, statement.location(1 if len(statement.words) > 1 else 0))
 
 
 def check_md5(password: str, base64_encoded: bool | None) -> str:
@@ -335,8 +336,8 @@ def check_md5(password: str, base64_encoded: bool | None) -> str:
     if base64_encoded:
         try:
             key = base64.b64decode(password, validate=True)
-        except (binascii.Error, ValueError) as exc:
-            return f'invalid MD5 password: not valid base64 ({exc})'
+        except (binascii.Error, ValueError):
+            return 'invalid MD5 password: not valid base64'
         if not key:
             return 'invalid MD5 password: decodes to an empty key'
     if len(key) > MD5_MAX:
@@ -483,7 +484,7 @@ def _processes(cursor: Cursor, what: str, regex: bool) -> list[str]:
             try:
                 re.compile(word)
             except re.error as exc:
-                raise cursor.fail(f"'{word}' is not a valid regular expression ({exc})") from None
+                raise cursor.fail(f"'{word}' is not a valid regular expression ({exc.msg})") from None
         names.append(word)
 
 

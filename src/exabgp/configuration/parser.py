@@ -87,8 +87,12 @@ class Parser:
         commands: Mapping[str, Command],
         sections: Mapping[str, Section],
         fallback: Command | None = None,
+        raw: Callable[[Statement], None] | None = None,
     ) -> Statement | None:
-        """Dispatch statements until the `}` closing `opening` (returned), or the end of the input."""
+        """Dispatch statements until the `}` closing `opening` (returned), or the end of the input.
+
+        A `keyword ...;` statement goes to `commands[keyword]` (else `fallback`) as a cursor, or to
+        `raw` as the statement itself; a `keyword ... {` one to `sections[keyword]`."""
         for statement in self.stream:
             words = statement.words
             end = statement.end
@@ -102,13 +106,17 @@ class Parser:
                 raise ConfigError(f"unexpected '{end}'", statement.location(0))
             keyword = words[0]
             if end == ';':
-                command = commands.get(keyword, fallback)
+                if raw is not None:
+                    # the section reads its statements itself (static: the route fast path)
+                    raw(statement)
+                    continue
+                command = commands.get(keyword)
                 if command is None:
                     if keyword in sections:
-                        raise ConfigError(
-                            f"'{keyword}' is a section here: '{keyword} {{ ... }}'", statement.location(0)
-                        )
-                    raise ConfigError(f"invalid keyword '{keyword}' in {where}", statement.location(0))
+                        raise ConfigError(f"'{keyword}' is a section: '{keyword} {{ ... }}'", statement.location(0))
+                    if fallback is None:
+                        raise ConfigError(f"invalid keyword '{keyword}' in {where}", statement.location(0))
+                    command = fallback
                 command(Cursor(statement))
                 continue
             section = sections.get(keyword)
@@ -275,19 +283,19 @@ class Parser:
         self.no_name(header)
         builder = self.routes
 
-        def command(cursor: Cursor) -> None:
-            keyword = cursor.words[0]
+        def command(statement: Statement) -> None:
+            keyword = statement.words[0]
             if keyword == 'route':
-                holding.static_route(builder, cursor, draft)
+                holding.static_route(builder, statement, draft)
             elif keyword in ('attributes', 'attribute'):
-                holding.static_attributes(builder, cursor, draft)
+                holding.static_attributes(builder, Cursor(statement), draft)
             else:
-                raise cursor.fail_at(0, f"invalid keyword '{keyword}' in static")
+                raise ConfigError(f"invalid keyword '{keyword}' in static", statement.location(0))
 
         def block(statement: Statement) -> None:
             holding.static_block(builder, statement, self, draft)
 
-        self.block(header, 'static', {}, {'route': block}, command)
+        self.block(header, 'static', {}, {'route': block}, raw=command)
 
     def announce(self, header: Statement, draft: Draft) -> None:
         self.no_name(header)

@@ -28,7 +28,7 @@ from exabgp.configuration.errors import ConfigError, Location
 
 PUNCTUATION = ';{}[](),'
 TERMINATORS = frozenset(';{}')
-_PAD = str.maketrans({char: f' {char} ' for char in PUNCTUATION})
+_SPACED = {char: f' {char} ' for char in PUNCTUATION}
 
 _SCAN = re.compile(
     r"""
@@ -97,11 +97,9 @@ class Line:
         while index and starts[index] > offset:
             index -= 1
         start = starts[index]
-        if index + 1 < len(starts):
-            # a continued line: show it with its backslash, which the logical text holds as a space
-            physical = self.text[start : starts[index + 1] - 2] + '\\'
-        else:
-            physical = self.text[start:]
+        # a continued line is shown with its backslash, which the logical text holds as a space
+        following = starts[index + 1] if index + 1 < len(starts) else 0
+        physical = self.text[start : following - 2] + '\\' if following else self.text[start:]
         return Location(self.source, self.number + index, offset - start + 1, physical)
 
     def tokens(self) -> list[str]:
@@ -109,10 +107,7 @@ class Line:
         text = self.text
         if '"' in text or "'" in text or '\\' in text:
             return [token for token, _ in scan(self)]
-        cut = text.find('#')
-        if cut >= 0:
-            text = text[:cut]
-        return text.translate(_PAD).split()
+        return _split(text)
 
     def offsets(self) -> list[int]:
         """Where each token of `tokens()` starts, and one more entry: the end of the last token."""
@@ -222,14 +217,32 @@ def logical_lines(source: str, physical: Iterable[str]) -> Iterator[Line]:
         yield Line(source, first, ''.join(pending), tuple(starts))
 
 
+def _split(text: str) -> list[str]:
+    """The fast path: no quote, no backslash. Punctuation is spaced out, then the text split."""
+    cut = text.find('#')
+    if cut >= 0:
+        text = text[:cut]
+    for mark in PUNCTUATION:
+        if mark in text:
+            text = text.replace(mark, _SPACED[mark])
+    return text.split()
+
+
 def statements(lines: Iterable[Line]) -> Iterator[Statement]:
     """Split lines into statements; a statement must end on its line."""
     for line in lines:
-        tokens = line.tokens()
+        text = line.text
+        if '"' in text or "'" in text or '\\' in text:
+            tokens = [token for token, _ in scan(line)]
+        else:
+            tokens = _split(text)
+            # the usual line: one statement, its terminator last
+            if tokens and tokens[-1] in TERMINATORS and text.count(';') + text.count('{') + text.count('}') == 1:
+                yield Statement(tokens[:-1], tokens[-1], line, 0)
+                continue
         if not tokens:
             continue
         start = 0
-        index = 0
         for index, token in enumerate(tokens):
             if token in TERMINATORS and not isinstance(token, Quoted):
                 yield Statement(tokens[start:index], token, line, start)

@@ -237,16 +237,36 @@ def check_family(cursor: Cursor, family: Family, index: int) -> None:
         raise cursor.fail_at(index, unsupported(f'family {family}'))
 
 
+# frozen dataclasses with slots: setting the slots directly skips three object.__setattr__ per value,
+# which is most of the cost of a route (the codec's decoder does the same)
+_NEW = object.__new__
+_SET_FAMILY = INET.family.__set__  # type: ignore[attr-defined]
+_SET_PACKED = INET.packed.__set__  # type: ignore[attr-defined]
+_SET_PATH = INET.path_id.__set__  # type: ignore[attr-defined]
+_SET_NLRI = Route.nlri.__set__  # type: ignore[attr-defined]
+_SET_ATTRIBUTES = Route.attributes.__set__  # type: ignore[attr-defined]
+_SET_NEXTHOP = Route.nexthop.__set__  # type: ignore[attr-defined]
+
+
 def make_routes(family: Family, packed: bytes, length: int, tail: Tail) -> list[Route]:
-    """The routes a prefix and its tail stand for (several when `split` applies)."""
+    """The routes a prefix and its tail stand for (several when `split` applies). The prefix is
+    already checked (prefix.parse), which is why the values are built without their constructors."""
     pieces = [(packed, length)] if tail.split is None else prefix.split(packed, length, tail.split)
     path_id = tail.path_id
     shared = tail.attributes
     nexthop = tail.nexthop
-    return [
-        Route(INET(family, bytes((size,)) + address[: (size + 7) >> 3], path_id), shared, nexthop)
-        for address, size in pieces
-    ]
+    made = []
+    for address, size in pieces:
+        nlri = _NEW(INET)
+        _SET_FAMILY(nlri, family)
+        _SET_PACKED(nlri, bytes((size,)) + address[: (size + 7) >> 3])
+        _SET_PATH(nlri, path_id)
+        route = _NEW(Route)
+        _SET_NLRI(route, nlri)
+        _SET_ATTRIBUTES(route, shared)
+        _SET_NEXTHOP(route, nexthop)
+        made.append(route)
+    return made
 
 
 def afi_text(afi: int) -> str:

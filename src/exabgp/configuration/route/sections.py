@@ -50,8 +50,22 @@ def store(draft: Draft, parsed: statements.Parsed, statement: Statement, at: int
         draft.route_families[family] = statement.location(at)
 
 
-def static_route(builder: Builder, cursor: Cursor, draft: Draft) -> None:
-    store(draft, statements.route(builder, cursor), cursor.statement, 1)
+def static_route(builder: Builder, statement: Statement, draft: Draft) -> None:
+    """`route PREFIX TAIL;`. The usual case, a tail already seen, is served from the builder's cache
+    without a cursor; anything else (a new tail, an error to report) goes the general way."""
+    words = statement.words
+    text = statement.line.text
+    if len(words) > 2 and '"' not in text and "'" not in text:
+        try:
+            afi, packed, length = prefix.parse(words[1])
+        except ValueError:
+            afi = 0
+        tail = builder.tails.get((afi, ROUTE, *words[2:])) if afi else None
+        if tail is not None and (tail.nexthop is not None or afi != AFI.IPV4):
+            family = prefix.family_of(afi, packed)
+            store(draft, (make_routes(family, packed, length, tail), tail.watchdog, family), statement, 1)
+            return
+    store(draft, statements.route(builder, Cursor(statement)), statement, 1)
 
 
 def static_attributes(builder: Builder, cursor: Cursor, draft: Draft) -> None:
