@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import ClassVar
 
-from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed
+from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed, trusted
 from exabgp.bgp.errors import ATTRIBUTE_LENGTH_ERROR
 from exabgp.bgp.negotiated import Negotiated
 
@@ -54,10 +54,6 @@ class AtomicAggregate(Attribute):
 ATOMIC_AGGREGATE = AtomicAggregate()
 
 
-def _speaker(value: bytes) -> IPv4Address:
-    return IPv4Address(value)
-
-
 @dataclass(frozen=True, slots=True)
 class Aggregator(Attribute):
     CODE: ClassVar[int] = Code.AGGREGATOR
@@ -76,7 +72,7 @@ class Aggregator(Attribute):
         size = 8 if negotiated.asn4 else 6
         if len(value) != size:
             raise Malformed(f'AGGREGATOR must be {size} octets, not {len(value)}', ATTRIBUTE_LENGTH_ERROR)
-        return cls(int.from_bytes(value[: size - 4], 'big'), _speaker(value[size - 4 :]))
+        return trusted(cls, int.from_bytes(value[: size - 4], 'big'), IPv4Address(value[size - 4 :]))  # type: ignore[return-value]
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         if negotiated.asn4:
@@ -117,7 +113,7 @@ class AS4Aggregator(Attribute):
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'AS4Aggregator':
         if len(value) != 8:
             raise Malformed(f'AS4_AGGREGATOR must be 8 octets, not {len(value)}', ATTRIBUTE_LENGTH_ERROR)
-        return cls(int.from_bytes(value[:4], 'big'), _speaker(value[4:]))
+        return trusted(cls, int.from_bytes(value[:4], 'big'), IPv4Address(value[4:]))  # type: ignore[return-value]
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         return self.asn.to_bytes(4, 'big') + self.speaker.packed

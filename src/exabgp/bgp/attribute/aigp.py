@@ -14,7 +14,7 @@ are 5.0's: the metric as 0x and sixteen lower-case hex digits.
 from dataclasses import dataclass
 from typing import ClassVar
 
-from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed
+from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed, trusted
 from exabgp.bgp.errors import OPTIONAL_ATTRIBUTE_ERROR
 from exabgp.bgp.negotiated import Negotiated
 
@@ -53,7 +53,7 @@ class AIGP(Attribute):
             offset += length
         if metric is None:
             raise Malformed('AIGP attribute without an AIGP TLV', OPTIONAL_ATTRIBUTE_ERROR)
-        return cls(metric)
+        return trusted(cls, metric)  # type: ignore[return-value]
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         return b'\x01\x00\x0b' + self.metric.to_bytes(8, 'big')

@@ -38,7 +38,7 @@ def _leading(segments: tuple[Segment, ...], wanted: int) -> list[Segment]:
     return kept
 
 
-def _joined(segments: list[Segment]) -> tuple[Segment, ...]:
+def join_sequences(segments: list[Segment]) -> tuple[Segment, ...]:
     joined: list[Segment] = []
     for kind, asns in segments:
         if joined and kind in (AS_SEQUENCE, AS_CONFED_SEQUENCE) and joined[-1][0] == kind:
@@ -54,7 +54,7 @@ def merge_paths(as_path: ASPath, as4_path: AS4Path) -> ASPath:
     surplus = count(old) - count(new)
     if surplus < 0:
         return as_path
-    return ASPath(_joined(_leading(old, surplus) + list(new)))
+    return ASPath(join_sequences(_leading(old, surplus) + list(new)))
 
 
 def reconcile(found: dict[int, Attribute], asn4: bool) -> list[int]:

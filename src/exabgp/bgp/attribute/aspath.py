@@ -22,10 +22,11 @@ Invariants:
   confederation ones; JSON names both confederation kinds "as-sequence", as 5.0 does.
 """
 
+import struct
 from dataclasses import dataclass
 from typing import ClassVar
 
-from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed, header
+from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed, header, trusted
 from exabgp.bgp.errors import MALFORMED_AS_PATH
 from exabgp.bgp.negotiated import Negotiated
 
@@ -36,6 +37,7 @@ AS_CONFED_SET = 4
 
 AS_TRANS = 23456
 _MAX_SEGMENT = 255
+_FORMAT = {2: 'H', 4: 'I'}
 
 Segment = tuple[int, tuple[int, ...]]
 
@@ -71,9 +73,7 @@ def unpack_segments(data: bytes, width: int) -> tuple[Segment, ...]:
         offset = start + count * width
         if offset > end:
             raise Malformed('AS path segment overruns the attribute', MALFORMED_AS_PATH)
-        segments.append(
-            (kind, tuple(int.from_bytes(data[index : index + width], 'big') for index in range(start, offset, width)))
-        )
+        segments.append((kind, struct.unpack_from(f'!{count}{_FORMAT[width]}', data, start)))
     return tuple(segments)
 
 
@@ -128,7 +128,7 @@ class ASPath(Attribute):
 
     @classmethod
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'ASPath':
-        return cls(unpack_segments(value, 4 if negotiated.asn4 else 2))
+        return trusted(cls, unpack_segments(value, 4 if negotiated.asn4 else 2))  # type: ignore[return-value]
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         if negotiated.asn4:
@@ -180,7 +180,10 @@ class AS4Path(Attribute):
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'AS4Path':
         if len(value) < 6 or len(value) % 2:
             raise Malformed(f'AS4_PATH of {len(value)} octets', MALFORMED_AS_PATH)
-        return cls(unpack_segments(value, 4))
+        segments = unpack_segments(value, 4)
+        # RFC 6793 6: confederation segments must not be in AS4_PATH; they are dropped, not refused
+        outside = tuple(segment for segment in segments if segment[0] in (AS_SET, AS_SEQUENCE))
+        return trusted(cls, outside)  # type: ignore[return-value]
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         return pack_segments(self.segments, 4)

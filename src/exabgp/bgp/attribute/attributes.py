@@ -9,7 +9,8 @@ Invariants:
 - `pack` writes the attributes in type code order with ExaBGP 5.0's defaults for what is missing
   (ORIGIN igp; AS_PATH empty on an internal session, the local AS on an external one; LOCAL_PREF 100
   on an internal session) and leaves LOCAL_PREF out on an external session, as 5.0 does. `extra`
-  takes attributes already packed (NEXT_HOP, MP_REACH_NLRI, ...) and places each at its code.
+  takes attributes already packed (NEXT_HOP, ...) and places each at its code. 5.0 itself sends
+  MP_REACH_NLRI / MP_UNREACH_NLRI after every other attribute: to send its bytes, append them.
 - `parse_attributes` never raises for any input: it returns a `Parsed` with the attributes it could
   decode, the raw MP_REACH_NLRI / MP_UNREACH_NLRI values for bgp.attribute.mp, and the RFC 7606
   outcome (the worst action met, and for that one the attribute code, a reason and the NOTIFICATION
@@ -24,7 +25,7 @@ from dataclasses import dataclass, field, replace
 
 from exabgp.bgp.attribute.as4 import reconcile
 from exabgp.bgp.attribute.aspath import ASPath
-from exabgp.bgp.attribute.base import Action, Attribute, Code, Flag, Malformed
+from exabgp.bgp.attribute.base import Action, Attribute, Code, Flag, Malformed, trusted
 from exabgp.bgp.attribute.localpref import LocalPreference
 from exabgp.bgp.attribute.nexthop import NextHop
 from exabgp.bgp.attribute.origin import IGP, ORIGINS
@@ -77,7 +78,7 @@ class Attributes:
         codes = tuple(sorted(by_code))
         self._codes = codes
         self._values = tuple(by_code[code] for code in codes)
-        self._hash = hash(self._values)
+        self._hash: int | None = None
         self._packed: dict[tuple[bool, bool, int, int], tuple[bytes, tuple[int, ...], tuple[int, ...]]] = {}
         self._json: str | None = None
         self._text: str | None = None
@@ -118,9 +119,11 @@ class Attributes:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Attributes):
             return NotImplemented
-        return self._hash == other._hash and self._values == other._values
+        return self is other or (self._codes == other._codes and self._values == other._values)
 
     def __hash__(self) -> int:
+        if self._hash is None:
+            self._hash = hash(self._values)
         return self._hash
 
     def __repr__(self) -> str:
@@ -242,8 +245,21 @@ def missing_mandatory(parsed: Parsed, negotiated: Negotiated, ipv4_nlri: bool) -
     return None
 
 
+# plain ints: the loop below runs for every attribute of every UPDATE
+_OPTIONAL = int(Flag.OPTIONAL)
+_TRANSITIVE = int(Flag.TRANSITIVE)
+_PARTIAL = int(Flag.PARTIAL)
+_EXTENDED_LENGTH = int(Flag.EXTENDED_LENGTH)
+_OPTIONAL_TRANSITIVE = _OPTIONAL | _TRANSITIVE
+_AS_PATH = int(Code.AS_PATH)
+_NEXT_HOP = int(Code.NEXT_HOP)
+_MP_REACH = int(Code.MP_REACH_NLRI)
+_MP_UNREACH = int(Code.MP_UNREACH_NLRI)
+_AS4 = (int(Code.AS4_PATH), int(Code.AS4_AGGREGATOR))
+
+
 class _Outcome:
-    """The worst RFC 7606 action met so far while walking the field."""
+    """The worst RFC 7606 action met so far while walking the field; made at the first fault."""
 
     __slots__ = ('action', 'code', 'data', 'discarded', 'reason', 'subcode')
 
@@ -255,7 +271,7 @@ class _Outcome:
         self.data = b''
         self.discarded: list[int] = []
 
-    def record(self, action: Action, code: int, reason: str, subcode: int = 0, data: bytes = b'') -> None:
+    def record(self, action: Action, code: int, reason: str, subcode: int = 0, data: bytes = b'') -> '_Outcome':
         if action == Action.DISCARD:
             self.discarded.append(code)
         if action > self.action:
@@ -264,25 +280,23 @@ class _Outcome:
             self.reason = reason
             self.subcode = subcode
             self.data = data
+        return self
 
 
-def _flags_wrong(flags: int, expected: int) -> bool:
-    """RFC 7606 3.c: Optional and Transitive must match; Partial is only allowed on optional transitive."""
-    if flags & (Flag.OPTIONAL | Flag.TRANSITIVE) != expected:
-        return True
-    return bool(flags & Flag.PARTIAL) and expected != Flag.OPTIONAL | Flag.TRANSITIVE
+_CLEAN = _Outcome()
 
 
 def _mp_name(code: int) -> str:
-    return 'mp-reach-nlri' if code == Code.MP_REACH_NLRI else 'mp-unreach-nlri'
+    return 'mp-reach-nlri' if code == _MP_REACH else 'mp-unreach-nlri'
 
 
 def parse_attributes(data: bytes, negotiated: Negotiated) -> Parsed:
     """Decode an UPDATE's path attribute field (without its 2-octet length)."""
-    data = bytes(data)
+    if type(data) is not bytes:
+        data = bytes(data)
     found: dict[int, Attribute] = {}
     present: set[int] = set()
-    outcome = _Outcome()
+    outcome = _CLEAN
     nexthop = None
     reach = None
     unreach = None
@@ -292,37 +306,40 @@ def parse_attributes(data: bytes, negotiated: Negotiated) -> Parsed:
     while offset < end:
         begin = offset
         if end - offset < 3:
-            outcome.record(Action.TREAT_AS_WITHDRAW, 0, f'{end - offset} octets left, too few for an attribute')
+            outcome = _fault(outcome).record(
+                Action.TREAT_AS_WITHDRAW, 0, f'{end - offset} octets left, too few for an attribute'
+            )
             break
         flags = data[offset]
         code = data[offset + 1]
-        if flags & Flag.EXTENDED_LENGTH:
+        if flags & _EXTENDED_LENGTH:
             if end - offset < 4:
-                outcome.record(Action.TREAT_AS_WITHDRAW, code, 'attribute header truncated')
+                outcome = _fault(outcome).record(Action.TREAT_AS_WITHDRAW, code, 'attribute header truncated')
                 break
-            length = int.from_bytes(data[offset + 2 : offset + 4], 'big')
+            length = (data[offset + 2] << 8) + data[offset + 3]
             offset += 4
         else:
             length = data[offset + 2]
             offset += 3
         if offset + length > end:
-            outcome.record(Action.TREAT_AS_WITHDRAW, code, f'attribute {code} length {length} overruns the field')
+            reason = f'attribute {code} length {length} overruns the field'
+            outcome = _fault(outcome).record(Action.TREAT_AS_WITHDRAW, code, reason)
             break
         value = data[offset : offset + length]
         offset += length
 
         if code in present:
-            if code in (Code.MP_REACH_NLRI, Code.MP_UNREACH_NLRI):
+            if code in (_MP_REACH, _MP_UNREACH):
                 reason = f'multiple attribute for {_mp_name(code)}'
-                outcome.record(Action.RESET, code, reason, MALFORMED_ATTRIBUTE_LIST, reason.encode())
+                outcome = _fault(outcome).record(Action.RESET, code, reason, MALFORMED_ATTRIBUTE_LIST, reason.encode())
                 break
             continue
         present.add(code)
 
         entry = ATTRIBUTES.get(code)
         if entry is None:
-            if not flags & Flag.OPTIONAL:
-                outcome.record(
+            if not flags & _OPTIONAL:
+                outcome = _fault(outcome).record(
                     Action.RESET,
                     code,
                     f'unrecognized well-known attribute {code}',
@@ -330,26 +347,29 @@ def parse_attributes(data: bytes, negotiated: Negotiated) -> Parsed:
                     data[begin:offset],
                 )
                 break
-            if flags & Flag.TRANSITIVE:
-                found[code] = Unknown(code, flags | Flag.PARTIAL, value)
+            if flags & _TRANSITIVE:
+                found[code] = Unknown(code, flags | _PARTIAL, value)
             continue
 
         if entry.when is not None and not entry.when(negotiated):
             continue
 
-        if _flags_wrong(flags, entry.flags):
+        expected = entry.flags
+        # RFC 7606 3.c: Optional and Transitive must match; a well-known attribute is never Partial
+        # (RFC 4271 4.3), while Partial on an optional non-transitive one is let through, as 5.0 does
+        if flags & _OPTIONAL_TRANSITIVE != expected or (flags & _PARTIAL and not expected & _OPTIONAL):
             if entry.cls is None:
                 reason = (
-                    f'invalid flag 0x{flags & ~Flag.PARTIAL:02X} for {_mp_name(code)}, '
+                    f'invalid flag 0x{flags & ~_PARTIAL:02X} for {_mp_name(code)}, '
                     'RFC 4760 makes it optional non-transitive'
                 )
-                outcome.record(Action.RESET, code, reason, OPTIONAL_ATTRIBUTE_ERROR, reason.encode())
+                outcome = _fault(outcome).record(Action.RESET, code, reason, OPTIONAL_ATTRIBUTE_ERROR, reason.encode())
                 break
-            outcome.record(entry.action, code, f'invalid flags 0x{flags:02X} for {entry.name}')
+            outcome = _fault(outcome).record(entry.action, code, f'invalid flags 0x{flags:02X} for {entry.name}')
             continue
 
         if entry.cls is None:
-            if code == Code.MP_REACH_NLRI:
+            if code == _MP_REACH:
                 reach = value
             else:
                 unreach = value
@@ -358,31 +378,38 @@ def parse_attributes(data: bytes, negotiated: Negotiated) -> Parsed:
         try:
             attribute = entry.cls.unpack(value, negotiated)
         except Malformed as error:
-            outcome.record(entry.action, code, f'{entry.name}: {error.reason}', error.subcode, data[begin:offset])
+            outcome = _fault(outcome).record(
+                entry.action, code, f'{entry.name}: {error.reason}', error.subcode, data[begin:offset]
+            )
             continue
 
-        if code == Code.NEXT_HOP:
+        if code == _NEXT_HOP:
             nexthop = attribute
-        elif code != Code.AS_PATH or attribute.segments:  # type: ignore[attr-defined]
+        elif code != _AS_PATH or attribute.segments:  # type: ignore[attr-defined]
             # 5.0 keeps no empty AS_PATH: the default packs it back on an internal session
             found[code] = attribute
 
-    if outcome.action < Action.TREAT_AS_WITHDRAW:
+    if outcome.action < Action.TREAT_AS_WITHDRAW and (_AS4[0] in found or _AS4[1] in found):
         for dropped in reconcile(found, negotiated.asn4):
-            outcome.record(
-                Action.DISCARD, dropped, f'{ATTRIBUTES[dropped].name} from a four-octet speaker (RFC 6793 6)'
-            )
+            reason = f'{ATTRIBUTES[dropped].name} from a four-octet speaker (RFC 6793 6)'
+            outcome = _fault(outcome).record(Action.DISCARD, dropped, reason)
 
-    return Parsed(
-        attributes=Attributes._of(found) if found else EMPTY,
-        nexthop=nexthop,  # type: ignore[arg-type]
-        mp_reach=reach,
-        mp_unreach=unreach,
-        action=outcome.action,
-        code=outcome.code,
-        reason=outcome.reason,
-        subcode=outcome.subcode,
-        data=outcome.data,
-        discarded=tuple(outcome.discarded),
-        present=frozenset(present),
+    return trusted(  # type: ignore[return-value]
+        Parsed,
+        Attributes._of(found) if found else EMPTY,
+        nexthop,
+        reach,
+        unreach,
+        outcome.action,
+        outcome.code,
+        outcome.reason,
+        outcome.subcode,
+        outcome.data,
+        tuple(outcome.discarded),
+        frozenset(present),
     )
+
+
+def _fault(outcome: _Outcome) -> _Outcome:
+    """The outcome to record a fault in: a fresh one in place of the shared clean one."""
+    return _Outcome() if outcome is _CLEAN else outcome

@@ -83,6 +83,21 @@ class Malformed(Exception):
         self.subcode = subcode
 
 
+_set = object.__setattr__
+
+
+def trusted(cls: type, *values: object) -> object:
+    """A value of `cls` from fields already known valid (decoded from the wire), skipping `__init__` checks.
+
+    Decoding is the hot path: a frozen dataclass's `__init__` and `__post_init__` cost more than the
+    decoding itself, and a decoder has validated every field already.
+    """
+    made = object.__new__(cls)
+    for name, value in zip(cls.__slots__, values, strict=True):
+        _set(made, name, value)
+    return made
+
+
 def header(flags: int, code: int, length: int) -> bytes:
     """Attribute header: flags (with Extended Length when needed), type code and length."""
     if length > 255:

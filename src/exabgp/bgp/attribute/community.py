@@ -14,10 +14,11 @@ Invariants:
   communities, 5.0's `[ [ a, b , c ], ... ]`.
 """
 
+import struct
 from dataclasses import dataclass
 from typing import ClassVar
 
-from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed
+from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed, trusted
 from exabgp.bgp.errors import ATTRIBUTE_LENGTH_ERROR
 from exabgp.bgp.negotiated import Negotiated
 
@@ -72,7 +73,7 @@ class Communities(Attribute):
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'Communities':
         if not value or len(value) % 4:
             raise Malformed(f'COMMUNITIES of {len(value)} octets', ATTRIBUTE_LENGTH_ERROR)
-        return cls(tuple(int.from_bytes(value[index : index + 4], 'big') for index in range(0, len(value), 4)))
+        return trusted(cls, tuple(sorted(struct.unpack(f'!{len(value) // 4}I', value))))  # type: ignore[return-value]
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         return b''.join(community.to_bytes(4, 'big') for community in self.communities)
@@ -107,16 +108,9 @@ class LargeCommunities(Attribute):
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'LargeCommunities':
         if not value or len(value) % 12:
             raise Malformed(f'LARGE_COMMUNITY of {len(value)} octets', ATTRIBUTE_LENGTH_ERROR)
-        return cls(
-            tuple(
-                (
-                    int.from_bytes(value[index : index + 4], 'big'),
-                    int.from_bytes(value[index + 4 : index + 8], 'big'),
-                    int.from_bytes(value[index + 8 : index + 12], 'big'),
-                )
-                for index in range(0, len(value), 12)
-            )
-        )
+        numbers = struct.unpack(f'!{len(value) // 4}I', value)
+        communities = set(zip(numbers[0::3], numbers[1::3], numbers[2::3], strict=True))
+        return trusted(cls, tuple(sorted(communities)))  # type: ignore[return-value]
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         return b''.join(

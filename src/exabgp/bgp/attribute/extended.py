@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from exabgp.bgp.attribute import extended_types
-from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed
+from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed, trusted
 from exabgp.bgp.errors import ATTRIBUTE_LENGTH_ERROR
 from exabgp.bgp.negotiated import Negotiated
 
@@ -21,7 +21,7 @@ from exabgp.bgp.negotiated import Negotiated
 def _unpack(value: bytes, size: int, what: str) -> tuple[bytes, ...]:
     if not value or len(value) % size:
         raise Malformed(f'{what} of {len(value)} octets', ATTRIBUTE_LENGTH_ERROR)
-    return tuple(extended_types.checked(value[index : index + size]) for index in range(0, len(value), size))
+    return tuple(sorted(extended_types.checked(value[index : index + size]) for index in range(0, len(value), size)))
 
 
 def _json(communities: tuple[bytes, ...]) -> str:
@@ -60,7 +60,7 @@ class ExtendedCommunities(Attribute):
 
     @classmethod
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'ExtendedCommunities':
-        return cls(_unpack(value, extended_types.SIZE, 'EXTENDED_COMMUNITIES'))
+        return trusted(cls, _unpack(value, extended_types.SIZE, 'EXTENDED_COMMUNITIES'))  # type: ignore[return-value]
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         return b''.join(self.communities)
@@ -90,7 +90,8 @@ class IPv6ExtendedCommunities(Attribute):
 
     @classmethod
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'IPv6ExtendedCommunities':
-        return cls(_unpack(value, extended_types.IPV6_SIZE, 'IPv6 address specific extended communities'))
+        communities = _unpack(value, extended_types.IPV6_SIZE, 'IPv6 address specific extended communities')
+        return trusted(cls, communities)  # type: ignore[return-value]
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         return b''.join(self.communities)

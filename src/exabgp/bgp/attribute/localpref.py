@@ -7,7 +7,7 @@ Text and JSON are the decimal number. `Attributes.pack` leaves it out on externa
 from dataclasses import dataclass
 from typing import ClassVar
 
-from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed
+from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed, trusted
 from exabgp.bgp.errors import ATTRIBUTE_LENGTH_ERROR
 from exabgp.bgp.negotiated import Negotiated
 
@@ -28,7 +28,7 @@ class LocalPreference(Attribute):
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'LocalPreference':
         if len(value) != 4:
             raise Malformed(f'LOCAL_PREF must be 4 octets, not {len(value)}', ATTRIBUTE_LENGTH_ERROR)
-        return cls(int.from_bytes(value, 'big'))
+        return trusted(cls, int.from_bytes(value, 'big'))  # type: ignore[return-value]
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         return self.value.to_bytes(4, 'big')

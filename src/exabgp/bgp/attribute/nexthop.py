@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import ClassVar
 
-from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed
+from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed, trusted
 from exabgp.bgp.errors import ATTRIBUTE_LENGTH_ERROR
 from exabgp.bgp.negotiated import Negotiated
 
@@ -31,7 +31,7 @@ class NextHop(Attribute):
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'NextHop':
         if len(value) != 4:
             raise Malformed(f'NEXT_HOP must be 4 octets, not {len(value)}', ATTRIBUTE_LENGTH_ERROR)
-        return cls(IPv4Address(value))
+        return trusted(cls, IPv4Address(value))  # type: ignore[return-value]
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         return self.address.packed

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import ClassVar
 
-from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed
+from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed, trusted
 from exabgp.bgp.errors import ATTRIBUTE_LENGTH_ERROR
 from exabgp.bgp.negotiated import Negotiated
 
@@ -64,7 +64,7 @@ class PMSI(Attribute):
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'PMSI':
         if len(value) < 5:
             raise Malformed(f'PMSI_TUNNEL of {len(value)} octets', ATTRIBUTE_LENGTH_ERROR)
-        return cls(value[0], value[1], int.from_bytes(value[2:5], 'big'), bytes(value[5:]))
+        return trusted(cls, value[0], value[1], int.from_bytes(value[2:5], 'big'), value[5:])  # type: ignore[return-value]
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         return bytes((self.flags, self.tunnel_type)) + self.label.to_bytes(3, 'big') + self.tunnel

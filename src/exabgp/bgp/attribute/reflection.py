@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import ClassVar
 
-from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed
+from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed, trusted
 from exabgp.bgp.errors import ATTRIBUTE_LENGTH_ERROR
 from exabgp.bgp.negotiated import Negotiated
 
@@ -29,7 +29,7 @@ class OriginatorID(Attribute):
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'OriginatorID':
         if len(value) != 4:
             raise Malformed(f'ORIGINATOR_ID must be 4 octets, not {len(value)}', ATTRIBUTE_LENGTH_ERROR)
-        return cls(IPv4Address(value))
+        return trusted(cls, IPv4Address(value))  # type: ignore[return-value]
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         return self.address.packed
@@ -53,7 +53,8 @@ class ClusterList(Attribute):
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'ClusterList':
         if not value or len(value) % 4:
             raise Malformed(f'CLUSTER_LIST of {len(value)} octets', ATTRIBUTE_LENGTH_ERROR)
-        return cls(tuple(IPv4Address(value[index : index + 4]) for index in range(0, len(value), 4)))
+        clusters = tuple(IPv4Address(value[index : index + 4]) for index in range(0, len(value), 4))
+        return trusted(cls, clusters)  # type: ignore[return-value]
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         return b''.join(cluster.packed for cluster in self.clusters)
