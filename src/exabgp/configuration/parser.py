@@ -1,0 +1,350 @@
+"""The configuration's section structure: which sections and commands may appear where.
+
+    process NAME { run ...; encoder ...; respawn ...; }
+    template { neighbor NAME { <neighbor> } }
+    neighbor ADDRESS[/LENGTH] {
+        <keyword value;> ... inherit NAME|[ NAME ... ];
+        capability { ... }  family { ... }  add-path { ... }  nexthop { ... }
+        api [NAME] { processes [ ... ]; processes-match [ ... ]; <event>; send { ... } receive { ... } }
+        static { route ...; route PREFIX { ... } attributes ... nlri ...; }
+        announce { ipv4 { unicast ...; ... } ipv6 { ... } l2vpn { vpls ...; } }
+        flow { route NAME { match { } then { } scope { } } }
+        l2vpn { vpls ...; vpls NAME { ... } }
+        operational { asm ...; ... }
+    }
+
+Invariants:
+- Statements are consumed as they are read (streaming); a neighbor is resolved and checked as soon as
+  its section closes, so an error points at the first problem in file order.
+- A section left open at the end of the file is closed by it (5.0 accepts this); a `}` with nothing
+  to close, or words before a `}` without a `;`, are errors.
+- Names of processes, templates and api sections are unique in the whole configuration, as in 5.0.
+"""
+
+import re
+from collections.abc import Callable, Iterator, Mapping
+from itertools import count
+from typing import Any
+
+from exabgp.configuration import operational, resolve
+from exabgp.configuration.cursor import Cursor
+from exabgp.configuration.errors import ConfigError, Location, unsupported
+from exabgp.configuration.model import Config, Neighbor, Process
+from exabgp.configuration.neighbor import (
+    Draft,
+    FamilySection,
+    api_command,
+    capability_command,
+    direction_command,
+    neighbor_command,
+    nexthop_command,
+    peer_range,
+)
+from exabgp.configuration.process import Context, ProcessSection
+from exabgp.configuration.route import sections as holding
+from exabgp.configuration.route.grammar import Builder
+from exabgp.configuration.tokenizer import Statement, read_file, read_text
+
+Command = Callable[[Cursor], None]
+Section = Callable[[Statement], None]
+
+FUTURE_SECTIONS = {'tcp-ao': 'tcp-ao'}
+
+
+class Parser:
+    def __init__(self, context: Context) -> None:
+        self.context = context
+        self.stream: Iterator[Statement] = iter(())
+        self.processes: dict[str, Process] = {}
+        self.templates: dict[str, Draft] = {}
+        self.neighbors: list[Neighbor] = []
+        self.where: list[tuple[Neighbor, Draft]] = []
+        self.indexes: set[str] = set()
+        self.api_names: set[str] = set()
+        self.anonymous = count(1)
+        self.routes = Builder()
+
+    # ---------------------------------------------------------------- driving
+
+    def parse(self, statements: Iterator[Statement]) -> None:
+        """Read one source; may be called for several files, which then form one configuration."""
+        self.stream = statements
+        self.block(
+            None,
+            'the top level',
+            {},
+            {'process': self.process, 'neighbor': self.neighbor, 'template': self.template},
+        )
+
+    def config(self) -> Config:
+        self.check_api()
+        return Config(tuple(self.processes.values()), tuple(self.neighbors))
+
+    def block(
+        self,
+        opening: Statement | None,
+        where: str,
+        commands: Mapping[str, Command],
+        sections: Mapping[str, Section],
+        fallback: Command | None = None,
+        raw: Callable[[Statement], None] | None = None,
+    ) -> Statement | None:
+        """Dispatch statements until the `}` closing `opening` (returned), or the end of the input.
+
+        A `keyword ...;` statement goes to `commands[keyword]` (else `fallback`) as a cursor, or to
+        `raw` as the statement itself; a `keyword ... {` one to `sections[keyword]`."""
+        for statement in self.stream:
+            words = statement.words
+            end = statement.end
+            if end == '}':
+                if words:
+                    raise ConfigError("missing ';' before '}'", statement.location(len(words)))
+                if opening is None:
+                    raise ConfigError("'}' closes nothing", statement.location(0))
+                return statement
+            if not words:
+                raise ConfigError(f"unexpected '{end}'", statement.location(0))
+            keyword = words[0]
+            if end == ';':
+                if raw is not None:
+                    # the section reads its statements itself (static: the route fast path)
+                    raw(statement)
+                    continue
+                command = commands.get(keyword)
+                if command is None:
+                    if keyword in sections:
+                        raise ConfigError(f"'{keyword}' is a section: '{keyword} {{ ... }}'", statement.location(0))
+                    if fallback is None:
+                        raise ConfigError(f"invalid keyword '{keyword}' in {where}", statement.location(0))
+                    command = fallback
+                command(Cursor(statement))
+                continue
+            section = sections.get(keyword)
+            if section is None:
+                if keyword in FUTURE_SECTIONS:
+                    raise ConfigError(unsupported(FUTURE_SECTIONS[keyword]), statement.location(0))
+                if keyword in commands:
+                    raise ConfigError(f"'{keyword}' is not a section: '{keyword} ...;'", statement.location(0))
+                raise ConfigError(f"section '{keyword}' is invalid in {where}", statement.location(0))
+            section(statement)
+        return None
+
+    def skip(self, opening: Statement) -> None:
+        """Consume a section without looking at it (its content was already rejected)."""
+        depth = 1
+        for statement in self.stream:
+            if statement.end == '{':
+                depth += 1
+            elif statement.end == '}':
+                depth -= 1
+                if not depth:
+                    return
+
+    # ---------------------------------------------------------------- process
+
+    def process(self, header: Statement) -> None:
+        section = ProcessSection(header, self.context)
+        if section.name in self.processes:
+            raise ConfigError(f"a process section called '{section.name}' already exists", header.location(1))
+        self.block(header, f'process {section.name}', {}, {}, section.command)
+        self.processes[section.name] = section.build(header.location(1))
+
+    # ---------------------------------------------------------------- template and neighbor
+
+    def template(self, header: Statement) -> None:
+        self.no_name(header)
+        self.block(header, 'template', {}, {'neighbor': self.template_neighbor})
+
+    def template_neighbor(self, header: Statement) -> None:
+        cursor = Cursor(header)
+        name = cursor.expect('template name')
+        if not re.fullmatch(r'[A-Za-z0-9._-]+', name):
+            raise cursor.fail(f"'{name}' is an invalid template name (letters, digits, '.', '-' and '_' only)")
+        cursor.done()
+        if name in self.templates:
+            raise cursor.fail(f"the template '{name}' already exists")
+        draft = Draft(header)
+        self.neighbor_body(header, draft, f'template {name}')
+        self.templates[name] = draft
+
+    def neighbor(self, header: Statement) -> None:
+        cursor = Cursor(header)
+        address = peer_range(cursor)
+        cursor.done()
+        draft = Draft(header)
+        draft.set('peer-address', address, header.location(1))
+        self.neighbor_body(header, draft, 'neighbor')
+        inherited = draft.inherits
+        draft.inherits = []
+        for name, where in inherited:
+            template = self.templates.get(name)
+            if template is None:
+                raise ConfigError(f"unknown template '{name}'", where)
+            draft.inherit(template)
+        built = resolve.neighbor(draft, self.context.passive)
+        index = f'peer-ip {built.peer()} listen {built.listen}' if built.listen else built.name()
+        if index in self.indexes:
+            raise ConfigError(f'duplicate peer definition {built.peer()}', header.location(1))
+        self.indexes.add(index)
+        self.neighbors.append(built)
+        self.where.append((built, draft))
+        # the routes now live in the model: the draft keeps only what error messages need
+        draft.routes = []
+
+    def neighbor_body(self, header: Statement, draft: Draft, where: str) -> None:
+        self.block(
+            header,
+            where,
+            {},
+            {
+                'capability': lambda st: self.simple(st, 'capability', lambda c: capability_command(draft, c)),
+                'family': lambda st: self.family(st, draft, 'family'),
+                'add-path': lambda st: self.family(st, draft, 'add-path'),
+                'nexthop': lambda st: self.simple(st, 'nexthop', lambda c: nexthop_command(draft, c)),
+                'api': lambda st: self.api(st, draft),
+                'static': lambda st: self.static(st, draft),
+                'announce': lambda st: self.announce(st, draft),
+                'flow': lambda st: self.flow(st, draft),
+                'l2vpn': lambda st: self.l2vpn(st, draft),
+                'operational': lambda st: self.operational(st, draft),
+            },
+            lambda cursor: neighbor_command(draft, cursor),
+        )
+
+    @staticmethod
+    def no_name(header: Statement) -> None:
+        """A section which takes no name: `static {`, not `static foo {`."""
+        if len(header.words) > 1:
+            raise ConfigError(f"unexpected '{header.words[1]}'", header.location(1))
+
+    def simple(self, header: Statement, where: str, command: Command) -> None:
+        self.no_name(header)
+        self.block(header, where, {}, {}, command)
+
+    def family(self, header: Statement, draft: Draft, key: str) -> None:
+        section = FamilySection(key)
+        self.simple(header, key, lambda cursor: section.command(draft, cursor))
+
+    # ---------------------------------------------------------------- api
+
+    def api(self, header: Statement, draft: Draft) -> None:
+        cursor = Cursor(header)
+        if cursor.more():
+            name = cursor.next()
+            if not re.fullmatch(r'[A-Za-z0-9._-]+', name):
+                raise cursor.fail(f"'{name}' is an invalid api name (letters, digits, '.', '-' and '_' only)")
+            cursor.done()
+            if name in self.api_names:
+                raise cursor.fail(f"the name '{name}' already exists in api")
+        else:
+            name = f'auto-named-{next(self.anonymous)}'
+        self.api_names.add(name)
+        api: dict[str, Any] = {}
+        draft.section('api')[name] = api
+        marks: dict[str, Location] = {}
+
+        def direction(statement: Statement) -> None:
+            key = statement.words[0]
+            chosen = api.setdefault(key, {})
+            self.simple(statement, f'api {key}', lambda c: direction_command(chosen, key, c))
+
+        self.block(header, 'api', {}, {'send': direction, 'receive': direction}, lambda c: api_command(api, marks, c))
+        for keyword in ('processes', 'processes-match'):
+            if keyword in marks:
+                for process in api.get(keyword, []):
+                    draft.marks.setdefault(f'{keyword} {process}', marks[keyword])
+
+    def check_api(self) -> None:
+        """Every process a neighbor names exists; processes and processes-match exclude each other."""
+        for built, draft in self.where:
+            api = built.api
+            header = draft.header.location(0)
+            if api.processes and api.processes_match:
+                where = draft.marks.get(f'processes-match {api.processes_match[0]}', header)
+                raise ConfigError(
+                    f'processes and processes-match are mutually exclusive (neighbor {built.peer()})', where
+                )
+            for name in api.processes:
+                if name not in self.processes:
+                    where = draft.marks.get(f'processes {name}', header)
+                    raise ConfigError(f"the api process '{name}' used by neighbor {built.peer()} is not defined", where)
+            if api.processes_match and not any(
+                re.match(pattern, name) for pattern in api.processes_match for name in self.processes
+            ):
+                where = draft.marks.get(f'processes-match {api.processes_match[0]}', header)
+                raise ConfigError(
+                    f'no process matches processes-match {list(api.processes_match)} (neighbor {built.peer()})',
+                    where,
+                )
+
+    # ---------------------------------------------------------------- routes
+
+    def static(self, header: Statement, draft: Draft) -> None:
+        self.no_name(header)
+        builder = self.routes
+
+        def command(statement: Statement) -> None:
+            keyword = statement.words[0]
+            if keyword == 'route':
+                holding.static_route(builder, statement, draft)
+            elif keyword in ('attributes', 'attribute'):
+                holding.static_attributes(builder, Cursor(statement), draft)
+            else:
+                raise ConfigError(f"invalid keyword '{keyword}' in static", statement.location(0))
+
+        def block(statement: Statement) -> None:
+            holding.static_block(builder, statement, self, draft)
+
+        self.block(header, 'static', {}, {'route': block}, raw=command)
+
+    def announce(self, header: Statement, draft: Draft) -> None:
+        self.no_name(header)
+
+        def family(statement: Statement) -> None:
+            afi = statement.words[0]
+            self.no_name(statement)
+            self.block(
+                statement,
+                f'announce {afi}',
+                {},
+                {},
+                lambda cursor: holding.announce(self.routes, cursor, afi, draft),
+            )
+
+        self.block(header, 'announce', {}, {'ipv4': family, 'ipv6': family, 'l2vpn': family})
+
+    def flow(self, header: Statement, draft: Draft) -> None:
+        self.no_name(header)
+        self.block(
+            header,
+            'flow',
+            {'route': holding.flow_line},
+            {'route': lambda statement: holding.flow_block(statement, self)},
+        )
+
+    def l2vpn(self, header: Statement, draft: Draft) -> None:
+        self.no_name(header)
+        self.block(header, 'l2vpn', {'vpls': holding.vpls}, {'vpls': holding.vpls_block})
+
+    def operational(self, header: Statement, draft: Draft) -> None:
+        self.no_name(header)
+        self.block(header, 'operational', {}, {}, lambda cursor: draft.operational.append(operational.parse(cursor)))
+
+
+def load(path: str, context: Context | None = None) -> Config:
+    """Parse a configuration file; ConfigError says where it fails."""
+    parser = Parser(context or Context())
+    try:
+        parser.parse(read_file(path))
+    except OSError as exc:
+        raise ConfigError(f'can not read the file: {exc.strerror}', Location(path, 0, 0, '')) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f'the file is not UTF-8 text ({exc.reason})', Location(path, 0, 0, '')) from None
+    return parser.config()
+
+
+def load_text(text: str, context: Context | None = None, source: str = '<text>') -> Config:
+    """Parse configuration text (tests, the API's reload from a string)."""
+    parser = Parser(context or Context())
+    parser.parse(read_text(text, source))
+    return parser.config()

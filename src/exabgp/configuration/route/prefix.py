@@ -1,0 +1,75 @@
+"""IP prefixes as routes are written: `ADDRESS[/LENGTH]`, no host bit set, and `split /N`.
+
+Invariants: a prefix is returned as (packed address, length) with the address's bits past the
+length all zero (5.0 refuses the others); `split` cuts a prefix into the 2**(N-length) prefixes of
+length N, in address order, and leaves a prefix of length N or longer alone (as 5.0 does).
+"""
+
+import re
+from ipaddress import IPv6Address
+
+from exabgp.bgp.family import AFI, IPV4_MULTICAST, IPV4_UNICAST, IPV6_UNICAST, SAFI, Family
+
+SIZE = {AFI.IPV4: 4, AFI.IPV6: 16}
+
+
+_OCTET = r'(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])'
+# four decimal octets without leading zeros: what inet_pton accepts (inet_aton would take more)
+_IPV4 = re.compile(rf'{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}')
+
+
+def _ipv4(text: str) -> bytes | None:
+    if _IPV4.fullmatch(text) is None:
+        return None
+    return bytes(map(int, text.split('.')))
+
+
+def parse(word: str) -> tuple[int, bytes, int]:
+    """(afi, packed address, length); ValueError with 5.0's explanation for anything else."""
+    text, slash, length_text = word.partition('/')
+    if ':' in text:
+        try:
+            packed: bytes | None = IPv6Address(text).packed
+        except ValueError:
+            packed = None
+        afi = AFI.IPV6
+        bits = 128
+    else:
+        packed = _ipv4(text)
+        afi = AFI.IPV4
+        bits = 32
+    if packed is None:
+        raise ValueError(f"'{word}' is not a valid prefix (format: <ip>/<length>, e.g. 192.0.2.0/24)")
+    if not slash:
+        length = bits
+    elif length_text.isdigit() and length_text.isascii() and int(length_text) <= bits:
+        length = int(length_text)
+    else:
+        raise ValueError(f"'{word}' is not a valid prefix: the length must be 0 to {bits}")
+    if length < bits and int.from_bytes(packed, 'big') & ((1 << (bits - length)) - 1):
+        raise ValueError(f'invalid network {text} for netmask {length}')
+    return afi, packed, length
+
+
+def safi_of(afi: int, packed: bytes) -> int:
+    """5.0 files an IPv4 prefix in 224.0.0.0/4 under multicast, everything else under unicast."""
+    if afi == AFI.IPV4 and 224 <= packed[0] <= 239:
+        return SAFI.MULTICAST
+    return SAFI.UNICAST
+
+
+def family_of(afi: int, packed: bytes) -> Family:
+    if afi == AFI.IPV4 and 224 <= packed[0] <= 239:
+        return IPV4_MULTICAST
+    return IPV4_UNICAST if afi == AFI.IPV4 else IPV6_UNICAST
+
+
+def split(packed: bytes, length: int, cut: int) -> list[tuple[bytes, int]]:
+    """The prefixes of length `cut` covering the prefix; the prefix itself when it is not shorter."""
+    if length >= cut:
+        return [(packed, length)]
+    size = len(packed)
+    bits = size * 8
+    start = int.from_bytes(packed, 'big')
+    step = 1 << (bits - cut)
+    return [((start + index * step).to_bytes(size, 'big'), cut) for index in range(1 << (cut - length))]

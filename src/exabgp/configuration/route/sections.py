@@ -1,0 +1,149 @@
+"""The configuration sections holding routes: static, announce, flow and l2vpn.
+
+Routes go into the neighbor's (or template's) `Draft` as they are read, with the watchdog they belong
+to and, for each family, where its first route was written (the neighbor checks its families once
+its section is closed).
+
+Families whose codec is not built yet are read only as far as needed to name them: a flow route is
+read to its end to learn whether it is IPv4 or IPv6, VPN or not, then refused at its first word.
+"""
+
+from typing import Any, Protocol
+
+from exabgp.bgp.family import AFI, SAFI, Family
+from exabgp.configuration.cursor import Cursor
+from exabgp.configuration.errors import ConfigError, unsupported
+from exabgp.configuration.neighbor import Draft
+from exabgp.configuration.route import prefix, statements
+from exabgp.configuration.route.grammar import ROUTE, Builder, Spec, check_family, make_routes, read_tail
+from exabgp.configuration.tokenizer import Statement
+
+# announce { ipv4 { KEYWORD ... } }: what each keyword announces
+ANNOUNCE_SAFI = {
+    'unicast': SAFI.UNICAST,
+    'multicast': SAFI.MULTICAST,
+    'nlri-mpls': SAFI.NLRI_MPLS,
+    'mpls-vpn': SAFI.MPLS_VPN,
+    'mcast-vpn': SAFI.MCAST_VPN,
+    'flow': SAFI.FLOW_IP,
+    'flow-vpn': SAFI.FLOW_VPN,
+    'mup': SAFI.MUP,
+}
+
+
+class Blocks(Protocol):
+    """What the section parser offers: dispatch of a section's statements, or skipping it."""
+
+    def block(
+        self, opening: Statement | None, where: str, commands: Any, sections: Any, fallback: Any = None
+    ) -> Any: ...
+
+
+def store(draft: Draft, parsed: statements.Parsed, statement: Statement, at: int) -> None:
+    routes, watchdog, family = parsed
+    target = draft.routes
+    if watchdog is not None:
+        start = len(target)
+        draft.watchdogs.extend((start + offset, watchdog) for offset in range(len(routes)))
+    target.extend(routes)
+    if family not in draft.route_families:
+        draft.route_families[family] = statement.location(at)
+
+
+def static_route(builder: Builder, statement: Statement, draft: Draft) -> None:
+    """`route PREFIX TAIL;`. The usual case, a tail already seen, is served from the builder's cache
+    without a cursor; anything else (a new tail, an error to report) goes the general way."""
+    words = statement.words
+    text = statement.line.text
+    if len(words) > 2 and '"' not in text and "'" not in text:
+        try:
+            afi, packed, length = prefix.parse(words[1])
+        except ValueError:
+            afi = 0
+        tail = builder.tails.get((afi, ROUTE, *words[2:])) if afi else None
+        if tail is not None and (tail.nexthop is not None or afi != AFI.IPV4):
+            family = prefix.family_of(afi, packed)
+            store(draft, (make_routes(family, packed, length, tail), tail.watchdog, family), statement, 1)
+            return
+    store(draft, statements.route(builder, Cursor(statement)), statement, 1)
+
+
+def static_attributes(builder: Builder, cursor: Cursor, draft: Draft) -> None:
+    for parsed in statements.attributes(builder, cursor):
+        store(draft, parsed, cursor.statement, 0)
+
+
+def static_block(builder: Builder, header: Statement, parser: Blocks, draft: Draft) -> None:
+    """`route PREFIX { KEYWORD VALUE; ... }`."""
+    cursor = Cursor(header)
+    afi, packed, length = statements.read_prefix(cursor)
+    family = prefix.family_of(afi, packed)
+    spec = Spec()
+    read_tail(cursor, spec, afi, ROUTE)
+
+    def command(inner: Cursor) -> None:
+        statements.block(builder, spec, inner, afi)
+
+    closing = parser.block(header, 'route', {}, {}, command)
+    check_family(cursor, family, 1)
+    if spec.nexthop is None and afi == AFI.IPV4:
+        where = closing.location(0) if closing is not None else header.location(len(header.words))
+        raise ConfigError('missing next-hop: an IPv4 route needs one', where)
+    tail = builder.finish(spec)
+    store(draft, (make_routes(family, packed, length, tail), tail.watchdog, family), header, 1)
+
+
+def announce(builder: Builder, cursor: Cursor, afi_text: str, draft: Draft) -> None:
+    """A statement of announce { ipv4|ipv6|l2vpn { ... } }."""
+    keyword = cursor.words[0]
+    if afi_text == 'l2vpn':
+        if keyword == 'vpls':
+            raise cursor.fail_at(0, unsupported('family l2vpn vpls'))
+        raise cursor.fail_at(0, f"invalid keyword '{keyword}' in announce l2vpn")
+    afi = AFI.IPV4 if afi_text == 'ipv4' else AFI.IPV6
+    safi = ANNOUNCE_SAFI.get(keyword)
+    if safi is None:
+        raise cursor.fail_at(0, f"invalid keyword '{keyword}' in announce {afi_text}")
+    if safi not in (SAFI.UNICAST, SAFI.MULTICAST):
+        raise cursor.fail_at(0, unsupported(f'family {Family(afi, SAFI(safi))}'))
+    store(draft, statements.announced(builder, cursor, afi, keyword), cursor.statement, 1)
+
+
+def _flow_family(words: list[list[str]]) -> Family:
+    """IPv6 when a source or destination is an IPv6 prefix; VPN when a route-distinguisher is set."""
+    ipv6 = False
+    vpn = False
+    for line in words:
+        for index, word in enumerate(line):
+            if word in ('rd', 'route-distinguisher'):
+                vpn = True
+            if word.startswith(('source', 'destination')) and index + 1 < len(line) and ':' in line[index + 1]:
+                ipv6 = True
+    return Family(AFI.IPV6 if ipv6 else AFI.IPV4, SAFI.FLOW_VPN if vpn else SAFI.FLOW_IP)
+
+
+def flow_line(cursor: Cursor) -> None:
+    """`route match ... then ...;` written on one line."""
+    raise cursor.fail_at(0, unsupported(f'family {_flow_family([cursor.words])}'))
+
+
+def flow_block(header: Statement, parser: Blocks) -> None:
+    """`route NAME { match { } then { } scope { } }`: read to its end, then refused."""
+    seen: list[list[str]] = [header.words]
+
+    def collect(cursor: Cursor) -> None:
+        seen.append(cursor.words)
+
+    def section(statement: Statement) -> None:
+        parser.block(statement, 'flow route', {}, {}, collect)
+
+    parser.block(header, 'flow route', {}, {'match': section, 'then': section, 'scope': section}, collect)
+    raise ConfigError(unsupported(f'family {_flow_family(seen)}'), header.location(0))
+
+
+def vpls(cursor: Cursor) -> None:
+    raise cursor.fail_at(0, unsupported('family l2vpn vpls'))
+
+
+def vpls_block(header: Statement) -> None:
+    raise ConfigError(unsupported('family l2vpn vpls'), header.location(0))

@@ -1,0 +1,235 @@
+"""The route grammar: attribute values and their bytes, families, next hops, split, watchdogs, and the
+entry points the API shares (`announce route ...` as a tokenized line).
+
+Every expected encoding below was produced by 5.0.15's own configuration parser (its
+configuration/static/parser.py functions) and the attribute's `pack`, on the same words.
+"""
+
+from ipaddress import IPv4Address, IPv6Address
+
+import pytest
+
+from exabgp.bgp.attribute.base import Code
+from exabgp.bgp.family import IPV4_MULTICAST, IPV4_UNICAST, IPV6_MULTICAST, IPV6_UNICAST
+from exabgp.bgp.negotiated import Negotiated
+from exabgp.bgp.route import SELF
+from exabgp.configuration.cursor import Cursor
+from exabgp.configuration.errors import ConfigError
+from exabgp.configuration.parser import load_text
+from exabgp.configuration.route import attributes, statements
+from exabgp.configuration.route.grammar import MULTICAST, UNICAST, Builder
+from exabgp.configuration.tokenizer import tokenize
+
+SESSION = Negotiated(local_as=1, peer_as=1, asn4=True, aigp=True)
+
+
+def parsed(keyword_and_value: str) -> object:
+    cursor = Cursor(tokenize(keyword_and_value))
+    value = attributes.PARSERS[cursor.words[0]](cursor)
+    cursor.done()
+    return value
+
+
+# (words, 5.0's packed attribute)
+ENCODED = [
+    ('as-path [ 1 2 ] ( 3 4 )', '4002140202000000010000000201020000000300000004'),
+    ('as-path [ ]', '400200'),
+    ('as-path [ 1 , 2 ]', '40020a02020000000100000002'),
+    ('as-path [ 70000 ]', '400206020100011170'),
+    ('aggregator ( 18144:219.118.225.189 )', 'c00708000046e0db76e1bd'),
+    ('aggregator (18144:219.118.225.189)', 'c00708000046e0db76e1bd'),
+    ('aggregator 18144:219.118.225.189', 'c00708000046e0db76e1bd'),
+    ('aigp 100', '801a0b01000b0000000000000064'),
+    ('aigp 0x10', '801a0b01000b0000000000000010'),
+    ('attribute [ 0x99 0x60 0x00000064 ]', '60990400000064'),
+    ('attribute [0x04 0x80 0x00000064]', '80040400000064'),
+    ('cluster-list [ 1.1.1.1 2.2.2.2 ]', '800a080101010102020202'),
+    ('originator-id 1.2.3.4', '80090401020304'),
+    ('med 100', '80040400000064'),
+    ('local-preference 200', '400504000000c8'),
+    ('origin egp', '40010101'),
+    ('atomic-aggregate', '400600'),
+]
+
+
+@pytest.mark.parametrize(('words', 'packed'), ENCODED)
+def test_attribute_bytes_match_5_0(words: str, packed: str) -> None:
+    assert parsed(words).pack(SESSION).hex() == packed  # type: ignore[attr-defined]
+
+
+# (community as written, 5.0's four, eight or twelve octets)
+COMMUNITIES = [
+    ('1:1', '00010001'),
+    ('no-export', 'ffffff01'),
+    ('0x10', '00000010'),
+    ('65535:65535', 'ffffffff'),
+    ('blackhole', 'ffff029a'),
+    ('nopeer', 'ffffff04'),
+    ('4294967295', 'ffffffff'),
+]
+EXTENDED = [
+    ('target:65000:1', '0002fde800000001'),
+    ('72:0.0.0.1', '0002004800000001'),
+    ('target:1.2.3.4:5', '0102010203040005'),
+    ('origin:65000:7', '0003fde800000007'),
+    ('origin:70000:7', '0103000111700007'),
+    ('target:70000:1', '0102000111700001'),
+    ('redirect:65000:100', '8008fde800000064'),
+    ('l2info:19:0:1500:111', '800a130005dc006f'),
+    ('bandwidth:65000:1000', '4004fde8447a0000'),
+    ('mup:10:10', '0c00000a0000000a'),
+    ('redirect-to-nexthop', '0800000000000000'),
+    ('0x0002fde800000001', '0002fde800000001'),
+    ('target:100L:5', '0102000000640005'),
+    ('target:0:0', '0002000000000000'),
+]
+LARGE = [('1:2:3', '000000010000000200000003'), ('4294967295:0:1', 'ffffffff0000000000000001')]
+
+
+@pytest.mark.parametrize(('word', 'raw'), COMMUNITIES)
+def test_community_values_match_5_0(word: str, raw: str) -> None:
+    assert attributes.community_value(word).to_bytes(4, 'big').hex() == raw
+
+
+@pytest.mark.parametrize(('word', 'raw'), EXTENDED)
+def test_extended_community_values_match_5_0(word: str, raw: str) -> None:
+    assert attributes.extended_community_value(word).hex() == raw
+
+
+@pytest.mark.parametrize(('word', 'raw'), LARGE)
+def test_large_community_values_match_5_0(word: str, raw: str) -> None:
+    assert b''.join(part.to_bytes(4, 'big') for part in attributes.large_community_value(word)).hex() == raw
+
+
+def test_community_list_and_single() -> None:
+    assert parsed('community [ 2:2 1:1 ]').communities == (65537, 131074)  # type: ignore[attr-defined]
+    assert parsed('community 2:2').communities == (131074,)  # type: ignore[attr-defined]
+
+
+def route_of(line: str, withdraw: bool = False) -> statements.Parsed:
+    statement = tokenize(line)
+    assert statement.words[0] == 'route'
+    cursor = Cursor(statement, 1)
+    return statements.route(Builder(), cursor, withdraw)
+
+
+def test_route_values() -> None:
+    routes, watchdog, family = route_of('route 10.0.0.0/24 next-hop 192.0.2.1 med 10 community 1:1')
+    assert family == IPV4_UNICAST and watchdog is None
+    (route,) = routes
+    assert str(route.nlri) == '10.0.0.0/24'
+    assert route.nexthop == IPv4Address('192.0.2.1')
+    assert route.attributes.codes() == (Code.MED, Code.COMMUNITY)
+
+
+def test_a_multicast_address_makes_a_multicast_route() -> None:
+    assert route_of('route 239.1.0.0/16 next-hop 1.1.1.1')[2] == IPV4_MULTICAST
+    assert route_of('route 223.1.0.0/16 next-hop 1.1.1.1')[2] == IPV4_UNICAST
+    assert route_of('route ff00::/8 next-hop ::1')[2] == IPV6_UNICAST
+
+
+def test_next_hop_self_and_ipv6() -> None:
+    assert route_of('route 10.0.0.0/8 next-hop self')[0][0].nexthop is SELF
+    assert route_of('route 2001:db8::/32 next-hop 2001:db8::1')[0][0].nexthop == IPv6Address('2001:db8::1')
+
+
+def test_an_ipv6_route_needs_no_next_hop_but_an_ipv4_one_does() -> None:
+    assert route_of('route 2001:db8::/32')[0][0].nexthop is None
+    with pytest.raises(ConfigError, match='missing next-hop'):
+        route_of('route 10.0.0.0/8 med 1')
+    assert route_of('route 10.0.0.0/8', withdraw=True)[0][0].nexthop is None
+
+
+def test_split_cuts_in_address_order() -> None:
+    routes = route_of('route 10.0.0.0/22 next-hop 1.1.1.1 split /24')[0]
+    assert [str(route.nlri) for route in routes] == ['10.0.0.0/24', '10.0.1.0/24', '10.0.2.0/24', '10.0.3.0/24']
+    assert len({id(route.attributes) for route in routes}) == 1
+    assert [str(r.nlri) for r in route_of('route 10.0.0.0/24 next-hop 1.1.1.1 split /16')[0]] == ['10.0.0.0/24']
+
+
+def test_path_information_number_or_address() -> None:
+    assert route_of('route 10.0.0.0/8 next-hop 1.1.1.1 path-information 10')[0][0].nlri.path_id == 10
+    assert route_of('route 10.0.0.0/8 next-hop 1.1.1.1 path-information 0.0.1.1')[0][0].nlri.path_id == 257
+
+
+def test_watchdog_and_withdraw() -> None:
+    routes, watchdog, _ = route_of('route 10.0.0.0/8 next-hop 1.1.1.1 watchdog dns withdraw')
+    assert watchdog is not None and (watchdog.name, watchdog.withdrawn) == ('dns', True)
+    assert route_of('route 10.0.0.0/8 next-hop 1.1.1.1 withdraw')[1] is None
+
+
+def test_an_attribute_twice_keeps_the_first_but_extended_communities_add_up() -> None:
+    (route,) = route_of(
+        'route 10.0.0.0/8 next-hop 1.1.1.1 next-hop 2.2.2.2 med 5 med 6 community 1:1 community 2:2 '
+        'extended-community target:1:1 extended-community target:2:2'
+    )[0]
+    assert route.nexthop == IPv4Address('2.2.2.2')
+    assert route.attributes[Code.MED].value == 5
+    assert route.attributes[Code.COMMUNITY].communities == (65537,)
+    assert len(route.attributes[Code.EXTENDED_COMMUNITY].communities) == 2
+
+
+def test_routes_written_alike_share_their_attributes_and_next_hop() -> None:
+    builder = Builder()
+    first = statements.route(builder, Cursor(tokenize('route 10.0.0.0/8 next-hop 1.1.1.1 med 5'), 1))[0][0]
+    second = statements.route(builder, Cursor(tokenize('route 11.0.0.0/8 med 5 next-hop 1.1.1.1'), 1))[0][0]
+    assert first.attributes is second.attributes
+    assert first.nexthop is second.nexthop
+
+
+def test_announce_unicast_and_multicast() -> None:
+    builder = Builder()
+    cursor = Cursor(tokenize('unicast 10.0.0.0/8 next-hop 1.1.1.1 path-information 1'), 1)
+    assert statements.announced(builder, cursor, 1, UNICAST)[2] == IPV4_UNICAST
+    cursor = Cursor(tokenize('multicast 2001:db8::/32'), 1)
+    assert statements.announced(builder, cursor, 2, MULTICAST)[2] == IPV6_MULTICAST
+    with pytest.raises(ConfigError, match="'path-information' can not be used in a multicast route"):
+        statements.announced(builder, Cursor(tokenize('multicast 10.0.0.0/8 path-information 1'), 1), 1, MULTICAST)
+
+
+def test_attributes_nlri_form() -> None:
+    cursor = Cursor(tokenize('attributes next-hop 1.1.1.1 med 5 nlri 10.0.0.0/8 2001:db8::/32'), 1)
+    found = statements.attributes(Builder(), cursor)
+    assert [(str(routes[0].nlri), family) for routes, _, family in found] == [
+        ('10.0.0.0/8', IPV4_UNICAST),
+        ('2001:db8::/32', IPV6_UNICAST),
+    ]
+    assert found[0][0][0].attributes is found[1][0][0].attributes
+
+
+def test_api_errors_point_into_the_command() -> None:
+    with pytest.raises(ConfigError) as raised:
+        route_of('route 10.0.0.0/8 next-hop 1.1.1.1 med x')
+    assert (raised.value.location.source, raised.value.location.column) == ('<command>', 39)
+
+
+def test_static_route_sections_in_a_configuration() -> None:
+    config = load_text(
+        'neighbor 127.0.0.1 { router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1;\n'
+        ' static {\n'
+        '  route 10.0.0.0/24 next-hop 1.1.1.1 watchdog w;\n'
+        '  route 10.0.1.0/24 { next-hop 1.1.1.1; med 7; watchdog w; withdraw; }\n'
+        '  attributes next-hop 1.1.1.2 nlri 10.0.2.0/24 10.0.3.0/24;\n'
+        ' }\n'
+        ' announce { ipv4 { multicast 10.9.0.0/16; } ipv6 { unicast 2001:db8::/32 next-hop ::1; } }\n'
+        '}\n'
+    )
+    (neighbor,) = config.neighbors
+    assert [str(route.nlri) for route in neighbor.routes] == [
+        '10.0.0.0/24',
+        '10.0.1.0/24',
+        '10.0.2.0/24',
+        '10.0.3.0/24',
+        '10.9.0.0/16',
+        '2001:db8::/32',
+    ]
+    assert neighbor.routes[4].nlri.family == IPV4_MULTICAST
+    assert [str(route.nlri) for route in neighbor.announced()] == [
+        '10.0.0.0/24',
+        '10.0.2.0/24',
+        '10.0.3.0/24',
+        '10.9.0.0/16',
+        '2001:db8::/32',
+    ]
+    announced, withdrawn = neighbor.watched()['w']
+    assert [str(r.nlri) for r in announced] == ['10.0.0.0/24'] and [str(r.nlri) for r in withdrawn] == ['10.0.1.0/24']
