@@ -214,9 +214,13 @@ SPEC: dict[str, dict[str, Option]] = {
         'defensive': Option(BOOLEAN, 'false', 'inject faults on purpose'),
         'rotate': Option(BOOLEAN, 'false', 'rotate configuration files on reload'),
     },
+    # ours, not 5.0's: internal too, so `exabgp env` stays 5.0's
+    'loop': {
+        'uvloop': Option(BOOLEAN, 'false', 'run the daemon on uvloop when it is installed'),
+    },
 }
 
-INTERNAL_SECTIONS = ('debug',)
+INTERNAL_SECTIONS = ('debug', 'loop')
 
 
 def attribute(option: str) -> str:
@@ -245,6 +249,7 @@ class Settings:
     api: Any
     reactor: Any
     debug: Any
+    loop: Any
     version: str = RELEASE
     env_file: str = ''
     root: str = ''

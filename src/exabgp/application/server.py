@@ -5,9 +5,19 @@ the one `Settings` object.
 """
 
 import argparse
+import asyncio
+import os
+import sys
 
-from exabgp.application.unbuilt import missing
+from exabgp import logger
+from exabgp.application.validate import context
+from exabgp.configuration.model import Config
+from exabgp.configuration.parser import load
+from exabgp.reactor.daemon import Daemon
 from exabgp.settings import Settings
+
+log = logger.get('configuration')
+welcome = logger.get('welcome')
 
 
 def setargs(parser: argparse.ArgumentParser) -> None:
@@ -23,6 +33,7 @@ def setargs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('-P', '--passive', help='only accept incoming connections', action='store_true')
     parser.add_argument('-m', '--memory', help='report memory usage on exit', action='store_true')
     parser.add_argument('--profile', help='profile the daemon and save the result in this file', type=str, default='')
+    parser.add_argument('--uvloop', help='run on uvloop (exabgp.loop.uvloop=true)', action='store_true')
     parser.add_argument('configuration', help='configuration file(s)', nargs='+', type=str)
 
 
@@ -41,9 +52,72 @@ def apply_flags(args: argparse.Namespace, settings: Settings) -> Settings:
         changes['debug.memory'] = True
     if args.passive:
         changes['bgp.passive'] = True
+    if args.uvloop:
+        changes['loop.uvloop'] = True
     return settings.replace(changes) if changes else settings
 
 
+def locate(name: str, root: str) -> str:
+    """5.0's lookup: `etc/exabgp/...` under the install root, anything else as given."""
+    if name.startswith('etc/exabgp'):
+        name = os.path.join(root, name)
+    path = os.path.abspath(os.path.normpath(name))
+    return path if os.path.isfile(path) else ''
+
+
+class Rotation:
+    """The configuration loader: one file, or, with debug.rotate, the next file at each reload."""
+
+    def __init__(self, paths: list[str], settings: Settings) -> None:
+        self.paths = paths
+        self.context = context(settings)
+        self.index = -1
+
+    def __call__(self) -> Config:
+        self.index = (self.index + 1) % len(self.paths)
+        path = self.paths[self.index]
+        log.info(f'loading {path}')
+        return load(path, self.context)
+
+
+def serve(paths: list[str], settings: Settings, reload_after: int | None = None) -> int:
+    return run_loop(Daemon(settings, Rotation(paths, settings), reload_after=reload_after).run(), settings)
+
+
+def run_loop(main, settings: Settings) -> int:
+    if settings.loop.uvloop:
+        try:
+            import uvloop
+        except ImportError:
+            logger.get('reactor').warning('uvloop is not installed, using the standard event loop')
+        else:
+            return uvloop.run(main)
+    return asyncio.run(main)
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    apply_flags(args, settings)
-    return missing('server', 'the reactor (peers, sessions and API processes)')
+    settings = apply_flags(args, settings)
+    welcome.info('Thank you for using ExaBGP')
+    paths = []
+    for name in args.configuration:
+        path = locate(name, settings.root)
+        if not path:
+            message = f'{name} is not an exabgp config file (file not found)'
+            log.critical(message)
+            sys.stderr.write(f'error: {message}\n')
+            return 1
+        paths.append(path)
+    if settings.debug.rotate or len(paths) == 1:
+        return serve(paths, settings, args.signal)
+    # 5.0 runs each configuration in a process of its own
+    children = []
+    for path in paths:
+        pid = os.fork()
+        if pid == 0:
+            os._exit(serve([path], settings, args.signal))
+        children.append(pid)
+    code = 0
+    for pid in children:
+        _, status = os.waitpid(pid, 0)
+        code = code or os.waitstatus_to_exitcode(status)
+    return code

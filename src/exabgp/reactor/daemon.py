@@ -1,0 +1,228 @@
+"""The daemon: peers, listeners and signals under one asyncio task group.
+
+Invariants:
+- Everything runs on one event loop; nothing polls. The loop is uvloop's when asked for and
+  installed, the standard one otherwise (`run`).
+- Signals (via `loop.add_signal_handler`) keep 5.0's meanings: TERM and HUP stop the daemon (each
+  session closed with Cease, or silently under graceful restart), USR1 reloads the configuration,
+  USR2 reloads it and restarts the API processes, ALRM tears every session down so they reconnect.
+- A reload parses the whole new configuration first; if it fails, the error is logged and the
+  running configuration stays untouched. Otherwise neighbors are matched by name: unchanged ones
+  get the route differences, changed ones are restarted, removed ones stopped, new ones started.
+- With `tcp.attempts` set, the daemon exits once every peer has used its attempts (5.0's way for
+  the functional tests to end a run).
+"""
+
+import asyncio
+import contextlib
+import dataclasses
+import signal
+from collections.abc import Callable
+from ipaddress import ip_address
+
+from exabgp import logger
+from exabgp.configuration.errors import ConfigError
+from exabgp.configuration.model import Config, Neighbor
+from exabgp.reactor import tcp
+from exabgp.reactor.listener import Listeners, matches
+from exabgp.reactor.observer import Observer
+from exabgp.reactor.peer import Peer
+from exabgp.settings import Settings
+
+log = logger.get('reactor')
+
+Loader = Callable[[], Config]
+
+SIGNALS = {
+    signal.SIGTERM: 'shutdown',
+    signal.SIGHUP: 'shutdown',
+    signal.SIGUSR1: 'reload',
+    signal.SIGUSR2: 'full-reload',
+    signal.SIGALRM: 'restart',
+}
+
+
+def _key(neighbor: Neighbor) -> str:
+    return neighbor.name()
+
+
+def _same_except_routes(old: Neighbor, new: Neighbor) -> bool:
+    keep = {'routes': (), 'watchdogs': (), 'operational': ()}
+    return dataclasses.replace(old, **keep) == dataclasses.replace(new, **keep)
+
+
+class Daemon:
+    def __init__(
+        self, settings: Settings, load: Loader, observer: Observer | None = None, reload_after: int | None = None
+    ) -> None:
+        self.settings = settings
+        self.reload_after = reload_after
+        self.load = load
+        self.observer = observer or Observer()
+        self.config = Config()
+        self.peers: dict[str, Peer] = {}
+        self.listeners = Listeners(self._dispatch)
+        self.exit_code = 0
+        self._done = asyncio.Event()
+        self._group: asyncio.TaskGroup | None = None
+        self._tasks: dict[str, asyncio.Task] = {}
+
+    # ------------------------------------------------------------------ life
+
+    async def run(self) -> int:
+        loop = asyncio.get_running_loop()
+        for number, action in SIGNALS.items():
+            loop.add_signal_handler(number, self.signalled, action)
+        try:
+            self.config = self.load()
+        except ConfigError as error:
+            log.critical(error.report())
+            return 1
+        try:
+            async with asyncio.TaskGroup() as group:
+                self._group = group
+                if not await self._listen(self.config):
+                    return 1
+                for neighbor in self.config.neighbors:
+                    self._start(neighbor)
+                group.create_task(self._watch_peers())
+                if self.reload_after:
+                    loop.call_later(self.reload_after, self.signalled, 'reload')
+                await self._done.wait()
+                await self._shutdown()
+        finally:
+            for number in SIGNALS:
+                loop.remove_signal_handler(number)
+            await self.listeners.close()
+        return self.exit_code
+
+    def stop(self, code: int = 0) -> None:
+        self.exit_code = code
+        self._done.set()
+
+    def signalled(self, action: str) -> None:
+        log.info(f'{action} requested by signal')
+        self.observer.signal(action)
+        if action == 'shutdown':
+            self.stop(0)
+        elif action in ('reload', 'full-reload'):
+            self.reload()
+        elif action == 'restart':
+            for peer in self.peers.values():
+                peer.teardown(4, 'restart requested')
+
+    async def _shutdown(self) -> None:
+        for peer in self.peers.values():
+            peer.stop(3)
+        tasks = list(self._tasks.values())
+        if tasks:
+            await asyncio.wait(tasks, timeout=5)
+        for task in tasks:
+            task.cancel()
+
+    async def _watch_peers(self) -> None:
+        """With tcp.attempts, end the daemon when the last peer has given up."""
+        if not self.settings.tcp.attempts:
+            return
+        while not self._done.is_set():
+            tasks = list(self._tasks.values())
+            if not tasks:
+                self.stop(0)
+                return
+            await asyncio.wait(tasks, return_when=asyncio.ALL_COMPLETED)
+            if all(task.done() for task in self._tasks.values()):
+                log.info('exiting on peer termination')
+                self.stop(0)
+                return
+
+    # ------------------------------------------------------------------ peers
+
+    def _start(self, neighbor: Neighbor, generated: bool = False) -> Peer:
+        peer = Peer(neighbor, self.settings, self.observer, generated=generated)
+        key = _key(neighbor) if not generated else f'{_key(neighbor)} {id(peer)}'
+        self.peers[key] = peer
+        assert self._group is not None
+        task = self._group.create_task(self._run_peer(key, peer))
+        self._tasks[key] = task
+        return peer
+
+    async def _run_peer(self, key: str, peer: Peer) -> None:
+        try:
+            await peer.run()
+        except Exception as exc:  # a peer's bug must not stop the others
+            log.error(f'peer {peer.neighbor.peer()} stopped on an error: {exc!r}')
+        finally:
+            if self.peers.get(key) is peer:
+                del self.peers[key]
+
+    def _dispatch(self, reader, writer, local: str, remote: str) -> bool:
+        for peer in list(self.peers.values()):
+            neighbor = peer.neighbor
+            local_address = None if neighbor.local_address is None else str(neighbor.local_address)
+            if not matches(str(neighbor.peer_address), neighbor.peer_prefix, local_address, local, remote):
+                continue
+            full = 32 if neighbor.peer_address.version == 4 else 128
+            if neighbor.peer_prefix != full and not peer.generated:
+                single = dataclasses.replace(neighbor, peer_address=ip_address(remote), peer_prefix=full)
+                spawned = self._start(single, generated=True)
+                spawned.incoming(reader, writer)
+                return True
+            peer.incoming(reader, writer)
+            return True
+        return False
+
+    async def _listen(self, config: Config) -> bool:
+        wanted: dict[tuple[str, int], list] = {}
+        port = self.settings.tcp.port
+        for host in self.settings.tcp.bind:
+            wanted.setdefault((host, port), [])
+        for neighbor in config.neighbors:
+            if neighbor.listen and neighbor.local_address is not None:
+                wanted.setdefault((str(neighbor.local_address), neighbor.listen), []).append(neighbor)
+            elif neighbor.local_address is not None and (host_port := (str(neighbor.local_address), port)) in wanted:
+                wanted[host_port].append(neighbor)
+        for (host, listen_port), neighbors in wanted.items():
+            keys = []
+            for neighbor in neighbors:
+                if neighbor.md5_password:
+                    secret = tcp.md5_key(neighbor.md5_password, neighbor.md5_base64)
+                    keys.append((str(neighbor.md5_ip or neighbor.peer_address), secret))
+            ttl = max((neighbor.incoming_ttl or 0 for neighbor in neighbors), default=0)
+            try:
+                await self.listeners.listen(host, listen_port, keys, ttl)
+            except tcp.SocketError as error:
+                log.critical(str(error))
+                return False
+        return True
+
+    # ------------------------------------------------------------------ reload
+
+    def reload(self) -> bool:
+        try:
+            config = self.load()
+        except ConfigError as error:
+            log.error(f'reload failed, keeping the running configuration:\n{error.report()}')
+            return False
+        old = {_key(neighbor): neighbor for neighbor in self.config.neighbors}
+        new = {_key(neighbor): neighbor for neighbor in config.neighbors}
+        for key, neighbor in old.items():
+            peer = self.peers.get(key)
+            if key not in new:
+                if peer is not None:
+                    peer.stop(3)
+                continue
+            if peer is None:
+                continue
+            if _same_except_routes(neighbor, new[key]):
+                peer.reconfigure(new[key])
+            else:
+                peer.stop(6, 'configuration changed')
+                with contextlib.suppress(KeyError):
+                    del self.peers[key]
+                self._start(new[key])
+        for key, neighbor in new.items():
+            if key not in old:
+                self._start(neighbor)
+        self.config = config
+        log.info('configuration reloaded')
+        return True
