@@ -153,7 +153,7 @@ def test_path_information_number_or_address() -> None:
 
 
 def test_watchdog_and_withdraw() -> None:
-    routes, watchdog, _ = route_of('route 10.0.0.0/8 next-hop 1.1.1.1 watchdog dns withdraw')
+    _, watchdog, _ = route_of('route 10.0.0.0/8 next-hop 1.1.1.1 watchdog dns withdraw')
     assert watchdog is not None and (watchdog.name, watchdog.withdrawn) == ('dns', True)
     assert route_of('route 10.0.0.0/8 next-hop 1.1.1.1 withdraw')[1] is None
 

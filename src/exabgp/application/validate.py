@@ -11,6 +11,7 @@ import argparse
 import os
 import sys
 
+from exabgp.configuration import selfcheck
 from exabgp.configuration.dump import dump_neighbor
 from exabgp.configuration.errors import ConfigError
 from exabgp.configuration.model import Config
@@ -45,16 +46,23 @@ def _verbose(settings: Settings) -> Settings:
     return settings.replace({'log.all': True, 'log.level': 'DEBUG', 'log.parser': True})
 
 
-def check(config: Config, neighbors: bool, routes: bool) -> list[str]:
+def check(config: Config, neighbors: bool, routes: bool, version: str) -> list[str]:
+    """`-n`: the OPENs encode and decode back; `-r`: the routes encode and decode back."""
     problems: list[str] = []
     if neighbors:
         log.warning('checking neighbors')
         for neighbor in config.neighbors:
             log.debug(dump_neighbor(neighbor))
-            log.info(f'\u2713 neighbor  {neighbor.peer()}')
+            found = selfcheck.neighbor(neighbor, version)
+            problems.extend(found)
+            if not found:
+                log.info(f'\u2713 neighbor  {neighbor.peer()}')
     if routes:
         log.warning('checking routes')
-        log.info('\u2713 routes')
+        found = [problem for neighbor in config.neighbors for problem in selfcheck.routes(neighbor, version)]
+        problems.extend(found)
+        if not found:
+            log.info('\u2713 routes')
     return problems
 
 
@@ -83,7 +91,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 pdb.post_mortem(exc.__traceback__)
             return 1
         log.info('\u2713 loading')
-        problems = check(config, args.neighbor, args.route)
+        problems = check(config, args.neighbor, args.route, settings.version)
         if problems:
             for problem in problems:
                 log.critical(problem)

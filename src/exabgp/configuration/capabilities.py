@@ -1,0 +1,85 @@
+"""The capabilities a configured neighbor offers in its OPEN, in the order and shape 5.0 sends them.
+
+Order (5.0's Capabilities.new): MULTIPROTOCOL (one per family), ASN4, extended next hop, ADD-PATH,
+graceful restart, route refresh and enhanced route refresh, operational, extended message, host name,
+software version, multisession (5.0 sends its flags octet and the MULTIPROTOCOL Session Id as two
+one-octet TLVs, then an empty Cisco TLV).
+
+Invariants:
+- Only the RFC 8950 pairs 5.0 can send are offered (IPv4 unicast, multicast, labeled and VPN over
+  IPv6 next hops), and ADD-PATH only for the families 5.0 can pack a path identifier for (IPv4 and
+  IPv6 unicast, labeled, VPN), whatever else the configuration lists.
+- Graceful restart lists every family with the forwarding state bit; the restart state bit is set
+  after a restart (`restarted`).
+- The host name capability is sent only when a host-name is configured.
+"""
+
+from exabgp.bgp.capability.addpath import AddPath
+from exabgp.bgp.capability.asn4 import ASN4
+from exabgp.bgp.capability.base import Capability
+from exabgp.bgp.capability.extended import ExtendedMessage
+from exabgp.bgp.capability.graceful import FORWARDING_STATE, RESTART_STATE, GracefulRestart
+from exabgp.bgp.capability.hostname import HostName
+from exabgp.bgp.capability.multiprotocol import MultiProtocol
+from exabgp.bgp.capability.multisession import CiscoMultiSession, MultiSession
+from exabgp.bgp.capability.nexthop import ExtendedNextHop
+from exabgp.bgp.capability.operational import Operational
+from exabgp.bgp.capability.refresh import EnhancedRouteRefresh, RouteRefresh
+from exabgp.bgp.capability.software import SoftwareVersion
+from exabgp.bgp.family import AFI, SAFI, Family
+from exabgp.configuration.model import Neighbor
+
+ADDPATH_FAMILIES = tuple(
+    Family(afi, safi)
+    for afi, safi in (
+        (AFI.IPV4, SAFI.UNICAST),
+        (AFI.IPV6, SAFI.UNICAST),
+        (AFI.IPV4, SAFI.NLRI_MPLS),
+        (AFI.IPV6, SAFI.NLRI_MPLS),
+        (AFI.IPV4, SAFI.MPLS_VPN),
+        (AFI.IPV6, SAFI.MPLS_VPN),
+    )
+)
+NEXTHOP_PAIRS = tuple(
+    (Family(AFI.IPV4, safi), AFI.IPV6) for safi in (SAFI.UNICAST, SAFI.MULTICAST, SAFI.NLRI_MPLS, SAFI.MPLS_VPN)
+)
+MULTIPROTOCOL = 1
+
+
+def capabilities(
+    neighbor: Neighbor, version: str, *, restarted: bool = False, local_as: int | None = None
+) -> tuple[Capability, ...]:
+    """The OPEN's capabilities; `local_as` replaces an `auto` local AS, `version` is our release."""
+    capability = neighbor.capability
+    offered: list[Capability] = [MultiProtocol(family) for family in neighbor.families]
+    asn = neighbor.local_as if local_as is None else local_as
+    if capability.asn4:
+        if asn is None:
+            raise ValueError('an auto local-as must be resolved before the OPEN is built')
+        offered.append(ASN4(asn))
+    if capability.nexthop:
+        offered.append(ExtendedNextHop(tuple(pair for pair in NEXTHOP_PAIRS if pair in neighbor.nexthops)))
+    if capability.add_path:
+        families = tuple(family for family in ADDPATH_FAMILIES if family in neighbor.addpath)
+        offered.append(AddPath(tuple((family, capability.add_path) for family in families)))
+    if capability.graceful_restart:
+        offered.append(
+            GracefulRestart(
+                RESTART_STATE if restarted else 0,
+                capability.graceful_restart,
+                tuple((family, FORWARDING_STATE) for family in neighbor.families),
+            )
+        )
+    if capability.route_refresh:
+        offered.extend((RouteRefresh(), EnhancedRouteRefresh()))
+    if capability.operational:
+        offered.append(Operational())
+    if capability.extended_message:
+        offered.append(ExtendedMessage())
+    if neighbor.host_name:
+        offered.append(HostName(neighbor.host_name, neighbor.domain_name or ''))
+    if capability.software_version:
+        offered.append(SoftwareVersion.exabgp(version))
+    if capability.multi_session:
+        offered.extend((MultiSession(0), MultiSession(MULTIPROTOCOL), CiscoMultiSession(0)))
+    return tuple(offered)
