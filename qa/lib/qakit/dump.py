@@ -377,6 +377,7 @@ def _codec_lines(message: bytes, context: Context) -> list[str]:
     """The project codec's reading of the message, or [] when it cannot give one."""
     try:
         from exabgp.bgp.message.table import MESSAGES  # type: ignore[import-not-found]
+
         from exabgp.bgp.negotiated import Negotiated
 
         decoder = MESSAGES.get(message[18])

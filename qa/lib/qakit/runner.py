@@ -106,7 +106,7 @@ async def session_case(entry: suites.Entry, settings: Settings) -> Result:
         if entry.reference:
             directory, configs = workspace.prepare(case.configs, settings.scripts)
         else:
-            directory, configs = tempfile.mkdtemp(prefix='exabgp-qa-'), case.configs
+            directory, configs = workspace.make_directory(), case.configs
         peer = Peer(case, signal_daemon=lambda name: child.signal(name) if child else 'the daemon is not started')
         port = await peer.listen()
         env = workspace.environment(workspace.daemon_settings(port, case.options.tcp_connections, entry.reference))

@@ -69,7 +69,7 @@ async def serve(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    default_port = os.environ.get('exabgp_tcp_port', os.environ.get('exabgp.tcp.port', '1790'))
+    default_port = os.environ.get('exabgp_tcp_port', os.environ.get('exabgp.tcp.port', '1790'))  # noqa: SIM112
     cli = argparse.ArgumentParser(prog='bgp', description='the scripted BGP test peer of the functional suite')
     cli.add_argument('case', help='the case: a main-style .ci, or the .ci of a 5.0 pair (.ci + .msg)')
     cli.add_argument('--port', type=int, default=int(default_port), help='port to listen on (0: any free port)')

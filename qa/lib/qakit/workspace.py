@@ -5,6 +5,9 @@ relative to the configuration file) that the reference does not ship, and the re
 must not be written to. So they are copied into a fresh temporary directory, with our scripts
 from qa/reference-scripts (and their helper module) under run/. Our own cases run in place.
 
+ExaBGP started as root drops to an unprivileged user before it starts its API processes, so the
+directory and the scripts are world-readable (scripts executable).
+
 Invariants: the temporary directory belongs to the case and is removed by `cleanup`; the daemon's
 environment holds no exabgp setting inherited from the caller, only the ones the suite sets.
 """
@@ -34,7 +37,7 @@ def scripts_named(config_text: str) -> list[str]:
 
 def prepare(configs: tuple[str, ...], scripts: str) -> tuple[str, tuple[str, ...]]:
     """A temporary copy of the configurations with their scripts; (directory, copied configs)."""
-    directory = tempfile.mkdtemp(prefix='exabgp-qa-')
+    directory = make_directory()
     copied = []
     try:
         for config in configs:
@@ -55,11 +58,19 @@ def prepare(configs: tuple[str, ...], scripts: str) -> tuple[str, tuple[str, ...
     return directory, tuple(copied)
 
 
+def make_directory() -> str:
+    """A fresh temporary directory that a daemon which dropped its privileges can still read."""
+    directory = tempfile.mkdtemp(prefix='exabgp-qa-')
+    os.chmod(directory, 0o755)
+    return directory
+
+
 def _install(scripts: str, name: str, run: str) -> None:
     source = os.path.join(scripts, name)
     if not os.path.isfile(source):
         raise WorkspaceError(f'no API script {name} in {scripts}')
     os.makedirs(run, exist_ok=True)
+    os.chmod(run, 0o755)
     target = os.path.join(run, name)
     if not os.path.exists(target):
         shutil.copyfile(source, target)
@@ -67,6 +78,7 @@ def _install(scripts: str, name: str, run: str) -> None:
     helper = os.path.join(scripts, HELPER)
     if os.path.isfile(helper) and not os.path.exists(os.path.join(run, HELPER)):
         shutil.copyfile(helper, os.path.join(run, HELPER))
+        os.chmod(os.path.join(run, HELPER), 0o644)
 
 
 def cleanup(directory: str | None) -> None:
