@@ -128,11 +128,12 @@ class Api:
             lines.append(line)
 
     def state(self) -> str:
-        """The session state `show neighbor summary` reports (the first neighbor)."""
+        """The session state `show neighbor summary` reports for the (first) neighbor: its lines
+        read `ADDRESS AS UP/DOWN STATE #SENT #RECEIVED` under a `Peer ...` title."""
         for line in self.show('show neighbor summary'):
             words = line.split()
-            if words and words[0][0].isdigit() or ':' in (words[0] if words else ''):
-                return words[-3] if len(words) >= 3 else ''
+            if len(words) >= 4 and words[0] != 'Peer':
+                return words[-3]
         return ''
 
     def established(self, timeout: float = 30.0) -> None:
