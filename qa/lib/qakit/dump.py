@@ -264,9 +264,7 @@ def _as_path(value: bytes, width: int) -> str:
     segments = []
     while len(value) >= 2:
         kind, count = value[0], value[1]
-        numbers = [
-            str(int.from_bytes(value[2 + i * width : 2 + (i + 1) * width], 'big')) for i in range(count)
-        ]
+        numbers = [str(int.from_bytes(value[2 + i * width : 2 + (i + 1) * width], 'big')) for i in range(count)]
         segments.append(f'{kinds.get(kind, kind)} [{" ".join(numbers)}]')
         value = value[2 + count * width :]
     return ' '.join(segments) if segments else '(empty)'

@@ -7,6 +7,9 @@ unknown type or a default route when the options say so, KEEPALIVEs often enough
 time, and it answers a ROUTE-REFRESH by sending back the UPDATEs of that family the daemon sent
 on this connection (so an API process asking for a refresh sees its own routes come back).
 
+With `record` the peer checks nothing and keeps every message as a case line (`1:raw:...`): the
+way to capture what a daemon sends when writing a new case.
+
 `result` resolves once: success when every expectation was met, failure at the first message
 that does not fit (with a decoded report), or when `fail` is called by whoever runs the peer
 (the daemon died, the time ran out). The transcript of everything that happened is in `lines`.
@@ -37,8 +40,16 @@ class Outcome:
 
 
 class Peer:
-    def __init__(self, case: Case, signal_daemon: SignalSender | None = None, echo: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        case: Case,
+        signal_daemon: SignalSender | None = None,
+        echo: Callable[[str], None] | None = None,
+        record: bool = False,
+    ):
         self.case = case
+        self.record = record
+        self.recorded: list[str] = []
         self.options = case.options
         self.checker = Checker(case.groups)
         self.signal_daemon = signal_daemon
@@ -150,7 +161,10 @@ class Peer:
             return
         self.log(f'recv OPEN: {hexdump(daemon_open)}')
         if daemon_open[18] != wire.OPEN:
-            self.fail(f'connection {number}: the first message is not an OPEN', report.block('received:', daemon_open, self.context))
+            self.fail(
+                f'connection {number}: the first message is not an OPEN',
+                report.block('received:', daemon_open, self.context),
+            )
             return
         reply = wire.reply_open(daemon_open, self.options.asn, self.options.send_unknown_capability)
         self.context = Context.from_opens(daemon_open, reply)
@@ -187,6 +201,12 @@ class Peer:
             keepalives.cancel()
 
     async def _check(self, writer: asyncio.StreamWriter, message: bytes) -> bool:
+        if self.record:
+            line = f'1:raw:{hexdump(message)}'
+            self.recorded.append(line)
+            if self.echo is not None:
+                self.echo(line)
+            return True
         if self.checker.done:
             self.succeed('every expected message was received')
             return False
@@ -211,7 +231,7 @@ class Peer:
                     self.fail(f'could not send {action.payload}: {problem}')
                     return False
                 self.log(f'sent {action.payload} to the daemon')
-        if self.checker.done:
+        if self.checker.done and not self.record:
             self.succeed('every expected message was received')
             return False
         return not self.result.done()

@@ -112,7 +112,9 @@ async def session_case(entry: suites.Entry, settings: Settings) -> Result:
         env = workspace.environment(workspace.daemon_settings(port, case.options.tcp_connections, entry.reference))
         command = [*settings.daemon, '-d', '-p', *configs]
         output = os.path.join(directory, 'daemon.log')
-        log.append('daemon: ' + ' '.join(f'{k}={shlex.quote(v)}' for k, v in sorted(env.items()) if k.startswith('exabgp_')))
+        log.append(
+            'daemon: ' + ' '.join(f'{k}={shlex.quote(v)}' for k, v in sorted(env.items()) if k.startswith('exabgp_'))
+        )
         log.append('        ' + shlex.join(command) + f'   (in {directory})')
         child = await Child.start(command, env, directory, output)
         outcome = await _settle(peer, child, case.options.timeout or settings.timeout)
@@ -244,7 +246,9 @@ def _select(entries: list[suites.Entry], patterns: list[str]) -> list[suites.Ent
     return [
         entry
         for entry in entries
-        if any(fnmatch.fnmatch(entry.id, pattern) or entry.name == pattern or entry.id == pattern for pattern in patterns)
+        if any(
+            fnmatch.fnmatch(entry.id, pattern) or entry.name == pattern or entry.id == pattern for pattern in patterns
+        )
     ]
 
 

@@ -49,12 +49,15 @@ async def serve(args: argparse.Namespace) -> int:
             for step in group.steps:
                 print(f'{group.label:>4} {step.kind:<12} {step.payload}')
         return 0
-    peer = Peer(case, _signaller(args.pid, args.pid_file), echo=print)
+    peer = Peer(case, _signaller(args.pid, args.pid_file), echo=print, record=args.record)
     port = await peer.listen(args.port)
     print(f'PORT {port}', flush=True)
     try:
         outcome = await asyncio.wait_for(peer.result, args.timeout) if args.timeout else await peer.result
     except TimeoutError:
+        if args.record:
+            print('\n'.join(peer.recorded))
+            return 0
         print(f'timed out after {args.timeout:g}s')
         print('\n'.join(peer.waiting()))
         return 1
@@ -78,6 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     cli.add_argument('--pid-file', help='a file holding the daemon PID, for signal steps')
     cli.add_argument('--timeout', type=float, default=0, help='give up after this many seconds (0: never)')
     cli.add_argument('--view', action='store_true', help='print the expectations and exit')
+    cli.add_argument(
+        '--record', action='store_true', help='check nothing: print what the daemon sends as case lines (use --timeout)'
+    )
     args = cli.parse_args(argv)
     try:
         return asyncio.run(serve(args))

@@ -80,7 +80,9 @@ def reference(folder: str, mode: str) -> list[Entry]:
             continue
         etc = os.path.join(base, 'etc', 'exabgp')
         if mode in ('encoding', 'api'):
-            paths = _files(os.path.join(base, 'qa', 'encoding', '*.ci')) + _files(os.path.join(base, 'qa', 'api', '*.ci'))
+            paths = _files(os.path.join(base, 'qa', 'encoding', '*.ci')) + _files(
+                os.path.join(base, 'qa', 'api', '*.ci')
+            )
             paths = [path for path in paths if _mode_of(path) == mode]
         elif mode == 'decoding':
             paths = _files(os.path.join(base, 'qa', 'decoding', '*'))
