@@ -24,6 +24,7 @@ import asyncio
 import contextlib
 import difflib
 import fnmatch
+import hashlib
 import json
 import os
 import re
@@ -51,6 +52,18 @@ class Settings:
     scripts: str
     logs: str
     verbose: int
+    # one-shot commands already started, by what determines their result (see _once)
+    memo: dict = field(default_factory=dict)
+
+
+async def _once(settings: Settings, key: tuple, make) -> tuple[int | None, str, str]:
+    """Run a one-shot command once per key: the snapshots share many identical configurations
+    and messages, and `validate` or `decode` of the same input gives the same answer."""
+    future = settings.memo.get(key)
+    if future is None:
+        future = asyncio.ensure_future(make())
+        settings.memo[key] = future
+    return await asyncio.shield(future)
 
 
 @dataclass(slots=True)
@@ -162,8 +175,12 @@ async def decoding_case(entry: suites.Entry, settings: Settings) -> Result:
     if words[0] == 'update' and len(words) >= 3:
         command += ['-f', f'{words[1]} {words[2]}']
     command.append(payload)
-    with tempfile.TemporaryDirectory(prefix='exabgp-qa-') as directory:
-        code, stdout, stderr = await run(command, workspace.environment({}), directory, settings.timeout)
+
+    async def decode() -> tuple[int | None, str, str]:
+        with tempfile.TemporaryDirectory(prefix='exabgp-qa-') as directory:
+            return await run(command, workspace.environment({}), directory, settings.timeout)
+
+    code, stdout, stderr = await _once(settings, ('decode', *command), decode)
     log = [f'command: {shlex.join(command)}', f'exit code: {code}', 'stdout:', stdout, 'stderr:', stderr]
     if code != 0:
         return Result(entry, False, f'decode exited with code {code}', log=log)
@@ -185,18 +202,25 @@ async def decoding_case(entry: suites.Entry, settings: Settings) -> Result:
 
 async def parsing_case(entry: suites.Entry, settings: Settings) -> Result:
     """`exabgp validate` the configuration: it must be accepted."""
-    directory = None
-    try:
-        if entry.reference:
-            directory, (config,) = workspace.prepare((entry.path,), settings.scripts)
-        else:
+    command = [*settings.daemon, 'validate', entry.path]
+
+    async def validate() -> tuple[int | None, str, str]:
+        directory = None
+        try:
             config = entry.path
-        command = [*settings.daemon, 'validate', config]
-        code, stdout, stderr = await run(command, workspace.environment({}), directory or ROOT, settings.timeout)
-    except workspace.WorkspaceError as exc:
+            if entry.reference:
+                directory, (config,) = workspace.prepare((entry.path,), settings.scripts)
+            command[-1] = config
+            return await run(command, workspace.environment({}), directory or ROOT, settings.timeout)
+        finally:
+            workspace.cleanup(directory)
+
+    try:
+        with open(entry.path, 'rb') as handle:
+            content = hashlib.sha256(handle.read()).hexdigest()
+        code, stdout, stderr = await _once(settings, ('validate', bool(entry.reference), content), validate)
+    except (OSError, workspace.WorkspaceError) as exc:
         return Result(entry, False, str(exc))
-    finally:
-        workspace.cleanup(directory)
     log = [f'command: {shlex.join(command)}', f'exit code: {code}', 'stdout:', stdout, 'stderr:', stderr]
     if code == 0:
         return Result(entry, True, '', log=log)
