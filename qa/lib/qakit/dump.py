@@ -312,8 +312,7 @@ def _update(body: bytes, context: Context) -> list[str]:
     if len(body) < 4:
         return [f'short UPDATE body {body.hex().upper()}']
     if wire.is_end_of_rib(wire.frame(wire.UPDATE, body)):
-        afi, safi = (1, 1) if len(body) == 4 else (int.from_bytes(body[7:9], 'big'), body[9])
-        return [f'End-of-RIB {family_name(afi, safi)}']
+        return [f'End-of-RIB {family_name(*wire.family(wire.frame(wire.UPDATE, body)))}']
     lines = []
     withdrawn_size = int.from_bytes(body[0:2], 'big')
     withdrawn = body[2 : 2 + withdrawn_size]
