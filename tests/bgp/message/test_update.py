@@ -1,6 +1,7 @@
 """The UPDATE value: decoding with RFC 7606, End-of-RIB both ways, the reference decoding cases,
 round-trips through the packer and fuzzing."""
 
+import dataclasses
 import json
 import pathlib
 from ipaddress import IPv4Address, IPv6Address
@@ -382,6 +383,27 @@ def test_whole_updates_round_trip(data):
     # withdrawals are sent first, then announcements
     kinds = [bool(Update.unpack(message[19:], ROUND_TRIP).announced) for message in messages]
     assert kinds == sorted(kinds)
+
+
+@settings(max_examples=60)
+@given(data=st.data())
+def test_unpack_of_pack_is_identity(data):
+    # one family, one path, NLRI in 5.0's order and few enough for one message: one UPDATE exactly
+    family = data.draw(st.sampled_from(ALL))
+    negotiated = dataclasses.replace(ROUND_TRIP, msg_size=4096)
+    addpath = negotiated.send_path(family)
+    found = data.draw(st.lists(nlris(family), min_size=1, max_size=100, unique_by=update_pack.order))
+    if not addpath:
+        found = list({nlri.packed: INET(family, nlri.packed) for nlri in found}.values())
+    attributes = data.draw(ATTRIBUTES)
+    nexthop = data.draw(nexthops(family))
+    routes = tuple(Route(nlri, attributes, nexthop) for nlri in sorted(found, key=update_pack.order))
+    update = Update(announced=routes, attributes=attributes)
+    (message,) = update.messages(negotiated)
+    assert Update.unpack(message[19:], negotiated) == update
+    withdrawal = Update(withdrawn=tuple(nlri for nlri in sorted(found, key=update_pack.order)))
+    (message,) = withdrawal.messages(negotiated)
+    assert Update.unpack(message[19:], negotiated) == withdrawal
 
 
 def test_an_update_value_packs_back():
