@@ -117,7 +117,7 @@ def test_decoding_values():
     ('family', 'wire'),
     [
         (IPV4_UNICAST, '00000000'),
-        # the bytes 5.0 sends (reference encoding cases conf-new-v6, extended-nexthop)
+        # 5.0.15 sends these: flags 0x90 and a 2-octet length for any family but IPv4 unicast
         (IPV6_UNICAST, '00000007900f0003000201'),
         (Family(AFI.IPV4, SAFI.MPLS_VPN), '00000007900f0003000180'),
         (IPV4_MULTICAST, '00000007900f0003000102'),
