@@ -9,7 +9,8 @@ Invariants:
 - `pack` writes the attributes in type code order with ExaBGP 5.0's defaults for what is missing
   (ORIGIN igp; AS_PATH empty on an internal session, the local AS on an external one; LOCAL_PREF 100
   on an internal session) and leaves LOCAL_PREF out on an external session, as 5.0 does. `extra`
-  takes attributes already packed (NEXT_HOP, MP_REACH_NLRI, ...) and places each at its code.
+  takes attributes already packed (NEXT_HOP, ...) and places each at its code. 5.0 itself sends
+  MP_REACH_NLRI / MP_UNREACH_NLRI after every other attribute: to send its bytes, append them.
 - `parse_attributes` never raises for any input: it returns a `Parsed` with the attributes it could
   decode, the raw MP_REACH_NLRI / MP_UNREACH_NLRI values for bgp.attribute.mp, and the RFC 7606
   outcome (the worst action met, and for that one the attribute code, a reason and the NOTIFICATION

@@ -244,6 +244,14 @@ def redirect(asn: int, target: int) -> bytes:
     return b'\x82\x08' + asn.to_bytes(4, 'big') + target.to_bytes(2, 'big')
 
 
+def redirect_ipv6(address: IPv6Address, number: int) -> bytes:
+    """FlowSpec redirect to an IPv6 route target, as 5.0's configuration encodes it (type 0x00, sub-type 0x02).
+
+    5.0 does not name that sub-type when decoding: it prints as hex.
+    """
+    return b'\x00\x02' + address.packed + number.to_bytes(2, 'big')
+
+
 def traffic_rate(asn: int, rate: float, packets: bool = False) -> bytes:
     if not math.isfinite(rate) or rate < 0:
         raise ValueError(f'invalid traffic rate {rate}')
