@@ -1,7 +1,7 @@
 """Address families: AFI and SAFI codes with the names ExaBGP 5.0 uses.
 
 Invariants: `AFI` and `SAFI` are IntEnums, so they compare equal to their wire codes; an unknown
-code is kept as a plain int and named `unknown-afi-0x..` / `unknown safi N` as 5.0 does.
+code is kept as a plain int and named `unknown-afi-0x..` / `unknown safi N` as 5.0 does (AFI 0: `undefined`).
 A `Family` is a (afi, safi) named tuple: hashable, cheap, usable as a dict key everywhere.
 """
 
@@ -75,6 +75,8 @@ def safi(code: int) -> SAFI | int:
 
 
 def afi_name(code: int) -> str:
+    if code == 0:  # 5.0 names the reserved AFI 0 'undefined' (it is no name the configuration accepts)
+        return 'undefined'
     return _AFI_NAMES.get(code, f'unknown-afi-{code:#x}')  # type: ignore[call-overload]
 
 

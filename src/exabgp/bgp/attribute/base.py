@@ -9,14 +9,19 @@
 Invariants:
 - An attribute is a frozen, hashable value. `CODE` is its type code and `FLAGS` the flags it is sent
   with (Optional/Transitive only: Partial and Extended Length are decided when packing, the low four
-  bits are never set on send and ignored on receipt).
+  bits are never set on send and ignored on receipt). The one exception is the unknown attribute,
+  which keeps the flags it arrived with (see bgp.attribute.unknown).
 - `unpack(value, negotiated)` takes the value octets only (no header) and either returns the value
   or raises `Malformed`; never anything else. Which RFC 7606 action a `Malformed` leads to is decided
   by the attribute's entry in the table, not by the attribute.
-- `pack(negotiated)` returns the whole attribute, header included, using the extended length form
-  only when the value is longer than 255 octets.
-- `json()` is the JSON value ExaBGP 5.0 writes for it under its name; `__str__` is the configuration
-  (and text API) form of the value.
+- `pack_value(negotiated)` is the value octets; `pack(negotiated)` is what the attribute puts on the
+  wire for that session: normally one attribute, header included, with the extended length form only
+  when the value is longer than 255 octets. Three attributes depend on the session as ExaBGP 5.0 does:
+  AS_PATH and AGGREGATOR add their AS4_ companion on a 2-octet session, and AIGP packs to nothing on
+  a session that must not carry it.
+- `json()` is the JSON value ExaBGP 5.0 writes for it under its name `NAME`; `__str__` is the value
+  as 5.0 prints it in the text API. `text()` is the whole `name value` item of the text form, and
+  `json_item()` the whole `"name": value` item of the JSON `attribute` object.
 """
 
 from enum import IntEnum
@@ -78,6 +83,21 @@ class Malformed(Exception):
         self.subcode = subcode
 
 
+_set = object.__setattr__
+
+
+def trusted(cls: type, *values: object) -> object:
+    """A value of `cls` from fields already known valid (decoded from the wire), skipping `__init__` checks.
+
+    Decoding is the hot path: a frozen dataclass's `__init__` and `__post_init__` cost more than the
+    decoding itself, and a decoder has validated every field already.
+    """
+    made = object.__new__(cls)
+    for name, value in zip(cls.__slots__, values, strict=True):
+        _set(made, name, value)
+    return made
+
+
 def header(flags: int, code: int, length: int) -> bytes:
     """Attribute header: flags (with Extended Length when needed), type code and length."""
     if length > 255:
@@ -92,6 +112,7 @@ class Attribute:
 
     CODE: ClassVar[int]
     FLAGS: ClassVar[int]
+    NAME: ClassVar[str]
 
     @classmethod
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'Attribute':
@@ -106,3 +127,9 @@ class Attribute:
 
     def json(self) -> str:
         raise NotImplementedError
+
+    def json_item(self) -> str:
+        return f'"{self.NAME}": {self.json()}'
+
+    def text(self) -> str:
+        return f'{self.NAME} {self}'
