@@ -15,7 +15,7 @@ UPDATE = bytes.fromhex(
 
 
 def builtin(message: bytes, context=None) -> list[str]:
-    return dump._builtin(message, context or dump.Context())
+    return dump.builtin(message, context)
 
 
 def test_update_fields():
@@ -80,4 +80,15 @@ def test_a_mismatch_report_shows_both_sides_decoded():
     assert 'received:' in text and 'expected option 1 (line 3):' in text
     assert '198.51.100.128/25' in text and '198.51.100.0/25' in text
     assert f'first difference at octet {len(UPDATE) - 1}' in text
-    assert '-  announce 198.51.100.0/25' in text and '+  announce 198.51.100.128/25' in text
+    diff = text.split('closest expectation')[1].splitlines()
+    removed = [line for line in diff if line.startswith('    -') and not line.startswith('    ---')]
+    added = [line for line in diff if line.startswith('    +') and not line.startswith('    +++')]
+    assert any('198.51.100.0/25' in line for line in removed)
+    assert any('198.51.100.128/25' in line for line in added)
+
+
+def test_describe_reads_through_the_codec_when_it_can():
+    # the project codec decodes this UPDATE: its text forms show, not the built-in attribute names
+    text = '\n'.join(dump.describe(UPDATE))
+    assert 'decoded by the exabgp codec' in text
+    assert 'med 10' in text and '198.51.100.0/25' in text
