@@ -202,10 +202,7 @@ class Peer:
 
     async def _check(self, writer: asyncio.StreamWriter, message: bytes) -> bool:
         if self.record:
-            line = f'1:raw:{hexdump(message)}'
-            self.recorded.append(line)
-            if self.echo is not None:
-                self.echo(line)
+            self.recorded.append(f'1:raw:{hexdump(message)}')
             return True
         if self.checker.done:
             self.succeed('every expected message was received')
