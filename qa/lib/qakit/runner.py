@@ -312,6 +312,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f'{entry.id}' + (f'    (known failure: {note})' if note else ''))
         return 0
 
+    if args.mode == 'all' and not args.case and reference:
+        stale = sorted(set(expected_failures) - {entry.id for entry in entries})
+        if stale:
+            print(f'warning: {len(stale)} known failures name no case: {" ".join(stale)}')
     logs = args.logs or os.path.join(root, 'qa', 'logs', time.strftime('%Y%m%d-%H%M%S'))
     settings = Settings(daemon, args.timeout, os.path.join(ROOT, 'qa', 'reference-scripts'), logs, args.verbose)
     print(f'daemon: {shlex.join(daemon)}')
