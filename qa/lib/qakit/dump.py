@@ -12,6 +12,7 @@ Invariants: no function here raises on any input; a part that cannot be read is 
 """
 
 import dataclasses
+import enum
 import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -134,17 +135,24 @@ ERRORS = {
 
 @dataclass(frozen=True, slots=True)
 class Context:
-    """What changes the reading of an UPDATE: 4-octet AS_PATH and families sent with path ids."""
+    """What changes the reading of an UPDATE: 4-octet AS_PATH, the families of the session and
+    those sent with path ids."""
 
     asn4: bool = True
     addpath: frozenset[tuple[int, int]] = field(default_factory=frozenset)
+    families: tuple[tuple[int, int], ...] = ()
 
     @classmethod
     def from_opens(cls, daemon_open: bytes, peer_open: bytes) -> 'Context':
         sent = wire.addpath(daemon_open)
         received = wire.addpath(peer_open)
-        families = frozenset(fam for fam, mode in sent.items() if mode & 2 and received.get(fam, 0) & 1)
-        return cls(wire.asn4(daemon_open) and wire.asn4(peer_open), families)
+        addpath = frozenset(fam for fam, mode in sent.items() if mode & 2 and received.get(fam, 0) & 1)
+        families = tuple(
+            (int.from_bytes(value[0:2], 'big'), value[3])
+            for code, value in wire.capabilities(daemon_open[wire.HEADER :])
+            if code == 1 and len(value) == 4
+        )
+        return cls(wire.asn4(daemon_open) and wire.asn4(peer_open), addpath, families)
 
 
 def family_name(afi: int, safi: int) -> str:
@@ -159,11 +167,13 @@ def hexdump(message: bytes) -> str:
 def describe(message: bytes, context: Context | None = None) -> list[str]:
     """Lines describing a whole message; never raises."""
     context = context or Context()
-    codec = _codec_lines(message, context)
-    if codec:
-        return codec
+    return _codec_lines(message, context) or builtin(message, context)
+
+
+def builtin(message: bytes, context: Context | None = None) -> list[str]:
+    """The built-in dump alone (what `describe` gives when the codec cannot help); never raises."""
     try:
-        return _builtin(message, context)
+        return _builtin(message, context or Context())
     except Exception as exc:  # the dump must never hide the report it is part of
         return [f'(could not dump: {exc!r})', hexdump(message)]
 
@@ -312,8 +322,7 @@ def _update(body: bytes, context: Context) -> list[str]:
     if len(body) < 4:
         return [f'short UPDATE body {body.hex().upper()}']
     if wire.is_end_of_rib(wire.frame(wire.UPDATE, body)):
-        afi, safi = (1, 1) if len(body) == 4 else (int.from_bytes(body[7:9], 'big'), body[9])
-        return [f'End-of-RIB {family_name(afi, safi)}']
+        return [f'End-of-RIB {family_name(*wire.family(wire.frame(wire.UPDATE, body)))}']
     lines = []
     withdrawn_size = int.from_bytes(body[0:2], 'big')
     withdrawn = body[2 : 2 + withdrawn_size]
@@ -374,37 +383,59 @@ _DUMPERS: dict[int, Callable[[bytes, Context], list[str]]] = {
 def _codec_lines(message: bytes, context: Context) -> list[str]:
     """The project codec's reading of the message, or [] when it cannot give one."""
     try:
-        from exabgp.bgp.message.table import MESSAGES  # type: ignore[import-not-found]
-
+        from exabgp.bgp.family import Family
+        from exabgp.bgp.message.table import MESSAGES
         from exabgp.bgp.negotiated import Negotiated
 
         decoder = MESSAGES.get(message[18])
         if decoder is None:
             return []
-        value = decoder.unpack(message[wire.HEADER :], Negotiated(asn4=context.asn4))
+        families = tuple(Family.of(afi, safi) for afi, safi in context.families) or Negotiated().families
+        negotiated = Negotiated(
+            asn4=context.asn4,
+            families=families,
+            addpath_receive=frozenset(Family.of(afi, safi) for afi, safi in context.addpath),
+        )
+        value = decoder.unpack(message[wire.HEADER :], negotiated)
         return [f'{TYPES.get(message[18], message[18])} (decoded by the exabgp codec)', *_fields(value, 1)]
     except Exception:  # the codec is optional and may be half-written: fall back to the dump
         return []
 
 
-def _fields(value: object, depth: int) -> list[str]:
+_EMPTY = (None, (), '', frozenset())
+
+
+def _fields(value: object, depth: int, top: bool = True) -> list[str]:
+    """The message field by field, one item of a sequence per line; what has a text form of its
+    own (ExaBGP's, as the codec gives it) prints as that text; empty fields are left out."""
     pad = '  ' * depth
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+    own_text = type(value).__str__ is not object.__str__
+    if dataclasses.is_dataclass(value) and not isinstance(value, type) and (top or not own_text):
         lines = [f'{pad}{type(value).__name__}']
         for item in dataclasses.fields(value):
             inner = getattr(value, item.name)
-            if dataclasses.is_dataclass(inner) or (isinstance(inner, tuple | list) and inner):
-                lines.append(f'{pad}  {item.name}:')
-                lines.extend(_fields(inner, depth + 2))
+            if inner is None or (isinstance(inner, str | tuple | frozenset) and not inner):
+                continue
+            nested = _fields(inner, depth + 2, top=False)
+            if len(nested) == 1 and not nested[0].strip():
+                continue
+            own = type(inner).__str__ is not object.__str__
+            if len(nested) == 1 and (own or not isinstance(inner, tuple | list | frozenset)):
+                lines.append(f'{pad}  {item.name}: {nested[0].strip()}')
             else:
-                lines.append(f'{pad}  {item.name}: {_short(inner)}')
+                lines.append(f'{pad}  {item.name}:')
+                lines.extend(nested)
         return lines
-    if isinstance(value, tuple | list):
-        return [line for inner in value for line in _fields(inner, depth)]
+    if isinstance(value, tuple | list | frozenset) and not own_text:
+        return [line for inner in value for line in _fields(inner, depth, top=False)]
     return [f'{pad}{_short(value)}']
 
 
 def _short(value: object) -> str:
+    if isinstance(value, enum.Enum):
+        return value.name
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value).hex().upper() or "b''"
+    if type(value).__str__ is not object.__str__:
+        return str(value)
     return repr(value)

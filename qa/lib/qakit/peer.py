@@ -21,6 +21,7 @@ callback, so the peer never looks for processes by name.
 import asyncio
 import contextlib
 import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -62,6 +63,7 @@ class Peer:
         self._servers: list[asyncio.Server] = []
         self._writers: set[asyncio.StreamWriter] = set()
         self._tasks: set[asyncio.Task] = set()
+        self._sessions: set[asyncio.Task] = set()
         self._active = 0
         self._idle = asyncio.Event()
         self._idle.set()
@@ -85,11 +87,15 @@ class Peer:
         return self.port
 
     async def close(self) -> None:
+        """Stop listening and end the sessions: closing a socket ends its session task on its
+        own (its read fails), so only the helpers (keepalive timers) are cancelled."""
         for server in self._servers:
             server.close()
         for writer in list(self._writers):
             writer.close()
-        for task in list(self._tasks):
+        if self._sessions:
+            await asyncio.wait(list(self._sessions), timeout=1)
+        for task in list(self._tasks) + list(self._sessions):
             task.cancel()
         for server in self._servers:
             with contextlib.suppress(Exception):
@@ -121,7 +127,7 @@ class Peer:
     async def _accept(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         if task is not None:
-            self._tasks.add(task)
+            self._sessions.add(task)
         self._writers.add(writer)
         self._active += 1
         self._idle.clear()
@@ -132,13 +138,15 @@ class Peer:
             await self._session(number, reader, writer)
         except (ConnectionError, asyncio.IncompleteReadError):
             self.log(f'connection {number} closed by the daemon')
+        except Exception as exc:  # a bug of the peer must fail the case, not hang it
+            self.fail(f'the test peer failed: {exc!r}', traceback.format_exc().splitlines())
         finally:
             self._active -= 1
             if not self._active:
                 self._idle.set()
             self._writers.discard(writer)
             if task is not None:
-                self._tasks.discard(task)
+                self._sessions.discard(task)
             writer.close()
 
     async def _read(self, reader: asyncio.StreamReader) -> bytes:
@@ -202,10 +210,7 @@ class Peer:
 
     async def _check(self, writer: asyncio.StreamWriter, message: bytes) -> bool:
         if self.record:
-            line = f'1:raw:{hexdump(message)}'
-            self.recorded.append(line)
-            if self.echo is not None:
-                self.echo(line)
+            self.recorded.append(f'1:raw:{hexdump(message)}')
             return True
         if self.checker.done:
             self.succeed('every expected message was received')
@@ -245,10 +250,11 @@ class Peer:
     async def _keepalives(self, writer: asyncio.StreamWriter, hold: int) -> None:
         if not hold:
             return
-        while True:
-            await asyncio.sleep(max(hold / 3, 1))
-            writer.write(wire.keepalive())
-            await writer.drain()
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            while not writer.is_closing():
+                await asyncio.sleep(max(hold / 3, 1))
+                writer.write(wire.keepalive())
+                await writer.drain()
 
     def _spawn(self, coroutine) -> asyncio.Task:
         task = asyncio.get_running_loop().create_task(coroutine)

@@ -2,7 +2,9 @@
 
 For a mismatch the report shows the received message, every message the open group still
 accepts, and a line diff of the decoded forms against the closest of them (the one sharing the
-longest hex prefix, ties broken by similarity), with the first differing octet pointed out.
+longest hex prefix, ties broken by similarity), with the first differing octet pointed out. The
+diff is of the codec's readings; when those are the same (the difference escapes the codec) it is
+of the built-in wire dumps.
 
 Invariants: pure functions returning lines of text; never raise.
 """
@@ -11,7 +13,7 @@ import difflib
 
 from qakit.case import RAW, Group, Step
 from qakit.checker import Mismatch
-from qakit.dump import Context, describe, hexdump
+from qakit.dump import Context, builtin, describe, hexdump
 
 
 def _common_prefix(left: bytes, right: bytes) -> int:
@@ -54,9 +56,12 @@ def mismatch(found: Mismatch, context: Context, remaining: tuple[Group, ...] = (
         offset = _common_prefix(found.received, expected)
         lines.append('')
         lines.append(f'closest expectation: line {best.line}; first difference at octet {offset}')
+        left, right = describe(expected, context), describe(found.received, context)
+        if left == right:  # the codec reads both the same: compare the wire-level dumps instead
+            left, right = builtin(expected, context), builtin(found.received, context)
         diff = difflib.unified_diff(
-            describe(expected, context),
-            describe(found.received, context),
+            left,
+            right,
             fromfile=f'expected (line {best.line})',
             tofile='received',
             lineterm='',

@@ -287,17 +287,19 @@ def parser() -> argparse.ArgumentParser:
     cli.add_argument('--no-reference', action='store_true', help='skip the reference cases')
     cli.add_argument('--known-failures', help='the known-failures file (default: chosen by daemon)')
     cli.add_argument('--logs', help='where to keep the logs of failed cases (default: qa/logs/TIME)')
+    cli.add_argument('--root', default=ROOT, help='the tree whose qa/ and etc/exabgp/ cases run (default: this one)')
     return cli
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     modes = list(suites.MODES) if args.mode == 'all' else [args.mode]
-    reference = None if args.no_reference else suites.find_reference(ROOT)
-    entries = _select(suites.discover(ROOT, modes, reference), args.case)
+    root = os.path.abspath(args.root)
+    reference = None if args.no_reference else suites.find_reference(root)
+    entries = _select(suites.discover(root, modes, reference), args.case)
     daemon, ours = _daemon()
     version = '' if ours or args.known_failures else _version(daemon)
-    known_path = known.choose(os.path.join(ROOT, 'qa', 'known-failures'), args.known_failures, ours, version)
+    known_path = known.choose(os.path.join(root, 'qa', 'known-failures'), args.known_failures, ours, version)
     try:
         expected_failures = known.load(known_path) if known_path else {}
     except (OSError, known.KnownError) as exc:
@@ -310,7 +312,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f'{entry.id}' + (f'    (known failure: {note})' if note else ''))
         return 0
 
-    logs = args.logs or os.path.join(ROOT, 'qa', 'logs', time.strftime('%Y%m%d-%H%M%S'))
+    if args.mode == 'all' and not args.case and reference:
+        stale = sorted(set(expected_failures) - {entry.id for entry in entries})
+        if stale:
+            print(f'warning: {len(stale)} known failures name no case: {" ".join(stale)}')
+    logs = args.logs or os.path.join(root, 'qa', 'logs', time.strftime('%Y%m%d-%H%M%S'))
     settings = Settings(daemon, args.timeout, os.path.join(ROOT, 'qa', 'reference-scripts'), logs, args.verbose)
     print(f'daemon: {shlex.join(daemon)}')
     print(f'known failures: {os.path.relpath(known_path) if known_path else "none"}')

@@ -180,6 +180,17 @@ def family(update: bytes) -> tuple[int, int]:
 def is_end_of_rib(update: bytes) -> bool:
     """An UPDATE with no withdrawn route, no NLRI and at most an empty MP_UNREACH (RFC 4724)."""
     body = update[HEADER:]
-    if body == b'\x00\x00\x00\x00':
+    if len(body) < 4 or body[:2] != b'\x00\x00':
+        return False
+    size = int.from_bytes(body[2:4], 'big')
+    attributes = body[4:]
+    if size != len(attributes):
+        return False
+    if not attributes:
         return True
-    return len(body) == 11 and body[:4] == b'\x00\x00\x00\x07' and body[5] == 15 and body[6] == 3
+    if len(attributes) < 3:
+        return False
+    extended = attributes[0] & 0x10
+    length = int.from_bytes(attributes[2:4], 'big') if extended else attributes[2]
+    offset = 4 if extended else 3
+    return attributes[1] == 15 and length == 3 and offset + length == len(attributes)
