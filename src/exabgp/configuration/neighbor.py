@@ -21,7 +21,7 @@ from typing import Any
 from exabgp.bgp.family import AFI, SAFI, Family
 from exabgp.configuration import values
 from exabgp.configuration.cursor import Cursor
-from exabgp.configuration.errors import ConfigError, Location, unsupported
+from exabgp.configuration.errors import Location, unsupported
 from exabgp.configuration.tokenizer import Statement
 
 Parser = Callable[[Cursor], Any]
@@ -532,7 +532,3 @@ def direction_command(direction: dict[str, Any], section: str, cursor: Cursor) -
     value = parser(cursor)
     cursor.done()
     direction[keyword] = value
-
-
-def api_error(message: str, where: Location) -> ConfigError:
-    return ConfigError(message, where)

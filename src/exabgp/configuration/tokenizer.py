@@ -15,8 +15,8 @@ Grammar of the text (ExaBGP 5.0's):
 Invariants:
 - Streaming: lines are read one at a time and each statement is handed out as soon as it is
   complete; nothing holds the whole file.
-- Fast path: a line without quotes or backslashes is split with `str.translate` + `str.split`, and no
-  position is computed. Positions are recomputed only when an error needs one, by `scan`, which
+- Fast path: a line without quotes or backslashes has its punctuation spaced out and is split with
+  `str.split`, and no position is computed. Positions are recomputed only when an error needs one, by `scan`, which
   yields exactly the same tokens (tests/configuration/test_tokenizer.py holds the two together).
 - `Statement.location(i)` is the place of word i; `i == len(words)` is the terminator.
 """

@@ -25,7 +25,7 @@ from typing import Any
 
 from exabgp.bgp.attribute.attributes import Attributes
 from exabgp.bgp.attribute.base import Code
-from exabgp.bgp.family import AFI, SAFI, Family, afi_name
+from exabgp.bgp.family import AFI, SAFI, Family
 from exabgp.bgp.nlri.inet import INET
 from exabgp.bgp.nlri.table import FAMILIES
 from exabgp.bgp.route import SELF, NextHop, Route
@@ -176,19 +176,21 @@ KEYWORDS: dict[str, dict[str, Callable[[Cursor, Spec, int], None]]] = {
 WHERE = {ROUTE: 'a route', UNICAST: 'a unicast route', MULTICAST: 'a multicast route'}
 
 
-def read_tail(cursor: Cursor, spec: Spec, afi: int, kind: str, stop: str = '') -> None:
-    """Read `KEYWORD VALUE...` pairs into `spec` until the end of the statement (or the word `stop`)."""
+def read_tail(cursor: Cursor, spec: Spec, afi: int, kind: str, stop: str = '') -> bool:
+    """Read `KEYWORD VALUE...` pairs into `spec` until the end of the statement, or the word `stop`
+    (then True)."""
     table = KEYWORDS[kind]
     while cursor.more():
         keyword = cursor.next()
         if stop and keyword == stop:
-            return
+            return True
         handler = table.get(keyword)
         if handler is None:
             if keyword in KEYWORDS[ROUTE]:
                 raise cursor.fail(f"'{keyword}' can not be used in {WHERE[kind]}")
             raise cursor.fail(f"invalid keyword '{keyword}' in {WHERE[kind]}")
         handler(cursor, spec, afi)
+    return False
 
 
 class Builder:
@@ -267,7 +269,3 @@ def make_routes(family: Family, packed: bytes, length: int, tail: Tail) -> list[
         _SET_NEXTHOP(route, nexthop)
         made.append(route)
     return made
-
-
-def afi_text(afi: int) -> str:
-    return afi_name(afi)
