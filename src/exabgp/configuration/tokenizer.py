@@ -257,7 +257,8 @@ def statements(lines: Iterable[Line]) -> Iterator[Statement]:
 
 def read_file(path: str) -> Iterator[Statement]:
     """The statements of a file, read lazily."""
-    with open(path, encoding='utf-8') as stream:
+    # utf-8-sig: a byte order mark some editors write is not part of the first word
+    with open(path, encoding='utf-8-sig') as stream:
         yield from statements(logical_lines(path, stream))
 
 
