@@ -97,7 +97,7 @@ NEXTHOP_AFIS = {'ipv4': 'ipv6', 'ipv6': 'ipv4'}
 # grammar of ExaBGP main (6.0) that 5.0 does not have: a clear error rather than 'invalid keyword'
 FUTURE_NEIGHBOR = {'local-link-local': 'local-link-local', 'tcp-ao': 'tcp-ao'}
 FUTURE_CAPABILITY = {'link-local-nexthop': 'capability link-local-nexthop'}
-FUTURE_SAFI = ('sr-policy', 'rtc', 'evpn-ir', 'mvpn')
+FUTURE_SAFI = ('sr-policy',)
 
 
 @dataclass(slots=True)
@@ -128,7 +128,9 @@ class Draft:
         merged recursively, and a scalar the template sets replaces the neighbor's own."""
         _transfer(template.values, self.values)
         for key, where in template.marks.items():
-            self.marks.setdefault(key, where)
+            # a value the template replaced is now the template's: errors about it point there
+            if key not in self.marks or not isinstance(template.values.get(key), list | dict):
+                self.marks[key] = where
         offset = len(self.routes)
         self.routes.extend(template.routes)
         self.watchdogs.extend((index + offset, watchdog) for index, watchdog in template.watchdogs)

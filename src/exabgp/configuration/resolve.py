@@ -25,7 +25,6 @@ from exabgp.configuration.model import (
     Capabilities,
     Messages,
     Neighbor,
-    Watchdog,
 )
 from exabgp.configuration.neighbor import CONVERT, KNOWN_FAMILIES, Draft, check_md5
 from exabgp.configuration.tokenizer import Location
@@ -238,7 +237,7 @@ def neighbor(draft: Draft, passive_setting: bool) -> Neighbor:
         addpath=addpath,
         api=flatten_api(values.get('api', {})),
         routes=tuple(routes),
-        watchdogs=tuple((index, watchdog) for index, watchdog in watchdogs if isinstance(watchdog, Watchdog)),
+        watchdogs=tuple(watchdogs),
         operational=tuple(message for message in draft.operational if message.family in families),
     )
 
