@@ -1,6 +1,7 @@
 """The UPDATE value: decoding with RFC 7606, End-of-RIB both ways, the reference decoding cases,
 round-trips through the packer and fuzzing."""
 
+import dataclasses
 import json
 import pathlib
 from ipaddress import IPv4Address, IPv6Address
@@ -20,6 +21,7 @@ from exabgp.bgp.errors import PeerError
 from exabgp.bgp.family import AFI, IPV4_MULTICAST, IPV4_UNICAST, IPV6_MULTICAST, IPV6_UNICAST, SAFI, Family
 from exabgp.bgp.message import update_pack
 from exabgp.bgp.message.header import MARKER
+from exabgp.bgp.message.table import unpack_message
 from exabgp.bgp.message.update import EOR_IPV4, Update
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri import prefix
@@ -90,14 +92,22 @@ def test_reference_decoding(path):
     assert update.pack(DECODE) == (message if update.announced else b'')
 
 
-def test_reference_decoding_values():
-    # ipv4-unicast-1, written out: four default routes and 1.1.1.1/32 through 101.1.101.1
-    wire = '0000001c4001010040020040030465016501800404000000c840050400000064000000002001010101'
+def test_decoding_values():
+    # 5.0.15's `exabgp decode` of this UPDATE: attribute { "origin": "igp", "med": 200,
+    # "local-preference": 100 }, announce { "ipv4 unicast": { "192.0.2.1": [ { "nlri": "0.0.0.0/0" },
+    # { "nlri": "0.0.0.0/0" }, { "nlri": "10.1.1.1/32" } ] } }
+    wire = '0000001c40010100400200400304c0000201800404000000c8400504000000640000200a010101'
     update = Update.unpack(bytes.fromhex(wire), DECODE)
-    assert [route.nlri for route in update.announced] == [v4('0.0.0.0', 0)] * 4 + [v4('1.1.1.1')]
-    assert {route.nexthop for route in update.announced} == {IPv4Address('101.1.101.1')}
+    assert [route.nlri for route in update.announced] == [v4('0.0.0.0', 0)] * 2 + [v4('10.1.1.1')]
+    assert [route.nlri.json() for route in update.announced] == [
+        '{ "nlri": "0.0.0.0/0" }',
+        '{ "nlri": "0.0.0.0/0" }',
+        '{ "nlri": "10.1.1.1/32" }',
+    ]
+    assert {route.nexthop for route in update.announced} == {IPv4Address('192.0.2.1')}
     assert all(route.attributes is update.attributes for route in update.announced)
     assert update.attributes == Attributes((ORIGINS[IGP], MED(200), LocalPreference(100)))
+    assert update.attributes.json() == '"origin": "igp", "med": 200, "local-preference": 100'
 
 
 # ---------------------------------------------------------------- End-of-RIB
@@ -107,7 +117,7 @@ def test_reference_decoding_values():
     ('family', 'wire'),
     [
         (IPV4_UNICAST, '00000000'),
-        # the bytes 5.0 sends (reference encoding cases conf-new-v6, extended-nexthop)
+        # 5.0.15 sends these: flags 0x90 and a 2-octet length for any family but IPv4 unicast
         (IPV6_UNICAST, '00000007900f0003000201'),
         (Family(AFI.IPV4, SAFI.MPLS_VPN), '00000007900f0003000180'),
         (IPV4_MULTICAST, '00000007900f0003000102'),
@@ -383,6 +393,27 @@ def test_whole_updates_round_trip(data):
     assert kinds == sorted(kinds)
 
 
+@settings(max_examples=60)
+@given(data=st.data())
+def test_unpack_of_pack_is_identity(data):
+    # one family, one path, NLRI in 5.0's order and few enough for one message: one UPDATE exactly
+    family = data.draw(st.sampled_from(ALL))
+    negotiated = dataclasses.replace(ROUND_TRIP, msg_size=4096)
+    addpath = negotiated.send_path(family)
+    found = data.draw(st.lists(nlris(family), min_size=1, max_size=100, unique_by=update_pack.order))
+    if not addpath:
+        found = list({nlri.packed: INET(family, nlri.packed) for nlri in found}.values())
+    attributes = data.draw(ATTRIBUTES)
+    nexthop = data.draw(nexthops(family))
+    routes = tuple(Route(nlri, attributes, nexthop) for nlri in sorted(found, key=update_pack.order))
+    update = Update(announced=routes, attributes=attributes)
+    (message,) = update.messages(negotiated)
+    assert Update.unpack(message[19:], negotiated) == update
+    withdrawal = Update(withdrawn=tuple(nlri for nlri in sorted(found, key=update_pack.order)))
+    (message,) = withdrawal.messages(negotiated)
+    assert Update.unpack(message[19:], negotiated) == withdrawal
+
+
 def test_an_update_value_packs_back():
     attributes = Attributes((ORIGINS[IGP], LocalPreference(100)))
     other = Attributes((ORIGINS[EGP], LocalPreference(200)))
@@ -415,14 +446,29 @@ def check(wire, negotiated):
     assert isinstance(update, Update)
 
 
+def reference_bodies() -> list[bytes]:
+    """The UPDATE bodies of the reference decoding and encoding cases, when the folder is there."""
+    found = []
+    for path in sorted(REFERENCE.glob('*/qa/decoding/*')):
+        lines = path.read_text().splitlines()
+        if len(lines) > 1 and lines[0].startswith('update'):
+            found.append(bytes.fromhex(lines[1].replace(':', ''))[19:])
+    for path in sorted(REFERENCE.glob('*/qa/encoding/*')):
+        for line in path.read_text().splitlines():
+            if ':raw:' in line and not line.startswith('#'):
+                message = bytes.fromhex(line.split(':raw:', 1)[1].replace(':', ''))
+                if message[18] == 2:
+                    found.append(message[19:])
+    return found
+
+
 SEEDS = [
     body(withdrawn='180a0000', attributes=MANDATORY, nlri='180a0001'),
     body(attributes=ORIGIN + AS_PATH + mp(14, '000201' + '10' + '00' * 15 + '01' + '00' + '4020010db800010000')),
     body(attributes=mp(15, '000201' + '4020010db800010000')),
-    bytes.fromhex('0000001c4001010040020040030465016501800404000000c840050400000064000000002001010101'),
-    bytes.fromhex(
-        '000000384001010040020e02030000aaaa0000aaaa0000aaaac0070800aa00aa0a0a0a0a4006004003040a0a0a0a8004040000000040050400000064'
-    ),
+    body(attributes=ORIGIN + AS_PATH + mp(14, '000185000005011820010a')),
+    bytes.fromhex('0000001c40010100400200400304c0000201800404000000c8400504000000640000200a010101'),
+    *reference_bodies(),
 ]
 
 
@@ -445,3 +491,70 @@ def test_fuzz_mutated(data):
             seed[data.draw(st.integers(0, len(seed))) : 0] = data.draw(st.binary(min_size=1, max_size=8))
     check(bytes(seed), DECODE)
     check(bytes(seed), ADDPATH)
+
+
+def test_the_message_table_dispatches_updates():
+    wire = body(withdrawn='180a0000')
+    assert unpack_message(2, wire, DECODE) == Update(withdrawn=(v4('10.0.0.0', 24),))
+    assert unpack_message(2, memoryview(wire), DECODE) == Update(withdrawn=(v4('10.0.0.0', 24),))
+    assert unpack_message(2, memoryview(b'\x00\x00\x00\x00'), DECODE) == EOR_IPV4
+
+
+# ---------------------------------------------------------------- 5.0's layouts, built from values
+
+# ADD-PATH on every family, IPv4 next hops allowed for IPv6 routes; the messages are those 5.0.15 sent
+# for the same announcements and withdrawals made through its API (`announce route ... path-information`)
+LAYOUT = Negotiated(
+    local_as=65533,
+    peer_as=65533,
+    asn4=True,
+    families=(IPV4_UNICAST, IPV4_MULTICAST, IPV6_UNICAST),
+    addpath_send=frozenset(ALL),
+    addpath_receive=frozenset(ALL),
+    nexthop=((IPV6_UNICAST, AFI.IPV4),),
+)
+PLAIN_PATH = Attributes((ORIGINS[IGP], LocalPreference(100)))
+
+
+@pytest.mark.parametrize(
+    ('announced', 'withdrawn', 'wire'),
+    [
+        (
+            [Route(v6('2001:db8:1::', 48), PLAIN_PATH, IPv6Address('2001:db8::1'))],
+            [],
+            '02000000314001010040020040050400000064800e200002011020010db8000000000000000000000001'
+            '00000000003020010db80001',
+        ),
+        (
+            [Route(v6('2001:db8:2::', 48, 9), PLAIN_PATH, IPv6Address('2001:db8::1'))],
+            [],
+            '02000000314001010040020040050400000064800e200002011020010db8000000000000000000000001'
+            '00000000093020010db80002',
+        ),
+        (
+            # the routes without a path identifier sort after those with one, and go with 0
+            [
+                Route(v4('10.2.0.0', 16), PLAIN_PATH, IPv4Address('10.0.0.1')),
+                Route(v4('10.1.0.0', 16, 0x01020304), PLAIN_PATH, IPv4Address('10.0.0.1')),
+            ],
+            [],
+            '0200000015400101004002004003040a0000014005040000006401020304100a0100000000100a02',
+        ),
+        (
+            # an IPv4 next hop for an IPv6 route: MP_REACH_NLRI with 4 octets, and NEXT_HOP too
+            [Route(v6('2001:db8:3::', 48), PLAIN_PATH, IPv4Address('10.0.0.1'))],
+            [],
+            '020000002c400101004002004003040a00000140050400000064800e14000201040a00000100000000003020010db80003',
+        ),
+        ([], [v6('2001:db8:2::', 48, 9)], '0200000011800f0e000201000000093020010db80002'),
+        ([], [v4('10.1.0.0', 16, 0x01020304)], '02000701020304100a010000'),
+    ],
+)
+def test_layouts_5_0_sends(announced, withdrawn, wire):
+    expected = MARKER + (18 + len(wire) // 2).to_bytes(2, 'big') + bytes.fromhex(wire)
+    assert update_pack.messages(announced, withdrawn, LAYOUT) == [expected]
+    update = Update.unpack(expected[19:], LAYOUT)
+    assert {(route.nlri.packed, route.nexthop) for route in update.announced} == {
+        (route.nlri.packed, route.nexthop) for route in announced
+    }
+    assert list(update.withdrawn) == withdrawn

@@ -31,6 +31,7 @@ Invariants:
 from dataclasses import dataclass
 from functools import lru_cache
 from ipaddress import IPv4Address, IPv6Address
+from typing import ClassVar
 
 from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed
 from exabgp.bgp.errors import OPTIONAL_ATTRIBUTE_ERROR
@@ -82,8 +83,9 @@ def _nlris(family: Family, data: bytes, addpath: bool, name: str) -> tuple[NLRI,
 
 @dataclass(frozen=True, slots=True)
 class MPReach(Attribute):
-    CODE = Code.MP_REACH_NLRI
-    FLAGS = Flag.OPTIONAL
+    CODE: ClassVar[int] = Code.MP_REACH_NLRI
+    FLAGS: ClassVar[int] = Flag.OPTIONAL
+    NAME: ClassVar[str] = 'mp-reach-nlri'
 
     family: Family
     nexthop: IPv4Address | IPv6Address | None = None
@@ -130,8 +132,9 @@ class MPReach(Attribute):
 
 @dataclass(frozen=True, slots=True)
 class MPUnreach(Attribute):
-    CODE = Code.MP_UNREACH_NLRI
-    FLAGS = Flag.OPTIONAL
+    CODE: ClassVar[int] = Code.MP_UNREACH_NLRI
+    FLAGS: ClassVar[int] = Flag.OPTIONAL
+    NAME: ClassVar[str] = 'mp-unreach-nlri'
 
     family: Family
     nlris: tuple[NLRI, ...] = ()
