@@ -16,7 +16,7 @@ from exabgp.bgp.route import SELF
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError
 from exabgp.configuration.parser import load_text
-from exabgp.configuration.route import attributes, statements
+from exabgp.configuration.route import attributes, qualifiers, statements
 from exabgp.configuration.route.grammar import MULTICAST, UNICAST, Builder
 from exabgp.configuration.tokenizer import tokenize
 
@@ -233,3 +233,37 @@ def test_static_route_sections_in_a_configuration() -> None:
     ]
     announced, withdrawn = neighbor.watched()['w']
     assert [str(r.nlri) for r in announced] == ['10.0.0.0/24'] and [str(r.nlri) for r in withdrawn] == ['10.0.1.0/24']
+
+
+# (route-distinguisher, 5.0.15's packed form)
+DISTINGUISHERS = [
+    ('65000:1', '0000fde800000001'),
+    ('1.2.3.4:5', '0001010203040005'),
+    ('70000:5', '0002000111700005'),
+    ('100:4294967295', '00000064ffffffff'),
+    ('0:0', '0000000000000000'),
+    ('65536:65535', '000200010000ffff'),
+]
+
+
+@pytest.mark.parametrize(('word', 'packed'), DISTINGUISHERS)
+def test_route_distinguishers_match_5_0(word: str, packed: str) -> None:
+    assert qualifiers.route_distinguisher_value(word).hex() == packed
+
+
+@pytest.mark.parametrize('word', ['65000', ':1', '1.2.3:4', '1.2.3.4:65536', '4294967296:1', '65536:65536', 'a:1'])
+def test_bad_route_distinguishers(word: str) -> None:
+    with pytest.raises(ValueError, match='not a valid route-distinguisher'):
+        qualifiers.route_distinguisher_value(word)
+
+
+def test_labels_and_distinguishers_are_checked_before_the_family_is_refused() -> None:
+    assert qualifiers.labels(Cursor(tokenize('label [ 800001 16 ]'))) == (800001, 16)
+    with pytest.raises(ConfigError) as raised:
+        route_of('route 10.0.0.0/8 next-hop 1.1.1.1 label [ 1 1048576 ]')
+    assert raised.value.message == "'1048576' is not a valid label (0 to 1048575)"
+    assert raised.value.location.column == 45
+    with pytest.raises(ConfigError, match="'1:x' is not a valid route-distinguisher"):
+        route_of('route 10.0.0.0/8 next-hop 1.1.1.1 rd 1:x')
+    with pytest.raises(ConfigError, match='family ipv6 nlri-mpls is not supported yet'):
+        route_of('route 2001:db8::/32 label 5')

@@ -8,6 +8,7 @@ OPEN capabilities, the routes' UPDATEs), decode it back and report any differenc
 """
 
 import argparse
+import logging
 import os
 import sys
 
@@ -52,7 +53,6 @@ def check(config: Config, neighbors: bool, routes: bool, version: str) -> list[s
     if neighbors:
         log.warning('checking neighbors')
         for neighbor in config.neighbors:
-            log.debug(dump_neighbor(neighbor))
             found = selfcheck.neighbor(neighbor, version)
             problems.extend(found)
             if not found:
@@ -91,6 +91,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
                 pdb.post_mortem(exc.__traceback__)
             return 1
         log.info('\u2713 loading')
+        if log.isEnabledFor(logging.DEBUG):
+            for neighbor in config.neighbors:
+                log.debug(f'{path} is understood as:\n{dump_neighbor(neighbor)}')
         problems = check(config, args.neighbor, args.route, settings.version)
         if problems:
             for problem in problems:

@@ -238,7 +238,8 @@ def _lines(neighbor: Neighbor) -> Iterator[str]:
         yield '    family {\n'
         yield from (f'        {family};\n' for family in neighbor.families)
         yield '    }\n'
-    if capability.add_path:
+    # no add-path section means every family (some of which can not be written in one)
+    if capability.add_path and neighbor.addpath != neighbor.families:
         yield '    add-path {\n'
         if neighbor.addpath:
             yield from (f'        {family};\n' for family in neighbor.addpath)
@@ -267,6 +268,3 @@ def dump(config: Config) -> str:
     parts = [dump_process(process) for process in config.processes]
     parts.extend(dump_neighbor(neighbor) for neighbor in config.neighbors)
     return '\n'.join(parts)
-
-
-__all__ = ['attribute_text', 'dump', 'dump_neighbor', 'dump_process', 'quote', 'route_text']

@@ -21,7 +21,7 @@ from typing import Any
 from exabgp.bgp.family import AFI, SAFI, Family
 from exabgp.configuration import values
 from exabgp.configuration.cursor import Cursor
-from exabgp.configuration.errors import ConfigError, Location, unsupported
+from exabgp.configuration.errors import Location, unsupported
 from exabgp.configuration.tokenizer import Statement
 
 Parser = Callable[[Cursor], Any]
@@ -97,7 +97,7 @@ NEXTHOP_AFIS = {'ipv4': 'ipv6', 'ipv6': 'ipv4'}
 # grammar of ExaBGP main (6.0) that 5.0 does not have: a clear error rather than 'invalid keyword'
 FUTURE_NEIGHBOR = {'local-link-local': 'local-link-local', 'tcp-ao': 'tcp-ao'}
 FUTURE_CAPABILITY = {'link-local-nexthop': 'capability link-local-nexthop'}
-FUTURE_SAFI = ('sr-policy', 'rtc', 'evpn-ir', 'mvpn')
+FUTURE_SAFI = ('sr-policy',)
 
 
 @dataclass(slots=True)
@@ -128,7 +128,9 @@ class Draft:
         merged recursively, and a scalar the template sets replaces the neighbor's own."""
         _transfer(template.values, self.values)
         for key, where in template.marks.items():
-            self.marks.setdefault(key, where)
+            # a value the template replaced is now the template's: errors about it point there
+            if key not in self.marks or not isinstance(template.values.get(key), list | dict):
+                self.marks[key] = where
         offset = len(self.routes)
         self.routes.extend(template.routes)
         self.watchdogs.extend((index + offset, watchdog) for index, watchdog in template.watchdogs)
@@ -532,7 +534,3 @@ def direction_command(direction: dict[str, Any], section: str, cursor: Cursor) -
     value = parser(cursor)
     cursor.done()
     direction[keyword] = value
-
-
-def api_error(message: str, where: Location) -> ConfigError:
-    return ConfigError(message, where)

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterator, Mapping
 from itertools import count
 from typing import Any
 
-from exabgp.configuration import operational, resolve
+from exabgp.configuration import operational, resolve, values
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError, Location, unsupported
 from exabgp.configuration.model import Config, Neighbor, Process
@@ -129,17 +129,6 @@ class Parser:
             section(statement)
         return None
 
-    def skip(self, opening: Statement) -> None:
-        """Consume a section without looking at it (its content was already rejected)."""
-        depth = 1
-        for statement in self.stream:
-            if statement.end == '{':
-                depth += 1
-            elif statement.end == '}':
-                depth -= 1
-                if not depth:
-                    return
-
     # ---------------------------------------------------------------- process
 
     def process(self, header: Statement) -> None:
@@ -157,9 +146,7 @@ class Parser:
 
     def template_neighbor(self, header: Statement) -> None:
         cursor = Cursor(header)
-        name = cursor.expect('template name')
-        if not re.fullmatch(r'[A-Za-z0-9._-]+', name):
-            raise cursor.fail(f"'{name}' is an invalid template name (letters, digits, '.', '-' and '_' only)")
+        name = values.name(cursor, 'template')
         cursor.done()
         if name in self.templates:
             raise cursor.fail(f"the template '{name}' already exists")
@@ -230,9 +217,7 @@ class Parser:
     def api(self, header: Statement, draft: Draft) -> None:
         cursor = Cursor(header)
         if cursor.more():
-            name = cursor.next()
-            if not re.fullmatch(r'[A-Za-z0-9._-]+', name):
-                raise cursor.fail(f"'{name}' is an invalid api name (letters, digits, '.', '-' and '_' only)")
+            name = values.name(cursor, 'api')
             cursor.done()
             if name in self.api_names:
                 raise cursor.fail(f"the name '{name}' already exists in api")

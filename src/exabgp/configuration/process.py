@@ -125,8 +125,7 @@ class ProcessSection:
         raise cursor.fail_at(0, f"invalid keyword '{keyword}' in process")
 
     def build(self, closing: Location) -> Process:
-        missing = [keyword for keyword, value in (('run', self.run), ('encoder', self.encoder)) if value is None]
-        if missing:
+        if self.run is None or self.encoder is None:
+            missing = [keyword for keyword, value in (('run', self.run), ('encoder', self.encoder)) if value is None]
             raise ConfigError(f"process '{self.name}' is missing: {', '.join(missing)}", closing)
-        assert self.run is not None and self.encoder is not None
         return Process(self.name, self.run, self.encoder, self.respawn)

@@ -15,8 +15,8 @@ Grammar of the text (ExaBGP 5.0's):
 Invariants:
 - Streaming: lines are read one at a time and each statement is handed out as soon as it is
   complete; nothing holds the whole file.
-- Fast path: a line without quotes or backslashes is split with `str.translate` + `str.split`, and no
-  position is computed. Positions are recomputed only when an error needs one, by `scan`, which
+- Fast path: a line without quotes or backslashes has its punctuation spaced out and is split with
+  `str.split`, and no position is computed. Positions are recomputed only when an error needs one, by `scan`, which
   yields exactly the same tokens (tests/configuration/test_tokenizer.py holds the two together).
 - `Statement.location(i)` is the place of word i; `i == len(words)` is the terminator.
 """
@@ -257,7 +257,8 @@ def statements(lines: Iterable[Line]) -> Iterator[Statement]:
 
 def read_file(path: str) -> Iterator[Statement]:
     """The statements of a file, read lazily."""
-    with open(path, encoding='utf-8') as stream:
+    # utf-8-sig: a byte order mark some editors write is not part of the first word
+    with open(path, encoding='utf-8-sig') as stream:
         yield from statements(logical_lines(path, stream))
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 from exabgp.bgp.attribute.attributes import Attributes
 from exabgp.bgp.attribute.base import Code
-from exabgp.bgp.family import AFI, SAFI, Family, afi_name
+from exabgp.bgp.family import AFI, SAFI, Family
 from exabgp.bgp.nlri.inet import INET
 from exabgp.bgp.nlri.table import FAMILIES
 from exabgp.bgp.route import SELF, NextHop, Route
@@ -33,7 +33,7 @@ from exabgp.configuration import values
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import unsupported
 from exabgp.configuration.model import Watchdog
-from exabgp.configuration.route import attributes, prefix
+from exabgp.configuration.route import attributes, prefix, qualifiers
 
 # the kinds of route statement, and the keywords each accepts
 ROUTE = 'route'  # static `route`, `attributes`, and the API's `announce route`
@@ -125,13 +125,17 @@ def _name(cursor: Cursor, spec: Spec, afi: int) -> None:
     cursor.expect('name')
 
 
-def _family_keyword(safi: int) -> Callable[[Cursor, Spec, int], None]:
+def _family_keyword(safi: int, value: Callable[[Cursor], object]) -> Callable[[Cursor, Spec, int], None]:
+    """`rd` and `label`: the value is checked, then the route refused (its family is not built yet)."""
+
     def refuse(cursor: Cursor, spec: Spec, afi: int) -> None:
+        at = cursor.index - 1
+        value(cursor)
         # as in 5.0, a route-distinguisher makes the route a VPN route whatever else is written
         for index, word in enumerate(cursor.words):
             if word in ('rd', 'route-distinguisher'):
                 raise cursor.fail_at(index, unsupported(f'family {Family(AFI(afi), SAFI.MPLS_VPN)}'))
-        raise cursor.fail(unsupported(f'family {Family(AFI(afi), SAFI(safi))}'))
+        raise cursor.fail_at(at, unsupported(f'family {Family(AFI(afi), SAFI(safi))}'))
 
     return refuse
 
@@ -163,9 +167,9 @@ KEYWORDS: dict[str, dict[str, Callable[[Cursor, Spec, int], None]]] = {
     ROUTE: {
         **COMMON,
         'path-information': _path_information,
-        'rd': _family_keyword(SAFI.MPLS_VPN),
-        'route-distinguisher': _family_keyword(SAFI.MPLS_VPN),
-        'label': _family_keyword(SAFI.NLRI_MPLS),
+        'rd': _family_keyword(SAFI.MPLS_VPN, qualifiers.route_distinguisher),
+        'route-distinguisher': _family_keyword(SAFI.MPLS_VPN, qualifiers.route_distinguisher),
+        'label': _family_keyword(SAFI.NLRI_MPLS, qualifiers.labels),
         'bgp-prefix-sid': _keyword('bgp-prefix-sid'),
         'bgp-prefix-sid-srv6': _keyword('bgp-prefix-sid-srv6'),
     },
@@ -176,19 +180,21 @@ KEYWORDS: dict[str, dict[str, Callable[[Cursor, Spec, int], None]]] = {
 WHERE = {ROUTE: 'a route', UNICAST: 'a unicast route', MULTICAST: 'a multicast route'}
 
 
-def read_tail(cursor: Cursor, spec: Spec, afi: int, kind: str, stop: str = '') -> None:
-    """Read `KEYWORD VALUE...` pairs into `spec` until the end of the statement (or the word `stop`)."""
+def read_tail(cursor: Cursor, spec: Spec, afi: int, kind: str, stop: str = '') -> bool:
+    """Read `KEYWORD VALUE...` pairs into `spec` until the end of the statement, or the word `stop`
+    (then True)."""
     table = KEYWORDS[kind]
     while cursor.more():
         keyword = cursor.next()
         if stop and keyword == stop:
-            return
+            return True
         handler = table.get(keyword)
         if handler is None:
             if keyword in KEYWORDS[ROUTE]:
                 raise cursor.fail(f"'{keyword}' can not be used in {WHERE[kind]}")
             raise cursor.fail(f"invalid keyword '{keyword}' in {WHERE[kind]}")
         handler(cursor, spec, afi)
+    return False
 
 
 class Builder:
@@ -267,7 +273,3 @@ def make_routes(family: Family, packed: bytes, length: int, tail: Tail) -> list[
         _SET_NEXTHOP(route, nexthop)
         made.append(route)
     return made
-
-
-def afi_text(afi: int) -> str:
-    return afi_name(afi)

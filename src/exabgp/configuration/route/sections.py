@@ -32,7 +32,7 @@ ANNOUNCE_SAFI = {
 
 
 class Blocks(Protocol):
-    """What the section parser offers: dispatch of a section's statements, or skipping it."""
+    """What the section parser offers: the dispatch of a section's statements."""
 
     def block(
         self, opening: Statement | None, where: str, commands: Any, sections: Any, fallback: Any = None

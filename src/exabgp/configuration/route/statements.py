@@ -18,7 +18,6 @@ from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.model import Watchdog
 from exabgp.configuration.route import prefix
 from exabgp.configuration.route.grammar import (
-    MULTICAST,
     ROUTE,
     UNICAST,
     Builder,
@@ -75,8 +74,7 @@ def attributes(builder: Builder, cursor: Cursor) -> list[Parsed]:
     except ValueError:
         afi = AFI.IPV4
     spec = Spec()
-    read_tail(cursor, spec, afi, ROUTE, stop='nlri')
-    if not cursor.more() and (cursor.index == 0 or words[cursor.index - 1] != 'nlri'):
+    if not read_tail(cursor, spec, afi, ROUTE, stop='nlri') or not cursor.more():
         raise cursor.fail_here("missing 'nlri' and the prefixes the attributes apply to")
     tail = builder.finish(spec)
     found: list[Parsed] = []
@@ -93,6 +91,3 @@ def block(builder: Builder, spec: Spec, cursor: Cursor, afi: int) -> None:
     """One statement inside `route PREFIX { ... }`: keywords and values, like a tail."""
     cursor.index = 0
     read_tail(cursor, spec, afi, ROUTE)
-
-
-__all__ = ['MULTICAST', 'ROUTE', 'UNICAST', 'Builder', 'Parsed', 'Spec', 'announced', 'attributes', 'block', 'route']
