@@ -2,7 +2,6 @@
 
 Invariants: every class in `MESSAGES` has `unpack(body, negotiated)` raising only PeerError; a type
 not in the table decodes to `UnknownMessage` keeping its body (the session answers 1/3 for it).
-UPDATE (type 2) is added to `MESSAGES` by its own module's class, one line here.
 """
 
 from exabgp.bgp.message.header import MessageType
@@ -12,10 +11,12 @@ from exabgp.bgp.message.open import Open
 from exabgp.bgp.message.operational import Operational
 from exabgp.bgp.message.refresh import RouteRefresh
 from exabgp.bgp.message.unknown import UnknownMessage
+from exabgp.bgp.message.update import Update
 from exabgp.bgp.negotiated import Negotiated
 
 MESSAGES: dict[int, type] = {
     MessageType.OPEN: Open,
+    MessageType.UPDATE: Update,
     MessageType.NOTIFICATION: Notification,
     MessageType.KEEPALIVE: KeepAlive,
     MessageType.ROUTE_REFRESH: RouteRefresh,

@@ -1,0 +1,218 @@
+"""Building UPDATE messages from routes, with the bytes ExaBGP 5.0 sends (RFC 4271 4.3, RFC 4760,
+RFC 7606 5.1, RFC 7911, RFC 8950, RFC 4724 2).
+
+    +-----------------------------------------------------+
+    |   Withdrawn Routes Length (2 octets)                |
+    |   Withdrawn Routes (variable)                       |
+    |   Total Path Attribute Length (2 octets)            |
+    |   Path Attributes (variable)                        |
+    |   Network Layer Reachability Information (variable) |
+    +-----------------------------------------------------+
+
+Invariants (the facts of 5.0.15's Update.messages):
+- An UPDATE carries exactly one of: a withdrawn routes field, an NLRI field, an MP_UNREACH_NLRI or
+  an MP_REACH_NLRI (RFC 7606 5.1). Withdrawals are sent before announcements.
+- IPv4 unicast withdrawals go in the withdrawn routes field, with no path attribute; IPv4 unicast
+  announcements with an IPv4 next hop go in the NLRI field, after the path attributes. Every other
+  case (other families, IPv4 unicast with an IPv6 next hop) uses MP_UNREACH_NLRI, sent alone, or
+  MP_REACH_NLRI, appended after the path attributes (not at its type-code position).
+- NEXT_HOP is one of the path attributes, at its code position, whenever the next hop is IPv4,
+  whatever the family (so an IPv6 route with an IPv4 next hop carries it too).
+- NLRI are sorted as 5.0 sorts them: NLRI with a path identifier first (by identifier), then by
+  prefix length, then by prefix octets. Path identifiers are sent when `negotiated.send_path`
+  applies, 0 for an NLRI without one.
+- Each message holds as many NLRI as `negotiated.msg_size` allows; an MP attribute takes the
+  extended length form only past 255 octets. An NLRI that cannot fit in a message of its own is
+  logged and left out (for the NLRI field, with every NLRI after it, as 5.0 does).
+- End-of-RIB: the 4-octet empty UPDATE for IPv4 unicast; for any other family an MP_UNREACH_NLRI
+  with no NLRI, written as 5.0 writes it (flags 0x90, a 2-octet length of 3).
+- `nexthop` must be an address: the caller resolves `next-hop self` to the session's address.
+"""
+
+from collections.abc import Iterable, Sequence
+from ipaddress import IPv4Address, IPv6Address
+
+from exabgp import logger
+from exabgp.bgp.attribute.attributes import Attributes
+from exabgp.bgp.attribute.base import Code, Flag
+from exabgp.bgp.family import IPV4_UNICAST, Family
+from exabgp.bgp.message.header import HEADER_SIZE, MessageType, frame
+from exabgp.bgp.negotiated import Negotiated
+from exabgp.bgp.nlri.base import NLRI
+from exabgp.bgp.nlri.inet import INET
+from exabgp.bgp.route import NextHop, Route
+
+log = logger.get('parser')
+
+_EMPTY_LENGTH = b'\x00\x00'
+# the two length fields around the path attributes
+_FIELDS = 4
+_EOR_IPV4 = frame(MessageType.UPDATE, b'\x00\x00\x00\x00')
+_EOR_PREFIX = b'\x00\x00\x00\x07' + bytes((Flag.OPTIONAL | Flag.EXTENDED_LENGTH, Code.MP_UNREACH_NLRI)) + b'\x00\x03'
+
+
+def eor(family: Family) -> bytes:
+    """The End-of-RIB marker for a family (RFC 4724 2), as a whole message."""
+    if family == IPV4_UNICAST:
+        return _EOR_IPV4
+    return frame(MessageType.UPDATE, _EOR_PREFIX + family.afi.to_bytes(2, 'big') + bytes((family.safi,)))
+
+
+def order(nlri: INET) -> bytes:
+    """5.0's sort key for the NLRI of one family: path identifier (none sorts last), then the prefix."""
+    path_id = nlri.path_id
+    return (b'no-pi' if path_id is None else path_id.to_bytes(4, 'big')) + nlri.packed
+
+
+def nexthop_attribute(nexthop: IPv4Address | IPv6Address | None) -> tuple[bytes, ...]:
+    """NEXT_HOP (well-known transitive, code 3) when the next hop is IPv4, to insert in the attributes."""
+    if isinstance(nexthop, IPv4Address):
+        return (bytes((Flag.TRANSITIVE, Code.NEXT_HOP, 4)) + nexthop.packed,)
+    return ()
+
+
+def _attribute(code: int, value: bytes) -> bytes:
+    if len(value) > 255:
+        return bytes((Flag.OPTIONAL | Flag.EXTENDED_LENGTH, code)) + len(value).to_bytes(2, 'big') + value
+    return bytes((Flag.OPTIONAL, code, len(value))) + value
+
+
+def _size(value: int) -> int:
+    """Octets an optional attribute with a value of this size takes, header included."""
+    return value + 3 if value <= 255 else value + 4
+
+
+def _chunks(packed: Iterable[bytes], budget: int) -> list[bytes]:
+    """Consecutive NLRI joined in blobs of at most `budget` octets; stops at one that cannot fit."""
+    found = []
+    blob: list[bytes] = []
+    used = 0
+    for nlri in packed:
+        if used + len(nlri) > budget:
+            if not blob:
+                log.critical('can not pack one NLRI in an UPDATE: it and those after it are not sent')
+                break
+            found.append(b''.join(blob))
+            blob, used = [], 0
+        blob.append(nlri)
+        used += len(nlri)
+    if blob:
+        found.append(b''.join(blob))
+    return found
+
+
+def _mp_values(header: bytes, packed: Iterable[bytes], budget: int) -> list[bytes]:
+    """MP attribute values (header then NLRI) whose whole attribute fits `budget` octets."""
+    found = []
+    value = header
+    for nlri in packed:
+        if _size(len(header) + len(nlri)) > budget:
+            log.critical('can not pack one NLRI in an MP attribute: it is not sent')
+            continue
+        if _size(len(value) + len(nlri)) > budget:
+            found.append(value)
+            value = header
+        value += nlri
+    if value != header:
+        found.append(value)
+    return found
+
+
+def _sorted_packed(family: Family, nlris: Iterable[NLRI], negotiated: Negotiated) -> list[bytes]:
+    addpath = negotiated.send_path(family)
+    return [nlri.pack(addpath) for nlri in sorted(nlris, key=order)]
+
+
+def withdraw(family: Family, nlris: Iterable[NLRI], negotiated: Negotiated) -> list[bytes]:
+    """The messages withdrawing these NLRI of one family."""
+    if family not in negotiated.families:
+        return []
+    packed = _sorted_packed(family, nlris, negotiated)
+    budget = negotiated.msg_size - HEADER_SIZE - _FIELDS
+    if family == IPV4_UNICAST:
+        return [
+            frame(MessageType.UPDATE, len(blob).to_bytes(2, 'big') + blob + _EMPTY_LENGTH)
+            for blob in _chunks(packed, budget)
+        ]
+    header = family.afi.to_bytes(2, 'big') + bytes((family.safi,))
+    return [
+        frame(MessageType.UPDATE, _EMPTY_LENGTH + _attribute_field(_attribute(Code.MP_UNREACH_NLRI, value)))
+        for value in _mp_values(header, packed, budget)
+    ]
+
+
+def _attribute_field(attributes: bytes) -> bytes:
+    return len(attributes).to_bytes(2, 'big') + attributes
+
+
+def announce_packed(
+    family: Family,
+    nlris: Iterable[NLRI],
+    attributes: bytes,
+    nexthop: IPv4Address | IPv6Address,
+    negotiated: Negotiated,
+    link_local: IPv6Address | None = None,
+) -> list[bytes]:
+    """The messages announcing these NLRI of one family with already packed path attributes
+    (NEXT_HOP included when the next hop is IPv4) and their next hop."""
+    if family not in negotiated.families:
+        return []
+    budget = negotiated.msg_size - HEADER_SIZE - _FIELDS - len(attributes)
+    if budget <= 0:
+        log.critical('the path attributes leave no room for a single NLRI: the routes are not sent')
+        return []
+    packed = _sorted_packed(family, nlris, negotiated)
+    if family == IPV4_UNICAST and isinstance(nexthop, IPv4Address):
+        prefix = _EMPTY_LENGTH + _attribute_field(attributes)
+        return [frame(MessageType.UPDATE, prefix + blob) for blob in _chunks(packed, budget)]
+    hop = nexthop.packed + (link_local.packed if link_local is not None else b'')
+    header = family.afi.to_bytes(2, 'big') + bytes((family.safi, len(hop))) + hop + b'\x00'
+    return [
+        frame(MessageType.UPDATE, _EMPTY_LENGTH + _attribute_field(attributes + _attribute(Code.MP_REACH_NLRI, value)))
+        for value in _mp_values(header, packed, budget)
+    ]
+
+
+def announce(
+    family: Family,
+    nlris: Iterable[NLRI],
+    attributes: Attributes,
+    nexthop: NextHop,
+    negotiated: Negotiated,
+    link_local: IPv6Address | None = None,
+) -> list[bytes]:
+    """The messages announcing these NLRI of one family, sharing `attributes` and `nexthop`."""
+    if not isinstance(nexthop, IPv4Address | IPv6Address):
+        raise ValueError(f'an announcement needs an IP next hop, not {nexthop!r}')
+    packed = attributes.pack(negotiated, nexthop_attribute(nexthop))
+    return announce_packed(family, nlris, packed, nexthop, negotiated, link_local)
+
+
+def family_order(family: Family) -> str:
+    """5.0 emits the families of one UPDATE in the order of this key (its family index)."""
+    return f'{family.afi:02x}{family.safi:02x}'
+
+
+def messages(
+    announced: Sequence[Route],
+    withdrawn: Sequence[NLRI],
+    negotiated: Negotiated,
+    link_local: IPv6Address | None = None,
+) -> list[bytes]:
+    """Every message for these routes and withdrawals, of any families and paths: per family (in
+    5.0's family order), the withdrawals, then the routes of each (attributes, next hop) in turn, in
+    the order their first NLRI comes in 5.0's NLRI order. 5.0 itself hands its encoder one family
+    and one path at a time, which is `withdraw` and `announce`."""
+    families: dict[Family, tuple[list[NLRI], dict[tuple[Attributes, NextHop], list[NLRI]]]] = {}
+    for nlri in withdrawn:
+        families.setdefault(nlri.family, ([], {}))[0].append(nlri)
+    for route in sorted(announced, key=lambda route: order(route.nlri)):
+        paths = families.setdefault(route.nlri.family, ([], {}))[1]
+        paths.setdefault((route.attributes, route.nexthop), []).append(route.nlri)
+    found = []
+    for family in sorted(families, key=family_order):
+        removed, added = families[family]
+        found.extend(withdraw(family, removed, negotiated))
+        for (attributes, nexthop), nlris in added.items():
+            found.extend(announce(family, nlris, attributes, nexthop, negotiated, link_local))
+    return found
