@@ -26,28 +26,37 @@ def v6(text, length, path_id=None):
     return INET.make(IPV6_UNICAST, IPv6Address(text), length, path_id)
 
 
-# (value, negotiated, attribute hex, header included); the IPv6 vectors are conf-new-v6 and the RFC 8950
-# one extended-nexthop from the 5.0 reference encoding cases, the wire bytes 5.0 sends
+# (value, negotiated, attribute hex, header included); the first four decoded by 5.0.15's `exabgp decode`
+# (with a configuration negotiating the RFC 8950 pairs) to the same routes and next hops, the ADD-PATH
+# ones are what 5.0.15 sent over a session for the same routes
 GOLDEN = [
     (
-        MPReach(IPV6_UNICAST, IPv6Address('2a02:b80:0:2::1'), (v6('2a02:b80:0:1::1', 128),)),
+        MPReach(IPV6_UNICAST, IPv6Address('2001:db8::1'), (v6('2001:db8:1::1', 128),)),
         PLAIN,
-        '800e26000201102a020b8000000002000000000000000100802a020b80000000010000000000000001',
+        '800e2600020110' + '20010db8' + '00' * 11 + '01' + '00' + '8020010db8000100000000000000000001',
     ),
     (
-        MPReach(
-            IPV4_UNICAST,
-            IPv6Address('bad:cafe:bad:cafe:bad:cafe:bad:cafe'),
-            (INET.make(IPV4_UNICAST, IPv4Address('153.153.153.153'), 32),),
-        ),
+        MPReach(IPV4_UNICAST, IPv6Address('2001:db8::1'), (INET.make(IPV4_UNICAST, IPv4Address('1.0.0.0'), 8),)),
         EXTENDED,
-        '800e1a000101100badcafe0badcafe0badcafe0badcafe002099999999',
+        '800e17000101' + '10' + '20010db8' + '00' * 11 + '01' + '00' + '0801',
     ),
     (
-        MPReach(IPV6_UNICAST, IPv4Address('170.170.170.170'), (v6('dead:beef:dead:beef:dead:beef:dead:beef', 128),)),
+        MPReach(IPV6_UNICAST, IPv4Address('10.0.0.1'), (v6('2001:db8:3::', 48),)),
         EXTENDED,
-        '800e1a00020104aaaaaaaa0080deadbeefdeadbeefdeadbeefdeadbeef',
+        '800e10000201040a00000100' + '3020010db80003',
     ),
+    (
+        MPReach(IPV4_MULTICAST, IPv4Address('1.2.3.4'), (INET.make(IPV4_MULTICAST, IPv4Address('224.1.0.0'), 16),)),
+        PLAIN,
+        '800e0c0001020401020304' + '00' + '10e001',
+    ),
+    (
+        MPReach(IPV6_UNICAST, IPv6Address('2001:db8::1'), (v6('2001:db8:2::', 48, 9),)),
+        ADDPATH,
+        '800e200002011020010db8000000000000000000000001' + '00' + '00000009' + '3020010db80002',
+    ),
+    (MPUnreach(IPV6_UNICAST, (v6('2001:db8:2::', 48, 9),)), ADDPATH, '800f0e000201' + '00000009' + '3020010db80002'),
+    # RFC 2545 global and link-local: 5.0.15's `exabgp decode` lists both prefixes under each address
     (
         MPReach(
             IPV6_UNICAST,
@@ -58,11 +67,6 @@ GOLDEN = [
         PLAIN,
         '800e3700020120' + '20010db8' + '00' * 11 + '01' + 'fe80' + '00' * 13 + '01' + '00'
         '4020010db800010000' + '4020010db800020000',
-    ),
-    (
-        MPReach(IPV4_MULTICAST, IPv4Address('1.2.3.4'), (INET.make(IPV4_MULTICAST, IPv4Address('224.1.0.0'), 16),)),
-        PLAIN,
-        '800e0c0001020401020304' + '00' + '10e001',
     ),
     (
         MPReach(IPV6_UNICAST, IPv6Address('::1'), (v6('2001:db8::', 32, 7),)),

@@ -92,14 +92,22 @@ def test_reference_decoding(path):
     assert update.pack(DECODE) == (message if update.announced else b'')
 
 
-def test_reference_decoding_values():
-    # ipv4-unicast-1, written out: four default routes and 1.1.1.1/32 through 101.1.101.1
-    wire = '0000001c4001010040020040030465016501800404000000c840050400000064000000002001010101'
+def test_decoding_values():
+    # 5.0.15's `exabgp decode` of this UPDATE: attribute { "origin": "igp", "med": 200,
+    # "local-preference": 100 }, announce { "ipv4 unicast": { "192.0.2.1": [ { "nlri": "0.0.0.0/0" },
+    # { "nlri": "0.0.0.0/0" }, { "nlri": "10.1.1.1/32" } ] } }
+    wire = '0000001c40010100400200400304c0000201800404000000c8400504000000640000200a010101'
     update = Update.unpack(bytes.fromhex(wire), DECODE)
-    assert [route.nlri for route in update.announced] == [v4('0.0.0.0', 0)] * 4 + [v4('1.1.1.1')]
-    assert {route.nexthop for route in update.announced} == {IPv4Address('101.1.101.1')}
+    assert [route.nlri for route in update.announced] == [v4('0.0.0.0', 0)] * 2 + [v4('10.1.1.1')]
+    assert [route.nlri.json() for route in update.announced] == [
+        '{ "nlri": "0.0.0.0/0" }',
+        '{ "nlri": "0.0.0.0/0" }',
+        '{ "nlri": "10.1.1.1/32" }',
+    ]
+    assert {route.nexthop for route in update.announced} == {IPv4Address('192.0.2.1')}
     assert all(route.attributes is update.attributes for route in update.announced)
     assert update.attributes == Attributes((ORIGINS[IGP], MED(200), LocalPreference(100)))
+    assert update.attributes.json() == '"origin": "igp", "med": 200, "local-preference": 100'
 
 
 # ---------------------------------------------------------------- End-of-RIB
@@ -109,7 +117,7 @@ def test_reference_decoding_values():
     ('family', 'wire'),
     [
         (IPV4_UNICAST, '00000000'),
-        # the bytes 5.0 sends (reference encoding cases conf-new-v6, extended-nexthop)
+        # 5.0.15 sends these: flags 0x90 and a 2-octet length for any family but IPv4 unicast
         (IPV6_UNICAST, '00000007900f0003000201'),
         (Family(AFI.IPV4, SAFI.MPLS_VPN), '00000007900f0003000180'),
         (IPV4_MULTICAST, '00000007900f0003000102'),
@@ -438,14 +446,29 @@ def check(wire, negotiated):
     assert isinstance(update, Update)
 
 
+def reference_bodies() -> list[bytes]:
+    """The UPDATE bodies of the reference decoding and encoding cases, when the folder is there."""
+    found = []
+    for path in sorted(REFERENCE.glob('*/qa/decoding/*')):
+        lines = path.read_text().splitlines()
+        if len(lines) > 1 and lines[0].startswith('update'):
+            found.append(bytes.fromhex(lines[1].replace(':', ''))[19:])
+    for path in sorted(REFERENCE.glob('*/qa/encoding/*')):
+        for line in path.read_text().splitlines():
+            if ':raw:' in line and not line.startswith('#'):
+                message = bytes.fromhex(line.split(':raw:', 1)[1].replace(':', ''))
+                if message[18] == 2:
+                    found.append(message[19:])
+    return found
+
+
 SEEDS = [
     body(withdrawn='180a0000', attributes=MANDATORY, nlri='180a0001'),
     body(attributes=ORIGIN + AS_PATH + mp(14, '000201' + '10' + '00' * 15 + '01' + '00' + '4020010db800010000')),
     body(attributes=mp(15, '000201' + '4020010db800010000')),
-    bytes.fromhex('0000001c4001010040020040030465016501800404000000c840050400000064000000002001010101'),
-    bytes.fromhex(
-        '000000384001010040020e02030000aaaa0000aaaa0000aaaac0070800aa00aa0a0a0a0a4006004003040a0a0a0a8004040000000040050400000064'
-    ),
+    body(attributes=ORIGIN + AS_PATH + mp(14, '000185000005011820010a')),
+    bytes.fromhex('0000001c40010100400200400304c0000201800404000000c8400504000000640000200a010101'),
+    *reference_bodies(),
 ]
 
 

@@ -24,8 +24,11 @@ Invariants:
   attribute parser resets over, and 3/9 for an MP attribute whose AFI/SAFI cannot be read.
 - Treat-as-withdraw (a malformed attribute, or ORIGIN or AS_PATH missing while routes are announced,
   or NEXT_HOP missing for the NLRI field: RFC 7606 3.d) turns every announced route into a withdrawn
-  NLRI. An MP attribute that cannot be parsed disables its family (see bgp.attribute.mp) and its NLRI
-  are dropped; the rest of the UPDATE stands. With several errors the worst action is reported.
+  NLRI. LOCAL_PREF is not required, internal session or not: 5.0 accepts UPDATEs without it. An MP
+  attribute that cannot be parsed disables its family (see bgp.attribute.mp) and its NLRI are
+  dropped; the rest of the UPDATE stands. With several errors the worst action is reported.
+- 5.0's JSON lists the routes of an MP_REACH_NLRI with a link-local next hop under both addresses;
+  the routes here carry the global one and `link_local` the other, for the encoder to do the same.
 - `pack(negotiated)` is the bytes of every message the value needs (update_pack decides the layout).
 """
 
