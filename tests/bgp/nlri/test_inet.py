@@ -206,3 +206,15 @@ def test_fuzz_only_malformed_escapes(family, addpath, data):
     except Malformed:
         return
     assert b''.join(nlri.pack(addpath) for nlri in found) == data
+
+
+def test_prefix_helpers():
+    assert [prefix.octets(length) for length in (0, 1, 8, 9, 24, 25, 32, 128)] == [0, 1, 1, 2, 3, 4, 4, 16]
+    assert prefix.pack(bytes((10, 1, 2, 3)), 15) == bytes((15, 10, 1))
+    assert prefix.address(bytes((15, 10, 1)), 4) == bytes((10, 1, 0, 0))
+    assert prefix.read(bytes.fromhex('00180a0000'), 1, 32) == 5
+    assert prefix.read(bytes.fromhex('00180a0000'), 0, 32) == 1
+    for data, offset in (('', 0), ('21', 0), ('180a', 0)):
+        with pytest.raises(Malformed):
+            prefix.read(bytes.fromhex(data), offset, 32)
+    assert prefix.path_text(0x01020304) == '1.2.3.4'

@@ -31,7 +31,7 @@ def octets(length: int) -> int:
 
 def pack(address: bytes, length: int) -> bytes:
     """The wire form of the first `length` bits of `address` (a whole packed address)."""
-    return bytes((length,)) + address[: (length + 7) >> 3]
+    return bytes((length,)) + address[: octets(length)]
 
 
 def address(packed: bytes, size: int) -> bytes:
@@ -47,7 +47,7 @@ def read(data: bytes, offset: int, bits: int) -> int:
         raise Malformed('the NLRI field ends before a prefix length', INVALID_NETWORK_FIELD) from None
     if length > bits:
         raise Malformed(f'prefix length {length} is longer than the {bits} bits of the address', INVALID_NETWORK_FIELD)
-    end = offset + 1 + ((length + 7) >> 3)
+    end = offset + 1 + octets(length)
     if end > len(data):
         raise Malformed(f'the NLRI field ends inside a /{length} prefix', INVALID_NETWORK_FIELD)
     return end
