@@ -47,6 +47,7 @@ def nexthop_text(nexthop: NextHop) -> str:
 
 
 def _nlri_json(nlri: NLRI, compact: bool) -> str:
+    """An NLRI in the JSON, 5.0's `api.compact` form for plain IP prefixes (the loop below inlines it)."""
     if compact and type(nlri) is INET and nlri.path_id is None:
         return f'"{nlri.prefix()}"'
     return nlri.json()
@@ -69,7 +70,7 @@ def _announced(update: Update, compact: bool) -> str:
             group = families.setdefault(family, {})
             listed = group.setdefault(nexthop_text(nexthop), [])
             last_family, last_nexthop = family, nexthop
-        text = _nlri_json(nlri, compact)
+        text = f'"{nlri.prefix()}"' if compact and type(nlri) is INET and nlri.path_id is None else nlri.json()
         listed.append(text)
         if link_local is not None and isinstance(nexthop, IPv6Address):
             group.setdefault(local_text, []).append(text)

@@ -56,12 +56,16 @@ def update(peer: Peer, direction: str, message: Update, header: bytes = b'', bod
             lines.extend(f'{start} withdrawn {nlri}\n' for nlri in nlris)
 
         def announced(routes: Sequence[Route]) -> None:
+            # routes share their next hop object: its text is made once per run of them
+            last = shown = None
             for route in routes:
                 hop = route.nexthop
-                shown = f' next-hop {nexthop_text(hop)}' if hop is not None else ''
-                lines.append(f'{start} announced {route.nlri}{shown}{attributes}\n')
+                if hop is not last or shown is None:
+                    last, shown = hop, (f' next-hop {nexthop_text(hop)}' if hop is not None else '')
+                nlri = str(route.nlri)
+                lines.append(f'{start} announced {nlri}{shown}{attributes}\n')
                 if link_local is not None and isinstance(hop, IPv6Address):
-                    lines.append(f'{start} announced {route.nlri}{local_hop}{attributes}\n')
+                    lines.append(f'{start} announced {nlri}{local_hop}{attributes}\n')
 
         field_withdrawn = _leading(message.withdrawn, lambda nlri: nlri.family == IPV4_UNICAST)
         field_announced = _leading(message.announced, _in_nlri_field)
