@@ -3,12 +3,14 @@ the JSON envelope ExaBGP 5.0 wraps each event in.
 
 Layout of the encoders (pure functions returning the string 5.0 writes for an event):
 
-    envelope.py       Stamp, Peer, hexstring, and the JSON envelope, "neighbor" block and
-                      "negotiated" member
+    envelope.py       Stamp, Peer, hexstring, the JSON envelope, "neighbor" block and
+                      "negotiated" member, and the text encoder's packets suffix
     json_messages.py  JSON of BGP messages: open, notification, keepalive, refresh, operational;
                       `encode` dispatches on the message type (UPDATE: json_update.py, one entry)
+    json_update.py    JSON of UPDATE and End-of-RIB, with 5.0's `api.compact` as an option
     json_events.py    JSON of session events: state, negotiated, fsm, signal, packets, shutdown
-    text_messages.py  the text encoder's lines for the same messages
+    text_messages.py  the text encoder's lines for the same messages (UPDATE: text_update.py)
+    text_update.py    the text encoder's lines for UPDATE and End-of-RIB
     text_events.py    and for the same events
 
 The envelope, spacing included, is 5.0's:
@@ -64,6 +66,11 @@ class Peer:
 
 def hexstring(data: bytes) -> str:
     return '0x' + data.hex().upper()
+
+
+def packets_suffix(header: bytes, body: bytes) -> str:
+    """What the text encoder appends when the API asked for packets: ` header 0x.. body 0x..`."""
+    return (f' header {hexstring(header)}' if header else '') + (f' body {hexstring(body)}' if body else '')
 
 
 def received(direction: str) -> bool:

@@ -1,13 +1,16 @@
-"""JSON of the BGP messages other than UPDATE, as ExaBGP 5.0 writes them to API processes.
+"""JSON of the BGP messages, as ExaBGP 5.0 writes them to API processes (UPDATE: json_update.py).
 
 Each encoder takes the Stamp, the Peer, the direction, the message value and, when the API asked
 for packets with parsed messages, the message's header and body octets. `encode` dispatches on the
-message's type code; an OPERATIONAL of a type 5.0 does not decode is not written (None).
+message's type code; an OPERATIONAL of a type 5.0 does not decode is not written (None). The UPDATE
+encoder alone takes options (5.0's `api.compact` and the "negotiated" member): `encode` passes them
+on to it.
 """
 
 from collections.abc import Callable
 
 from exabgp.api.envelope import Peer, Stamp, envelope, hexstring, neighbor, received, string
+from exabgp.api.json_update import update
 from exabgp.bgp.capability.table import as_json
 from exabgp.bgp.family import afi_name, safi_name
 from exabgp.bgp.message.header import MessageType
@@ -16,6 +19,7 @@ from exabgp.bgp.message.notification import Notification
 from exabgp.bgp.message.open import Open
 from exabgp.bgp.message.operational import Advisory, Operational, Query, Reply
 from exabgp.bgp.message.refresh import RouteRefresh
+from exabgp.bgp.negotiated import Negotiated
 
 
 def open_(stamp: Stamp, peer: Peer, direction: str, message: Open, header: bytes = b'', body: bytes = b'') -> str:
@@ -86,6 +90,7 @@ def operational(
 
 ENCODERS: dict[int, Callable[..., str | None]] = {
     MessageType.OPEN: open_,
+    MessageType.UPDATE: update,
     MessageType.NOTIFICATION: notification,
     MessageType.KEEPALIVE: keepalive,
     MessageType.ROUTE_REFRESH: refresh,
@@ -94,10 +99,21 @@ ENCODERS: dict[int, Callable[..., str | None]] = {
 
 
 def encode(
-    stamp: Stamp, peer: Peer, direction: str, message: object, header: bytes = b'', body: bytes = b''
+    stamp: Stamp,
+    peer: Peer,
+    direction: str,
+    message: object,
+    header: bytes = b'',
+    body: bytes = b'',
+    *,
+    compact: bool = False,
+    negotiated: Negotiated | None = None,
 ) -> str | None:
     """The JSON line for a message, None when 5.0 writes none for it (unknown types included)."""
-    encoder = ENCODERS.get(message.TYPE)  # type: ignore[attr-defined]
+    kind = message.TYPE  # type: ignore[attr-defined]
+    if kind == MessageType.UPDATE:
+        return update(stamp, peer, direction, message, header, body, compact=compact, negotiated=negotiated)  # type: ignore[arg-type]
+    encoder = ENCODERS.get(kind)
     if encoder is None:
         return None
     return encoder(stamp, peer, direction, message, header, body)

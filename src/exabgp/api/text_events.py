@@ -4,8 +4,8 @@ Invariants: the same names as json_events. 5.0's text encoder writes nothing for
 and signal events: those return None. Lines end with 5.0's newline; the writer adds one more.
 """
 
-from exabgp.api.envelope import Peer
-from exabgp.api.text_messages import oneline, packets_suffix
+from exabgp.api.envelope import Peer, packets_suffix
+from exabgp.api.text_messages import oneline
 from exabgp.bgp.negotiated import Negotiated
 
 

@@ -1,4 +1,4 @@
-"""The text encoder's lines for the BGP messages other than UPDATE, as ExaBGP 5.0 writes them.
+"""The text encoder's lines for the BGP messages, as ExaBGP 5.0 writes them (UPDATE: text_update.py).
 
 Invariants: each line is exactly what 5.0's encoder returns, trailing newline included where it has
 one (the process writer adds another, as 5.0's does; 5.0's operational lines have none). Peer text
@@ -7,7 +7,8 @@ that could break the one-event-per-line stream goes through `oneline`.
 
 from collections.abc import Callable
 
-from exabgp.api.envelope import Peer, hexstring, received
+from exabgp.api.envelope import Peer, hexstring, packets_suffix, received
+from exabgp.api.text_update import update
 from exabgp.bgp.capability.table import as_text
 from exabgp.bgp.family import afi_name, safi_name
 from exabgp.bgp.message.header import MessageType
@@ -23,10 +24,6 @@ def oneline(text: str) -> str:
     if text.isprintable():
         return text
     return ''.join(char if char.isprintable() and char != '\x7f' else f'\\x{ord(char):02x}' for char in text)
-
-
-def packets_suffix(header: bytes, body: bytes) -> str:
-    return (f' header {hexstring(header)}' if header else '') + (f' body {hexstring(body)}' if body else '')
 
 
 def _prefix(peer: Peer, direction: str) -> str:
@@ -80,6 +77,7 @@ def operational(peer: Peer, direction: str, message: Operational, header: bytes 
 ENCODERS: dict[int, Callable[..., str | None]] = {
     MessageType.OPEN: open_,
     MessageType.NOTIFICATION: notification,
+    MessageType.UPDATE: update,
     MessageType.KEEPALIVE: keepalive,
     MessageType.ROUTE_REFRESH: refresh,
     MessageType.OPERATIONAL: operational,

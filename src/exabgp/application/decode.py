@@ -1,16 +1,96 @@
-"""`exabgp decode [flags] HEX`: decode a BGP message (or NLRI) and print it as 5.0's JSON."""
+"""`exabgp decode [-n] [-u] [-o] [-f "AFI SAFI ..."] [-i] [-c CONF] [-d] [-p] HEX`: decode a BGP
+message (or NLRI) given in hexadecimal and print the JSON ExaBGP 5.0 prints for it.
+
+What 5.0 does, and so do we: the message is decoded as received from the neighbor of a built-in
+configuration (local and peer address 127.0.0.1, router id 10.0.0.2, local and peer AS 65533,
+4-octet ASNs), negotiating the families given with `-f` (every family when none is) and ADD-PATH
+for all of them with `-i`. HEX may hold colons and spaces. With the 16-octet marker it is a whole
+message (header included); without, an UPDATE body. `-n` decodes NLRI of the first family only,
+one JSON object a line. The JSON line is the API's, direction "in", counter 1, with this process'
+time, host name and pids; `exabgp.api.compact` applies as it does for API processes.
+
+Where we differ from 5.0, on purpose:
+- anything that is not a decodable message is one line on stderr and exit code 1 (5.0 prints its
+  help, a traceback, or `invalid payload` on stdout): odd or non-hex digits, a header length that
+  is not the length given, a message that does not decode (with the NOTIFICATION it would cause),
+  an MP attribute of a family we have no codec for yet ("family ... is not supported yet"), or of
+  a family that was not negotiated (5.0 resets the session over it, we disable the family);
+- KEEPALIVE, ROUTE-REFRESH and OPERATIONAL messages are printed (5.0: `unknown type`);
+- `-o` makes a body without header an OPEN (5.0 ignores `-o` and `-u`);
+- routes an RFC 7606 treat-as-withdraw applies to are shown withdrawn, as a session reports them
+  to the API (5.0's decode shows them announced, with the same "error" member).
+"""
 
 import argparse
+import dataclasses
+import os
+import pdb
+import socket
+import sys
+import time
 
+from exabgp.api import json_messages
+from exabgp.api.envelope import Peer, Stamp
+from exabgp.application import logs
 from exabgp.application.unbuilt import missing
+from exabgp.bgp.attribute.base import Action, Malformed
+from exabgp.bgp.errors import PeerError
+from exabgp.bgp.family import AFI, SAFI, Family
+from exabgp.bgp.message.header import HEADER_SIZE, MARKER, MessageType, check
+from exabgp.bgp.message.table import unpack_message
+from exabgp.bgp.message.unknown import UnknownMessage
+from exabgp.bgp.message.update import Update
+from exabgp.bgp.negotiated import EXTENDED_SIZE, Negotiated
+from exabgp.bgp.nlri.table import FAMILIES
+from exabgp.logger import get
 from exabgp.settings import Settings
+
+log = get('parser')
+
+# the neighbor of 5.0's built-in configuration
+PEER = Peer('127.0.0.1', '127.0.0.1', 65533, 65533, '10.0.0.2')
+ASN = 65533
+
+_IP_SAFIS = (
+    SAFI.UNICAST,
+    SAFI.MULTICAST,
+    SAFI.NLRI_MPLS,
+    SAFI.MCAST_VPN,
+    SAFI.MUP,
+    SAFI.MPLS_VPN,
+    SAFI.FLOW_IP,
+    SAFI.FLOW_VPN,
+)
+# `family { all; }`: every family 5.0 knows, in its order (by AFI, then SAFI)
+ALL_FAMILIES = tuple(
+    sorted(
+        [Family(AFI.IPV4, safi) for safi in _IP_SAFIS]
+        + [Family(AFI.IPV4, SAFI.RTC)]
+        + [Family(AFI.IPV6, safi) for safi in _IP_SAFIS]
+        + [Family(AFI.L2VPN, SAFI.VPLS), Family(AFI.L2VPN, SAFI.EVPN)]
+        + [Family(AFI.BGP_LS, SAFI.BGP_LS), Family(AFI.BGP_LS, SAFI.BGP_LS_VPN)]
+    )
+)
+
+_NAMES = {
+    MessageType.OPEN: 'OPEN',
+    MessageType.UPDATE: 'UPDATE',
+    MessageType.NOTIFICATION: 'NOTIFICATION',
+    MessageType.KEEPALIVE: 'KEEPALIVE',
+    MessageType.ROUTE_REFRESH: 'ROUTE-REFRESH',
+    MessageType.OPERATIONAL: 'OPERATIONAL',
+}
+
+
+class DecodeError(Exception):
+    """What the user is told, on one line, when the payload can not be printed."""
 
 
 def setargs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('-n', '--nlri', help='the data is only the NLRI', action='store_true')
     parser.add_argument('-u', '--update', help='the data is an update message', action='store_true')
     parser.add_argument('-o', '--open', help='the data is an open message', action='store_true')
-    parser.add_argument('-d', '--debug', help='start the python debugger on errors', action='store_true')
+    parser.add_argument('-d', '--debug', help='log every decoding step', action='store_true')
     parser.add_argument('-p', '--pdb', help='start the python debugger on fault', action='store_true')
     parser.add_argument('-c', '--configuration', help='configuration file describing the session', type=str)
     parser.add_argument('-f', '--family', help='family expected (as "ipv4 unicast")', type=str)
@@ -18,6 +98,141 @@ def setargs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('payload', help='the BGP payload in hexadecimal', type=str)
 
 
+def octets(payload: str) -> bytes:
+    """The payload's octets: hexadecimal digits, colons and white space allowed."""
+    digits = ''.join(payload.replace(':', '').split())
+    if not digits:
+        raise DecodeError('the payload is empty')
+    if len(digits) % 2:
+        raise DecodeError(f'the payload has an odd number of hexadecimal digits ({len(digits)})')
+    try:
+        return bytes.fromhex(digits)
+    except ValueError:
+        raise DecodeError(f'the payload is not hexadecimal: {payload!r}') from None
+
+
+def families(text: str | None) -> tuple[Family, ...]:
+    """The families `-f` names ("ipv4 unicast ipv6 unicast", ...), in 5.0's order; all when None."""
+    if text is None:
+        return ALL_FAMILIES
+    words = text.split()
+    if not words or len(words) % 2:
+        raise DecodeError(f'families provided are invalid: {text!r} (expected pairs like "ipv4 unicast")')
+    found = set()
+    for index in range(0, len(words), 2):
+        pair = f'{words[index]} {words[index + 1]}'
+        try:
+            found.add(Family.parse(pair))
+        except KeyError:
+            raise DecodeError(f'unknown family {pair!r}') from None
+    return tuple(sorted(found))
+
+
+def negotiated(chosen: tuple[Family, ...], addpath: bool) -> Negotiated:
+    """What 5.0's decode negotiates with itself for its built-in neighbor."""
+    paths = frozenset(chosen) if addpath else frozenset()
+    return Negotiated(
+        local_as=ASN,
+        peer_as=ASN,
+        asn4=True,
+        families=chosen,
+        addpath_send=paths,
+        addpath_receive=paths,
+        msg_size=EXTENDED_SIZE,
+    )
+
+
+def _split(data: bytes, is_open: bool) -> tuple[int, bytes]:
+    """The message type and body: from the header when there is one."""
+    if not data.startswith(MARKER):
+        return (MessageType.OPEN if is_open else MessageType.UPDATE), data
+    if len(data) < HEADER_SIZE:
+        raise DecodeError(f'a {len(data)} octet message is shorter than the {HEADER_SIZE} octet header')
+    try:
+        length, kind = check(data[:HEADER_SIZE], EXTENDED_SIZE)
+    except PeerError as error:
+        raise DecodeError(
+            f'invalid message header: {error.reason} (NOTIFICATION {error.code}/{error.subcode})'
+        ) from None
+    if length != len(data):
+        raise DecodeError(f'the header gives a length of {length} octets, the payload has {len(data)}')
+    return kind, data[HEADER_SIZE:]
+
+
+def _checked(update: Update) -> Update:
+    """An UPDATE we can show whole, or the reason we can not."""
+    for attribute in update.unparsed:
+        raise DecodeError(f'family {attribute.family} is not supported yet')  # type: ignore[attr-defined]
+    if update.action == Action.DISABLE_FAMILY:
+        raise DecodeError(f'{update.reason} (RFC 7606: AFI/SAFI disable)')
+    if update.action != Action.NONE:
+        log.debug('RFC 7606 %s: %s', update.action.name.lower().replace('_', '-'), update.reason)
+    return update
+
+
+def message_line(data: bytes, session: Negotiated, stamp: Stamp, is_open: bool = False, compact: bool = False) -> str:
+    """The JSON line 5.0 prints for a whole message (or an UPDATE / OPEN body without header)."""
+    kind, body = _split(data, is_open)
+    name = _NAMES.get(kind, f'type {kind}')  # type: ignore[call-overload]
+    log.debug('decoding a %d octet %s body', len(body), name)
+    try:
+        message = unpack_message(kind, body, session)
+    except PeerError as error:
+        raise DecodeError(
+            f'could not decode the {name}: {error.reason} (NOTIFICATION {error.code}/{error.subcode})'
+        ) from None
+    if isinstance(message, UnknownMessage):
+        raise DecodeError(f'unknown message type {kind}')
+    if isinstance(message, Update):
+        message = _checked(message)
+    line = json_messages.encode(stamp, PEER, 'in', message, compact=compact)
+    if line is None:
+        raise DecodeError(f'ExaBGP 5.0 writes no JSON for this {name} ({message})')
+    return line
+
+
+def nlri_lines(data: bytes, session: Negotiated) -> list[str]:
+    """`-n`: the NLRI of the first negotiated family, one JSON object each."""
+    family = session.families[0]
+    codec = FAMILIES.get(family)
+    if codec is None:
+        raise DecodeError(f'family {family} is not supported yet')
+    try:
+        found = codec.unpack_all(family, data, session.send_path(family))
+    except Malformed as error:
+        raise DecodeError(f'could not decode the {family} NLRI: {error.reason}') from None
+    return [nlri.json() for nlri in found]
+
+
+def _stamp() -> Stamp:
+    return Stamp(time.time(), socket.gethostname(), os.getpid(), os.getppid(), 1)
+
+
+def _lines(args: argparse.Namespace, settings: Settings) -> list[str]:
+    data = octets(args.payload)
+    session = negotiated(families(args.family), args.path_information)
+    log.debug(
+        'families %s, ADD-PATH %s', ', '.join(map(str, session.families)), 'on' if args.path_information else 'off'
+    )
+    if args.nlri:
+        return nlri_lines(data, session)
+    return [message_line(data, session, _stamp(), args.open, settings.api.compact)]
+
+
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    del args, settings
-    return missing('decode', 'the BGP codec')
+    if args.configuration:
+        return missing('decode -c', 'the configuration loader')
+    if args.debug:
+        logs.configure(dataclasses.replace(settings, log=dataclasses.replace(settings.log, all=True, level='DEBUG')))
+    try:
+        lines = _lines(args, settings)
+    except DecodeError as error:
+        sys.stderr.write(f'exabgp decode: {error}\n')
+        return 1
+    except Exception as error:  # a bug: said in one line, unless the debugger was asked for
+        if args.pdb:
+            pdb.post_mortem()
+        sys.stderr.write(f'exabgp decode: internal error, please report it with the payload: {error!r}\n')
+        return 1
+    sys.stdout.write(''.join(f'{line}\n' for line in lines))
+    return 0

@@ -1,0 +1,41 @@
+"""A quick run of qa/fuzz (the long one is `qa/fuzz/run`): a few thousand random and mutated
+messages under every session variant; only PeerError may leave a decoder, and what decodes must
+encode."""
+
+import pathlib
+import sys
+
+FUZZ = pathlib.Path(__file__).resolve().parents[1] / 'qa' / 'fuzz'
+sys.path.insert(0, str(FUZZ))
+
+import seeds  # noqa: E402
+
+import fuzz  # noqa: E402
+from exabgp.bgp.message.table import unpack_message  # noqa: E402
+
+
+def test_quick_fuzz_finds_nothing():
+    tally = fuzz.run(4000, seed=7)
+    assert tally.failures == []
+    assert tally.inputs == 4000
+    # the inputs reach past the framing checks often enough to mean something
+    assert tally.decoded > 800
+
+
+def test_the_seeds_cover_every_message_type():
+    corpus = seeds.every()
+    assert {kind for kind, _ in corpus} == {1, 2, 3, 4, 5, 6}
+    # our own are valid: each decodes under the session variant with every family
+    for kind, body in seeds.built():
+        if kind != 2:
+            unpack_message(kind, body, fuzz.VARIANTS[3])
+
+
+def test_a_crash_is_reported_with_its_input():
+    # no session at all: the UPDATE decoder fails on it, which is what a bug looks like to the fuzzer
+    tally = fuzz.Tally()
+    fuzz.exercise(2, bytes.fromhex('0000000000'), None, False, tally, 9)
+    assert tally.refused == 0 and tally.decoded == 0
+    assert len(tally.failures) == 1
+    assert 'decoding failed: type 2, session variant 9, body 0000000000' in tally.failures[0]
+    assert 'AttributeError' in tally.failures[0]
