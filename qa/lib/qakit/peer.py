@@ -176,12 +176,17 @@ class Peer:
             return
         reply = wire.reply_open(daemon_open, self.options.asn, self.options.send_unknown_capability)
         self.context = Context.from_opens(daemon_open, reply)
-        await self._send(writer, reply, 'OPEN')
-        await self._send(writer, wire.keepalive(), 'KEEPALIVE')
+        # one write for the whole opening, so the daemon reads what follows the KEEPALIVE before it
+        # could start sending its routes: the cases expect the daemon's answer to those first
+        opening = [(reply, 'OPEN'), (wire.keepalive(), 'KEEPALIVE')]
         if self.options.send_unknown_message:
-            await self._send(writer, wire.unknown_message(), 'message of unknown type 255')
+            opening.append((wire.unknown_message(), 'message of unknown type 255'))
         if self.options.send_default_route:
-            await self._send(writer, wire.default_route(), 'default route')
+            opening.append((wire.default_route(), 'default route'))
+        for message, what in opening:
+            self.log(f'send {what}: {hexdump(message)}')
+        writer.write(b''.join(message for message, _ in opening))
+        await writer.drain()
         keepalives = self._spawn(self._keepalives(writer, wire.hold_time(daemon_open)))
         try:
             if not await self._act(writer, self.checker.start()):

@@ -78,6 +78,9 @@ class Daemon:
         except ConfigError as error:
             log.critical(error.report())
             return 1
+        if self.config.processes and type(self.observer) is Observer:
+            log.critical('this configuration has process blocks: API processes are not built yet in this version')
+            return 1
         try:
             async with asyncio.TaskGroup() as group:
                 self._group = group
