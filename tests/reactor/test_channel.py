@@ -133,3 +133,40 @@ async def test_hold_timer_expiry_over_tcp_sends_4_0() -> None:
     assert kinds[-1] == MessageType.NOTIFICATION
     assert kinds.count(MessageType.KEEPALIVE) >= 2  # one after the OPEN, one at hold/3
     assert any(isinstance(event, Closed) for event in events.events)
+
+
+async def test_an_update_written_one_byte_at_a_time_with_100ms_gaps_is_received_intact() -> None:
+    accepted: asyncio.Future = asyncio.get_running_loop().create_future()
+
+    async def on_accept(reader, writer):
+        accepted.set_result((reader, writer))
+
+    server = await asyncio.start_server(on_accept, '127.0.0.1', 0)
+    port = server.sockets[0].getsockname()[1]
+    _raw_reader, raw_writer = await asyncio.open_connection('127.0.0.1', port)
+    reader, writer = await accepted
+    server.close()
+    events = Recorder()
+    channel = Channel(Session(config(65001, 65000, '10.0.0.2', hold=9), outgoing=False), reader, writer, events)
+    task = asyncio.create_task(channel.run())
+    peer_open = Open(4, 65000, 9, IPv4Address('10.0.0.1'), (MultiProtocol(IPV4_UNICAST), ASN4(65000)))
+    raw_writer.write(peer_open.pack(Negotiated()) + KeepAlive().pack(Negotiated()))
+    await asyncio.wait_for(events.established.wait(), 5)
+    # ORIGIN igp, empty AS_PATH, NEXT_HOP 10.0.0.1, LOCAL_PREF 100, NLRI 10.0.0.0/8
+    body = bytes.fromhex('0000' + '0015' + '40010100' + '400200' + '4003040a000001' + '40050400000064' + '080a')
+    update = frame(MessageType.UPDATE, body)
+    for octet in update:
+        raw_writer.write(bytes([octet]))
+        await raw_writer.drain()
+        await asyncio.sleep(0.1)
+        # the session keeps our keepalives going while the message trickles in
+        assert channel.session.state is State.ESTABLISHED
+    for _ in range(50):
+        if any(type(event.message).__name__ == 'Update' for event in events.events if isinstance(event, Received)):
+            break
+        await asyncio.sleep(0.05)
+    [received] = [e.message for e in events.events if isinstance(e, Received) and type(e.message).__name__ == 'Update']
+    assert [str(route.nlri) for route in received.announced] == ['10.0.0.0/8']
+    assert str(received.announced[0].nexthop) == '10.0.0.1'
+    raw_writer.close()
+    await asyncio.wait_for(task, 5)
