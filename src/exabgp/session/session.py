@@ -19,6 +19,7 @@ Invariants:
 
 from collections.abc import Callable
 
+from exabgp.bgp.attribute.attributes import LastParsed
 from exabgp.bgp.capability.asn4 import ASN4
 from exabgp.bgp.capability.graceful import GracefulRestart
 from exabgp.bgp.capability.negotiation import negotiate, validate
@@ -39,6 +40,7 @@ from exabgp.bgp.message.keepalive import KeepAlive
 from exabgp.bgp.message.notification import Notification
 from exabgp.bgp.message.open import Open
 from exabgp.bgp.message.table import unpack_message
+from exabgp.bgp.message.update import Update
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.session.config import SessionConfig
 from exabgp.session.events import (
@@ -81,6 +83,7 @@ class Session:
         self.sent_open: Open | None = None
         self.received_open: Open | None = None
         self._framer = Framer()
+        self._last_parsed = LastParsed()
         self._output: list[bytes] = []
         self._events: list[object] = []
         self._open_wait: float | None = None
@@ -215,7 +218,10 @@ class Session:
         if event is None:
             # 5.0 answers an unknown type with 1/3 and this text as data
             raise PeerError(MESSAGE_HEADER_ERROR, BAD_MESSAGE_TYPE, f'can not decode message of type "{kind}"'.encode())
-        message = unpack_message(kind, body, self.negotiated)
+        if kind == MessageType.UPDATE:
+            message = Update.unpack(body, self.negotiated, self._last_parsed)
+        else:
+            message = unpack_message(kind, body, self.negotiated)
         if self._hold is not None:
             self._hold = now + self.negotiated.hold_time
         self._events.append(Received(message, header, body))

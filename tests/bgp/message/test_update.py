@@ -558,3 +558,24 @@ def test_layouts_5_0_sends(announced, withdrawn, wire):
         (route.nlri.packed, route.nexthop) for route in announced
     }
     assert list(update.withdrawn) == withdrawn
+
+
+def test_a_repeated_attribute_field_is_parsed_once_per_session() -> None:
+    from exabgp.bgp.attribute.attributes import LastParsed
+    from exabgp.bgp.negotiated import Negotiated as _Negotiated
+
+    session = _Negotiated(asn4=True)
+    other = _Negotiated(asn4=False)
+    body = bytes.fromhex('0000' + '0015' + '40010100' + '400200' + '4003040a000001' + '40050400000064' + '080a')
+    second = body[:-2] + bytes.fromhex('100a01')
+    last = LastParsed()
+    first_update = Update.unpack(body, session, last)
+    cached = last.parsed
+    second_update = Update.unpack(second, session, last)
+    assert last.parsed is cached
+    assert second_update.attributes is first_update.attributes
+    assert [str(r.nlri) for r in second_update.announced] == ['10.1.0.0/16']
+    # another session's view of the same bytes is parsed again
+    Update.unpack(second, other, last)
+    assert last.parsed is not cached
+    assert Update.unpack(body, session) == first_update

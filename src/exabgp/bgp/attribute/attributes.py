@@ -290,6 +290,32 @@ def _mp_name(code: int) -> str:
     return 'mp-reach-nlri' if code == _MP_REACH else 'mp-unreach-nlri'
 
 
+class LastParsed:
+    """One session's memory of the last attribute field it parsed.
+
+    Consecutive UPDATEs from one peer very often carry the same attribute field (only their NLRI
+    differ), and `Parsed` is immutable, so the result for equal bytes under the same `Negotiated`
+    can be handed out again. One per session, never shared: what the bytes mean depends on what
+    that session negotiated.
+    """
+
+    __slots__ = ('data', 'negotiated', 'parsed')
+
+    def __init__(self) -> None:
+        self.data = b''
+        self.negotiated: Negotiated | None = None
+        self.parsed: Parsed | None = None
+
+    def parse(self, data: bytes, negotiated: Negotiated) -> Parsed:
+        if negotiated is self.negotiated and data == self.data and self.parsed is not None:
+            return self.parsed
+        parsed = parse_attributes(data, negotiated)
+        self.data = data if type(data) is bytes else bytes(data)
+        self.negotiated = negotiated
+        self.parsed = parsed
+        return parsed
+
+
 def parse_attributes(data: bytes, negotiated: Negotiated) -> Parsed:
     """Decode an UPDATE's path attribute field (without its 2-octet length)."""
     if type(data) is not bytes:

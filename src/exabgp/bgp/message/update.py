@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address
 from typing import ClassVar
 
-from exabgp.bgp.attribute.attributes import EMPTY, Attributes, parse_attributes
+from exabgp.bgp.attribute.attributes import EMPTY, Attributes, LastParsed, parse_attributes
 from exabgp.bgp.attribute.base import Action, Code, Flag, Malformed, header
 from exabgp.bgp.attribute.mp import MPReach, MPUnreach, Unparsable
 from exabgp.bgp.errors import (
@@ -82,7 +82,8 @@ class Update:
     discarded: tuple[int, ...] = ()
 
     @classmethod
-    def unpack(cls, body: bytes, negotiated: Negotiated) -> 'Update':
+    def unpack(cls, body: bytes, negotiated: Negotiated, last: LastParsed | None = None) -> 'Update':
+        """`last`: the session's memory of its last attribute field, to skip parsing a repeated one."""
         if body == _EOR_IPV4_BODY:
             return EOR_IPV4
         size = len(body)
@@ -113,7 +114,8 @@ class Update:
         except Malformed as error:
             raise PeerError(UPDATE_MESSAGE_ERROR, INVALID_NETWORK_FIELD, b'', error.reason) from None
 
-        parsed = parse_attributes(body[withdrawn_end + 2 : attributes_end], negotiated)
+        field_data = body[withdrawn_end + 2 : attributes_end]
+        parsed = last.parse(field_data, negotiated) if last is not None else parse_attributes(field_data, negotiated)
         action = parsed.action
         if action == _RESET:
             raise parsed.error()
