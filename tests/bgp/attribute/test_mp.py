@@ -188,3 +188,17 @@ def test_fuzz_plausible_headers(tail, afi, safi, size):
         except Unparsable:
             continue
         assert MPReach.unpack(decoded.pack_value(negotiated), negotiated) == decoded
+
+
+def test_an_ipv6_route_with_a_4_octet_next_hop_is_read_as_5_0_sends_it() -> None:
+    from ipaddress import IPv4Address as _IPv4
+
+    from exabgp.bgp.attribute.mp import MPReach as _MPReach
+    from exabgp.bgp.family import IPV6_UNICAST as _V6
+    from exabgp.bgp.negotiated import Negotiated as _N
+
+    # AFI 2, SAFI 1, next hop length 4 (1.1.1.1), reserved, 2001:db8::/32
+    value = bytes.fromhex('000201' + '04' + '01010101' + '00' + '2020010db8')
+    reach = _MPReach.unpack(value, _N(families=(_V6,)))
+    assert reach.nexthop == _IPv4('1.1.1.1')
+    assert [str(nlri) for nlri in reach.nlris] == ['2001:db8::/32']

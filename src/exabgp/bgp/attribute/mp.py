@@ -10,8 +10,9 @@ MP_REACH_NLRI value:                             MP_UNREACH_NLRI value:
     +-------------------------------------+   Next hop: 4 octets (IPv4), 16 (IPv6 global) or 32
     | Reserved (1)                        |   (global then link-local, RFC 2545); an IPv4 family
     +-------------------------------------+   takes 16 or 32 only when RFC 8950 extended next hop
-    | NLRI (variable)                     |   was negotiated for it, an IPv6 family takes 4 only
-    +-------------------------------------+   when the IPv4 next hop was negotiated for it.
+    | NLRI (variable)                     |   was negotiated for it. An IPv6 family also takes 4:
+    +-------------------------------------+   ExaBGP 5.0 sends that for an IPv6 route given an
+                                              IPv4 next hop, and accepts it, so we do too.
 
 Invariants:
 - Both are frozen values: the family, the NLRI (decoded by the family's codec from bgp.nlri.table,
@@ -42,8 +43,8 @@ from exabgp.bgp.nlri.table import FAMILIES
 
 # the next-hop lengths each family takes natively, and those RFC 8950 negotiation adds, by the
 # next-hop AFI that has to be negotiated for them
-_NATIVE = {AFI.IPV4: (4,), AFI.IPV6: (16, 32)}
-_EXTENDED = {AFI.IPV4: (AFI.IPV6, (16, 32)), AFI.IPV6: (AFI.IPV4, (4,))}
+_NATIVE = {AFI.IPV4: (4,), AFI.IPV6: (4, 16, 32)}
+_EXTENDED = {AFI.IPV4: (AFI.IPV6, (16, 32)), AFI.IPV6: (AFI.IPV4, ())}
 
 
 class Unparsable(Malformed):
