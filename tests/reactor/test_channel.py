@@ -133,3 +133,40 @@ async def test_hold_timer_expiry_over_tcp_sends_4_0() -> None:
     assert kinds[-1] == MessageType.NOTIFICATION
     assert kinds.count(MessageType.KEEPALIVE) >= 2  # one after the OPEN, one at hold/3
     assert any(isinstance(event, Closed) for event in events.events)
+
+
+async def stopped_while_the_peer_sends():
+    """A channel stopped just after the peer's bytes reached our socket (gobgpd's KEEPALIVE did, in
+    the interop tests): returns how the channel closed, what the peer received, and the loop's errors."""
+    loop = asyncio.get_running_loop()
+    errors: list[dict] = []
+    loop.set_exception_handler(lambda _, context: errors.append(context))
+    accepted: asyncio.Future = loop.create_future()
+
+    async def on_accept(reader, writer):
+        accepted.set_result((reader, writer))
+
+    server = await asyncio.start_server(on_accept, '127.0.0.1', 0)
+    port = server.sockets[0].getsockname()[1]
+    raw_reader, raw_writer = await asyncio.open_connection('127.0.0.1', port)
+    reader, writer = await accepted
+    server.close()
+    channel = Channel(Session(config(65001, 65000, '10.0.0.2'), outgoing=False), reader, writer, Recorder())
+    task = asyncio.create_task(channel.run())
+    data = await asyncio.wait_for(raw_reader.read(4096), 5)
+    raw_writer.write(KeepAlive().pack(Negotiated()) * 3)
+    channel.stop(2, 'bye')
+    closed = await asyncio.wait_for(task, 5)
+    try:
+        while chunk := await asyncio.wait_for(raw_reader.read(4096), 5):
+            data += chunk
+    except ConnectionResetError:
+        data += b'RESET'
+    raw_writer.close()
+    return closed, data, errors
+
+
+async def test_data_arriving_after_stop_does_not_break_the_reader() -> None:
+    closed, _, errors = await stopped_while_the_peer_sends()
+    assert closed.reason.why is Why.STOPPED
+    assert errors == []

@@ -74,9 +74,8 @@ class Channel:
     def stop(self, subcode: int, text: str | None = None) -> None:
         self.session.stop(self._loop.time(), subcode, text)
         self._after()
-        # wake the reader so `run` sees the session closed
         if self.session.closed:
-            self.reader.feed_eof()
+            self._end_reading()
 
     def send(self, message: object) -> None:
         self.session.send(message, self._loop.time())
@@ -136,7 +135,14 @@ class Channel:
             self.session.handle_timer(max(now, deadline))
         self._after()
         if self.session.closed:
-            self.reader.feed_eof()
+            self._end_reading()
+
+    def _end_reading(self) -> None:
+        # wake `run` so it sees the session closed; the transport stops reading first, as bytes the
+        # peer sends meanwhile would reach a reader already at EOF (an assertion inside asyncio that
+        # aborts the connection, and the NOTIFICATION being written with it)
+        self.writer.transport.pause_reading()
+        self.reader.feed_eof()
 
     async def _shutdown(self) -> None:
         if self._timer is not None:
