@@ -39,6 +39,8 @@ class Channel:
         self._timer: asyncio.TimerHandle | None = None
         self._armed: float | None = None
         self._drainer: asyncio.Task | None = None
+        self._reading_ended = False
+        self._peer_closed = False
         writer.transport.set_write_buffer_limits(high=0)
 
     @property
@@ -64,6 +66,7 @@ class Channel:
                     if data:
                         session.receive_data(data, self._loop.time())
                     else:
+                        self._peer_closed = not self._reading_ended
                         session.connection_lost(self._loop.time(), 'the peer closed the connection')
                 self._after()
         finally:
@@ -141,6 +144,7 @@ class Channel:
         # wake `run` so it sees the session closed; the transport stops reading first, as bytes the
         # peer sends meanwhile would reach a reader already at EOF (an assertion inside asyncio that
         # aborts the connection, and the NOTIFICATION being written with it)
+        self._reading_ended = True
         self.writer.transport.pause_reading()
         self.reader.feed_eof()
 
@@ -150,9 +154,48 @@ class Channel:
         if self._drainer is not None:
             self._drainer.cancel()
         writer = self.writer
-        if not writer.is_closing():
+        transport = writer.transport
+        if transport.is_closing():
             with contextlib.suppress(TimeoutError, ConnectionError, OSError):
-                await asyncio.wait_for(writer.drain(), CLOSE_GRACE)
-            writer.close()
+                await asyncio.wait_for(writer.wait_closed(), CLOSE_GRACE)
+            return
         with contextlib.suppress(TimeoutError, ConnectionError, OSError):
-            await asyncio.wait_for(writer.wait_closed(), CLOSE_GRACE)
+            await asyncio.wait_for(writer.drain(), CLOSE_GRACE)
+        # Closing a socket with unread input makes the kernel answer with a reset, and the peer's
+        # kernel then drops what its application had not read yet: our NOTIFICATION. So we half-close,
+        # read and drop until the peer closes too (or the grace ends), and only then close.
+        discard = _Discard(self._loop)
+        transport.set_protocol(discard)
+        if not self._peer_closed and not transport.is_closing():
+            if transport.can_write_eof():
+                transport.write_eof()
+            transport.resume_reading()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(discard.ended), CLOSE_GRACE)
+        transport.close()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(discard.lost), CLOSE_GRACE)
+
+
+class _Discard(asyncio.Protocol):
+    """What a closing channel's transport reads into: the peer's last bytes, dropped."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.ended = loop.create_future()  # the peer closed its side, or the connection is gone
+        self.lost = loop.create_future()
+
+    def data_received(self, data: bytes) -> None:
+        pass
+
+    def eof_received(self) -> bool:
+        _settle(self.ended)
+        return True  # we close, once the NOTIFICATION has left
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        _settle(self.ended)
+        _settle(self.lost)
+
+
+def _settle(future: asyncio.Future) -> None:
+    if not future.done():
+        future.set_result(None)
