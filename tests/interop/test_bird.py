@@ -1,0 +1,132 @@
+"""Our daemon against BIRD 2 on loopback: eBGP, 1000 IPv4 and 100 IPv6 routes each way, keepalives
+under a 9 s hold time, and a reconnection after BIRD is killed and started again.
+
+BIRD listens on 127.0.0.2 (passive, `strict bind`, an unprivileged port) and our daemon, in-process,
+connects from 127.0.0.1. Skipped when bird2 is not installed (qa/bin/test_everything installs it
+where it can).
+"""
+
+import asyncio
+
+import pytest
+from peers import Bird, Route, free_port, missing, prefixes
+
+from interop import OUR_AS, OURS, InProcess, call, differences, held, mixed, neighbor, until
+
+pytestmark = pytest.mark.skipif(
+    bool(missing(*Bird.programs)),
+    reason=f'BIRD is not installed (missing {" ".join(missing(*Bird.programs))}; Debian package bird2)',
+)
+
+BIRD = '127.0.0.2'
+BIRD_AS = 65003
+BIRD_NEXTHOP6 = '2001:db8:ffff::2'
+COUNT4, COUNT6 = 1000, 100
+HOLD = 9
+
+# what we announce, and what BIRD announces: disjoint prefixes, a mix of attributes
+OUR_ROUTES = mixed(prefixes('100.64.0.0/24', COUNT4), '192.0.2.1', OUR_AS) + mixed(
+    prefixes('2001:db8:1::/48', COUNT6), '2001:db8::1', OUR_AS
+)
+BIRD_ROUTES = mixed(prefixes('10.0.0.0/24', COUNT4), '', BIRD_AS) + mixed(
+    prefixes('2001:db8:2::/48', COUNT6), '', BIRD_AS
+)
+
+
+def at_bird(route: Route) -> Route:
+    """Our route as BIRD holds it after eBGP: a configured AS_PATH as given (5.0 sends it so), our AS
+    otherwise; BIRD's own default LOCAL_PREF of 100."""
+    path = route.as_path or (OUR_AS,)
+    return Route(route.prefix, route.nexthop, path, route.origin, route.med, 100, route.communities)
+
+
+def from_bird(route: Route) -> Route:
+    """BIRD's route as we receive it: its AS first, its address as next hop, no LOCAL_PREF (eBGP)."""
+    nexthop = BIRD_NEXTHOP6 if route.version == 6 else BIRD
+    return Route(route.prefix, nexthop, (BIRD_AS, *route.as_path), route.origin, route.med, None, route.communities)
+
+
+def make_bird(directory: str) -> Bird:
+    return Bird(
+        directory,
+        address=BIRD,
+        port=free_port(BIRD),
+        asn=BIRD_AS,
+        neighbor=OURS,
+        neighbor_as=OUR_AS,
+        hold_time=HOLD,
+        routes=BIRD_ROUTES,
+        nexthop6=BIRD_NEXTHOP6,
+        protocol='exabgp',
+    )
+
+
+async def bird_holds_ours(bird: Bird) -> bool:
+    return (
+        await call(bird.count, 'master4', 'exabgp') == COUNT4 and await call(bird.count, 'master6', 'exabgp') == COUNT6
+    )
+
+
+async def converged(ours: InProcess, bird: Bird, timeout: float = 30) -> float:
+    taken = await until(
+        lambda: ours.established() and len(ours.peer.rib_in) == COUNT4 + COUNT6, timeout, 'our Adj-RIB-In to fill'
+    )
+    return taken + await until(lambda: bird_holds_ours(bird), timeout, 'BIRD to hold our routes')
+
+
+@pytest.fixture
+async def bird(tmp_path):
+    peer = make_bird(str(tmp_path))
+    await call(peer.start)
+    try:
+        yield peer
+    finally:
+        await call(peer.stop)
+
+
+async def test_1000_routes_each_way_with_their_attributes(bird: Bird) -> None:
+    async with InProcess(neighbor(BIRD, BIRD_AS, bird.port, OUR_ROUTES, HOLD)) as ours:
+        await converged(ours, bird)
+        at_bird_now = set(await call(bird.routes_in, 'master4', 'exabgp')) | set(
+            await call(bird.routes_in, 'master6', 'exabgp')
+        )
+        assert not differences(at_bird_now, map(at_bird, OUR_ROUTES)), differences(
+            at_bird_now, map(at_bird, OUR_ROUTES)
+        )
+        ours_now = held(ours.peer)
+        assert not differences(ours_now, map(from_bird, BIRD_ROUTES)), differences(
+            ours_now, map(from_bird, BIRD_ROUTES)
+        )
+        assert ours.counter.downs == []
+
+
+async def test_the_session_stays_up_across_keepalives(bird: Bird) -> None:
+    async with InProcess(neighbor(BIRD, BIRD_AS, bird.port, OUR_ROUTES[:10], HOLD)) as ours:
+        await until(ours.established, 15, 'the session to come up')
+        channel = ours.peer.established
+        received, sent = ours.counter.keepalives()
+        await asyncio.sleep(HOLD + 1.5)
+        assert ours.peer.established is channel
+        assert await call(bird.established)
+        more_received, more_sent = ours.counter.keepalives()
+        # hold 9 s: a KEEPALIVE every 3 s each way
+        assert more_received - received >= 3
+        assert more_sent - sent >= 3
+        assert ours.counter.ups == 1
+        assert ours.counter.downs == []
+
+
+async def test_reconnects_after_bird_is_killed_and_restarted(bird: Bird) -> None:
+    async with InProcess(neighbor(BIRD, BIRD_AS, bird.port, OUR_ROUTES, HOLD)) as ours:
+        await converged(ours, bird)
+        attempts = ours.peer.attempts
+        await call(bird.kill)
+        await until(lambda: not ours.established(), 10, 'our daemon to see the session end')
+        assert len(ours.peer.rib_in) == 0
+        await call(bird.start)
+        taken = await converged(ours, bird)
+        assert ours.counter.ups == 2
+        assert len(ours.counter.downs) == 1
+        # the first attempt, at once, found BIRD still down: the one that worked came after a back-off
+        assert ours.peer.attempts - attempts >= 2
+        assert taken < 30
