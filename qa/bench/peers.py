@@ -22,6 +22,7 @@ Invariants:
 """
 
 import contextlib
+import errno
 import ipaddress
 import json
 import os
@@ -63,9 +64,17 @@ class Route:
         return 6 if ':' in self.prefix else 4
 
 
+SBIN = '/usr/local/sbin:/usr/sbin:/sbin'  # where Debian puts bird, off the PATH of some users
+
+
+def program(name: str) -> str:
+    """The path of the program `name`: on PATH, else in the sbin folders; `name` if nowhere."""
+    return shutil.which(name) or shutil.which(name, path=SBIN) or name
+
+
 def missing(*programs: str) -> list[str]:
-    """The programs of `programs` not found on PATH."""
-    return [program for program in programs if shutil.which(program) is None]
+    """The programs of `programs` found neither on PATH nor in the sbin folders."""
+    return [name for name in programs if program(name) == name]
 
 
 def free_port(host: str) -> int:
@@ -222,7 +231,7 @@ class Bird:
             handle.write(self.config())
         with contextlib.suppress(FileNotFoundError):
             os.unlink(self.control)
-        self.child.start(['bird', '-f', '-c', self.conf, '-s', self.control, '-P', self.pidfile])
+        self.child.start([program('bird'), '-f', '-c', self.conf, '-s', self.control, '-P', self.pidfile])
 
         def ready() -> bool:
             self.child.check_alive()
@@ -243,7 +252,7 @@ class Bird:
 
     def _birdc(self, command: str, check: bool) -> str:
         result = subprocess.run(
-            ['birdc', '-s', self.control, *command.split()], capture_output=True, text=True, timeout=30
+            [program('birdc'), '-s', self.control, *command.split()], capture_output=True, text=True, timeout=30
         )
         if check and result.returncode != 0:
             raise PeerError(f'birdc {command} failed: {result.stderr.strip() or result.stdout.strip()}')
@@ -336,9 +345,10 @@ def parse_bird_routes(output: str) -> list[Route]:
 
 
 class GoBGP:
-    """gobgpd with one neighbor, its gRPC API on 127.0.0.1:`api_port`. Routes are announced after
-    the start (`announce`): they enter the global RIB, which gobgpd sends to the neighbor (with its AS
-    prepended and itself as next hop on eBGP, as they are on iBGP)."""
+    """gobgpd with one neighbor, its gRPC API on 127.0.0.1:`api_port`. `routes` are put in its
+    global RIB at each start (gobgpd keeps nothing across restarts), `announce` adds more; gobgpd
+    sends them to the neighbor (with its AS prepended and itself as next hop on eBGP, as they are on
+    iBGP, with LOCAL_PREF 100 when they have none)."""
 
     programs = ('gobgpd', 'gobgp')
 
@@ -355,11 +365,13 @@ class GoBGP:
         router_id: str = '10.255.0.3',
         hold_time: int = 90,
         passive: bool = True,
+        routes: Iterable[Route] = (),
     ) -> None:
         self.directory = directory
         self.address = address
         self.port = port
         self.api_port = api_port
+        self.routes = list(routes)
         self.asn = asn
         self.neighbor = neighbor
         self.neighbor_as = neighbor_as
@@ -401,7 +413,7 @@ class GoBGP:
             handle.write(self.config())
         self.child.start(
             [
-                'gobgpd',
+                program('gobgpd'),
                 '-f',
                 self.conf,
                 '-p',
@@ -418,6 +430,8 @@ class GoBGP:
             return self._gobgp(['global'], check=False).returncode == 0
 
         _wait(ready, timeout, 'gobgpd to start')
+        if self.routes:
+            self.announce(self.routes)
 
     def stop(self) -> None:
         self.child.stop()
@@ -429,7 +443,9 @@ class GoBGP:
         return self._gobgp(list(args), check=True).stdout
 
     def _gobgp(self, args: list[str], check: bool) -> subprocess.CompletedProcess:
-        result = subprocess.run(['gobgp', '-p', str(self.api_port), *args], capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [program('gobgp'), '-p', str(self.api_port), *args], capture_output=True, text=True, timeout=60
+        )
         if check and result.returncode != 0:
             raise PeerError(f'gobgp {" ".join(args)} failed: {result.stderr.strip() or result.stdout.strip()}')
         return result
@@ -447,19 +463,25 @@ class GoBGP:
         answer = json.loads(self.gobgp('-j', 'neighbor', self.neighbor, 'adj-in', '-a', family) or '{}')
         return [parse_gobgp_path(prefix, path) for prefix, paths in answer.items() for path in paths]
 
+    def holds(self, route: Route) -> bool:
+        """Whether the global RIB has `route`'s prefix from gobgpd itself (not from the neighbor)."""
+        family = 'ipv6' if route.version == 6 else 'ipv4'
+        answer = json.loads(self.gobgp('-j', 'global', 'rib', '-a', family, route.prefix) or '{}')
+        return any('neighbor-ip' not in path for paths in answer.values() for path in paths)
+
     def announce(self, routes: Iterable[Route], timeout: float = 60.0) -> None:
-        """Put `routes` (new prefixes) in the global RIB, and return once gobgpd holds them all."""
+        """Put `routes` in the global RIB, and return once gobgpd holds them all: it applies one
+        injection stream in order, so it holds them all once it holds the last of each family."""
         routes = list(routes)
-        wanted = {family: self.count(family) for family in ('ipv4', 'ipv6')}
-        for route in routes:
-            wanted['ipv6' if route.version == 6 else 'ipv4'] += 1
-        stream = mrt_table(routes, self.asn, self.address, self.router_id)
+        if not routes:
+            return
+        last = {route.version: route for route in routes}
         fifo = os.path.join(self.directory, 'inject.mrt')
         with contextlib.suppress(FileNotFoundError):
             os.unlink(fifo)
         os.mkfifo(fifo)
         inject = subprocess.Popen(
-            ['gobgp', '-p', str(self.api_port), 'mrt', 'inject', 'global', fifo],
+            [program('gobgp'), '-p', str(self.api_port), 'mrt', 'inject', 'global', fifo],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -468,14 +490,16 @@ class GoBGP:
         reader = threading.Thread(target=lambda: output.append(inject.stdout.read()), daemon=True)  # type: ignore[union-attr]
         reader.start()
         try:
-            with open(fifo, 'wb') as handle:
-                handle.write(stream)
+            # closing our end is gobgp's EOF, which must wait until gobgpd has everything (see the
+            # module docstring)
+            with os.fdopen(_open_writer(fifo, inject, timeout), 'wb') as handle:
+                handle.write(mrt_table(routes, self.asn, self.address, self.router_id))
                 handle.flush()
 
                 def done() -> bool:
                     if inject.poll() is not None:
                         raise PeerError(f'gobgp mrt inject exited early: {b"".join(output).decode(errors="replace")}')
-                    return all(self.count(family) >= count for family, count in wanted.items())
+                    return all(self.holds(route) for route in last.values())
 
                 _wait(done, timeout, f'gobgpd to hold {len(routes)} injected routes', interval=0.1)
             inject.wait(timeout)
@@ -485,6 +509,24 @@ class GoBGP:
                 inject.wait()
             reader.join(5)
             os.unlink(fifo)
+
+
+def _open_writer(fifo: str, reader: subprocess.Popen, timeout: float) -> int:
+    """Our end of `fifo` once `reader` opened its own (a plain open would wait forever for a reader
+    that died first)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            descriptor = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
+        except OSError as exc:
+            if exc.errno != errno.ENXIO:  # ENXIO: nobody reads yet
+                raise
+        else:
+            os.set_blocking(descriptor, True)
+            return descriptor
+        if reader.poll() is not None or time.monotonic() > deadline:
+            raise PeerError(f'gobgp did not open {fifo} (exit code {reader.returncode})')
+        time.sleep(0.01)
 
 
 def parse_gobgp_path(prefix: str, path: dict) -> Route:

@@ -9,6 +9,7 @@ its client is called in a worker thread, so the daemon's timers and sockets keep
 import asyncio
 import inspect
 import ipaddress
+import logging
 import time
 from collections.abc import Callable, Iterable
 
@@ -53,17 +54,41 @@ class Counter(Observer):
         return self.inbound.get(MessageType.KEEPALIVE, 0), self.outbound.get(MessageType.KEEPALIVE, 0)
 
 
+class Errors(logging.Handler):
+    """Keeps the error lines logged meanwhile: ours, and asyncio's (a callback or task that failed)."""
+
+    sources = ('exabgp', 'asyncio')
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f'{record.name}: {record.getMessage()}')
+
+    def __enter__(self) -> 'Errors':
+        for source in self.sources:
+            logging.getLogger(source).addHandler(self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for source in self.sources:
+            logging.getLogger(source).removeHandler(self)
+
+
 class InProcess:
     """Our daemon on the running loop, for `async with`: started with the configuration text,
-    stopped (every session closed with a Cease) on exit."""
+    stopped (every session closed with a Cease) on exit, which fails if it logged an error."""
 
     def __init__(self, config: str) -> None:
         self.config = config
         self.counter = Counter()
         self.daemon = Daemon(settings.load({}, ''), lambda: load_text(config), self.counter)
         self.task: asyncio.Task | None = None
+        self.errors = Errors()
 
     async def __aenter__(self) -> 'InProcess':
+        self.errors.__enter__()
         self.task = asyncio.create_task(self.daemon.run())
         await until(lambda: bool(self.daemon.peers) or self.task.done(), 10, 'our daemon to start its peer')
         if self.task.done():
@@ -72,9 +97,13 @@ class InProcess:
 
     async def __aexit__(self, *exc) -> None:
         assert self.task is not None
-        self.daemon.stop()
-        code = await asyncio.wait_for(self.task, 20)
+        try:
+            self.daemon.stop()
+            code = await asyncio.wait_for(self.task, 20)
+        finally:
+            self.errors.__exit__()
         assert code == 0
+        assert self.errors.lines == []
 
     @property
     def peer(self) -> Peer:

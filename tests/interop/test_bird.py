@@ -26,10 +26,10 @@ HOLD = 9
 
 # what we announce, and what BIRD announces: disjoint prefixes, a mix of attributes
 OUR_ROUTES = mixed(prefixes('100.64.0.0/24', COUNT4), '192.0.2.1', OUR_AS) + mixed(
-    prefixes('2001:db8:1::/48', COUNT6), '2001:db8::1', OUR_AS
+    prefixes('2001:db8:1000::/48', COUNT6), '2001:db8::1', OUR_AS
 )
 BIRD_ROUTES = mixed(prefixes('10.0.0.0/24', COUNT4), '', BIRD_AS) + mixed(
-    prefixes('2001:db8:2::/48', COUNT6), '', BIRD_AS
+    prefixes('2001:db8:2000::/48', COUNT6), '', BIRD_AS
 )
 
 
