@@ -83,7 +83,7 @@ class InProcess:
     def __init__(self, config: str) -> None:
         self.config = config
         self.counter = Counter()
-        self.daemon = Daemon(settings.load({}, ''), lambda: load_text(config), self.counter)
+        self.daemon = Daemon(settings.load({}, ''), lambda: load_text(self.config), self.counter)
         self.task: asyncio.Task | None = None
         self.errors = Errors()
 
@@ -104,6 +104,11 @@ class InProcess:
             self.errors.__exit__()
         assert code == 0
         assert self.errors.lines == []
+
+    def reload(self, config: str) -> None:
+        """What SIGUSR1 does, with this configuration text."""
+        self.config = config
+        assert self.daemon.reload()
 
     @property
     def peer(self) -> Peer:

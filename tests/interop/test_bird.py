@@ -61,17 +61,17 @@ def make_bird(directory: str) -> Bird:
     )
 
 
-async def bird_holds_ours(bird: Bird) -> bool:
-    return (
-        await call(bird.count, 'master4', 'exabgp') == COUNT4 and await call(bird.count, 'master6', 'exabgp') == COUNT6
-    )
+async def bird_holds(bird: Bird, count4: int = COUNT4, count6: int = COUNT6) -> bool:
+    """Whether BIRD holds that many routes from us, IPv4 and IPv6."""
+    four = await call(bird.count, 'master4', 'exabgp')
+    return four == count4 and await call(bird.count, 'master6', 'exabgp') == count6
 
 
 async def converged(ours: InProcess, bird: Bird, timeout: float = 30) -> float:
     taken = await until(
         lambda: ours.established() and len(ours.peer.rib_in) == COUNT4 + COUNT6, timeout, 'our Adj-RIB-In to fill'
     )
-    return taken + await until(lambda: bird_holds_ours(bird), timeout, 'BIRD to hold our routes')
+    return taken + await until(lambda: bird_holds(bird), timeout, 'BIRD to hold our routes')
 
 
 @pytest.fixture
@@ -130,3 +130,24 @@ async def test_reconnects_after_bird_is_killed_and_restarted(bird: Bird) -> None
         # the first attempt, at once, found BIRD still down: the one that worked came after a back-off
         assert ours.peer.attempts - attempts >= 2
         assert taken < 30
+
+
+async def test_withdrawals_each_way(bird: Bird) -> None:
+    async with InProcess(neighbor(BIRD, BIRD_AS, bird.port, OUR_ROUTES, HOLD)) as ours:
+        await converged(ours, bird)
+        # BIRD withdraws its IPv4 routes (in the UPDATE's withdrawn field), then its IPv6 ones (MP_UNREACH)
+        await call(bird.birdc, 'disable static4')
+        await until(lambda: len(ours.peer.rib_in) == COUNT6, 10, 'our Adj-RIB-In to lose the IPv4 routes')
+        await call(bird.birdc, 'disable static6')
+        await until(lambda: len(ours.peer.rib_in) == 0, 10, 'our Adj-RIB-In to lose the IPv6 routes')
+        # we withdraw every other route of ours: a reload with the other half
+        kept = OUR_ROUTES[::2]
+        ours.reload(neighbor(BIRD, BIRD_AS, bird.port, kept, HOLD))
+        await until(
+            lambda: bird_holds(bird, COUNT4 // 2, COUNT6 // 2), 10, 'BIRD to see half our routes withdrawn', 0.25
+        )
+        at_bird_now = set(await call(bird.routes_in, 'master4', 'exabgp')) | set(
+            await call(bird.routes_in, 'master6', 'exabgp')
+        )
+        assert not differences(at_bird_now, map(at_bird, kept)), differences(at_bird_now, map(at_bird, kept))
+        assert ours.counter.ups == 1

@@ -110,3 +110,26 @@ async def test_reconnects_after_gobgpd_is_restarted(gobgp: GoBGP) -> None:
         # the first attempt, at once, found gobgpd still down: the one that worked came after a back-off
         assert ours.peer.attempts - attempts >= 2
         assert taken < 30
+
+
+async def test_withdrawals_each_way(gobgp: GoBGP) -> None:
+    async with InProcess(neighbor(GOBGP, OUR_AS, gobgp.port, OUR_ROUTES, HOLD)) as ours:
+        await converged(ours, gobgp)
+        # gobgpd withdraws its IPv4 routes (in the UPDATE's withdrawn field), then its IPv6 ones (MP_UNREACH)
+        await call(gobgp.gobgp, 'global', 'rib', '-a', 'ipv4', 'del', 'all')
+        await until(lambda: len(ours.peer.rib_in) == COUNT6, 10, 'our Adj-RIB-In to lose the IPv4 routes')
+        await call(gobgp.gobgp, 'global', 'rib', '-a', 'ipv6', 'del', 'all')
+        await until(lambda: len(ours.peer.rib_in) == 0, 10, 'our Adj-RIB-In to lose the IPv6 routes')
+        # we withdraw every other route of ours: a reload with the other half
+        kept = OUR_ROUTES[::2]
+        ours.reload(neighbor(GOBGP, OUR_AS, gobgp.port, kept, HOLD))
+
+        async def half() -> bool:
+            four = len(await call(gobgp.received, 'ipv4'))
+            return four == COUNT4 // 2 and len(await call(gobgp.received, 'ipv6')) == COUNT6 // 2
+
+        await until(half, 10, 'gobgpd to see half our routes withdrawn', 0.25)
+        at_gobgp = set(await call(gobgp.received, 'ipv4')) | set(await call(gobgp.received, 'ipv6'))
+        wanted = set(map(ibgp, kept))
+        assert not differences(at_gobgp, wanted), differences(at_gobgp, wanted)
+        assert ours.counter.ups == 1
