@@ -173,6 +173,7 @@ class Bird:
         asn: int,
         neighbor: str,
         neighbor_as: int,
+        neighbor_port: int = 179,
         router_id: str = '10.255.0.2',
         hold_time: int = 90,
         passive: bool = True,
@@ -186,6 +187,7 @@ class Bird:
         self.asn = asn
         self.neighbor = neighbor
         self.neighbor_as = neighbor_as
+        self.neighbor_port = neighbor_port
         self.router_id = router_id
         self.hold_time = hold_time
         self.passive = passive
@@ -213,11 +215,12 @@ class Bird:
         lines += [
             f'protocol bgp {self.protocol} {{',
             f'  local {self.address} port {self.port} as {self.asn};',
-            f'  neighbor {self.neighbor} as {self.neighbor_as};',
+            f'  neighbor {self.neighbor} port {self.neighbor_port} as {self.neighbor_as};',
             '  strict bind on;',
             f'  passive {"on" if self.passive else "off"};',
             '  multihop;',
             f'  hold time {self.hold_time};',
+            '  connect delay time 1;',
             '  connect retry time 1;',
             '  error wait time 1, 5;',
             '  ipv4 { import all; export where source = RTS_STATIC; };',
@@ -362,6 +365,7 @@ class GoBGP:
         asn: int,
         neighbor: str,
         neighbor_as: int,
+        neighbor_port: int = 179,
         router_id: str = '10.255.0.3',
         hold_time: int = 90,
         passive: bool = True,
@@ -375,6 +379,7 @@ class GoBGP:
         self.asn = asn
         self.neighbor = neighbor
         self.neighbor_as = neighbor_as
+        self.neighbor_port = neighbor_port
         self.router_id = router_id
         self.hold_time = hold_time
         self.passive = passive
@@ -396,6 +401,7 @@ class GoBGP:
   [neighbors.transport.config]
     passive-mode = {str(self.passive).lower()}
     local-address = "{self.address}"
+    remote-port = {self.neighbor_port}
   [neighbors.timers.config]
     hold-time = {self.hold_time}
     keepalive-interval = {keepalive}

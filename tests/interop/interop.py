@@ -139,10 +139,19 @@ async def call(function: Callable, *args):
 
 
 def neighbor(
-    peer: str, peer_as: int, port: int, routes: Iterable[Route], hold_time: int = 9, name: str = 'peer'
+    peer: str,
+    peer_as: int,
+    port: int,
+    routes: Iterable[Route],
+    hold_time: int = 9,
+    name: str = 'peer',
+    listen: int | None = None,
+    passive: bool = False,
 ) -> str:
-    """Our neighbor block towards `peer`:`port`, announcing `routes` from a static block."""
+    """Our neighbor block towards `peer`:`port`, announcing `routes` from a static block; with
+    `listen`, we also accept its connections on our address and that port."""
     statics = '\n'.join(f'        {static_route(route)}' for route in routes)
+    extra = (f'\n    listen {listen};' if listen else '') + ('\n    passive true;' if passive else '')
     return f"""
 neighbor {peer} {{
     description "{name}";
@@ -152,7 +161,7 @@ neighbor {peer} {{
     peer-as {peer_as};
     connect {port};
     hold-time {hold_time};
-    adj-rib-in true;
+    adj-rib-in true;{extra}
     family {{
         ipv4 unicast;
         ipv6 unicast;

@@ -1,8 +1,9 @@
-"""Our daemon against BIRD 2 on loopback: eBGP, 1000 IPv4 and 100 IPv6 routes each way, keepalives
-under a 9 s hold time, and a reconnection after BIRD is killed and started again.
+"""Our daemon against BIRD 2 on loopback: eBGP, 1000 IPv4 and 100 IPv6 routes each way with their
+attributes, withdrawals each way, keepalives under a 9 s hold time, a reconnection after BIRD is
+killed and started again, and BIRD connecting to our listener.
 
-BIRD listens on 127.0.0.2 (passive, `strict bind`, an unprivileged port) and our daemon, in-process,
-connects from 127.0.0.1. Skipped when bird2 is not installed (qa/bin/test_everything installs it
+BIRD listens on 127.0.0.2 (`strict bind`, an unprivileged port) and, passive, waits for our daemon,
+in-process, to connect from 127.0.0.1 (or, active, connects to our listener there). Skipped when bird2 is not installed (qa/bin/test_everything installs it
 where it can).
 """
 
@@ -46,7 +47,7 @@ def from_bird(route: Route) -> Route:
     return Route(route.prefix, nexthop, (BIRD_AS, *route.as_path), route.origin, route.med, None, route.communities)
 
 
-def make_bird(directory: str) -> Bird:
+def make_bird(directory: str, our_port: int = 179, passive: bool = True) -> Bird:
     return Bird(
         directory,
         address=BIRD,
@@ -54,7 +55,9 @@ def make_bird(directory: str) -> Bird:
         asn=BIRD_AS,
         neighbor=OURS,
         neighbor_as=OUR_AS,
+        neighbor_port=our_port,
         hold_time=HOLD,
+        passive=passive,
         routes=BIRD_ROUTES,
         nexthop6=BIRD_NEXTHOP6,
         protocol='exabgp',
@@ -151,3 +154,17 @@ async def test_withdrawals_each_way(bird: Bird) -> None:
         )
         assert not differences(at_bird_now, map(at_bird, kept)), differences(at_bird_now, map(at_bird, kept))
         assert ours.counter.ups == 1
+
+
+async def test_bird_connects_to_our_listener(tmp_path) -> None:
+    port = free_port(OURS)
+    bird = make_bird(str(tmp_path), our_port=port, passive=False)
+    await call(bird.start)
+    try:
+        config = neighbor(BIRD, BIRD_AS, bird.port, OUR_ROUTES, HOLD, listen=port, passive=True)
+        async with InProcess(config) as ours:
+            await converged(ours, bird)
+            assert ours.peer.established.session.outgoing is False
+            assert ours.peer.attempts == 0
+    finally:
+        await call(bird.stop)

@@ -1,8 +1,9 @@
 """Our daemon against GoBGP (gobgpd) on loopback: iBGP, 1000 IPv4 and 100 IPv6 routes each way with
-their attributes, keepalives under a 9 s hold time, and a reconnection after gobgpd is restarted.
+their attributes, withdrawals each way, keepalives under a 9 s hold time, a reconnection after
+gobgpd is restarted, and gobgpd connecting to our listener.
 
-gobgpd listens on 127.0.0.3 (passive, an unprivileged port, its gRPC API on 127.0.0.1) and our
-daemon, in-process, connects from 127.0.0.1. Its routes are injected as MRT (qa/bench/peers.py).
+gobgpd listens on 127.0.0.3 (an unprivileged port, its gRPC API on 127.0.0.1) and, passive, waits
+for our daemon, in-process, to connect from 127.0.0.1 (or, active, connects to our listener there). Its routes are injected as MRT (qa/bench/peers.py).
 Skipped when gobgpd or gobgp is not installed (qa/bin/test_everything installs them where it can).
 """
 
@@ -37,19 +38,25 @@ def ibgp(route: Route) -> Route:
     return Route(route.prefix, route.nexthop, route.as_path, route.origin, route.med, local_pref, route.communities)
 
 
-@pytest.fixture
-async def gobgp(tmp_path):
-    peer = GoBGP(
-        str(tmp_path),
+def make_gobgp(directory: str, our_port: int = 179, passive: bool = True) -> GoBGP:
+    return GoBGP(
+        directory,
         address=GOBGP,
         port=free_port(GOBGP),
         api_port=free_port('127.0.0.1'),
         asn=OUR_AS,
         neighbor=OURS,
         neighbor_as=OUR_AS,
+        neighbor_port=our_port,
         hold_time=HOLD,
+        passive=passive,
         routes=GOBGP_ROUTES,
     )
+
+
+@pytest.fixture
+async def gobgp(tmp_path):
+    peer = make_gobgp(str(tmp_path))
     await call(peer.start)
     try:
         yield peer
@@ -133,3 +140,17 @@ async def test_withdrawals_each_way(gobgp: GoBGP) -> None:
         wanted = set(map(ibgp, kept))
         assert not differences(at_gobgp, wanted), differences(at_gobgp, wanted)
         assert ours.counter.ups == 1
+
+
+async def test_gobgpd_connects_to_our_listener(tmp_path) -> None:
+    port = free_port(OURS)
+    gobgp = make_gobgp(str(tmp_path), our_port=port, passive=False)
+    await call(gobgp.start)
+    try:
+        config = neighbor(GOBGP, OUR_AS, gobgp.port, OUR_ROUTES, HOLD, listen=port, passive=True)
+        async with InProcess(config) as ours:
+            await converged(ours, gobgp)
+            assert ours.peer.established.session.outgoing is False
+            assert ours.peer.attempts == 0
+    finally:
+        await call(gobgp.stop)
