@@ -3,8 +3,9 @@ their attributes, withdrawals each way, keepalives under a 9 s hold time, a reco
 gobgpd is restarted, and gobgpd connecting to our listener.
 
 gobgpd listens on 127.0.0.3 (an unprivileged port, its gRPC API on 127.0.0.1) and, passive, waits
-for our daemon, in-process, to connect from 127.0.0.1 (or, active, connects to our listener there). Its routes are injected as MRT (qa/bench/peers.py).
-Skipped when gobgpd or gobgp is not installed (qa/bin/test_everything installs them where it can).
+for our daemon, in-process, to connect from 127.0.0.1 (or, active, connects to our listener there).
+Its routes are injected as MRT (qa/bench/peers.py). Skipped when gobgpd or gobgp is not installed
+(qa/bin/test_everything installs them where it can).
 """
 
 import asyncio
