@@ -16,6 +16,8 @@ Invariants:
   after a grace, or SIGKILL at once) and reap it; a stopped peer starts again with the same
   configuration (restart tests).
 - What a peer announces and what it holds are `Route` values, so a check compares like with like.
+- A configuration text of one's own (`config=`) replaces the generated one; the other arguments
+  then only say where the daemon listens and answers (and, for bird, which protocol to ask about).
 - GoBGP's configuration has no static routes: `GoBGP.announce` feeds them as an MRT TABLE_DUMP_V2
   stream (RFC 6396) to `gobgp mrt inject global` through a FIFO, kept open until gobgpd holds them
   all (the 3.x client drops the tail of what it sent when it exits as soon as its input ends).
@@ -180,6 +182,7 @@ class Bird:
         routes: Iterable[Route] = (),
         nexthop6: str = '2001:db8:ffff::2',
         protocol: str = 'exabgp',
+        config: str | None = None,
     ) -> None:
         self.directory = directory
         self.address = address
@@ -194,12 +197,16 @@ class Bird:
         self.routes = list(routes)
         self.nexthop6 = nexthop6
         self.protocol = protocol
+        self.text = config
         self.conf = os.path.join(directory, 'bird.conf')
         self.control = os.path.join(directory, 'bird.ctl')
         self.pidfile = os.path.join(directory, 'bird.pid')
         self.child = Child('bird', os.path.join(directory, 'bird.log'))
 
     def config(self) -> str:
+        """The configuration given, or the one made of the arguments."""
+        if self.text is not None:
+            return self.text
         lines = [
             f'router id {self.router_id};',
             'log stderr { info, remote, warning, error, auth, fatal, bug };',
@@ -370,12 +377,14 @@ class GoBGP:
         hold_time: int = 90,
         passive: bool = True,
         routes: Iterable[Route] = (),
+        config: str | None = None,
     ) -> None:
         self.directory = directory
         self.address = address
         self.port = port
         self.api_port = api_port
         self.routes = list(routes)
+        self.text = config
         self.asn = asn
         self.neighbor = neighbor
         self.neighbor_as = neighbor_as
@@ -387,6 +396,9 @@ class GoBGP:
         self.child = Child('gobgpd', os.path.join(directory, 'gobgpd.log'))
 
     def config(self) -> str:
+        """The configuration given (TOML), or the one made of the arguments."""
+        if self.text is not None:
+            return self.text
         keepalive = max(1, self.hold_time // 3)
         return f"""[global.config]
   as = {self.asn}
