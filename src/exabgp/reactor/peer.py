@@ -185,12 +185,19 @@ class Peer:
             reader, writer = outgoing.result()
         except (OSError, TimeoutError) as exc:
             self.log.info(f'connection to {self.neighbor.peer()} failed: {exc}')
-            if self._exhausted():
-                self._stopping = True
-            else:
-                await self._wait_backoff()
+            await self._failed()
             return None
-        return self._channel(reader, writer, outgoing=True)
+        channel = self._channel(reader, writer, outgoing=True)
+        if channel is None:
+            await self._failed()
+        return channel
+
+    async def _failed(self) -> None:
+        """Our connection attempt came to nothing: stop at the attempts limit, else back off."""
+        if self._exhausted():
+            self._stopping = True
+        else:
+            await self._wait_backoff()
 
     def _accepted(self, item: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None) -> Channel | None:
         if item is None:
@@ -222,8 +229,16 @@ class Peer:
             sock.close()
             raise
 
-    def _channel(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *, outgoing: bool) -> Channel:
-        local = address(writer.get_extra_info('sockname')[0])
+    def _channel(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *, outgoing: bool) -> Channel | None:
+        """A channel for the connection; None if it was already gone when asyncio took it (the peer
+        reset it at once: the transport then knows no addresses)."""
+        sockname = writer.get_extra_info('sockname')
+        remote = writer.get_extra_info('peername')
+        if not sockname or not remote:
+            self.log.info(f'{"outgoing" if outgoing else "incoming"} connection lost before it could be used')
+            writer.close()
+            return None
+        local = address(sockname[0])
         config = session_config(
             self.neighbor,
             self.settings,
@@ -234,7 +249,6 @@ class Peer:
         session = Session(config, outgoing=outgoing)
         channel = Channel(session, reader, writer, lambda events: self._events(channel, events))
         self.channels.append(channel)
-        remote = writer.get_extra_info('peername')
         self.log.info(f'{"outgoing" if outgoing else "incoming"} connection {local} - {remote[0]}')
         self.observer.connected(self)
         return channel
