@@ -184,3 +184,23 @@ async def test_the_notification_survives_unread_input_at_close() -> None:
     assert not data.endswith(b'RESET')
     kinds = [kind for kind, _, _ in Framer().feed(data)]
     assert kinds[-1] == MessageType.NOTIFICATION
+
+
+async def test_a_peer_resetting_the_connection_while_we_close_it_is_no_failure() -> None:
+    accepted: asyncio.Future = asyncio.get_running_loop().create_future()
+
+    async def on_accept(reader, writer):
+        accepted.set_result((reader, writer))
+
+    server = await asyncio.start_server(on_accept, '127.0.0.1', 0)
+    port = server.sockets[0].getsockname()[1]
+    raw_reader, raw_writer = await asyncio.open_connection('127.0.0.1', port)
+    reader, writer = await accepted
+    server.close()
+    channel = Channel(Session(config(65001, 65000, '10.0.0.2'), outgoing=False), reader, writer, Recorder())
+    task = asyncio.create_task(channel.run())
+    await asyncio.wait_for(raw_reader.read(19), 5)
+    channel.stop(2, 'bye')
+    raw_writer.close()  # with our OPEN and NOTIFICATION unread: the kernel resets the connection
+    closed = await asyncio.wait_for(task, 5)
+    assert closed.reason.why is Why.STOPPED

@@ -168,7 +168,8 @@ class Channel:
         transport.set_protocol(discard)
         if not self._peer_closed and not transport.is_closing():
             if transport.can_write_eof():
-                transport.write_eof()
+                with contextlib.suppress(OSError):  # the connection was reset meanwhile
+                    transport.write_eof()
             transport.resume_reading()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(asyncio.shield(discard.ended), CLOSE_GRACE)
