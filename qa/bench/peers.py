@@ -279,6 +279,18 @@ class Bird:
     def established(self) -> bool:
         return self.state() == 'Established'
 
+    def updates_received(self) -> dict[str, int]:
+        """Per channel of the BGP protocol (ipv4, ipv6): the route updates it received so far."""
+        counts: dict[str, int] = {}
+        channel = ''
+        for line in self.birdc(f'show protocols all {self.protocol}').splitlines():
+            words = line.split()
+            if words[:1] == ['Channel']:
+                channel = words[1]
+            elif words[:2] == ['Import', 'updates:'] and channel:
+                counts[channel] = int(words[2])
+        return counts
+
     def count(self, table: str, protocol: str | None = None) -> int:
         """Routes in `table` (master4, master6), only those learned by `protocol` if given."""
         command = f'show route table {table}' + (f' protocol {protocol}' if protocol else '') + ' count'

@@ -148,11 +148,12 @@ def neighbor(
     name: str = 'peer',
     listen: int | None = None,
     passive: bool = False,
+    extra: str = '',
 ) -> str:
     """Our neighbor block towards `peer`:`port`, announcing `routes` from a static block; with
-    `listen`, we also accept its connections on our address and that port."""
+    `listen`, we also accept its connections on our address and that port; `extra` is added as is."""
     statics = '\n'.join(f'        {static_route(route)}' for route in routes)
-    extra = (f'\n    listen {listen};' if listen else '') + ('\n    passive true;' if passive else '')
+    extra = (f'\n    listen {listen};' if listen else '') + ('\n    passive true;' if passive else '') + extra
     return f"""
 neighbor {peer} {{
     description "{name}";

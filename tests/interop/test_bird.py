@@ -1,6 +1,6 @@
 """Our daemon against BIRD 2 on loopback: eBGP, 1000 IPv4 and 100 IPv6 routes each way with their
-attributes, withdrawals each way, keepalives under a 9 s hold time, a reconnection after BIRD is
-killed and started again, and BIRD connecting to our listener.
+attributes, withdrawals each way, route refresh each way, keepalives under a 9 s hold time, a
+reconnection after BIRD is killed and started again, and BIRD connecting to our listener.
 
 BIRD listens on 127.0.0.2 (`strict bind`, an unprivileged port) and, passive, waits for our daemon,
 in-process, to connect from 127.0.0.1 (or, active, connects to our listener there). Skipped when bird2 is not installed (qa/bin/test_everything installs it
@@ -12,6 +12,7 @@ import asyncio
 import pytest
 from peers import Bird, Route, free_port, missing, prefixes
 
+from exabgp.bgp.message.header import MessageType
 from interop import OUR_AS, OURS, InProcess, call, differences, held, mixed, neighbor, until
 
 pytestmark = pytest.mark.skipif(
@@ -168,3 +169,25 @@ async def test_bird_connects_to_our_listener(tmp_path) -> None:
             assert ours.peer.attempts == 0
     finally:
         await call(bird.stop)
+
+
+async def test_route_refresh_each_way(bird: Bird) -> None:
+    config = neighbor(BIRD, BIRD_AS, bird.port, OUR_ROUTES, HOLD, extra='\n    capability { route-refresh; }')
+    async with InProcess(config) as ours:
+        await converged(ours, bird)
+        assert await call(bird.updates_received) == {'ipv4': COUNT4, 'ipv6': COUNT6}
+        # BIRD asks for our routes again (a ROUTE-REFRESH per family): we send them all once more
+        await call(bird.birdc, f'reload in {bird.protocol}')
+
+        async def twice() -> bool:
+            return await call(bird.updates_received) == {'ipv4': 2 * COUNT4, 'ipv6': 2 * COUNT6}
+
+        await until(twice, 10, 'BIRD to receive our routes a second time', 0.25)
+        # BIRD sends its routes again (between BoRR and EoRR, enhanced route refresh being negotiated)
+        updates = ours.counter.inbound.get(MessageType.UPDATE, 0)
+        await call(bird.birdc, f'reload out {bird.protocol}')
+        await until(lambda: ours.counter.inbound.get(MessageType.ROUTE_REFRESH, 0) >= 6, 10, 'BoRR and EoRR')
+        assert ours.counter.inbound[MessageType.UPDATE] > updates
+        assert not differences(held(ours.peer), map(from_bird, BIRD_ROUTES))
+        assert await call(bird.updates_received) == {'ipv4': 2 * COUNT4, 'ipv6': 2 * COUNT6}
+        assert ours.counter.ups == 1
