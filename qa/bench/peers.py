@@ -484,6 +484,11 @@ class GoBGP:
         answer = json.loads(self.gobgp('-j', 'neighbor', self.neighbor))
         return answer.get('state', {}).get('session_state') == 6  # ESTABLISHED in gobgp's API
 
+    def messages_received(self) -> dict[str, int]:
+        """The messages received from the neighbor so far, by kind (update, keepalive, ...)."""
+        answer = json.loads(self.gobgp('-j', 'neighbor', self.neighbor))
+        return answer.get('state', {}).get('messages', {}).get('received', {})
+
     def count(self, family: str = 'ipv4') -> int:
         """Prefixes in the global RIB of `family` (ipv4, ipv6): ours and the neighbor's."""
         return json.loads(self.gobgp('-j', 'global', 'rib', '-a', family, 'summary'))['num_destination']

@@ -1,6 +1,6 @@
 """Our daemon against GoBGP (gobgpd) on loopback: iBGP, 1000 IPv4 and 100 IPv6 routes each way with
-their attributes, withdrawals each way, keepalives under a 9 s hold time, a reconnection after
-gobgpd is restarted, and gobgpd connecting to our listener.
+their attributes, withdrawals each way, its table sent again, keepalives under a 9 s hold time, a
+reconnection after gobgpd is restarted, and gobgpd connecting to our listener.
 
 gobgpd listens on 127.0.0.3 (an unprivileged port, its gRPC API on 127.0.0.1) and, passive, waits
 for our daemon, in-process, to connect from 127.0.0.1 (or, active, connects to our listener there).
@@ -13,6 +13,7 @@ import asyncio
 import pytest
 from peers import GoBGP, Route, free_port, missing, prefixes
 
+from exabgp.bgp.message.header import MessageType
 from interop import OUR_AS, OURS, InProcess, call, differences, held, mixed, neighbor, until
 
 pytestmark = pytest.mark.skipif(
@@ -155,3 +156,15 @@ async def test_gobgpd_connects_to_our_listener(tmp_path) -> None:
             assert ours.peer.attempts == 0
     finally:
         await call(gobgp.stop)
+
+
+async def test_its_routes_sent_again_leave_our_adj_rib_in_as_it_was(gobgp: GoBGP) -> None:
+    # gobgpd's `softresetin` works from its own Adj-RIB-In and sends no ROUTE-REFRESH; `softresetout`
+    # sends its table again
+    async with InProcess(neighbor(GOBGP, OUR_AS, gobgp.port, OUR_ROUTES, HOLD)) as ours:
+        await converged(ours, gobgp)
+        received = ours.counter.inbound.get(MessageType.UPDATE, 0)
+        await call(gobgp.gobgp, 'neighbor', OURS, 'softresetout')
+        await until(lambda: ours.counter.inbound[MessageType.UPDATE] >= 2 * received, 10, 'its routes again')
+        assert not differences(held(ours.peer), map(ibgp, GOBGP_ROUTES))
+        assert ours.counter.ups == 1
