@@ -15,7 +15,8 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 
-from exabgp.session.events import Closed
+from exabgp.bgp.errors import HOLD_TIMER_EXPIRED
+from exabgp.session.events import Closed, Why
 from exabgp.session.session import Session
 
 READ_SIZE = 256 * 1024
@@ -148,6 +149,19 @@ class Channel:
         self.writer.transport.pause_reading()
         self.reader.feed_eof()
 
+    def _lingers(self) -> bool:
+        """Whether to wait for the peer to close after us: only when we sent a NOTIFICATION to a peer
+        that may still be sending; not after its own NOTIFICATION or EOF, nor after a hold time of
+        silence (a dead peer would only delay our next connection)."""
+        if self._peer_closed:
+            return False
+        if self.closed is None:
+            return True
+        reason = self.closed.reason
+        if reason.why not in (Why.STOPPED, Why.NOTIFICATION_SENT):
+            return False
+        return reason.notification is None or reason.notification.code != HOLD_TIMER_EXPIRED
+
     async def _shutdown(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
@@ -166,7 +180,7 @@ class Channel:
         # read and drop until the peer closes too (or the grace ends), and only then close.
         discard = _Discard(self._loop)
         transport.set_protocol(discard)
-        if not self._peer_closed and not transport.is_closing():
+        if self._lingers() and not transport.is_closing():
             if transport.can_write_eof():
                 with contextlib.suppress(OSError):  # the connection was reset meanwhile
                     transport.write_eof()
