@@ -130,6 +130,7 @@ class Child:
         process = self.process
         if process is None or process.poll() is not None:
             return
+        process.send_signal(signal.SIGCONT)  # a paused process would not act on SIGTERM
         process.send_signal(signal.SIGTERM)
         try:
             process.wait(grace)
@@ -142,6 +143,15 @@ class Child:
         if process is not None and process.poll() is None:
             process.kill()
             process.wait()
+
+    def pause(self) -> None:
+        """Freeze the process (SIGSTOP): its sessions go silent, its sockets stay open."""
+        if self.running:
+            self.process.send_signal(signal.SIGSTOP)  # type: ignore[union-attr]
+
+    def resume(self) -> None:
+        if self.running:
+            self.process.send_signal(signal.SIGCONT)  # type: ignore[union-attr]
 
     def tail(self, lines: int = 20) -> str:
         try:

@@ -1,6 +1,7 @@
 """Our daemon against BIRD 2 on loopback: eBGP, 1000 IPv4 and 100 IPv6 routes each way with their
 attributes, withdrawals each way, route refresh each way, keepalives under a 9 s hold time, a
-reconnection after BIRD is killed and started again, and BIRD connecting to our listener.
+reconnection after BIRD is killed and started again, our hold timer dropping a frozen BIRD, and BIRD
+connecting to our listener.
 
 BIRD listens on 127.0.0.2 (`strict bind`, an unprivileged port) and, passive, waits for our daemon,
 in-process, to connect from 127.0.0.1 (or, active, connects to our listener there). Skipped when bird2 is not installed (qa/bin/test_everything installs it
@@ -191,3 +192,17 @@ async def test_route_refresh_each_way(bird: Bird) -> None:
         assert not differences(held(ours.peer), map(from_bird, BIRD_ROUTES))
         assert await call(bird.updates_received) == {'ipv4': 2 * COUNT4, 'ipv6': 2 * COUNT6}
         assert ours.counter.ups == 1
+
+
+async def test_a_frozen_bird_is_dropped_at_the_hold_time_and_found_again(bird: Bird) -> None:
+    async with InProcess(neighbor(BIRD, BIRD_AS, bird.port, OUR_ROUTES[:10], HOLD)) as ours:
+        await until(ours.established, 15, 'the session to come up')
+        bird.child.pause()
+        try:
+            silent = await until(lambda: not ours.established(), HOLD + 5, 'our hold timer to expire')
+        finally:
+            bird.child.resume()
+        assert silent <= HOLD + 0.5
+        assert ours.counter.downs == ['notification sent (4,0) hold timer expired']
+        await until(ours.established, 15, 'the session to come back')
+        assert ours.counter.ups == 2
