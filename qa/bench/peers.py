@@ -5,9 +5,17 @@ configuration into a directory it is given, runs its daemon as a child process l
 loopback address and an unprivileged port, answers what it holds through the daemon's own client,
 and is stopped by the PID it started. Nothing here imports exabgp: the peers judge it from outside.
 
+    routes = [Route(prefix, med=5) for prefix in prefixes('10.0.0.0/24', 100_000)]
     bird = Bird(directory, address='127.0.0.2', port=free_port('127.0.0.2'), asn=65003,
-                neighbor='127.0.0.1', neighbor_as=65001, routes=[Route('10.0.0.0/24', med=5)])
-    bird.start(); bird.count('master4'); bird.routes('master4', protocol='exabgp'); bird.stop()
+                neighbor='127.0.0.1', neighbor_as=65001, routes=routes)
+    bird.start()                          # then our daemon connects to 127.0.0.2:bird.port
+    bird.count('master4', 'exabgp')       # how many of our routes it holds
+    bird.routes_in('master4', 'exabgp')   # and with which attributes
+    bird.stop()
+
+    gobgp = GoBGP(directory, address='127.0.0.3', port=..., api_port=free_port('127.0.0.1'), asn=65001,
+                  neighbor='127.0.0.1', neighbor_as=65001, routes=routes)
+    gobgp.start(); gobgp.received('ipv4'); gobgp.stop()
 
 Invariants:
 - A peer listens only where it was told (bird with `strict bind`, gobgpd with its gRPC API on
