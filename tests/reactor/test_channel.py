@@ -170,3 +170,69 @@ async def test_an_update_written_one_byte_at_a_time_with_100ms_gaps_is_received_
     assert str(received.announced[0].nexthop) == '10.0.0.1'
     raw_writer.close()
     await asyncio.wait_for(task, 5)
+
+
+async def stopped_while_the_peer_sends():
+    """A channel stopped just after the peer's bytes reached our socket (gobgpd's KEEPALIVE did, in
+    the interop tests): returns how the channel closed, what the peer received, and the loop's errors."""
+    loop = asyncio.get_running_loop()
+    errors: list[dict] = []
+    loop.set_exception_handler(lambda _, context: errors.append(context))
+    accepted: asyncio.Future = loop.create_future()
+
+    async def on_accept(reader, writer):
+        accepted.set_result((reader, writer))
+
+    server = await asyncio.start_server(on_accept, '127.0.0.1', 0)
+    port = server.sockets[0].getsockname()[1]
+    raw_reader, raw_writer = await asyncio.open_connection('127.0.0.1', port)
+    reader, writer = await accepted
+    server.close()
+    channel = Channel(Session(config(65001, 65000, '10.0.0.2'), outgoing=False), reader, writer, Recorder())
+    task = asyncio.create_task(channel.run())
+    data = await asyncio.wait_for(raw_reader.read(4096), 5)
+    raw_writer.write(KeepAlive().pack(Negotiated()) * 3)
+    channel.stop(2, 'bye')
+    try:
+        while chunk := await asyncio.wait_for(raw_reader.read(4096), 5):
+            data += chunk
+    except ConnectionResetError:
+        data += b'RESET'
+    raw_writer.close()
+    closed = await asyncio.wait_for(task, 5)
+    return closed, data, errors
+
+
+async def test_data_arriving_after_stop_does_not_break_the_reader() -> None:
+    closed, _, errors = await stopped_while_the_peer_sends()
+    assert closed.reason.why is Why.STOPPED
+    assert errors == []
+
+
+async def test_the_notification_survives_unread_input_at_close() -> None:
+    # closing a socket with unread input makes Linux send a reset, and the peer's kernel drops
+    # what it had not yet handed to the application: our Cease with it
+    _, data, _ = await stopped_while_the_peer_sends()
+    assert not data.endswith(b'RESET')
+    kinds = [kind for kind, _, _ in Framer().feed(data)]
+    assert kinds[-1] == MessageType.NOTIFICATION
+
+
+async def test_a_peer_resetting_the_connection_while_we_close_it_is_no_failure() -> None:
+    accepted: asyncio.Future = asyncio.get_running_loop().create_future()
+
+    async def on_accept(reader, writer):
+        accepted.set_result((reader, writer))
+
+    server = await asyncio.start_server(on_accept, '127.0.0.1', 0)
+    port = server.sockets[0].getsockname()[1]
+    raw_reader, raw_writer = await asyncio.open_connection('127.0.0.1', port)
+    reader, writer = await accepted
+    server.close()
+    channel = Channel(Session(config(65001, 65000, '10.0.0.2'), outgoing=False), reader, writer, Recorder())
+    task = asyncio.create_task(channel.run())
+    await asyncio.wait_for(raw_reader.read(19), 5)
+    channel.stop(2, 'bye')
+    raw_writer.close()  # with our OPEN and NOTIFICATION unread: the kernel resets the connection
+    closed = await asyncio.wait_for(task, 5)
+    assert closed.reason.why is Why.STOPPED

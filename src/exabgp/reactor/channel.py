@@ -15,7 +15,8 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 
-from exabgp.session.events import Closed
+from exabgp.bgp.errors import HOLD_TIMER_EXPIRED
+from exabgp.session.events import Closed, Why
 from exabgp.session.session import Session
 
 READ_SIZE = 256 * 1024
@@ -39,6 +40,8 @@ class Channel:
         self._timer: asyncio.TimerHandle | None = None
         self._armed: float | None = None
         self._drainer: asyncio.Task | None = None
+        self._reading_ended = False
+        self._peer_closed = False
         writer.transport.set_write_buffer_limits(high=0)
 
     @property
@@ -64,6 +67,7 @@ class Channel:
                     if data:
                         session.receive_data(data, self._loop.time())
                     else:
+                        self._peer_closed = not self._reading_ended
                         session.connection_lost(self._loop.time(), 'the peer closed the connection')
                 self._after()
         finally:
@@ -74,9 +78,8 @@ class Channel:
     def stop(self, subcode: int, text: str | None = None) -> None:
         self.session.stop(self._loop.time(), subcode, text)
         self._after()
-        # wake the reader so `run` sees the session closed
         if self.session.closed:
-            self.reader.feed_eof()
+            self._end_reading()
 
     def send(self, message: object) -> None:
         self.session.send(message, self._loop.time())
@@ -136,7 +139,28 @@ class Channel:
             self.session.handle_timer(max(now, deadline))
         self._after()
         if self.session.closed:
-            self.reader.feed_eof()
+            self._end_reading()
+
+    def _end_reading(self) -> None:
+        # wake `run` so it sees the session closed; the transport stops reading first, as bytes the
+        # peer sends meanwhile would reach a reader already at EOF (an assertion inside asyncio that
+        # aborts the connection, and the NOTIFICATION being written with it)
+        self._reading_ended = True
+        self.writer.transport.pause_reading()
+        self.reader.feed_eof()
+
+    def _lingers(self) -> bool:
+        """Whether to wait for the peer to close after us: only when we sent a NOTIFICATION to a peer
+        that may still be sending; not after its own NOTIFICATION or EOF, nor after a hold time of
+        silence (a dead peer would only delay our next connection)."""
+        if self._peer_closed:
+            return False
+        if self.closed is None:
+            return True
+        reason = self.closed.reason
+        if reason.why not in (Why.STOPPED, Why.NOTIFICATION_SENT):
+            return False
+        return reason.notification is None or reason.notification.code != HOLD_TIMER_EXPIRED
 
     async def _shutdown(self) -> None:
         if self._timer is not None:
@@ -144,9 +168,49 @@ class Channel:
         if self._drainer is not None:
             self._drainer.cancel()
         writer = self.writer
-        if not writer.is_closing():
+        transport = writer.transport
+        if transport.is_closing():
             with contextlib.suppress(TimeoutError, ConnectionError, OSError):
-                await asyncio.wait_for(writer.drain(), CLOSE_GRACE)
-            writer.close()
+                await asyncio.wait_for(writer.wait_closed(), CLOSE_GRACE)
+            return
         with contextlib.suppress(TimeoutError, ConnectionError, OSError):
-            await asyncio.wait_for(writer.wait_closed(), CLOSE_GRACE)
+            await asyncio.wait_for(writer.drain(), CLOSE_GRACE)
+        # Closing a socket with unread input makes the kernel answer with a reset, and the peer's
+        # kernel then drops what its application had not read yet: our NOTIFICATION. So we half-close,
+        # read and drop until the peer closes too (or the grace ends), and only then close.
+        discard = _Discard(self._loop)
+        transport.set_protocol(discard)
+        if self._lingers() and not transport.is_closing():
+            if transport.can_write_eof():
+                with contextlib.suppress(OSError):  # the connection was reset meanwhile
+                    transport.write_eof()
+            transport.resume_reading()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(asyncio.shield(discard.ended), CLOSE_GRACE)
+        transport.close()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(discard.lost), CLOSE_GRACE)
+
+
+class _Discard(asyncio.Protocol):
+    """What a closing channel's transport reads into: the peer's last bytes, dropped."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.ended = loop.create_future()  # the peer closed its side, or the connection is gone
+        self.lost = loop.create_future()
+
+    def data_received(self, data: bytes) -> None:
+        pass
+
+    def eof_received(self) -> bool:
+        _settle(self.ended)
+        return True  # we close, once the NOTIFICATION has left
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        _settle(self.ended)
+        _settle(self.lost)
+
+
+def _settle(future: asyncio.Future) -> None:
+    if not future.done():
+        future.set_result(None)

@@ -20,8 +20,10 @@ from ipaddress import IPv4Address, IPv6Address
 
 from exabgp import logger
 from exabgp.bgp.errors import CONNECTION_COLLISION_RESOLUTION
+from exabgp.bgp.family import Family
 from exabgp.bgp.message.notification import Notification
-from exabgp.bgp.negotiated import Negotiated
+from exabgp.bgp.message.refresh import BEGIN, END, QUERY, RouteRefresh
+from exabgp.bgp.negotiated import Negotiated, Refresh
 from exabgp.bgp.route import Route
 from exabgp.configuration.model import Neighbor
 from exabgp.reactor import tcp
@@ -61,6 +63,7 @@ class Peer:
         self.done = asyncio.Event()
         self._incoming: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.Queue()
         self._changed = asyncio.Event()
+        self._refreshing: set[Family] = set()  # families refreshed between BoRR and EoRR
         self._stopping = False
         self._stop_subcode = 3
         self._stop_text: str | None = None
@@ -185,12 +188,19 @@ class Peer:
             reader, writer = outgoing.result()
         except (OSError, TimeoutError) as exc:
             self.log.info(f'connection to {self.neighbor.peer()} failed: {exc}')
-            if self._exhausted():
-                self._stopping = True
-            else:
-                await self._wait_backoff()
+            await self._failed()
             return None
-        return self._channel(reader, writer, outgoing=True)
+        channel = self._channel(reader, writer, outgoing=True)
+        if channel is None:
+            await self._failed()
+        return channel
+
+    async def _failed(self) -> None:
+        """Our connection attempt came to nothing: stop at the attempts limit, else back off."""
+        if self._exhausted():
+            self._stopping = True
+        else:
+            await self._wait_backoff()
 
     def _accepted(self, item: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None) -> Channel | None:
         if item is None:
@@ -222,8 +232,16 @@ class Peer:
             sock.close()
             raise
 
-    def _channel(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *, outgoing: bool) -> Channel:
-        local = address(writer.get_extra_info('sockname')[0])
+    def _channel(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter, *, outgoing: bool) -> Channel | None:
+        """A channel for the connection; None if it was already gone when asyncio took it (the peer
+        reset it at once: the transport then knows no addresses)."""
+        sockname = writer.get_extra_info('sockname')
+        remote = writer.get_extra_info('peername')
+        if not sockname or not remote:
+            self.log.info(f'{"outgoing" if outgoing else "incoming"} connection lost before it could be used')
+            writer.close()
+            return None
+        local = address(sockname[0])
         config = session_config(
             self.neighbor,
             self.settings,
@@ -234,7 +252,6 @@ class Peer:
         session = Session(config, outgoing=outgoing)
         channel = Channel(session, reader, writer, lambda events: self._events(channel, events))
         self.channels.append(channel)
-        remote = writer.get_extra_info('peername')
         self.log.info(f'{"outgoing" if outgoing else "incoming"} connection {local} - {remote[0]}')
         self.observer.connected(self)
         return channel
@@ -306,10 +323,25 @@ class Peer:
 
     def _received(self, event: Received) -> None:
         message = event.message
+        if isinstance(message, RouteRefresh):
+            self._refresh(message)
+            return
         announced = getattr(message, 'announced', None)
         if announced is None or not self.neighbor.adj_rib_in:
             return
         self.rib_in.update(announced, message.withdrawn)  # type: ignore[attr-defined]
+
+    def _refresh(self, message: RouteRefresh) -> None:
+        """A refresh request: that family's routes again (RFC 2918), between a Beginning and an End
+        of Route Refresh when enhanced route refresh was negotiated (RFC 7313). A peer's own BoRR
+        and EoRR ask for nothing (5.0 resends the table on those too)."""
+        negotiated = self.negotiated
+        if message.subtype != QUERY or negotiated is None or message.family not in negotiated.families:
+            return
+        self.rib_out.resend((message.family,))
+        if negotiated.refresh is Refresh.ENHANCED:
+            self._refreshing.add(message.family)
+        self._changed.set()
 
     def _negotiation(self, channel: Channel, event: Negotiation) -> None:
         self.observer.negotiated(self, event.sent, event.received, event.negotiated)
@@ -335,6 +367,7 @@ class Peer:
         self.negotiated = event.negotiated
         self.backoff.reset()
         self._restarted = False
+        self._refreshing.clear()
         self.log.info('session established')
         self.observer.up(self)
         asyncio.get_running_loop().create_task(self._sender(channel))
@@ -352,7 +385,13 @@ class Peer:
         try:
             while session.state is State.ESTABLISHED:
                 self._changed.clear()
+                refreshing, self._refreshing = self._refreshing, set()
+                for family in refreshing:
+                    channel.send_wire(RouteRefresh(family, BEGIN).pack(negotiated))
                 await self._send_updates(channel, negotiated, resolve, rate)
+                if refreshing and session.state is State.ESTABLISHED:
+                    channel.send_wire(b''.join(RouteRefresh(family, END).pack(negotiated) for family in refreshing))
+                    await channel.drain()
                 if first:
                     first = False
                     if not self.neighbor.manual_eor and session.state is State.ESTABLISHED:

@@ -1,0 +1,249 @@
+"""What the interop tests share: our daemon in-process, its configuration, and route comparisons.
+
+Our daemon runs as `exabgp.reactor.daemon.Daemon` on the test's own event loop, with real sockets,
+so a test reads the peer's Adj-RIB-In and counts its messages directly (through an `Observer`, the
+seam the API processes use). The other implementation runs as a child process (qa/bench/peers.py);
+its client is called in a worker thread, so the daemon's timers and sockets keep running meanwhile.
+"""
+
+import asyncio
+import inspect
+import ipaddress
+import logging
+import time
+from collections.abc import Callable, Iterable
+
+from peers import ORIGINS, Route
+
+from exabgp import settings
+from exabgp.bgp.message.header import MessageType
+from exabgp.configuration.parser import load_text
+from exabgp.reactor.daemon import Daemon
+from exabgp.reactor.observer import Observer
+from exabgp.reactor.peer import Peer
+
+OURS = '127.0.0.1'
+OUR_AS = 65001
+
+
+class Counter(Observer):
+    """Counts what happens to the sessions: messages each way by type, sessions up and down."""
+
+    def __init__(self) -> None:
+        self.inbound: dict[int, int] = {}  # message type -> count
+        self.outbound: dict[int, int] = {}
+        self.ups = 0
+        self.downs: list[str] = []
+
+    def wants_sent(self, peer: Peer) -> bool:
+        return True
+
+    def up(self, peer: Peer) -> None:
+        self.ups += 1
+
+    def down(self, peer: Peer, reason: str) -> None:
+        self.downs.append(reason)
+
+    def received(self, peer: Peer, message: object, header: bytes, body: bytes) -> None:
+        self.inbound[header[18]] = self.inbound.get(header[18], 0) + 1
+
+    def sent(self, peer: Peer, message: object, header: bytes, body: bytes) -> None:
+        self.outbound[header[18]] = self.outbound.get(header[18], 0) + 1
+
+    def keepalives(self) -> tuple[int, int]:
+        return self.inbound.get(MessageType.KEEPALIVE, 0), self.outbound.get(MessageType.KEEPALIVE, 0)
+
+
+class Errors(logging.Handler):
+    """Keeps the error lines logged meanwhile: ours, and asyncio's (a callback or task that failed)."""
+
+    sources = ('exabgp', 'asyncio')
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(f'{record.name}: {record.getMessage()}')
+
+    def __enter__(self) -> 'Errors':
+        for source in self.sources:
+            logging.getLogger(source).addHandler(self)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for source in self.sources:
+            logging.getLogger(source).removeHandler(self)
+
+
+class InProcess:
+    """Our daemon on the running loop, for `async with`: started with the configuration text,
+    stopped (every session closed with a Cease) on exit, which fails if it logged an error."""
+
+    def __init__(self, config: str) -> None:
+        self.config = config
+        self.counter = Counter()
+        self.daemon = Daemon(settings.load({}, ''), lambda: load_text(self.config), self.counter)
+        self.task: asyncio.Task | None = None
+        self.errors = Errors()
+
+    async def __aenter__(self) -> 'InProcess':
+        self.errors.__enter__()
+        self.task = asyncio.create_task(self.daemon.run())
+        await until(lambda: bool(self.daemon.peers) or self.task.done(), 10, 'our daemon to start its peer')
+        if self.task.done():
+            raise AssertionError(f'our daemon stopped at once with {self.task.result()}')
+        return self
+
+    async def __aexit__(self, kind, value, traceback) -> None:
+        assert self.task is not None
+        try:
+            self.daemon.stop()
+            code = await asyncio.wait_for(self.task, 20)
+        finally:
+            self.errors.__exit__()
+        if kind is None:  # else the test's own failure says more
+            assert code == 0
+            assert self.errors.lines == []
+
+    def reload(self, config: str) -> None:
+        """What SIGUSR1 does, with this configuration text."""
+        self.config = config
+        assert self.daemon.reload()
+
+    @property
+    def peer(self) -> Peer:
+        (peer,) = self.daemon.peers.values()
+        return peer
+
+    def established(self) -> bool:
+        return bool(self.daemon.peers) and self.peer.established is not None
+
+
+async def until(condition: Callable, timeout: float, what: str, interval: float = 0.1) -> float:
+    """Wait until `condition()` (a function, maybe async) is true; return the seconds it took."""
+    started = time.monotonic()
+    while True:
+        value = condition()
+        if inspect.isawaitable(value):
+            value = await value
+        if value:
+            return time.monotonic() - started
+        if time.monotonic() - started > timeout:
+            raise AssertionError(f'timed out after {timeout}s waiting for {what}')
+        await asyncio.sleep(interval)
+
+
+async def call(function: Callable, *args):
+    """A peer's client, run in a thread: it blocks, our daemon on this loop must not."""
+    return await asyncio.to_thread(function, *args)
+
+
+def neighbor(
+    peer: str,
+    peer_as: int,
+    port: int,
+    routes: Iterable[Route],
+    hold_time: int = 9,
+    name: str = 'peer',
+    listen: int | None = None,
+    passive: bool = False,
+    extra: str = '',
+) -> str:
+    """Our neighbor block towards `peer`:`port`, announcing `routes` from a static block; with
+    `listen`, we also accept its connections on our address and that port; `extra` is added as is."""
+    statics = '\n'.join(f'        {static_route(route)}' for route in routes)
+    extra = (f'\n    listen {listen};' if listen else '') + ('\n    passive true;' if passive else '') + extra
+    return f"""
+neighbor {peer} {{
+    description "{name}";
+    router-id 10.255.0.1;
+    local-address {OURS};
+    local-as {OUR_AS};
+    peer-as {peer_as};
+    connect {port};
+    hold-time {hold_time};
+    adj-rib-in true;{extra}
+    family {{
+        ipv4 unicast;
+        ipv6 unicast;
+    }}
+    static {{
+{statics}
+    }}
+}}
+"""
+
+
+def static_route(route: Route) -> str:
+    words = [f'route {route.prefix} next-hop {route.nexthop}']
+    if route.origin != 'igp':
+        words.append(f'origin {route.origin}')
+    if route.as_path:
+        words.append(f'as-path [ {" ".join(str(asn) for asn in route.as_path)} ]')
+    if route.med is not None:
+        words.append(f'med {route.med}')
+    if route.local_pref is not None:
+        words.append(f'local-preference {route.local_pref}')
+    if route.communities:
+        words.append(f'community [ {" ".join(f"{asn}:{value}" for asn, value in route.communities)} ]')
+    return ' '.join(words) + ';'
+
+
+def held(peer: Peer) -> set[Route]:
+    """Our Adj-RIB-In for `peer`, as the peers module's routes."""
+    routes = set()
+    for route in peer.rib_in.routes():
+        attributes = route.attributes
+        origin = attributes.get(1)
+        path = attributes.get(2)
+        med = attributes.get(4)
+        local_pref = attributes.get(5)
+        communities = attributes.get(8)
+        routes.add(
+            Route(
+                prefix=str(ipaddress.ip_network(route.nlri.prefix())),
+                nexthop=str(route.nexthop),
+                as_path=() if path is None else tuple(asn for _, asns in path.segments for asn in asns),
+                origin=ORIGINS[origin.value] if origin is not None else 'igp',
+                med=None if med is None else med.value,
+                local_pref=None if local_pref is None else local_pref.value,
+                communities=()
+                if communities is None
+                else tuple((value >> 16, value & 0xFFFF) for value in communities.communities),
+            )
+        )
+    return routes
+
+
+def differences(got: Iterable[Route], wanted: Iterable[Route], shown: int = 3) -> str:
+    """'' when the two sets of routes are equal; otherwise a short account of how they differ."""
+    got, wanted = set(got), set(wanted)
+    if got == wanted:
+        return ''
+    missing = sorted(wanted - got, key=lambda route: route.prefix)
+    extra = sorted(got - wanted, key=lambda route: route.prefix)
+    lines = [f'{len(got)} routes held, {len(wanted)} wanted; {len(missing)} missing, {len(extra)} unexpected']
+    lines += [f'  missing    {route}' for route in missing[:shown]]
+    lines += [f'  unexpected {route}' for route in extra[:shown]]
+    return '\n'.join(lines)
+
+
+def mixed(prefixes: Iterable[str], nexthop: str, own_as: int) -> list[Route]:
+    """Routes with a mix of attributes, by position: plain; MED; two communities; EGP origin with
+    an AS_PATH of its own and a LOCAL_PREF."""
+    routes = []
+    for index, prefix in enumerate(prefixes):
+        kind = index % 4
+        routes.append(
+            Route(
+                prefix=prefix,
+                nexthop=nexthop,
+                med=index if kind == 1 else None,
+                communities=((own_as, index % 65536), (own_as, 65535)) if kind == 2 else (),
+                origin='egp' if kind == 3 else 'igp',
+                as_path=(64512, 64513 + index % 100) if kind == 3 else (),
+                local_pref=300 if kind == 3 else None,
+            )
+        )
+    return routes
