@@ -244,3 +244,31 @@ async def test_collision_keeps_the_connection_of_the_higher_identifier_theirs() 
     kept_ours, notifications = await _collide(local_id='10.0.0.1', remote_id='10.0.0.9')
     assert kept_ours is False
     assert 7 in notifications
+
+
+async def test_a_peer_task_that_fails_is_started_again(monkeypatch) -> None:
+    from exabgp.reactor.peer import Peer
+
+    port = free_port()
+    peer = ScriptedPeer('127.0.0.1', port)
+    await peer.start()
+    failures = []
+    original = Peer._connection
+
+    async def failing_once(self):
+        if not failures:
+            failures.append(self)
+            raise RuntimeError('a bug in the peer task')
+        return await original(self)
+
+    monkeypatch.setattr(Peer, '_connection', failing_once)
+    daemon = daemon_for(neighbor('127.0.0.1', '127.0.0.1', 'route 10.0.0.0/8 next-hop 10.0.0.1;'), port)
+    task = asyncio.create_task(daemon.run())
+    try:
+        await asyncio.wait_for(peer.first_update.wait(), 15)
+        assert len(failures) == 1
+        assert peer.prefixes() == {'10.0.0.0/8'}
+    finally:
+        daemon.stop()
+        await asyncio.wait_for(task, 10)
+        await peer.stop()

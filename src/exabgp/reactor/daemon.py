@@ -150,10 +150,18 @@ class Daemon:
         return peer
 
     async def _run_peer(self, key: str, peer: Peer) -> None:
+        """Run a peer's task; a bug in it is logged and the peer started again after its back-off,
+        so it can neither stop the other peers nor lose its own neighbor for good."""
         try:
-            await peer.run()
-        except Exception as exc:  # a peer's bug must not stop the others
-            log.error(f'peer {peer.neighbor.peer()} stopped on an error: {exc!r}')
+            while True:
+                try:
+                    await peer.run()
+                    return
+                except Exception as exc:
+                    log.error(f'peer {peer.neighbor.peer()} failed, starting it again: {exc!r}')
+                    if peer.generated or peer.stopping:
+                        return
+                    await asyncio.sleep(max(1, peer.backoff.failed()))
         finally:
             if self.peers.get(key) is peer:
                 del self.peers[key]

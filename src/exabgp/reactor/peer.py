@@ -113,6 +113,10 @@ class Peer:
         return self.neighbor.name()
 
     @property
+    def stopping(self) -> bool:
+        return self._stopping
+
+    @property
     def passive(self) -> bool:
         return self.neighbor.passive or self.settings.bgp.passive or self.neighbor.auto_discovery
 
