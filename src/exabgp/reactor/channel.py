@@ -76,7 +76,7 @@ class Channel:
         self._after()
         # wake the reader so `run` sees the session closed
         if self.session.closed:
-            self.reader.feed_eof()
+            self._end_reading()
 
     def send(self, message: object) -> None:
         self.session.send(message, self._loop.time())
@@ -136,7 +136,14 @@ class Channel:
             self.session.handle_timer(max(now, deadline))
         self._after()
         if self.session.closed:
-            self.reader.feed_eof()
+            self._end_reading()
+
+    def _end_reading(self) -> None:
+        """Wake `run` with an end of file; the transport must stop reading first, as a stream fed
+        its end of file refuses more data (the peer's last octets would fail the protocol)."""
+        with contextlib.suppress(RuntimeError, AttributeError):
+            self.writer.transport.pause_reading()
+        self.reader.feed_eof()
 
     async def _shutdown(self) -> None:
         if self._timer is not None:

@@ -41,7 +41,7 @@ def pipe_folders(root: str, uid: int) -> list[str]:
 
 
 def find_pipes(root: str, pipename: str) -> str | None:
-    """The first folder holding both FIFOs, or None."""
+    """The first folder holding both FIFOs, or None (the CLI looks for them the same way)."""
     for folder in pipe_folders(root, os.getuid()):
         try:
             if all(stat.S_ISFIFO(os.stat(f'{folder}{pipename}.{end}').st_mode) for end in ('in', 'out')):
@@ -142,13 +142,13 @@ class Control:
         pipename = self.settings.api.pipename or 'exabgp'
         folder = find_pipes(self.settings.root, pipename)
         if folder is None:
-            log.error(f'could not find the named pipes ({pipename}.in and {pipename}.out) required for the cli')
-            log.error('we scanned the following folders (the number is your PID):')
-            for candidate in pipe_folders(self.settings.root, os.getuid()):
-                log.error(f' - {candidate}')
-            log.error('please make them in one of the folder with the following commands:')
-            log.error(f'> mkfifo {os.getcwd()}/run/{pipename}.{{in,out}}')
-            log.error(f'> chmod 600 {os.getcwd()}/run/{pipename}.{{in,out}}')
+            # 5.0 writes a dozen error lines here; for most users no cli is wanted: one line, with
+            # the way to get one
+            folders = ', '.join(pipe_folders(self.settings.root, os.getuid()))
+            log.info(
+                f'no named pipes {pipename}.in and {pipename}.out for the cli (looked in {folders}); to use '
+                f'`exabgp cli`: mkdir -p {self.settings.root}/run && mkfifo -m 600 {self.settings.root}/run/{pipename}.{{in,out}}'
+            )
             return
         log.info('named pipes for the cli are:')
         log.info(f'to send commands  {folder}{pipename}.in')

@@ -3,7 +3,7 @@
 Invariants:
 - Everything runs on one event loop; nothing polls. The loop is uvloop's when asked for and
   installed, the standard one otherwise (`run`).
-- Signals (via `loop.add_signal_handler`) keep 5.0's meanings: TERM and HUP stop the daemon (each
+- Signals (via `loop.add_signal_handler`) keep 5.0's meanings: INT, TERM and HUP stop the daemon (each
   session closed with Cease, or silently under graceful restart), USR1 reloads the configuration,
   USR2 reloads it and restarts the API processes, ALRM tears every session down so they reconnect.
 - A reload parses the whole new configuration first; if it fails, the error is logged and the
@@ -40,6 +40,8 @@ log = logger.get('reactor')
 Loader = Callable[[], Config]
 
 SIGNALS = {
+    # Ctrl-C: API processes run in their own session and do not see it, the daemon stops them
+    signal.SIGINT: 'shutdown',
     signal.SIGTERM: 'shutdown',
     signal.SIGHUP: 'shutdown',
     signal.SIGUSR1: 'reload',

@@ -139,8 +139,9 @@ class ApiProcess:
             self._on_exit(self)
 
     async def stop(self, last: str | None, flush: float) -> None:
-        """End the process: write `last` (the shutdown message), give it `flush` seconds to be read,
-        then SIGTERM, then SIGKILL to its process group after TERMINATE_GRACE."""
+        """End the process: write `last` (the shutdown message), give it `flush` seconds to be
+        written, close its stdin and give it as long again to leave by itself, then SIGTERM, then
+        SIGKILL to its process group after TERMINATE_GRACE."""
         self.stopping = True
         proc = self.proc
         if proc is None:
@@ -149,8 +150,14 @@ class ApiProcess:
             if last is not None:
                 self.output.answer(last)
             await self.output.flushed(flush)
-            with contextlib.suppress(ProcessLookupError):
-                proc.terminate()
+            if proc.stdin is not None:
+                proc.stdin.close()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(flush):
+                    await proc.wait()
+            if proc.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    proc.terminate()
             try:
                 async with asyncio.timeout(TERMINATE_GRACE):
                     await proc.wait()
