@@ -1,6 +1,7 @@
 """`show` output in 5.0's formats; the expected texts were recorded from ExaBGP 5.0.15 on a session
 between two neighbors of one daemon (127.0.0.1 <-> 127.0.0.2), as `show neighbor ...` printed them."""
 
+import dataclasses
 import json
 from ipaddress import IPv4Address
 
@@ -250,3 +251,8 @@ def test_help_lists_the_commands() -> None:
     assert lines[1] == 'available API commands are listed here:'
     assert '[neighbor <ip> [filters]] announce route' in lines
     assert 'show neighbor [ summary | extensive | configuration ] ' in lines
+
+
+def test_extensive_shows_the_api_events_dropped_when_there_are_some() -> None:
+    lines = show.extensive(dataclasses.replace(VIEW, dropped=12))
+    assert lines[-4:] == ['', '    API', '   events dropped:                   12                                ', '']

@@ -77,6 +77,7 @@ async def test_a_stalled_reader_loses_events_behind_a_gap_line_and_no_session_dr
         assert {name: peer.established for name, peer in running.peers.items()} == sessions
         assert not task.done()
         assert output.peak <= LIMIT + 2048
+        counted = dict(running.processes.dropped)
     found = json.loads(path.read_text().split('\n')[0])
     received = found['updates']
     gap = found['gap']
@@ -86,3 +87,5 @@ async def test_a_stalled_reader_loses_events_behind_a_gap_line_and_no_session_dr
     # nothing lost silently: every UPDATE (and the End-of-RIB) is received or counted in the gap
     assert len(received) + gap['dropped'] + found['after'] == ROUTES + 1
     assert gap['peers'] == {'127.0.0.2': gap['dropped']}
+    # and the daemon counted them, for `show neighbor extensive`
+    assert counted == {'127.0.0.2': gap['dropped']}

@@ -2,6 +2,7 @@
 
     show neighbor summary          a title line, then one line per peer
     show neighbor extensive        a block per peer: session, setup, capabilities, families, messages
+                                   (and, ours, the API events dropped for a process not reading)
     show neighbor configuration    each configured neighbor written back as a configuration section
     show neighbor [...] json       one JSON list of every peer (5.0 ignores the view when json is asked)
     show adj-rib in|out            `<peer> <afi> <safi> <route>` per route (extensive: the neighbor's
@@ -78,6 +79,8 @@ class PeerView:
     families: tuple[FamilyView, ...]
     # (kind, sent, received) in MESSAGES order, counted over the current session
     messages: tuple[tuple[str, int, int], ...]
+    # events about this peer that an API process did not get (its output was full): ours, not 5.0's
+    dropped: int = 0
 
 
 # ---------------------------------------------------------------- show neighbor
@@ -151,6 +154,8 @@ def extensive(view: PeerView) -> list[str]:
     lines.extend(('', '    Message Statistic              Sent        Received'))
     lines.extend(_row(f'{kind}:', sent, received) for kind, sent, received in view.messages)
     lines.append(_row('total:', total[0], total[1]))
+    if view.dropped:
+        lines.extend(('', '    API', _row('events dropped:', view.dropped)))
     lines.append('')
     return lines
 

@@ -76,8 +76,8 @@ def _has(message: Open | None, *kinds: type) -> bool | None:
     return any(message.find(kind) for kind in kinds)
 
 
-def view(peer: 'Peer', now: float) -> show.PeerView:
-    """A snapshot of a peer for `show neighbor`."""
+def view(peer: 'Peer', now: float, dropped: int = 0) -> show.PeerView:
+    """A snapshot of a peer for `show neighbor`; `dropped` counts the API events it lost."""
     neighbor = peer.neighbor
     session = peer.session()
     received = session.received_open if session is not None else None
@@ -120,6 +120,7 @@ def view(peer: 'Peer', now: float) -> show.PeerView:
         capabilities=capabilities,
         families=tuple(families),
         messages=tuple((kind, stats.sent[kind], stats.received[kind]) for kind in show.MESSAGES),
+        dropped=dropped,
     )
 
 
@@ -316,12 +317,11 @@ class Commands:
                 if not limit or limit == str(peer.neighbor.peer_address):
                     output.answer(show.summary(view(peer, now)))
         elif command.view == 'extensive':
+            dropped = self.daemon.processes.dropped
             for peer in peers:
                 if not limit or limit in peer.neighbor.name():
-                    for line in show.extensive(view(peer, now)):
+                    for line in show.extensive(view(peer, now, dropped.get(peer.neighbor.peer(), 0))):
                         output.answer(line)
-                    if output.dropped:
-                        output.answer(f'   (events dropped for {client.name}: {output.dropped})')
         elif command.view == 'configuration':
             for neighbor in self.daemon.config.neighbors:
                 if not limit or limit in neighbor.name():

@@ -84,10 +84,10 @@ class Output:
     def full(self) -> bool:
         return not self._room.is_set()
 
-    def event(self, line: str, peer: str) -> None:
-        """An event about `peer`: queued, or dropped while the reader is too far behind."""
+    def event(self, line: str, peer: str) -> bool:
+        """An event about `peer`: queued (True), or dropped while the reader is too far behind."""
         if self.closed:
-            return
+            return True
         data = f'{line}\n'.encode()
         if self.lagging or self._size + len(data) > self.limit:
             if not self.lagging:
@@ -99,8 +99,9 @@ class Output:
             self.dropped += 1
             self._gap_total += 1
             self._gap[peer] = self._gap.get(peer, 0) + 1
-            return
+            return False
         self._push(data)
+        return True
 
     def answer(self, line: str) -> None:
         """A line answering a command: never dropped."""

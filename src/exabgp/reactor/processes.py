@@ -84,6 +84,8 @@ class Processes(Observer):
         self.stopping = False
         self._respawns: dict[str, tuple[int, int]] = {}
         self._counters: dict[int, int] = {}
+        # events about each peer (by address) some process did not get: `show neighbor extensive`
+        self.dropped: dict[str, int] = {}
         self._host = socket.gethostname()
         self._pid = os.getpid()
         self._ppid = os.getppid()
@@ -195,8 +197,8 @@ class Processes(Observer):
                     # 5.0's text lines mostly end with a newline, and the writer adds one: kept
                     lines[encoder] = make_text(api)
             line = lines[encoder]
-            if line is not None:
-                process.output.event(line, key)
+            if line is not None and not process.output.event(line, key):
+                self.dropped[key] = self.dropped.get(key, 0) + 1
 
     # ------------------------------------------------------------------ Observer
 
