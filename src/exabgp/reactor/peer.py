@@ -105,6 +105,7 @@ class Peer:
         self._stop_reason = 'shutting down'
         self._report_sent = False
         self._opened: set[Channel] = set()
+        self._event_channel: Channel | None = None
         self._restarted = True
         self._before: list[bytes] = []
         self._extra: list[bytes] = []
@@ -216,6 +217,7 @@ class Peer:
         finally:
             for channel in list(self.channels):
                 channel.stop(self._stop_subcode, self._stop_text)
+            self.observer.fsm(self, 'idle')
             self.done.set()
 
     def _exhausted(self) -> bool:
@@ -236,6 +238,9 @@ class Peer:
 
     async def _connection(self) -> Channel | None:
         """The next connection: accepted from the listener or, unless passive, opened by us."""
+        # the API's fsm events follow 5.0's peer: ACTIVE, IDLE, then CONNECT once TCP is up
+        self.observer.fsm(self, 'active')
+        self.observer.fsm(self, 'idle')
         if self.passive:
             return self._accepted(await self._incoming.get())
         outgoing = asyncio.create_task(self._connect())
@@ -300,11 +305,13 @@ class Peer:
             report_sent=True,
         )
         session = Session(config, outgoing=outgoing)
+        self._report_sent = self.observer.wants_sent(self)
         channel = Channel(session, reader, writer, lambda events: self._events(channel, events))
         self.channels.append(channel)
         remote = writer.get_extra_info('peername')
         self.log.info(f'{"outgoing" if outgoing else "incoming"} connection {local} - {remote[0]}')
         self.observer.connected(self)
+        self.observer.fsm(self, 'connect')
         return channel
 
     async def _serve(self, first: Channel) -> None:
@@ -356,6 +363,7 @@ class Peer:
     # ------------------------------------------------------------------ session events
 
     def _events(self, channel: Channel, events: list[object]) -> None:
+        self._event_channel = channel
         observer = self.observer
         stats = self.stats
         for event in events:
@@ -373,9 +381,12 @@ class Peer:
                 if self._report_sent:
                     observer.sent(self, event.message, event.header, event.body)
             elif isinstance(event, StateChanged):
-                if event.new is State.IDLE and event.old in OPENED:
-                    self._opened.add(channel)
-                observer.fsm(self, str(event.new).lower())
+                if event.new is State.IDLE:
+                    # reported after "down", as 5.0 does
+                    if event.old in OPENED:
+                        self._opened.add(channel)
+                elif event.new in OPENED:
+                    observer.fsm(self, str(event.new).lower())
             elif isinstance(event, Negotiation):
                 self._negotiation(channel, event)
             elif isinstance(event, Established):
@@ -386,6 +397,7 @@ class Peer:
                 if channel in self._opened:
                     self._opened.discard(channel)
                     observer.down(self, self._down_reason(event.reason))
+                observer.fsm(self, 'idle')
                 if channel is self.established or self.established is None:
                     stats.closed()
 
@@ -436,7 +448,6 @@ class Peer:
         self.backoff.reset()
         self._restarted = False
         self.stats.complete = time.time()
-        self._report_sent = self.observer.wants_sent(self)
         self.log.info('session established')
         self.observer.up(self)
         asyncio.get_running_loop().create_task(self._sender(channel))
@@ -523,6 +534,13 @@ class Peer:
             await self._write(channel, batch)
 
     # ------------------------------------------------------------------ views
+
+    def negotiated_now(self) -> Negotiated | None:
+        """What the session an event comes from negotiated; None before the peer's OPEN is in."""
+        channel = self._event_channel or self.established
+        if channel is None or channel.session.received_open is None:
+            return None
+        return channel.session.negotiated
 
     def router_id(self) -> IPv4Address | None:
         channel = self.established or (self.channels[0] if self.channels else None)

@@ -10,8 +10,11 @@ Which events go where (5.0's rules):
 - A message received (sent) of kind K (open, update, notification, keepalive, refresh, operational)
   concerns the processes listing K under `receive` (`send`). For those messages, the processes listing
   `packets` get the octets (unless some process asked `consolidate`), those listing K get the parsed
-  message when some process asked `parsed` (with its octets when some asked `consolidate`). The
-  "negotiated" member is added when some process of the neighbor asked for `negotiated`.
+  message when some process asked `parsed` or `consolidate`; with `consolidate` the parsed message
+  carries its octets (a sent one only when `packets` is asked too). The "negotiated" member is added
+  when some process of the neighbor asked for `negotiated`.
+- fsm events follow 5.0's peer rather than the session: ACTIVE and IDLE when a connection is
+  attempted, CONNECT once TCP is up, OPENSENT, OPENCONFIRM, ESTABLISHED, then IDLE after "down".
 
 Respawn (5.0's rules): a process that ends is started again when its `respawn` and `api.respawn`
 allow, at most RESPAWN_LIMIT times inside one RESPAWN_WINDOW-second window of the wall clock (the
@@ -59,6 +62,9 @@ SHORT = {
     MessageType.OPERATIONAL: 'operational',
 }
 SENT_KINDS = tuple(SHORT.values())
+
+# the "negotiated" member 5.0 writes before both OPENs are in
+NOTHING_NEGOTIATED = Negotiated(hold_time=0, families=())
 
 Encoders = tuple[Callable[[Stamp, ApiPeer], str | None], Callable[[ApiPeer], str | None]]
 
@@ -263,7 +269,11 @@ class Processes(Observer):
         if not names:
             return
         api = peer.neighbor.api
-        negotiated = peer.negotiated if api.negotiated else None
+        negotiated = None
+        if api.negotiated:
+            # 5.0 reports the peer's OPEN before it negotiates anything with it
+            opening = kind == MessageType.OPEN and direction == 'receive'
+            negotiated = NOTHING_NEGOTIATED if opening else peer.negotiated_now() or NOTHING_NEGOTIATED
         if wanted.packets and not wanted.consolidate:
             self._emit(
                 peer,
@@ -272,7 +282,8 @@ class Processes(Observer):
                 lambda who: text_events.packets(who, direction, kind, header, body),
             )
         if wanted.consolidate:
-            octets = (header, body)
+            # 5.0 gives the octets of a sent message only when packets are asked for as well
+            octets = (header, body) if direction == 'receive' or wanted.packets else (b'', b'')
         elif wanted.parsed:
             octets = (b'', b'')
         else:
