@@ -230,3 +230,97 @@ for line in sys.stdin:
         'neighbor 127.0.0.2 receive update announced 10.7.0.0/16 next-hop 127.0.0.2 origin igp as-path ( 65002 ) med 7',
         'neighbor 127.0.0.2 receive update end',
     ]
+
+
+async def test_every_command_answers(tmp_path: Path) -> None:
+    commands = [
+        'announce route 10.8.0.0/16 next-hop self med 8',
+        'show adj-rib out',
+        'show adj-rib out extensive',
+        'show adj-rib out json',
+        'show adj-rib in',
+        'show neighbor summary',
+        'show neighbor extensive',
+        'show neighbor configuration',
+        'show neighbor json',
+        'show neighbor',
+        'announce eor ipv4 unicast',
+        'announce route-refresh ipv4 unicast',
+        'announce operational asm afi ipv4 safi unicast advisory "hi"',
+        'flush adj-rib out',
+        'announce watchdog nothing',
+        'withdraw watchdog nothing',
+        'clear adj-rib in',
+        '# a comment',
+        'help',
+        'version',
+        'neighbor 127.0.0.1 teardown 2',
+        'clear adj-rib out',
+    ]
+    sender = f"""
+stream = events()
+until_up(stream)
+found = {{}}
+for command in {commands!r}:
+    send(command)
+    lines = []
+    for line in stream:
+        if line in ('done', 'error'):
+            break
+        if not line.startswith('{{ "exabgp"'):
+            lines.append(line)
+    found[command] = [line, lines]
+finish(found)
+for line in stream:
+    pass
+"""
+    config = processes(tmp_path, sender=sender)
+    config += two_speakers(free_port(), '', api('sender'), 'capability { route-refresh; operational; }')
+    async with daemon(tmp_path, config) as (_running, task):
+        await wait_for_file(tmp_path / 'sender.result')
+        assert not task.done()
+    found = result(tmp_path, 'sender')
+    assert {command: answer for command, (answer, _) in found.items()} == dict.fromkeys(commands, 'done')
+    shown = {command: lines for command, (_, lines) in found.items()}
+    assert shown['show adj-rib out'] == ['127.0.0.1 ipv4 unicast 10.8.0.0/16 next-hop self']
+    name = (
+        'neighbor 127.0.0.1 local-ip 127.0.0.2 local-as 65002 peer-as 65001 router-id 10.0.0.2 family-allowed in-open'
+    )
+    assert shown['show adj-rib out extensive'] == [f'{name} ipv4 unicast 10.8.0.0/16 next-hop self med 8']
+    assert json.loads(shown['show adj-rib out json'][0]) == {
+        '127.0.0.1': {'routes': [{'prefix': '10.8.0.0/16', 'family': 'ipv4 unicast'}]}
+    }
+    # the other speaker is in the same daemon: its Adj-RIB-In has the route once it arrived
+    assert shown['show adj-rib in'] in ([], ['127.0.0.2 ipv4 unicast 10.8.0.0/16 next-hop 127.0.0.2'])
+    summary = shown['show neighbor summary']
+    assert summary[0].startswith('Peer') and {line.split()[3] for line in summary[1:]} == {'established'}
+    assert shown['show neighbor extensive'][0].startswith('Neighbor ')
+    assert shown['show neighbor configuration'][0].startswith('neighbor 127.0.0.2 {')
+    assert {peer['fsm'] for peer in json.loads(shown['show neighbor json'][0])} == {'ESTABLISHED'}
+    assert shown['show neighbor'][0] == 'please specify summary, extensive or configuration'
+    assert 'available API commands are listed here:' in shown['help']
+    assert shown['version'][0].startswith('exabgp ')
+
+
+async def test_a_line_too_long_is_refused_and_the_next_one_runs(tmp_path: Path) -> None:
+    sender = """
+stream = events()
+until_up(stream)
+os.write(1, b'x' * (2 * 1024 * 1024) + b' tail' + chr(10).encode())
+send('version')
+found = [answer(stream)]
+for line in stream:
+    found.append(line)
+    if line == 'done':
+        break
+finish(found)
+for line in stream:
+    pass
+"""
+    config = processes(tmp_path, sender=sender)
+    config += two_speakers(free_port(), '', api('sender'))
+    async with daemon(tmp_path, config):
+        await wait_for_file(tmp_path / 'sender.result')
+    found = result(tmp_path, 'sender')
+    assert found[0] == 'error'
+    assert found[1].startswith('exabgp ') and found[2] == 'done'

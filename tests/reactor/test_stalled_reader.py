@@ -18,7 +18,7 @@ STALL = 4.0  # seconds, more than the hold time
 HOLD = 3
 LIMIT = 256 * 1024
 
-READER = '''
+READER = """
 import json, os, select, sys, time
 time.sleep({stall})
 data = b''
@@ -47,7 +47,7 @@ with open({path!r} + '.tmp', 'w') as out:
 os.rename({path!r} + '.tmp', {path!r})
 for line in sys.stdin:
     pass
-'''
+"""
 
 
 def prefix(index: int) -> str:

@@ -55,7 +55,6 @@ class CliClient:
     """A source of commands from the CLI: bound to every peer, acknowledging every command."""
 
     every_peer = True
-    encoder = 'text'
 
     def __init__(self, name: str, limit: int) -> None:
         self.name = name

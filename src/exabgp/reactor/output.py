@@ -73,6 +73,7 @@ class Output:
         self.dropped = 0
         self._gap: dict[str, int] = {}
         self._gap_total = 0
+        # the most octets ever queued at once (for tests and diagnosis)
         self.peak = 0
 
     @property

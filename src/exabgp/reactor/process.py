@@ -56,10 +56,6 @@ class ApiProcess:
         self.tasks: list[asyncio.Task] = []
         self.stopping = False
 
-    @property
-    def pid(self) -> int | None:
-        return None if self.proc is None else self.proc.pid
-
     async def start(self) -> None:
         """Start the program; OSError when it can not be."""
         environment = dict(os.environ, TERM='dumb')
@@ -87,6 +83,8 @@ class ApiProcess:
         stdout = self.proc.stdout if self.proc else None
         assert stdout is not None
         pending = b''
+        # inside a line too long to be a command: dropped up to its end
+        skipping = False
         while True:
             try:
                 data = await stdout.read(READ_SIZE)
@@ -95,10 +93,17 @@ class ApiProcess:
             if not data:
                 return
             pending += data
+            if skipping:
+                if b'\n' not in pending:
+                    pending = b''
+                    continue
+                pending = pending.split(b'\n', 1)[1]
+                skipping = False
             if b'\n' not in pending:
                 if len(pending) > MAX_LINE:
                     log.error(f'process {self.name} sent a line of more than {MAX_LINE} octets: refused')
                     pending = b''
+                    skipping = True
                     if self.ack:
                         self.output.answer('error')
                 continue

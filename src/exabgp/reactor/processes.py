@@ -159,9 +159,6 @@ class Processes(Observer):
         }
         await asyncio.gather(*(process.stop(last[process.encoder], SHUTDOWN_FLUSH) for process in processes))
 
-    def process(self, name: str) -> ApiProcess | None:
-        return self.running.get(name)
-
     # ------------------------------------------------------------------ encoding
 
     def _stamp(self, peer: 'Peer | None') -> Stamp:
