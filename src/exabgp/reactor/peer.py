@@ -500,6 +500,7 @@ class Peer:
         await channel.drain()
 
     def _account(self, channel: Channel, messages: list[bytes]) -> None:
+        self._event_channel = channel
         sent = self.stats.sent
         report = self._report_sent
         for wire in messages:
