@@ -5,6 +5,7 @@ import asyncio
 import json
 from pathlib import Path
 
+import pytest
 from daemon_helpers import daemon, free_port, script, two_speakers, wait_for_file
 
 # the helper every script starts with: events in, commands out, results to a file
@@ -185,12 +186,15 @@ async def test_a_process_that_keeps_dying_is_respawned_five_times_then_the_daemo
         assert await asyncio.wait_for(task, 30) == 1
 
 
-async def test_a_process_without_respawn_ends_alone(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ('block', 'changes'),
+    [('respawn false;', {}), ('', {'api.respawn': False})],
+    ids=['respawn false', 'api.respawn=false'],
+)
+async def test_a_process_without_respawn_ends_alone(tmp_path: Path, block: str, changes: dict) -> None:
     run = script(tmp_path, 'once.py', 'print("bye")\n')
-    config = f'process once {{ run {run}; encoder text; respawn false; }}\n' + two_speakers(
-        free_port(), '', api('once')
-    )
-    async with daemon(tmp_path, config) as (running, task):
+    config = f'process once {{ run {run}; encoder text; {block} }}\n' + two_speakers(free_port(), '', api('once'))
+    async with daemon(tmp_path, config, **changes) as (running, task):
         await asyncio.sleep(1.5)
         assert not task.done()
         assert running.processes.running == {}
