@@ -25,7 +25,6 @@ is full, so no session and no other client is starved.
 """
 
 import asyncio
-import contextlib
 import logging
 import re
 import time
@@ -416,6 +415,5 @@ def _error(client: Client) -> None:
 
 def _flush(peers: set['Peer']) -> None:
     for peer in peers:
-        with contextlib.suppress(Exception):
-            peer.flush()
+        peer.flush()
     peers.clear()
