@@ -218,9 +218,17 @@ SPEC: dict[str, dict[str, Option]] = {
     'loop': {
         'uvloop': Option(BOOLEAN, 'false', 'run the daemon on uvloop when it is installed'),
     },
+    'process': {
+        'queue': Option(
+            INTEGER, '33554432', 'octets of events queued for an API process before events are dropped (gap line)'
+        ),
+    },
+    'cli': {
+        'socket': Option(STRING, '', 'unix socket the daemon accepts cli commands on (none when empty)'),
+    },
 }
 
-INTERNAL_SECTIONS = ('debug', 'loop')
+INTERNAL_SECTIONS = ('debug', 'loop', 'process', 'cli')
 
 
 def attribute(option: str) -> str:
@@ -250,6 +258,8 @@ class Settings:
     reactor: Any
     debug: Any
     loop: Any
+    process: Any
+    cli: Any
     version: str = RELEASE
     env_file: str = ''
     root: str = ''

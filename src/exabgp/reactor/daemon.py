@@ -1,9 +1,9 @@
-"""The daemon: peers, listeners and signals under one asyncio task group.
+"""The daemon: peers, listeners, API processes, the CLI and signals under one asyncio task group.
 
 Invariants:
 - Everything runs on one event loop; nothing polls. The loop is uvloop's when asked for and
   installed, the standard one otherwise (`run`).
-- Signals (via `loop.add_signal_handler`) keep 5.0's meanings: TERM and HUP stop the daemon (each
+- Signals (via `loop.add_signal_handler`) keep 5.0's meanings: INT, TERM and HUP stop the daemon (each
   session closed with Cease, or silently under graceful restart), USR1 reloads the configuration,
   USR2 reloads it and restarts the API processes, ALRM tears every session down so they reconnect.
 - A reload parses the whole new configuration first; if it fails, the error is logged and the
@@ -11,6 +11,9 @@ Invariants:
   get the route differences, changed ones are restarted, removed ones stopped, new ones started.
 - With `tcp.attempts` set, the daemon exits once every peer has used its attempts (5.0's way for
   the functional tests to end a run).
+- API processes start before the first peer, so they see every event of every session; at shutdown
+  the peers stop first (the processes see them go down), then the processes are told and ended.
+  The API's `shutdown`, `reload` and `restart` commands do what the signals do (`command`).
 """
 
 import asyncio
@@ -24,9 +27,12 @@ from exabgp import logger
 from exabgp.configuration.errors import ConfigError
 from exabgp.configuration.model import Config, Neighbor
 from exabgp.reactor import tcp
+from exabgp.reactor.commands import Commands
+from exabgp.reactor.control import Control
 from exabgp.reactor.listener import Listeners, matches
 from exabgp.reactor.observer import Observer
 from exabgp.reactor.peer import Peer
+from exabgp.reactor.processes import Processes
 from exabgp.settings import Settings
 
 log = logger.get('reactor')
@@ -34,6 +40,8 @@ log = logger.get('reactor')
 Loader = Callable[[], Config]
 
 SIGNALS = {
+    # Ctrl-C: API processes run in their own session and do not see it, the daemon stops them
+    signal.SIGINT: 'shutdown',
     signal.SIGTERM: 'shutdown',
     signal.SIGHUP: 'shutdown',
     signal.SIGUSR1: 'reload',
@@ -58,7 +66,11 @@ class Daemon:
         self.settings = settings
         self.reload_after = reload_after
         self.load = load
-        self.observer = observer or Observer()
+        self.processes = Processes(settings, self.stop)
+        self.commands = Commands(self)
+        self.processes.run_commands = self.commands.run
+        self.control = Control(settings, self.commands)
+        self.observer = observer or self.processes
         self.config = Config()
         self.peers: dict[str, Peer] = {}
         self.listeners = Listeners(self._dispatch)
@@ -72,20 +84,19 @@ class Daemon:
     async def run(self) -> int:
         loop = asyncio.get_running_loop()
         for number, action in SIGNALS.items():
-            loop.add_signal_handler(number, self.signalled, action)
+            loop.add_signal_handler(number, self.signalled, action, number)
         try:
             self.config = self.load()
         except ConfigError as error:
             log.critical(error.report())
-            return 1
-        if self.config.processes and type(self.observer) is Observer:
-            log.critical('this configuration has process blocks: API processes are not built yet in this version')
             return 1
         try:
             async with asyncio.TaskGroup() as group:
                 self._group = group
                 if not await self._listen(self.config):
                     return 1
+                await self.processes.start(self.config.processes)
+                await self.control.start()
                 for neighbor in self.config.neighbors:
                     self._start(neighbor)
                 group.create_task(self._watch_peers())
@@ -96,6 +107,7 @@ class Daemon:
         finally:
             for number in SIGNALS:
                 loop.remove_signal_handler(number)
+            await self.control.close()
             await self.listeners.close()
         return self.exit_code
 
@@ -103,13 +115,18 @@ class Daemon:
         self.exit_code = code
         self._done.set()
 
-    def signalled(self, action: str) -> None:
+    def signalled(self, action: str, number: int = 0) -> None:
         log.info(f'{action} requested by signal')
-        self.observer.signal(action)
+        if number:
+            self.observer.signal(list(self.peers.values()), number)
+        self.command(action)
+
+    def command(self, action: str) -> None:
+        """shutdown, reload, full-reload (processes restarted too) or restart: from a signal or the API."""
         if action == 'shutdown':
             self.stop(0)
         elif action in ('reload', 'full-reload'):
-            self.reload()
+            self.reload(restart_processes=action == 'full-reload')
         elif action == 'restart':
             for peer in self.peers.values():
                 peer.teardown(4, 'restart requested')
@@ -122,6 +139,7 @@ class Daemon:
             await asyncio.wait(tasks, timeout=5)
         for task in tasks:
             task.cancel()
+        await self.processes.stop()
 
     async def _watch_peers(self) -> None:
         """With tcp.attempts, end the daemon when the last peer has given up."""
@@ -208,19 +226,21 @@ class Daemon:
 
     # ------------------------------------------------------------------ reload
 
-    def reload(self) -> bool:
+    def reload(self, restart_processes: bool = False) -> bool:
         try:
             config = self.load()
         except ConfigError as error:
             log.error(f'reload failed, keeping the running configuration:\n{error.report()}')
             return False
+        if self._group is not None:
+            self._group.create_task(self.processes.start(config.processes, restart=restart_processes))
         old = {_key(neighbor): neighbor for neighbor in self.config.neighbors}
         new = {_key(neighbor): neighbor for neighbor in config.neighbors}
         for key, neighbor in old.items():
             peer = self.peers.get(key)
             if key not in new:
                 if peer is not None:
-                    peer.stop(3)
+                    peer.stop(3, reason='removed')
                 continue
             if peer is None:
                 continue

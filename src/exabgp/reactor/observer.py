@@ -2,9 +2,10 @@
 
 The reactor calls these methods synchronously, in event order, and never waits on them: an
 implementation must only queue work (the API process writer tasks drain the queues). `Observer` is
-the interface with no behaviour; the API processes implement it.
+the interface with no behaviour; `reactor.processes.Processes` implements it for API processes.
 """
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from exabgp.bgp.message.open import Open
@@ -26,10 +27,10 @@ class Observer:
         """The session reached ESTABLISHED."""
 
     def down(self, peer: 'Peer', reason: str) -> None:
-        """An established (or opening) session ended."""
+        """A session that had sent or received an OPEN ended; `reason` in 5.0's words."""
 
     def fsm(self, peer: 'Peer', state: str) -> None:
-        """The FSM moved to `state`."""
+        """The FSM moved to `state` (lower case: idle, connect, active, opensent, ...)."""
 
     def negotiated(self, peer: 'Peer', sent: Open, received: Open, negotiated: Negotiated) -> None:
         """Both OPENs are in and valid."""
@@ -40,5 +41,5 @@ class Observer:
     def sent(self, peer: 'Peer', message: object, header: bytes, body: bytes) -> None:
         """A message to the peer (only when `wants_sent`)."""
 
-    def signal(self, name: str) -> None:
-        """The daemon received a signal."""
+    def signal(self, peers: Iterable['Peer'], number: int) -> None:
+        """The daemon received signal `number`; `peers` are every peer it has."""

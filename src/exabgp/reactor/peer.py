@@ -12,17 +12,23 @@ Invariants:
   its own sender, and a big table never starves keepalives (timers run between batches).
 - After a session ends the peer waits as 5.0's back-off says before connecting again; with
   `tcp.attempts` set it stops after that many connection attempts.
+- Messages the API asks for outside the RIB (End-of-RIB, ROUTE-REFRESH, OPERATIONAL) wait in
+  `_extra` and go out after the next flush of the RIB, so they follow the routes changed before them.
+- `stats` counts the messages of the current session by kind, as 5.0's `show neighbor` reports them.
 """
 
 import asyncio
 import contextlib
+import time
 from ipaddress import IPv4Address, IPv6Address
 
 from exabgp import logger
 from exabgp.bgp.errors import CONNECTION_COLLISION_RESOLUTION
 from exabgp.bgp.family import Family
+from exabgp.bgp.message.header import MessageType
 from exabgp.bgp.message.notification import Notification
 from exabgp.bgp.message.refresh import BEGIN, END, QUERY, RouteRefresh
+from exabgp.bgp.message.table import unpack_message
 from exabgp.bgp.negotiated import Negotiated, Refresh
 from exabgp.bgp.route import Route
 from exabgp.configuration.model import Neighbor
@@ -34,7 +40,7 @@ from exabgp.rib.incoming import AdjRibIn
 from exabgp.rib.outgoing import AdjRibOut
 from exabgp.session.backoff import Backoff
 from exabgp.session.collision import keep_outgoing
-from exabgp.session.events import Closed, Established, Negotiation, Received, Sent, StateChanged
+from exabgp.session.events import Closed, Established, Negotiation, Reason, Received, Sent, StateChanged, Why
 from exabgp.session.session import Session
 from exabgp.session.state import State
 from exabgp.settings import Settings
@@ -44,6 +50,36 @@ reactor_log = logger.get('reactor')
 
 CONNECT_TIMEOUT = 30.0
 BATCH = 64 * 1024  # octets of UPDATEs written between two drains
+
+OPENED = (State.OPENSENT, State.OPENCONFIRM, State.ESTABLISHED)
+
+# the message kinds `show neighbor` counts, by type code
+COUNTED = {
+    MessageType.OPEN: 'open',
+    MessageType.NOTIFICATION: 'notification',
+    MessageType.KEEPALIVE: 'keepalive',
+    MessageType.UPDATE: 'update',
+    MessageType.ROUTE_REFRESH: 'refresh',
+}
+
+
+class Stats:
+    """What `show neighbor` reports: messages of the current session, and when things happened."""
+
+    __slots__ = ('complete', 'created', 'received', 'reset', 'sent')
+
+    def __init__(self) -> None:
+        self.created = self.reset = time.time()
+        self.complete = 0.0
+        self.sent = dict.fromkeys(COUNTED.values(), 0)
+        self.received = dict.fromkeys(COUNTED.values(), 0)
+
+    def closed(self) -> None:
+        self.reset = time.time()
+        self.complete = 0.0
+        for counts in (self.sent, self.received):
+            for kind in counts:
+                counts[kind] = 0
 
 
 class Peer:
@@ -63,11 +99,17 @@ class Peer:
         self.done = asyncio.Event()
         self._incoming: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.Queue()
         self._changed = asyncio.Event()
-        self._refreshing: set[Family] = set()  # families refreshed between BoRR and EoRR
         self._stopping = False
         self._stop_subcode = 3
         self._stop_text: str | None = None
+        self._stop_reason = 'shutting down'
+        self._report_sent = False
+        self._opened: set[Channel] = set()
+        self._event_channel: Channel | None = None
         self._restarted = True
+        self._before: list[bytes] = []
+        self._extra: list[bytes] = []
+        self.stats = Stats()
         self._load_routes(neighbor)
 
     # ------------------------------------------------------------------ routes
@@ -92,6 +134,28 @@ class Peer:
         self._changed.set()
 
     def flush(self) -> None:
+        self._changed.set()
+
+    def send_after_flush(self, message: object) -> None:
+        """A message (End-of-RIB, ROUTE-REFRESH, OPERATIONAL; a value or its wire form) to send once
+        the pending routes are out; dropped when no session is established."""
+        if self.established is None:
+            return
+        if not isinstance(message, bytes):
+            message = message.pack(self.established.session.negotiated)  # type: ignore[attr-defined]
+        self._extra.append(message)
+        self._changed.set()
+
+    def resend(self, families: list[Family] | None = None, enhanced: bool = False) -> None:
+        """Send the Adj-RIB-Out again (`flush adj-rib out`, a ROUTE-REFRESH); `enhanced` wraps each
+        family in RFC 7313's Beginning and End of Route Refresh."""
+        chosen = list(self.rib_out.families) if families is None else families
+        self.rib_out.resend(chosen)
+        channel = self.established
+        if enhanced and channel is not None:
+            negotiated = channel.session.negotiated
+            self._before.extend(RouteRefresh(family, BEGIN).pack(negotiated) for family in chosen)
+            self._extra.extend(RouteRefresh(family, END).pack(negotiated) for family in chosen)
         self._changed.set()
 
     def reconfigure(self, neighbor: Neighbor) -> None:
@@ -123,11 +187,13 @@ class Peer:
     def incoming(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._incoming.put_nowait((reader, writer))
 
-    def stop(self, subcode: int = 3, text: str | None = None) -> None:
-        """Stop for good: close the sessions with Cease `subcode` and end the peer task."""
+    def stop(self, subcode: int = 3, text: str | None = None, reason: str = 'shutting down') -> None:
+        """Stop for good: close the sessions with Cease `subcode` and end the peer task; `reason` is
+        what the API's "down" event says (5.0's words)."""
         self._stopping = True
         self._stop_subcode = subcode
         self._stop_text = text
+        self._stop_reason = reason
         for channel in list(self.channels):
             channel.stop(subcode, text)
         self._incoming.put_nowait(None)  # type: ignore[arg-type]
@@ -155,6 +221,7 @@ class Peer:
         finally:
             for channel in list(self.channels):
                 channel.stop(self._stop_subcode, self._stop_text)
+            self.observer.fsm(self, 'idle')
             self.done.set()
 
     def _exhausted(self) -> bool:
@@ -175,6 +242,9 @@ class Peer:
 
     async def _connection(self) -> Channel | None:
         """The next connection: accepted from the listener or, unless passive, opened by us."""
+        # the API's fsm events follow 5.0's peer: ACTIVE, IDLE, then CONNECT once TCP is up
+        self.observer.fsm(self, 'active')
+        self.observer.fsm(self, 'idle')
         if self.passive:
             return self._accepted(await self._incoming.get())
         outgoing = asyncio.create_task(self._connect())
@@ -251,13 +321,15 @@ class Peer:
             self.settings,
             local,
             restarted=self._restarted,
-            report_sent=self.observer.wants_sent(self),
+            report_sent=True,
         )
         session = Session(config, outgoing=outgoing)
+        self._report_sent = self.observer.wants_sent(self)
         channel = Channel(session, reader, writer, lambda events: self._events(channel, events))
         self.channels.append(channel)
         self.log.info(f'{"outgoing" if outgoing else "incoming"} connection {local} - {remote[0]}')
         self.observer.connected(self)
+        self.observer.fsm(self, 'connect')
         return channel
 
     async def _serve(self, first: Channel) -> None:
@@ -300,6 +372,8 @@ class Peer:
             self.established = None
             self.negotiated = None
             self.rib_in.clear()
+            self._before.clear()
+            self._extra.clear()
         exc = task.exception()
         if exc is not None:
             reactor_log.error(f'peer {self.neighbor.peer()}: the session failed: {exc!r}')
@@ -307,45 +381,65 @@ class Peer:
     # ------------------------------------------------------------------ session events
 
     def _events(self, channel: Channel, events: list[object]) -> None:
+        self._event_channel = channel
         observer = self.observer
+        stats = self.stats
         for event in events:
             if isinstance(event, Received):
+                message = event.message
+                kind = COUNTED.get(message.TYPE)  # type: ignore[attr-defined]
+                if kind is not None:
+                    stats.received[kind] += 1
                 self._received(event)
-                observer.received(self, event.message, event.header, event.body)
+                observer.received(self, message, event.header, event.body)
             elif isinstance(event, Sent):
-                observer.sent(self, event.message, event.header, event.body)
+                kind = COUNTED.get(event.message.TYPE)  # type: ignore[attr-defined]
+                if kind is not None:
+                    stats.sent[kind] += 1
+                if self._report_sent:
+                    observer.sent(self, event.message, event.header, event.body)
             elif isinstance(event, StateChanged):
-                observer.fsm(self, str(event.new).lower())
+                if event.new is State.IDLE:
+                    # reported after "down", as 5.0 does
+                    if event.old in OPENED:
+                        self._opened.add(channel)
+                elif event.new in OPENED:
+                    observer.fsm(self, str(event.new).lower())
             elif isinstance(event, Negotiation):
                 self._negotiation(channel, event)
             elif isinstance(event, Established):
                 self._established(channel, event)
             elif isinstance(event, Closed):
                 self.log.info(f'session closed: {event.reason}')
-                if channel is self.established:
-                    observer.down(self, str(event.reason))
+                # 5.0 reports a session going down once it had sent or received an OPEN
+                if channel in self._opened:
+                    self._opened.discard(channel)
+                    observer.down(self, self._down_reason(event.reason))
+                observer.fsm(self, 'idle')
+                if channel is self.established or self.established is None:
+                    stats.closed()
+
+    def _down_reason(self, reason: Reason) -> str:
+        """Why a session ended, in 5.0's words for the API's "down" event."""
+        if self._stopping:
+            return f'stop, message [{self._stop_reason}]'
+        notification = reason.notification
+        if notification is None:
+            return 'closing connection'
+        way = 'received' if reason.why is Why.NOTIFICATION_RECEIVED else 'sent'
+        return f'notification {way} ({notification.code},{notification.subcode})'
 
     def _received(self, event: Received) -> None:
         message = event.message
         if isinstance(message, RouteRefresh):
-            self._refresh(message)
+            if message.subtype == QUERY and self.established is not None:
+                negotiated = self.established.session.negotiated
+                self.resend([message.family], enhanced=negotiated.refresh == Refresh.ENHANCED)
             return
         announced = getattr(message, 'announced', None)
         if announced is None or not self.neighbor.adj_rib_in:
             return
         self.rib_in.update(announced, message.withdrawn)  # type: ignore[attr-defined]
-
-    def _refresh(self, message: RouteRefresh) -> None:
-        """A refresh request: that family's routes again (RFC 2918), between a Beginning and an End
-        of Route Refresh when enhanced route refresh was negotiated (RFC 7313). A peer's own BoRR
-        and EoRR ask for nothing (5.0 resends the table on those too)."""
-        negotiated = self.negotiated
-        if message.subtype != QUERY or negotiated is None or message.family not in negotiated.families:
-            return
-        self.rib_out.resend((message.family,))
-        if negotiated.refresh is Refresh.ENHANCED:
-            self._refreshing.add(message.family)
-        self._changed.set()
 
     def _negotiation(self, channel: Channel, event: Negotiation) -> None:
         self.observer.negotiated(self, event.sent, event.received, event.negotiated)
@@ -371,7 +465,7 @@ class Peer:
         self.negotiated = event.negotiated
         self.backoff.reset()
         self._restarted = False
-        self._refreshing.clear()
+        self.stats.complete = time.time()
         self.log.info('session established')
         self.observer.up(self)
         asyncio.get_running_loop().create_task(self._sender(channel))
@@ -386,21 +480,22 @@ class Peer:
         rate = self.neighbor.rate_limit
         self.rib_out.resend()
         first = True
+        # 5.0 sends no withdrawal in the first flush of a session that has anything to send
+        withdrawals = False
         try:
             while session.state is State.ESTABLISHED:
                 self._changed.clear()
-                refreshing, self._refreshing = self._refreshing, set()
-                for family in refreshing:
-                    channel.send_wire(RouteRefresh(family, BEGIN).pack(negotiated))
-                await self._send_updates(channel, negotiated, resolve, rate)
-                if refreshing and session.state is State.ESTABLISHED:
-                    channel.send_wire(b''.join(RouteRefresh(family, END).pack(negotiated) for family in refreshing))
-                    await channel.drain()
+                if self._before:
+                    await self._write(channel, self._take(self._before))
+                if self.rib_out.pending():
+                    await self._send_updates(channel, negotiated, resolve, rate, withdrawals)
+                    withdrawals = True
                 if first:
                     first = False
                     if not self.neighbor.manual_eor and session.state is State.ESTABLISHED:
-                        channel.send_wire(b''.join(self.rib_out.end_of_rib(negotiated)))
-                        await channel.drain()
+                        await self._write(channel, list(self.rib_out.end_of_rib(negotiated)))
+                if self._extra and session.state is State.ESTABLISHED:
+                    await self._write(channel, self._take(self._extra))
                 if session.state is not State.ESTABLISHED or self._stopping:
                     return
                 await self._changed.wait()
@@ -408,30 +503,78 @@ class Peer:
             reactor_log.error(f'peer {self.neighbor.peer()}: sending updates failed: {exc!r}')
             channel.stop(0, 'internal error while sending updates')
 
-    async def _send_updates(self, channel: Channel, negotiated: Negotiated, resolve, rate: int) -> None:
+    @staticmethod
+    def _take(messages: list[bytes]) -> list[bytes]:
+        taken = list(messages)
+        messages.clear()
+        return taken
+
+    async def _write(self, channel: Channel, messages: list[bytes]) -> None:
+        """Send whole messages (each one packed), counted and reported like the session's own."""
+        if not messages or channel.session.state is not State.ESTABLISHED:
+            return
+        channel.send_wire(b''.join(messages))
+        self._account(channel, messages)
+        await channel.drain()
+
+    def _account(self, channel: Channel, messages: list[bytes]) -> None:
+        self._event_channel = channel
+        sent = self.stats.sent
+        report = self._report_sent
+        for wire in messages:
+            code = wire[18]
+            kind = COUNTED.get(code)  # type: ignore[call-overload]
+            if kind is not None:
+                sent[kind] += 1
+            if report:
+                header, body = wire[:19], wire[19:]
+                message = unpack_message(code, body, channel.session.negotiated)
+                self.observer.sent(self, message, header, body)
+
+    async def _send_updates(
+        self, channel: Channel, negotiated: Negotiated, resolve, rate: int, withdrawals: bool
+    ) -> None:
         session = channel.session
         batch: list[bytes] = []
         size = 0
-        for wire in self.rib_out.updates(negotiated, resolve):
+        for wire in self.rib_out.updates(negotiated, resolve, withdrawals):
             if session.state is not State.ESTABLISHED:
                 return
             if rate:
-                channel.send_wire(wire)
-                await channel.drain()
+                await self._write(channel, [wire])
                 await asyncio.sleep(1.0 / rate)
                 continue
             batch.append(wire)
             size += len(wire)
             if size >= BATCH:
-                channel.send_wire(b''.join(batch))
-                batch.clear()
+                await self._write(channel, self._take(batch))
                 size = 0
-                await channel.drain()
-        if batch and session.state is State.ESTABLISHED:
-            channel.send_wire(b''.join(batch))
-            await channel.drain()
+        if batch:
+            await self._write(channel, batch)
 
     # ------------------------------------------------------------------ views
+
+    def negotiated_now(self) -> Negotiated | None:
+        """What the session an event comes from negotiated; None before the peer's OPEN is in."""
+        channel = self._event_channel or self.established
+        if channel is None or channel.session.received_open is None:
+            return None
+        return channel.session.negotiated
+
+    def router_id(self) -> IPv4Address | None:
+        channel = self.established or (self.channels[0] if self.channels else None)
+        if channel is None:
+            return self.neighbor.router_id
+        return channel.session.config.router_id
+
+    def state(self) -> State:
+        """5.0's peer state: the established session's, else the newest connection's, else IDLE."""
+        channel = self.established or (self.channels[-1] if self.channels else None)
+        return State.IDLE if channel is None else channel.session.state
+
+    def session(self) -> Session | None:
+        channel = self.established or (self.channels[-1] if self.channels else None)
+        return None if channel is None else channel.session
 
     def local_address(self) -> IPv4Address | IPv6Address | None:
         channel = self.established or (self.channels[0] if self.channels else None)

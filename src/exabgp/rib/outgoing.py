@@ -109,7 +109,8 @@ class AdjRibOut:
     # ------------------------------------------------------------------ reading
 
     def pending(self) -> bool:
-        return bool(self._pending or self._resend)
+        """Whether a flush has something to send (a resend of an empty table has not)."""
+        return bool(self._pending) or bool(self._resend and self._routes)
 
     def routes(self, families: Iterable[Family] | None = None) -> Iterator[Route]:
         wanted = None if families is None else set(families)
@@ -122,11 +123,13 @@ class AdjRibOut:
 
     # ------------------------------------------------------------------ sending
 
-    def updates(self, negotiated: Negotiated, resolve: Resolver) -> Iterator[bytes]:
+    def updates(self, negotiated: Negotiated, resolve: Resolver, withdrawals: bool = True) -> Iterator[bytes]:
         """Every pending change as whole UPDATE messages, emptying the pending set as it goes.
 
         `resolve(nexthop, family)` turns `next-hop self` into the session's address (or None when
-        there is none, and the route is then left out)."""
+        there is none, and the route is then left out). Without `withdrawals`, pending withdrawals
+        are dropped instead of sent (5.0 does so for the first flush of a session: the peer holds
+        none of our routes yet)."""
         if self._resend:
             families, self._resend = self._resend, set()
             groups: dict[Key, list[Route]] = {}
@@ -142,7 +145,7 @@ class AdjRibOut:
             for nlri in changes:
                 del self._where[nlri]
             _, nexthop, family = key
-            removed = [route.nlri for route, withdrawn in changes.values() if withdrawn]
+            removed = [route.nlri for route, withdrawn in changes.values() if withdrawn] if withdrawals else []
             added = [route for route, withdrawn in changes.values() if not withdrawn]
             if removed:
                 if self._grouped(family):

@@ -1,0 +1,419 @@
+"""Running API commands: the lines of a process (or of the CLI) applied to the daemon's peers.
+
+The ordering contract (also in README.md, "API processes"):
+
+1. Commands apply in the order they arrive, one client at a time: a client's next lines are read only
+   once its previous batch is applied. Clients (processes, CLI) are independent of each other.
+2. A route command changes the Adj-RIB-Out of each peer it selects before its `done` is queued:
+   `done` means "in the RIB", not "on the wire" (5.0's meaning). `error` means nothing changed.
+3. The lines one read returned (a batch) are applied together: the RIB changes of the whole batch are
+   made without yielding to the event loop, and the peers' senders are woken once, at the end of the
+   batch, so an announce/withdraw batch leaves as one set of UPDATEs. One exception: when the
+   client's own output queue is over its bound, the batch waits for it to drain before its next
+   command; what was applied so far is flushed first.
+4. Which peers a command reaches (5.0's rules): route, operational and `clear adj-rib` commands
+   without a neighbor selector reach the peers the client is bound to (`processes` /
+   `processes-match`; the CLI is bound to every peer); with a selector, the bound peers it matches.
+   `announce eor`, `announce route-refresh`, `flush adj-rib out` and `teardown` reach the established
+   peers matching the selector (all established peers without one); `show` commands and watchdogs
+   every peer. A route, operational, eor, refresh, flush or clear command reaching no peer is an error.
+
+Invariants: a command never raises out of here: a bad one is answered `error` and logged with the
+client's name and its text; the client and every session go on. Long output (`show adj-rib` of a big
+table) is produced in chunks, yielding to the loop between them, and waits when the client's queue
+is full, so no session and no other client is starved.
+"""
+
+import asyncio
+import logging
+import re
+import time
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Protocol
+
+from exabgp import logger
+from exabgp.api import command as commands
+from exabgp.api import show
+from exabgp.api.command import CommandError, parse
+from exabgp.api.selector import Selectors, selected
+from exabgp.bgp.capability.addpath import AddPath
+from exabgp.bgp.capability.extended import ExtendedMessage
+from exabgp.bgp.capability.graceful import GracefulRestart
+from exabgp.bgp.capability.multisession import CiscoMultiSession, MultiSession
+from exabgp.bgp.capability.operational import Operational as OperationalCapability
+from exabgp.bgp.capability.refresh import RouteRefresh as RefreshCapability
+from exabgp.bgp.message.open import Open
+from exabgp.bgp.message.refresh import RouteRefresh
+from exabgp.bgp.message.update_pack import eor
+from exabgp.bgp.negotiated import Refresh
+from exabgp.configuration.model import ADDPATH_DISABLED
+from exabgp.configuration.route.grammar import Builder
+from exabgp.reactor.output import Output
+
+if TYPE_CHECKING:
+    from exabgp.reactor.daemon import Daemon
+    from exabgp.reactor.peer import Peer
+
+log = logger.get('processes')
+
+SHOW_CHUNK = 1000  # lines of a show command produced between two turns of the event loop
+
+
+class Client(Protocol):
+    """Who sends commands: an API process or a CLI connection."""
+
+    name: str
+    output: Output
+    ack: bool
+    builder: Builder
+    every_peer: bool
+
+
+def _has(message: Open | None, *kinds: type) -> bool | None:
+    if message is None:
+        return None
+    return any(message.find(kind) for kind in kinds)
+
+
+def view(peer: 'Peer', now: float, dropped: int = 0) -> show.PeerView:
+    """A snapshot of a peer for `show neighbor`; `dropped` counts the API events it lost."""
+    neighbor = peer.neighbor
+    session = peer.session()
+    received = session.received_open if session is not None else None
+    sent = session.sent_open if session is not None else None
+    negotiated = session.negotiated if received is not None and session is not None else None
+    capability = neighbor.capability
+    capabilities = (
+        ('asn4', capability.asn4, None if negotiated is None else negotiated.asn4),
+        ('route-refresh', capability.route_refresh, _has(received, RefreshCapability)),
+        ('multi-session', capability.multi_session, _has(received, MultiSession, CiscoMultiSession)),
+        ('operational', capability.operational, _has(received, OperationalCapability)),
+        ('add-path', capability.add_path != ADDPATH_DISABLED, _has(received, AddPath)),
+        ('extended-message', capability.extended_message, _has(received, ExtendedMessage)),
+        ('graceful-restart', bool(capability.graceful_restart), _has(received, GracefulRestart)),
+    )
+    families = []
+    for family in neighbor.families:
+        if negotiated is not None:
+            common = family in negotiated.families
+            families.append(
+                show.FamilyView(str(family), common, negotiated.send_path(family), negotiated.receive_path(family))
+            )
+        else:
+            unknown = None if family in neighbor.addpath else False
+            families.append(show.FamilyView(str(family), None, unknown, unknown))
+    stats = peer.stats
+    local_as = neighbor.local_as if neighbor.local_as is not None else (sent.asn if sent else 'auto')
+    return show.PeerView(
+        peer_address=neighbor.peer(),
+        local_address=str(peer.local_address()),
+        local_as=local_as,
+        peer_as=neighbor.peer_as,
+        local_id=str(peer.router_id()),
+        peer_id=None if received is None else str(received.router_id),
+        local_hold=neighbor.hold_time,
+        peer_hold=None if received is None else received.hold_time,
+        state=peer.state().name,
+        up=int(now - stats.complete) if stats.complete else 0,
+        down=int(stats.reset - stats.created),
+        capabilities=capabilities,
+        families=tuple(families),
+        messages=tuple((kind, stats.sent[kind], stats.received[kind]) for kind in show.MESSAGES),
+        dropped=dropped,
+    )
+
+
+class Commands:
+    def __init__(self, daemon: 'Daemon') -> None:
+        self.daemon = daemon
+        self.settings = daemon.settings
+        self._handlers = {
+            commands.Routes: self._routes,
+            commands.EndOfRib: self._eor,
+            commands.Refresh: self._refresh,
+            commands.SendOperational: self._operational,
+            commands.Watchdog: self._watchdog,
+            commands.Teardown: self._teardown,
+            commands.ShowNeighbor: self._show_neighbor,
+            commands.ShowRib: self._show_rib,
+            commands.FlushRib: self._flush_rib,
+            commands.ClearRib: self._clear_rib,
+            commands.Ack: self._ack,
+            commands.Control: self._control,
+            commands.Version: self._version,
+            commands.Help: self._help,
+            commands.Comment: self._comment,
+            commands.Reset: self._reset,
+        }
+
+    # ------------------------------------------------------------------ running
+
+    async def run(self, client: Client, lines: list[str]) -> None:
+        """Apply a batch of lines, in order, then wake the senders of the peers it changed."""
+        touched: set[Peer] = set()
+        try:
+            for line in lines:
+                if not line:
+                    continue
+                if client.output.full:
+                    _flush(touched)
+                    await client.output.room()
+                await self.one(client, line, touched)
+        finally:
+            _flush(touched)
+
+    async def one(self, client: Client, line: str, touched: set['Peer']) -> None:
+        try:
+            command = parse(line, client.builder)
+        except CommandError as error:
+            self._refuse(client, line, str(error))
+            return
+        try:
+            await self._handlers[type(command)](client, command, touched)  # type: ignore[operator]
+        except CommandError as error:
+            self._refuse(client, line, str(error))
+        except Exception as exc:  # a bug in one command must not stop the client or the daemon
+            log.exception(f'{_who(client)}: command {line!r} failed: {exc!r}')
+            _error(client)
+
+    def _refuse(self, client: Client, line: str, reason: str) -> None:
+        log.error(f'{_who(client)}: command {line!r} refused: {reason}')
+        _error(client)
+
+    # ------------------------------------------------------------------ selecting peers
+
+    def _bound(self, client: Client) -> list['Peer']:
+        peers = list(self.daemon.peers.values())
+        if client.every_peer:
+            return peers
+        name = client.name
+        found = []
+        for peer in peers:
+            api = peer.neighbor.api
+            if name in api.processes or any(re.match(pattern, name) for pattern in api.processes_match):
+                found.append(peer)
+        return found
+
+    @staticmethod
+    def _select(peers: Iterable['Peer'], selectors: Selectors) -> list['Peer']:
+        if not selectors:
+            return list(peers)
+        return [peer for peer in peers if selected(selectors, peer.neighbor.name())]
+
+    def _established(self, selectors: Selectors) -> list['Peer']:
+        peers = [peer for peer in self.daemon.peers.values() if peer.established is not None]
+        return self._select(peers, selectors)
+
+    # ------------------------------------------------------------------ routes and messages
+
+    async def _routes(self, client: Client, command: commands.Routes, touched: set['Peer']) -> None:
+        peers = self._select(self._bound(client), command.selectors)
+        if not peers:
+            raise CommandError('no neighbor matching the command')
+        debug = log.isEnabledFor(logging.DEBUG)
+        for peer in peers:
+            families = peer.neighbor.families
+            rib = peer.rib_out
+            change = rib.withdraw if command.withdraw else rib.announce
+            for route in command.routes:
+                if route.nlri.family not in families:
+                    log.error(
+                        f'the route family ({route.nlri.family}) is not configured on neighbor {peer.neighbor.name()}'
+                    )
+                    continue
+                change(route)
+                if debug:
+                    what = 'removed from' if command.withdraw else 'added to'
+                    log.debug(f'route {what} {peer.neighbor.name()} : {show.route_text(route, True)}')
+            touched.add(peer)
+        _done(client)
+
+    async def _eor(self, client: Client, command: commands.EndOfRib, touched: set['Peer']) -> None:
+        peers = self._established(command.selectors)
+        if not peers:
+            raise CommandError('no established neighbor matching the command')
+        for peer in peers:
+            peer.send_after_flush(eor(command.family))
+        _done(client)
+
+    async def _refresh(self, client: Client, command: commands.Refresh, touched: set['Peer']) -> None:
+        peers = self._established(command.selectors)
+        if not peers:
+            raise CommandError('no established neighbor matching the command')
+        for peer in peers:
+            if command.family not in peer.neighbor.families:
+                log.error(f'the route family {command.family} is not configured on neighbor {peer.neighbor.name()}')
+            elif peer.neighbor.capability.route_refresh:
+                peer.send_after_flush(RouteRefresh(command.family))
+        _done(client)
+
+    async def _operational(self, client: Client, command: commands.SendOperational, touched: set['Peer']) -> None:
+        peers = self._select(self._bound(client), command.selectors)
+        if not peers:
+            raise CommandError('no neighbor matching the command')
+        family = command.operational.family
+        for peer in peers:
+            if family not in peer.neighbor.families:
+                log.error(f'the route family {family} is not configured on neighbor {peer.neighbor.name()}')
+            elif peer.neighbor.capability.operational:
+                router_id = peer.router_id()
+                if router_id is not None:
+                    peer.send_after_flush(command.message(router_id))
+        _done(client)
+
+    async def _watchdog(self, client: Client, command: commands.Watchdog, touched: set['Peer']) -> None:
+        name = command.name or client.name
+        for peer in self.daemon.peers.values():
+            if command.withdraw:
+                peer.rib_out.watchdog_withdraw(name)
+            else:
+                peer.rib_out.watchdog_announce(name)
+            touched.add(peer)
+        _done(client)
+
+    async def _teardown(self, client: Client, command: commands.Teardown, touched: set['Peer']) -> None:
+        for peer in self._established(command.selectors):
+            log.info(f'teardown scheduled for {peer.neighbor.name()}')
+            peer.teardown(command.subcode)
+        _done(client)
+
+    async def _flush_rib(self, client: Client, command: commands.FlushRib, touched: set['Peer']) -> None:
+        peers = self._established(command.selectors)
+        if not peers:
+            raise CommandError('no established neighbor matching the command')
+        for peer in peers:
+            negotiated = peer.negotiated
+            enhanced = bool(
+                peer.neighbor.capability.route_refresh and negotiated and negotiated.refresh == Refresh.ENHANCED
+            )
+            peer.resend(enhanced=enhanced)
+        _done(client)
+
+    async def _clear_rib(self, client: Client, command: commands.ClearRib, touched: set['Peer']) -> None:
+        peers = self._select(self.daemon.peers.values(), command.selectors)
+        if not peers:
+            raise CommandError('no neighbor matching the command')
+        for peer in peers:
+            if command.direction == 'in':
+                peer.rib_in.clear()
+            else:
+                peer.rib_out.withdraw_all()
+                touched.add(peer)
+        _done(client)
+
+    # ------------------------------------------------------------------ show
+
+    async def _show_neighbor(self, client: Client, command: commands.ShowNeighbor, touched: set['Peer']) -> None:
+        output = client.output
+        peers = list(self.daemon.peers.values())
+        now = time.time()
+        limit = command.limit
+        if command.json:
+            output.answer(show.neighbors_json([view(peer, now) for peer in peers]))
+        elif command.view == 'summary':
+            output.answer(show.SUMMARY_HEADER)
+            for peer in peers:
+                if not limit or limit == str(peer.neighbor.peer_address):
+                    output.answer(show.summary(view(peer, now)))
+        elif command.view == 'extensive':
+            dropped = self.daemon.processes.dropped
+            for peer in peers:
+                if not limit or limit in peer.neighbor.name():
+                    for line in show.extensive(view(peer, now, dropped.get(peer.neighbor.peer(), 0))):
+                        output.answer(line)
+        elif command.view == 'configuration':
+            for neighbor in self.daemon.config.neighbors:
+                if not limit or limit in neighbor.name():
+                    for line in show.configuration(neighbor):
+                        output.answer(line)
+        else:
+            for line in show.USAGE:
+                output.answer(line)
+        _done(client)
+
+    async def _show_rib(self, client: Client, command: commands.ShowRib, touched: set['Peer']) -> None:
+        output = client.output
+        chunk = max(self.settings.api.chunk, 1)
+        as_json = command.json
+        to_json = show.rib_json_v2 if self.settings.api.show_routes_format == 'v2' else show.rib_json_v1
+        limit = command.limit
+        produced = 0
+        for peer in list(self.daemon.peers.values()):
+            neighbor = peer.neighbor
+            if limit and f'neighbor {limit}' not in neighbor.name():
+                continue
+            if command.kind in ('flow', 'l2vpn'):
+                continue
+            rib = peer.rib_in if command.direction == 'in' else peer.rib_out
+            routes = list(rib.routes())
+            address = str(neighbor.peer_address)
+            details = show.as_dict(view(peer, time.time())) if command.extensive and as_json else None
+            who = neighbor.name() if command.extensive else address
+            for start in range(0, len(routes), chunk):
+                part = routes[start : start + chunk]
+                lines = to_json(address, part, details) if as_json else show.rib_text(who, part, command.extensive)
+                for line in lines:
+                    output.answer(line)
+                produced += len(part)
+                if produced >= SHOW_CHUNK:
+                    produced = 0
+                    await output.room()
+                    # a big table is shown a chunk at a time: sessions and other clients run between
+                    await asyncio.sleep(0)
+        _done(client)
+
+    # ------------------------------------------------------------------ the rest
+
+    async def _ack(self, client: Client, command: commands.Ack, touched: set['Peer']) -> None:
+        if command.mode == 'enable':
+            client.ack = True
+            _done(client)
+        elif command.mode == 'disable':
+            client.ack = False
+            client.output.answer(show.DONE)
+        else:
+            client.ack = False
+
+    async def _control(self, client: Client, command: commands.Control, touched: set['Peer']) -> None:
+        client.output.answer(f'{command.action} in progress')
+        _done(client)
+        _flush(touched)
+        touched.clear()
+        self.daemon.command(command.action)
+
+    async def _version(self, client: Client, command: commands.Version, touched: set['Peer']) -> None:
+        client.output.answer(f'exabgp {self.settings.version}')
+        _done(client)
+
+    async def _help(self, client: Client, command: commands.Help, touched: set['Peer']) -> None:
+        for line in show.help_lines():
+            client.output.answer(line)
+        _done(client)
+
+    async def _comment(self, client: Client, command: commands.Comment, touched: set['Peer']) -> None:
+        log.debug(f'{_who(client)}: {command.text}')
+        _done(client)
+
+    async def _reset(self, client: Client, command: commands.Reset, touched: set['Peer']) -> None:
+        """5.0 drops the client's commands still queued; ours are applied as they come: nothing to do,
+        and (as in 5.0) no answer."""
+
+
+def _who(client: Client) -> str:
+    return f'process {client.name}'
+
+
+def _done(client: Client) -> None:
+    if client.ack:
+        client.output.answer(show.DONE)
+
+
+def _error(client: Client) -> None:
+    if client.ack:
+        client.output.answer(show.ERROR)
+
+
+def _flush(peers: set['Peer']) -> None:
+    for peer in peers:
+        peer.flush()
+    peers.clear()

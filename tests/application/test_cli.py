@@ -1,0 +1,100 @@
+"""`exabgp cli`: 5.0's abbreviations, and commands through the named pipes and the unix socket of a
+running daemon (a real one, started from the checkout)."""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from exabgp.application.cli import expand
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+EXABGP = [sys.executable, str(ROOT / 'sbin' / 'exabgp')]
+
+CONFIG = """
+neighbor 192.0.2.9 {
+    router-id 10.0.0.1;
+    local-address 127.0.0.1;
+    local-as 65001;
+    peer-as 65002;
+    passive;
+    family { ipv4 unicast; }
+}
+"""
+
+
+@pytest.mark.parametrize(
+    ('typed', 'sent'),
+    [
+        ('s n s', 'show neighbor summary'),
+        ('show neighbor summary', 'show neighbor summary'),
+        ('s a o', 'show adj-rib out'),
+        ('s a i e', 'show adj-rib in extensive'),
+        ('a r 10.0.0.0/8 next-hop 1.1.1.1', 'announce route 10.0.0.0/8 next-hop 1.1.1.1'),
+        ('f a o', 'flush adj-rib out'),
+        ('neighbour 10.0.0.1 t 4', 'neighbor 10.0.0.1 teardown 4'),
+        ('h', 'help'),
+        ('a e ipv4 unicast', 'announce eor ipv4 unicast'),
+    ],
+)
+def test_abbreviations(typed: str, sent: str) -> None:
+    assert expand(typed.split()) == sent
+
+
+@pytest.fixture
+def daemon(tmp_path: Path):
+    (tmp_path / 'run').mkdir()
+    for end in ('in', 'out'):
+        os.mkfifo(tmp_path / 'run' / f'exabgp.{end}', 0o600)
+    (tmp_path / 'cli.conf').write_text(CONFIG)
+    environment = {key: value for key, value in os.environ.items() if not key.lower().startswith('exabgp')}
+    environment.update(EXABGP_ROOT=str(tmp_path), exabgp_cli_socket=str(tmp_path / 'cli.sock'), exabgp_tcp_bind='')
+    process = subprocess.Popen(
+        [*EXABGP, str(tmp_path / 'cli.conf')], env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
+    deadline = time.monotonic() + 20
+    while not (tmp_path / 'cli.sock').exists():
+        assert time.monotonic() < deadline, 'the daemon did not start'
+        time.sleep(0.05)
+    try:
+        yield environment
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=20)
+
+
+def cli(environment: dict, *words: str) -> subprocess.CompletedProcess:
+    return subprocess.run([*EXABGP, 'cli', *words], env=environment, capture_output=True, text=True, timeout=30)
+
+
+def test_commands_through_the_named_pipes(daemon: dict) -> None:
+    summary = cli(daemon, 'show', 'neighbor', 'summary')
+    assert summary.returncode == 0
+    assert summary.stdout.splitlines()[0].startswith('Peer            AS')
+    assert summary.stdout.splitlines()[1].split()[:4] == ['192.0.2.9', '65002', 'down', 'idle']
+    assert cli(daemon, 'announce', 'route', '10.1.0.0/16', 'next-hop', '192.0.2.1').returncode == 0
+    shown = cli(daemon, 's', 'a', 'o')
+    assert shown.stdout.splitlines() == [
+        'command: show adj-rib out',
+        '192.0.2.9 ipv4 unicast 10.1.0.0/16 next-hop 192.0.2.1',
+    ]
+    refused = cli(daemon, 'bogus')
+    assert 'ExaBGP returns an error' in refused.stderr
+
+
+def test_commands_through_the_unix_socket(daemon: dict) -> None:
+    shown = cli(daemon, '--socket', daemon['exabgp_cli_socket'], 'version')
+    assert shown.returncode == 0
+    assert shown.stdout.startswith('exabgp ')
+
+
+def test_without_pipes_the_cli_says_where_it_looked(tmp_path: Path) -> None:
+    environment = {key: value for key, value in os.environ.items() if not key.lower().startswith('exabgp')}
+    environment['EXABGP_ROOT'] = str(tmp_path)
+    result = cli(environment, '--pipename', 'nothere', 'version')
+    assert result.returncode == 1
+    assert "could not find ExaBGP's named pipes (nothere.in and nothere.out)" in result.stdout

@@ -1,0 +1,330 @@
+"""API processes against a real daemon: two of its neighbors talk BGP over loopback, the processes are
+real Python scripts. What is checked is the contract of reactor/commands.py and reactor/output.py."""
+
+import asyncio
+import json
+from pathlib import Path
+
+import pytest
+from daemon_helpers import daemon, free_port, script, two_speakers, wait_for_file
+
+# the helper every script starts with: events in, commands out, results to a file
+PRELUDE = """
+import json, os, sys, time
+RESULT = {result!r}
+def send(*lines):
+    os.write(1, ''.join(line + chr(10) for line in lines).encode())
+def events():
+    for line in sys.stdin:
+        line = line.rstrip(chr(10))
+        if line:
+            yield line
+def answer(stream):
+    for line in stream:
+        if line in ('done', 'error'):
+            return line
+def until_up(stream):
+    for line in stream:
+        if line.startswith('{{') and json.loads(line).get('neighbor', {{}}).get('state') == 'up':
+            return
+def finish(value):
+    with open(RESULT + '.tmp', 'w') as out:
+        out.write(json.dumps(value) + chr(10) + '.' + chr(10))
+    os.rename(RESULT + '.tmp', RESULT)
+"""
+
+RECEIVER = """
+seen, messages = set(), 0
+for line in events():
+    event = json.loads(line)
+    update = event['neighbor'].get('message', {{}}).get('update', {{}})
+    if 'announce' in update:
+        messages += 1
+        for hops in update['announce'].values():
+            for routes in hops.values():
+                seen.update(route['nlri'] for route in routes)
+    if {expected!r} <= seen:
+        finish({{'messages': messages, 'seen': sorted(seen)}})
+        break
+for line in events():
+    pass
+"""
+
+
+def api(process: str, receive: bool = False) -> str:
+    wanted = 'receive { parsed; update; }' if receive else ''
+    return f'api {{ processes [ {process} ]; neighbor-changes; {wanted} }}'
+
+
+def processes(folder: Path, **bodies: str) -> str:
+    blocks = []
+    for name, body in bodies.items():
+        run = script(folder, f'{name}.py', PRELUDE.format(result=str(folder / f'{name}.result')) + body)
+        blocks.append(f'process {name} {{ run {run}; encoder json; }}')
+    return '\n'.join(blocks)
+
+
+def result(folder: Path, name: str):
+    return json.loads((folder / f'{name}.result').read_text().split('\n')[0])
+
+
+async def test_a_batch_is_applied_together_and_leaves_as_one_set_of_updates(tmp_path: Path) -> None:
+    announces = [f'announce route 10.0.{index}.0/24 next-hop self' for index in range(50)]
+    # one write (under PIPE_BUF, so one read): 50 routes sharing attributes, the first withdrawn at
+    # once, and one route of its own; then the RIB is shown
+    sender = f"""
+stream = events()
+until_up(stream)
+send(*{announces!r}, 'withdraw route 10.0.0.0/24', 'announce route 10.9.9.0/24 next-hop self med 5')
+answers = [answer(stream) for _ in range(52)]
+send('show adj-rib out')
+shown = []
+for line in stream:
+    if line == 'done':
+        break
+    shown.append(line)
+finish({{'answers': answers, 'shown': shown}})
+for line in stream:
+    pass
+"""
+    expected = {f'10.0.{index}.0/24' for index in range(1, 50)} | {'10.9.9.0/24'}
+    config = processes(tmp_path, sender=sender, receiver=RECEIVER.format(expected=expected))
+    config += two_speakers(free_port(), api('receiver', receive=True), api('sender'))
+    async with daemon(tmp_path, config):
+        await wait_for_file(tmp_path / 'receiver.result')
+        await wait_for_file(tmp_path / 'sender.result')
+    sent = result(tmp_path, 'sender')
+    assert sent['answers'] == ['done'] * 52
+    # `done` came after the change was in the RIB: the show that follows lists every route
+    assert sorted(line.split()[3] for line in sent['shown']) == sorted(expected)
+    received = result(tmp_path, 'receiver')
+    assert set(received['seen']) == expected
+    # one flush: the 49 routes sharing attributes in one UPDATE, the other route in a second one,
+    # and the withdrawal of a route announced and withdrawn in the same batch cancelled out
+    assert received['messages'] == 2
+
+
+async def test_a_bad_command_is_answered_error_and_the_next_ones_run(tmp_path: Path) -> None:
+    commands = [
+        'bogus',
+        'announce route 10.1.0.0/24',
+        'neighbor 192.0.2.99 announce route 10.2.0.0/24 next-hop self',
+        'announce flow route { match { destination 10.0.0.0/8; } then { discard; } }',
+        'announce route 10.3.0.0/24 next-hop self',
+    ]
+    sender = f"""
+stream = events()
+until_up(stream)
+answers = []
+for command in {commands!r}:
+    send(command)
+    answers.append(answer(stream))
+finish({{'answers': answers}})
+for line in stream:
+    pass
+"""
+    config = processes(tmp_path, sender=sender, receiver=RECEIVER.format(expected={'10.3.0.0/24'}))
+    config += two_speakers(free_port(), api('receiver', receive=True), api('sender'))
+    async with daemon(tmp_path, config) as (running, task):
+        await wait_for_file(tmp_path / 'receiver.result')
+        await wait_for_file(tmp_path / 'sender.result')
+        assert not task.done()
+        assert all(peer.established is not None for peer in running.peers.values())
+    assert result(tmp_path, 'sender')['answers'] == ['error', 'error', 'error', 'error', 'done']
+
+
+async def test_acknowledgements_can_be_turned_off_and_on(tmp_path: Path) -> None:
+    sender = """
+stream = events()
+until_up(stream)
+send('disable-ack', 'announce route 10.4.0.0/24 next-hop self', 'version', 'enable-ack')
+lines = []
+for line in stream:
+    lines.append(line)
+    if len(lines) == 3:
+        break
+send('silence-ack', 'announce route 10.5.0.0/24 next-hop self', 'enable-ack')
+lines.append(answer(stream))
+finish({'lines': lines})
+for line in stream:
+    pass
+"""
+    config = processes(tmp_path, sender=sender)
+    config += two_speakers(free_port(), '', api('sender'))
+    async with daemon(tmp_path, config):
+        await wait_for_file(tmp_path / 'sender.result')
+    lines = result(tmp_path, 'sender')['lines']
+    assert lines[0] == 'done'  # disable-ack answers itself
+    assert lines[1].startswith('exabgp ')  # the version is printed, with no done after it
+    assert lines[2:] == ['done', 'done']  # enable-ack, then enable-ack again after silence-ack
+
+
+async def test_shutdown_tells_every_process_and_stops_the_daemon(tmp_path: Path) -> None:
+    sender = """
+stream = events()
+until_up(stream)
+send('shutdown')
+lines = list(stream)
+finish({'lines': lines})
+"""
+    config = processes(tmp_path, sender=sender)
+    config += two_speakers(free_port(), '', api('sender'))
+    async with daemon(tmp_path, config) as (_running, task):
+        assert await asyncio.wait_for(task, 20) == 0
+    lines = result(tmp_path, 'sender')['lines']
+    assert lines[:2] == ['shutdown in progress', 'done']
+    down = json.loads(lines[2])
+    assert down['neighbor']['state'] == 'down'
+    assert down['neighbor']['reason'] == 'stop, message [shutting down]'
+    assert json.loads(lines[-1])['notification'] == 'shutdown'
+
+
+async def test_a_process_that_keeps_dying_is_respawned_five_times_then_the_daemon_stops(tmp_path: Path) -> None:
+    run = script(tmp_path, 'dies.py', 'print("bye")\n')
+    config = f'process dies {{ run {run}; encoder text; }}\n' + two_speakers(free_port(), '', api('dies'))
+    async with daemon(tmp_path, config) as (_running, task):
+        assert await asyncio.wait_for(task, 30) == 1
+
+
+@pytest.mark.parametrize(
+    ('block', 'changes'),
+    [('respawn false;', {}), ('', {'api.respawn': False})],
+    ids=['respawn false', 'api.respawn=false'],
+)
+async def test_a_process_without_respawn_ends_alone(tmp_path: Path, block: str, changes: dict) -> None:
+    run = script(tmp_path, 'once.py', 'print("bye")\n')
+    config = f'process once {{ run {run}; encoder text; {block} }}\n' + two_speakers(free_port(), '', api('once'))
+    async with daemon(tmp_path, config, **changes) as (running, task):
+        await asyncio.sleep(1.5)
+        assert not task.done()
+        assert running.processes.running == {}
+
+
+async def test_api_terminate_stops_the_daemon_when_a_process_ends(tmp_path: Path) -> None:
+    run = script(tmp_path, 'once.py', 'print("bye")\n')
+    config = f'process once {{ run {run}; encoder text; }}\n' + two_speakers(free_port(), '', api('once'))
+    async with daemon(tmp_path, config, **{'api.terminate': True}) as (_running, task):
+        assert await asyncio.wait_for(task, 20) == 1
+
+
+async def test_text_encoder_lines(tmp_path: Path) -> None:
+    receiver = """
+import sys
+lines = []
+for line in sys.stdin:
+    lines.append(line.rstrip(chr(10)))
+    if line.startswith('neighbor 127.0.0.2 receive update end'):
+        break
+finish({'lines': lines})
+for line in sys.stdin:
+    pass
+"""
+    run = script(tmp_path, 'receiver.py', PRELUDE.format(result=str(tmp_path / 'receiver.result')) + receiver)
+    config = f'process receiver {{ run {run}; encoder text; }}\n'
+    config += two_speakers(
+        free_port(), api('receiver', receive=True), '', 'static { route 10.7.0.0/16 next-hop self med 7; }'
+    )
+    async with daemon(tmp_path, config):
+        await wait_for_file(tmp_path / 'receiver.result')
+    lines = [line for line in result(tmp_path, 'receiver')['lines'] if line]
+    assert lines == [
+        'neighbor 127.0.0.2 connected',
+        'neighbor 127.0.0.2 up',
+        'neighbor 127.0.0.2 receive update start',
+        'neighbor 127.0.0.2 receive update announced 10.7.0.0/16 next-hop 127.0.0.2 origin igp as-path ( 65002 ) med 7',
+        'neighbor 127.0.0.2 receive update end',
+    ]
+
+
+async def test_every_command_answers(tmp_path: Path) -> None:
+    commands = [
+        'announce route 10.8.0.0/16 next-hop self med 8',
+        'show adj-rib out',
+        'show adj-rib out extensive',
+        'show adj-rib out json',
+        'show adj-rib in',
+        'show neighbor summary',
+        'show neighbor extensive',
+        'show neighbor configuration',
+        'show neighbor json',
+        'show neighbor',
+        'announce eor ipv4 unicast',
+        'announce route-refresh ipv4 unicast',
+        'announce operational asm afi ipv4 safi unicast advisory "hi"',
+        'flush adj-rib out',
+        'announce watchdog nothing',
+        'withdraw watchdog nothing',
+        'clear adj-rib in',
+        '# a comment',
+        'help',
+        'version',
+        'neighbor 127.0.0.1 teardown 2',
+        'clear adj-rib out',
+    ]
+    sender = f"""
+stream = events()
+until_up(stream)
+found = {{}}
+for command in {commands!r}:
+    send(command)
+    lines = []
+    for line in stream:
+        if line in ('done', 'error'):
+            break
+        if not line.startswith('{{ "exabgp"'):
+            lines.append(line)
+    found[command] = [line, lines]
+finish(found)
+for line in stream:
+    pass
+"""
+    config = processes(tmp_path, sender=sender)
+    config += two_speakers(free_port(), '', api('sender'), 'capability { route-refresh; operational; }')
+    async with daemon(tmp_path, config) as (_running, task):
+        await wait_for_file(tmp_path / 'sender.result')
+        assert not task.done()
+    found = result(tmp_path, 'sender')
+    assert {command: answer for command, (answer, _) in found.items()} == dict.fromkeys(commands, 'done')
+    shown = {command: lines for command, (_, lines) in found.items()}
+    assert shown['show adj-rib out'] == ['127.0.0.1 ipv4 unicast 10.8.0.0/16 next-hop self']
+    name = (
+        'neighbor 127.0.0.1 local-ip 127.0.0.2 local-as 65002 peer-as 65001 router-id 10.0.0.2 family-allowed in-open'
+    )
+    assert shown['show adj-rib out extensive'] == [f'{name} ipv4 unicast 10.8.0.0/16 next-hop self med 8']
+    assert json.loads(shown['show adj-rib out json'][0]) == {
+        '127.0.0.1': {'routes': [{'prefix': '10.8.0.0/16', 'family': 'ipv4 unicast'}]}
+    }
+    # the other speaker is in the same daemon: its Adj-RIB-In has the route once it arrived
+    assert shown['show adj-rib in'] in ([], ['127.0.0.2 ipv4 unicast 10.8.0.0/16 next-hop 127.0.0.2'])
+    summary = shown['show neighbor summary']
+    assert summary[0].startswith('Peer') and {line.split()[3] for line in summary[1:]} == {'established'}
+    assert shown['show neighbor extensive'][0].startswith('Neighbor ')
+    assert shown['show neighbor configuration'][0].startswith('neighbor 127.0.0.2 {')
+    assert {peer['fsm'] for peer in json.loads(shown['show neighbor json'][0])} == {'ESTABLISHED'}
+    assert shown['show neighbor'][0] == 'please specify summary, extensive or configuration'
+    assert 'available API commands are listed here:' in shown['help']
+    assert shown['version'][0].startswith('exabgp ')
+
+
+async def test_a_line_too_long_is_refused_and_the_next_one_runs(tmp_path: Path) -> None:
+    sender = """
+stream = events()
+until_up(stream)
+os.write(1, b'x' * (2 * 1024 * 1024) + b' tail' + chr(10).encode())
+send('version')
+found = [answer(stream)]
+for line in stream:
+    found.append(line)
+    if line == 'done':
+        break
+finish(found)
+for line in stream:
+    pass
+"""
+    config = processes(tmp_path, sender=sender)
+    config += two_speakers(free_port(), '', api('sender'))
+    async with daemon(tmp_path, config):
+        await wait_for_file(tmp_path / 'sender.result')
+    found = result(tmp_path, 'sender')
+    assert found[0] == 'error'
+    assert found[1].startswith('exabgp ') and found[2] == 'done'
