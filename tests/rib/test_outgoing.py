@@ -147,3 +147,39 @@ def test_end_of_rib_for_each_negotiated_family() -> None:
     markers = list(rib.end_of_rib(IBGP))
     assert markers[0][19:].hex() == '00000000'
     assert [update.eor for update in decoded(markers, IBGP)] == [IPV4_UNICAST, IPV6_UNICAST]
+
+
+def _table() -> list[Route]:
+    # two attribute groups interleaved, and a route given twice
+    return [
+        route('10.0.0.0/24', '10.0.1.254', Origin(0), MED(1)),
+        route('10.0.1.0/24', '10.0.1.254', Origin(0), MED(2)),
+        route('10.0.2.0/24', '10.0.1.254', Origin(0), MED(1)),
+        route('10.0.1.0/24', '10.0.1.254', Origin(0), MED(2)),
+        route('10.0.3.0/24', '10.0.1.254', Origin(0), MED(1)),
+    ]
+
+
+def test_held_routes_go_out_with_the_resend_as_announced_ones_would() -> None:
+    announced = AdjRibOut([IPV4_UNICAST])
+    for each in _table():
+        announced.announce(each)
+    held = AdjRibOut([IPV4_UNICAST])
+    held.hold(_table())
+    assert not held.pending()
+    assert len(held) == len(announced) == 4
+    held.resend()
+    assert held.pending()
+    assert list(held.updates(IBGP, resolve)) == list(announced.updates(IBGP, resolve))
+    assert not held.pending()
+
+
+def test_the_last_of_two_held_versions_of_a_route_is_sent() -> None:
+    rib = AdjRibOut([IPV4_UNICAST])
+    rib.hold(
+        [route('10.0.0.0/24', '10.0.1.254', Origin(0), MED(1)), route('10.0.0.0/24', '10.0.1.254', Origin(0), MED(2))]
+    )
+    rib.resend()
+    [update] = decoded(list(rib.updates(IBGP, resolve)), IBGP)
+    assert [str(r.nlri) for r in update.announced] == ['10.0.0.0/24']
+    assert MED(2) in list(update.attributes)

@@ -115,8 +115,7 @@ class Peer:
     # ------------------------------------------------------------------ routes
 
     def _load_routes(self, neighbor: Neighbor) -> None:
-        for route in neighbor.announced():
-            self.rib_out.announce(route)
+        self.rib_out.hold(neighbor.announced())
         for name, (announced, withdrawn) in neighbor.watched().items():
             for route in withdrawn:
                 self.rib_out.announce_watched(name, route, withdrawn=True)
