@@ -542,6 +542,7 @@ def main() -> int:
     unknown = set(args.scenarios) - set(SCENARIOS)
     if unknown:
         parser.error(f'no scenario {", ".join(sorted(unknown))}: choose among {", ".join(SCENARIOS)}')
+    harness.compile_ours()
     bench = Bench(args, '' if args.no_oracle else harness.oracle(args.oracle))
     results: dict[str, dict[str, Series]] = {}
     for name in args.scenarios or SCENARIOS:

@@ -24,7 +24,6 @@ Where we differ from 5.0, on purpose:
 import argparse
 import dataclasses
 import os
-import pdb
 import socket
 import sys
 import time
@@ -231,6 +230,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
         return 1
     except Exception as error:  # a bug: said in one line, unless the debugger was asked for
         if args.pdb:
+            import pdb  # only on demand: it costs a start-up what decoding costs
+
             pdb.post_mortem()
         sys.stderr.write(f'exabgp decode: internal error, please report it with the payload: {error!r}\n')
         return 1

@@ -6,23 +6,27 @@ before anything reads it.
 """
 
 import argparse
+import importlib
 import os
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 
 from exabgp import settings as settings_module
-from exabgp.application import cli, decode, environ, healthcheck, logs, server, validate, version
+from exabgp.application import logs
 from exabgp.settings import SettingError
 
-SUBCOMMANDS: dict[str, tuple[ModuleType, str]] = {
-    'version': (version, 'report the version'),
-    'cli': (cli, 'control a running daemon'),
-    'healthcheck': (healthcheck, 'monitor a service and announce or withdraw its routes'),
-    'env': (environ, 'show the settings'),
-    'decode': (decode, 'decode hex-encoded BGP messages'),
-    'server': (server, 'start the daemon'),
-    'validate': (validate, 'validate configuration files'),
+# name -> (module, summary). Only the module of the command given is imported: `exabgp decode`
+# or `exabgp cli` would otherwise pay for the daemon's imports (asyncio, the reactor, the
+# configuration grammar) at every start.
+SUBCOMMANDS: dict[str, tuple[str, str]] = {
+    'version': ('exabgp.application.version', 'report the version'),
+    'cli': ('exabgp.application.cli', 'control a running daemon'),
+    'healthcheck': ('exabgp.application.healthcheck', 'monitor a service and announce or withdraw its routes'),
+    'env': ('exabgp.application.environ', 'show the settings'),
+    'decode': ('exabgp.application.decode', 'decode hex-encoded BGP messages'),
+    'server': ('exabgp.application.server', 'start the daemon'),
+    'validate': ('exabgp.application.validate', 'validate configuration files'),
 }
 
 # Logging set up for these commands only: the others print their answer and nothing else.
@@ -57,7 +61,13 @@ def _normalise(argv: list[str]) -> list[str]:
     return argv
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _module(name: str) -> ModuleType:
+    return importlib.import_module(SUBCOMMANDS[name][0])
+
+
+def build_parser(chosen: str | None = None) -> argparse.ArgumentParser:
+    """The whole parser; with `chosen`, only that command's arguments are known (the others are
+    listed, and their modules left unimported)."""
     formatter = argparse.RawDescriptionHelpFormatter
     parser = argparse.ArgumentParser(
         prog='exabgp',
@@ -66,23 +76,31 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=formatter,
     )
     subparsers = parser.add_subparsers(dest='command')
-    for name, (module, summary) in SUBCOMMANDS.items():
+    for name, (_, summary) in SUBCOMMANDS.items():
+        if chosen is not None and name != chosen:
+            subparsers.add_parser(name, help=summary)
+            continue
+        module = _module(name)
         sub = subparsers.add_parser(name, help=summary, description=module.__doc__, formatter_class=formatter)
         module.setargs(sub)
         sub.set_defaults(module=module)
     configuration = subparsers.add_parser('configuration', help='configuration tools (validate)')
-    actions = configuration.add_subparsers(dest='action', required=True)
-    sub = actions.add_parser('validate', help='validate configuration files', description=validate.__doc__)
-    validate.setargs(sub)
-    sub.set_defaults(module=validate)
+    if chosen is None or chosen == 'configuration':
+        validate = _module('validate')
+        actions = configuration.add_subparsers(dest='action', required=True)
+        sub = actions.add_parser('validate', help='validate configuration files', description=validate.__doc__)
+        validate.setargs(sub)
+        sub.set_defaults(module=validate)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     arguments, env_file = _split_env_file(arguments)
-    parser = build_parser()
-    args = parser.parse_args(_normalise(arguments))
+    arguments = _normalise(arguments)
+    chosen = arguments[0] if arguments and arguments[0] not in ('-h', '--help') else None
+    parser = build_parser(chosen if chosen in SUBCOMMANDS or chosen == 'configuration' else None)
+    args = parser.parse_args(arguments)
     if getattr(args, 'module', None) is None:
         parser.print_help()
         return 1
