@@ -279,15 +279,13 @@ while True:
             if os.path.exists(notes):
                 os.unlink(notes)
             body = f"""
-import json
 wait_up()
 note({notes!r})
 seen = 0
 for line in sys.stdin:
-    if '"update"' not in line:
-        continue
-    announced = json.loads(line)['neighbor']['message']['update'].get('announce', {{}})
-    seen += sum(len(routes) for hops in announced.values() for routes in hops.values())
+    if '"update"' in line:
+        # each announced route is one '"nlri"' member before any "withdraw"
+        seen += line.split('"withdraw"', 1)[0].count('"nlri"')
     if seen >= {count}:
         note({notes!r})
         break
