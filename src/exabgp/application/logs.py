@@ -8,7 +8,6 @@ written as one line each, every line with its own prefix.
 """
 
 import logging
-import logging.handlers
 import os
 import sys
 import time
@@ -48,15 +47,18 @@ def _create(destination: str) -> tuple[logging.Handler, bool | None]:
     """The handler for a destination, and the format it forces (None: the setting's)."""
     if destination in ('stdout', 'stderr'):
         return logging.StreamHandler(sys.stderr), None
+    # only here: the module (with socket, pickle, queue) is a tenth of `exabgp decode`'s start-up
+    from logging import handlers
+
     if destination == 'syslog':
         # syslog adds its own time and pid
-        return logging.handlers.SysLogHandler(address=_syslog_socket()), True
+        return handlers.SysLogHandler(address=_syslog_socket()), True
     if destination.startswith('host:'):
-        return logging.handlers.SysLogHandler(address=(destination[5:], 514)), True
+        return handlers.SysLogHandler(address=(destination[5:], 514)), True
     if destination.startswith(('file:', '/', '~')):
         path = destination[5:] if destination.startswith('file:') else destination
         filename = os.path.realpath(os.path.expanduser(path))
-        return logging.handlers.RotatingFileHandler(filename, maxBytes=1 << 20, backupCount=3), False
+        return handlers.RotatingFileHandler(filename, maxBytes=1 << 20, backupCount=3), False
     raise ValueError('stdout, stderr, syslog, host:ADDR, file:PATH or an absolute path')
 
 
