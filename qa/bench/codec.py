@@ -12,9 +12,10 @@ Measures (best of N passes each; figures only, nothing asserted):
   twice: as shipped, and "parsing each", with that reuse defeated.
 - ours only: decode alone, encode (packing) of the same routes, memory of a decoded route.
 
-The 5.0.15 side runs in a subprocess with the python of a venv holding `exabgp==5.0.15`, given by
-`--oracle DIR` or the ORACLE_VENV environment variable (qa/bench/codec_oracle.py does its work).
-Without one the comparison is skipped with a note saying how to make that venv.
+The 5.0.15 side runs in a subprocess with the python of a venv holding `exabgp==5.0.15`
+(qa/bench/codec_oracle.py does its work): `--oracle DIR`, else found or made as the suite does
+(harness.oracle: $ORACLE_EXABGP, $ORACLE_VENV, a known venv, or a scratch venv made with pip).
+`--no-oracle` measures ours only.
 """
 
 import argparse
@@ -28,6 +29,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from ipaddress import IPv4Address
+
+import harness
 
 from exabgp.api.envelope import Peer, Stamp
 from exabgp.api.json_update import update as json_update
@@ -47,7 +50,6 @@ ATTRIBUTES = Attributes((ORIGINS[IGP], MED(10), LocalPreference(100), Communitie
 NEXTHOP = IPv4Address('192.0.2.1')
 PEER = Peer('127.0.0.1', '127.0.0.2', 65000, 65000, '10.0.0.2')
 WORKER = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'codec_oracle.py')
-INSTALL = 'python3 -m venv DIR && DIR/bin/pip install exabgp==5.0.15'
 
 
 def prefixes(count: int) -> list[INET]:
@@ -91,16 +93,9 @@ def pinned(line: str) -> str:
     return re.sub(r'"counter": \d+', '"counter": 0', line)
 
 
-def oracle_python(given: str | None) -> str | None:
-    folder = given or os.environ.get('ORACLE_VENV')
-    if not folder:
-        print(f'note: no ExaBGP 5.0.15 to compare with: give its venv with --oracle DIR or ORACLE_VENV ({INSTALL})')
-        return None
-    python = os.path.join(folder, 'bin', 'python')
-    if not os.access(python, os.X_OK):
-        print(f'note: {python} is not there: no comparison with 5.0.15 ({INSTALL})')
-        return None
-    return python
+def oracle_python(given: str | None) -> str:
+    """The python of the 5.0.15 venv: harness.oracle finds it, or makes it."""
+    return os.path.join(os.path.dirname(harness.oracle(given or '')), 'python')
 
 
 def oracle_run(python: str, bodies: list[bytes], repeat: int, fresh: bool) -> dict:
@@ -142,10 +137,11 @@ def compare(bodies: list[bytes], prefix_count: int, repeat: int, oracle: str | N
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('--repeat', type=int, default=3, help='passes of each measure; the best is shown')
-    parser.add_argument('--oracle', help='the venv of exabgp 5.0.15 (default: $ORACLE_VENV)')
+    parser.add_argument('--oracle', help='the venv (or exabgp) of 5.0.15, else as harness.oracle finds it')
+    parser.add_argument('--no-oracle', action='store_true', help='ours only')
     parser.add_argument('--quick', action='store_true', help='10k one-prefix UPDATEs instead of 100k')
     args = parser.parse_args()
-    oracle = oracle_python(args.oracle)
+    oracle = None if args.no_oracle else oracle_python(args.oracle)
     count = 10_000 if args.quick else 100_000
 
     big = update_pack.announce(IPV4_UNICAST, prefixes(1000), ATTRIBUTES, NEXTHOP, SESSION)

@@ -41,9 +41,9 @@ STOP_GRACE = 20.0
 
 
 def oracle(given: str = '') -> str:
-    """The `exabgp` command of the 5.0.15 release: `given` (a command or a venv), $ORACLE_EXABGP,
-    an existing venv, or a venv made now with pip (only if none exists)."""
-    for candidate in (given, os.environ.get('ORACLE_EXABGP', '')):
+    """The `exabgp` command of the 5.0.15 release: `given` (a command or a venv), $ORACLE_EXABGP or
+    $ORACLE_VENV (either), an existing venv, or a venv made now with pip (only if none exists)."""
+    for candidate in (given, os.environ.get('ORACLE_EXABGP', ''), os.environ.get('ORACLE_VENV', '')):
         if candidate:
             command = os.path.join(candidate, 'bin', 'exabgp') if os.path.isdir(candidate) else candidate
             if not os.path.exists(command):
