@@ -61,10 +61,17 @@ def _same_except_routes(old: Neighbor, new: Neighbor) -> bool:
 
 class Daemon:
     def __init__(
-        self, settings: Settings, load: Loader, observer: Observer | None = None, reload_after: int | None = None
+        self,
+        settings: Settings,
+        load: Loader,
+        observer: Observer | None = None,
+        reload_after: int | None = None,
+        unprivileged: Callable[[], str | None] | None = None,
     ) -> None:
         self.settings = settings
         self.reload_after = reload_after
+        # called once the listeners are bound: drops root and saves the pid (the application's)
+        self.unprivileged = unprivileged
         self.load = load
         self.processes = Processes(settings, self.stop)
         self.commands = Commands(self)
@@ -95,7 +102,12 @@ class Daemon:
                 self._group = group
                 if not await self._listen(self.config):
                     return 1
+                # 5.0: with daemon.drop the processes start unprivileged, otherwise as we were
+                if self.settings.daemon.drop and not self._drop():
+                    return 1
                 await self.processes.start(self.config.processes)
+                if not self.settings.daemon.drop and not self._drop():
+                    return 1
                 await self.control.start()
                 for neighbor in self.config.neighbors:
                     self._start(neighbor)
@@ -110,6 +122,13 @@ class Daemon:
             await self.control.close()
             await self.listeners.close()
         return self.exit_code
+
+    def _drop(self) -> bool:
+        error = self.unprivileged() if self.unprivileged is not None else None
+        if error:
+            log.critical(error)
+            return False
+        return True
 
     def stop(self, code: int = 0) -> None:
         self.exit_code = code
