@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import dataclasses
 import signal
+import time
 from collections.abc import Callable
 from ipaddress import ip_address
 
@@ -109,6 +110,7 @@ class Daemon:
                 if not self.settings.daemon.drop and not self._drop():
                     return 1
                 await self.control.start()
+                await self._delay()
                 for neighbor in self.config.neighbors:
                     self._start(neighbor)
                 group.create_task(self._watch_peers())
@@ -122,6 +124,15 @@ class Daemon:
             await self.control.close()
             await self.listeners.close()
         return self.exit_code
+
+    async def _delay(self) -> None:
+        """tcp.delay: 5.0 connects only once the minutes of the hour are a multiple of it."""
+        minutes = self.settings.tcp.delay
+        if minutes > 0:
+            period = minutes * 60
+            wait = period - int(time.time()) % period
+            log.info(f'waiting {wait} seconds before connecting (tcp.delay {minutes})')
+            await asyncio.sleep(wait)
 
     def _drop(self) -> bool:
         error = self.unprivileged() if self.unprivileged is not None else None
