@@ -1,6 +1,7 @@
 """`exabgp cli`: 5.0's abbreviations, and commands through the named pipes and the unix socket of a
 running daemon (a real one, started from the checkout)."""
 
+import getpass
 import os
 import signal
 import subprocess
@@ -53,6 +54,8 @@ def daemon(tmp_path: Path):
     (tmp_path / 'cli.conf').write_text(CONFIG)
     environment = {key: value for key, value in os.environ.items() if not key.lower().startswith('exabgp')}
     environment.update(EXABGP_ROOT=str(tmp_path), exabgp_cli_socket=str(tmp_path / 'cli.sock'), exabgp_tcp_bind='')
+    # keep our user: as root the daemon would drop to nobody, who can not reach tmp_path
+    environment['exabgp_daemon_user'] = getpass.getuser()
     process = subprocess.Popen(
         [*EXABGP, str(tmp_path / 'cli.conf')], env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )

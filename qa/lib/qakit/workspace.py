@@ -12,6 +12,7 @@ Invariants: the temporary directory belongs to the case and is removed by `clean
 environment holds no exabgp setting inherited from the caller, only the ones the suite sets.
 """
 
+import getpass
 import os
 import re
 import shutil
@@ -104,6 +105,9 @@ def daemon_settings(port: int, connections: int, snapshot: str) -> dict[str, str
         'exabgp_api_cli': 'false',
         'exabgp_debug_rotate': 'true',
         'exabgp_debug_configuration': 'true',
+        # the daemon keeps the runner's user: as root it would drop to nobody, who may not be able
+        # to read a checkout under a private home folder (privilege dropping has unit tests)
+        'exabgp_daemon_user': getpass.getuser(),
     }
     if snapshot == 'main':
         settings['exabgp_log_enable'] = 'false'

@@ -10,6 +10,7 @@ import os
 import sys
 
 from exabgp import logger
+from exabgp.application import daemonise
 from exabgp.application.validate import context
 from exabgp.configuration.model import Config
 from exabgp.configuration.parser import load
@@ -81,7 +82,16 @@ class Rotation:
 
 
 def serve(paths: list[str], settings: Settings, reload_after: int | None = None) -> int:
-    return run_loop(Daemon(settings, Rotation(paths, settings), reload_after=reload_after).run(), settings)
+    pid_file = daemonise.PidFile(settings.daemon.pid)
+
+    def unprivileged() -> str | None:
+        return daemonise.drop_privileges(settings.daemon.user) or pid_file.save()
+
+    daemon = Daemon(settings, Rotation(paths, settings), reload_after=reload_after, unprivileged=unprivileged)
+    try:
+        return run_loop(daemon.run(), settings)
+    finally:
+        pid_file.remove()
 
 
 def run_loop(main, settings: Settings) -> int:
@@ -107,6 +117,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             sys.stderr.write(f'error: {message}\n')
             return 1
         paths.append(path)
+    daemonise.set_umask(settings)
+    daemonise.daemonise(settings)
     if settings.debug.rotate or len(paths) == 1:
         return serve(paths, settings, args.signal)
     # 5.0 runs each configuration in a process of its own

@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import dataclasses
 import signal
+import time
 from collections.abc import Callable
 from ipaddress import ip_address
 
@@ -61,10 +62,17 @@ def _same_except_routes(old: Neighbor, new: Neighbor) -> bool:
 
 class Daemon:
     def __init__(
-        self, settings: Settings, load: Loader, observer: Observer | None = None, reload_after: int | None = None
+        self,
+        settings: Settings,
+        load: Loader,
+        observer: Observer | None = None,
+        reload_after: int | None = None,
+        unprivileged: Callable[[], str | None] | None = None,
     ) -> None:
         self.settings = settings
         self.reload_after = reload_after
+        # called once the listeners are bound: drops root and saves the pid (the application's)
+        self.unprivileged = unprivileged
         self.load = load
         self.processes = Processes(settings, self.stop)
         self.commands = Commands(self)
@@ -95,8 +103,14 @@ class Daemon:
                 self._group = group
                 if not await self._listen(self.config):
                     return 1
+                # 5.0: with daemon.drop the processes start unprivileged, otherwise as we were
+                if self.settings.daemon.drop and not self._drop():
+                    return 1
                 await self.processes.start(self.config.processes)
+                if not self.settings.daemon.drop and not self._drop():
+                    return 1
                 await self.control.start()
+                await self._delay()
                 for neighbor in self.config.neighbors:
                     self._start(neighbor)
                 group.create_task(self._watch_peers())
@@ -110,6 +124,22 @@ class Daemon:
             await self.control.close()
             await self.listeners.close()
         return self.exit_code
+
+    async def _delay(self) -> None:
+        """tcp.delay: 5.0 connects only once the minutes of the hour are a multiple of it."""
+        minutes = self.settings.tcp.delay
+        if minutes > 0:
+            period = minutes * 60
+            wait = period - int(time.time()) % period
+            log.info(f'waiting {wait} seconds before connecting (tcp.delay {minutes})')
+            await asyncio.sleep(wait)
+
+    def _drop(self) -> bool:
+        error = self.unprivileged() if self.unprivileged is not None else None
+        if error:
+            log.critical(error)
+            return False
+        return True
 
     def stop(self, code: int = 0) -> None:
         self.exit_code = code
