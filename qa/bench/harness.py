@@ -276,6 +276,8 @@ class Receiver:
     """A passive BGP speaker on loopback that holds the IPv4 unicast prefixes it is sent (see the
     module docstring). `wait(count)` returns the time the held set first had `count` prefixes."""
 
+    address = '127.0.0.1'
+
     def __init__(self) -> None:
         self.held: set[bytes] = set()
         self.updates = 0
@@ -288,6 +290,10 @@ class Receiver:
         self.server = await asyncio.start_server(self._serve, host, 0)
         self.port = self.server.sockets[0].getsockname()[1]
         return self.port
+
+    def connected(self) -> bool:
+        """Whether a session has sent its first UPDATE."""
+        return self.updates > 0
 
     def close(self) -> None:
         if self.server is not None:
