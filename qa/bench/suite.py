@@ -1,6 +1,6 @@
 """The benchmark suite: ours, ExaBGP 5.0.15 and BIRD 2 doing the same jobs in the same run, with ratios.
 
-    /work/main/.venv/bin/python qa/bench/suite.py [SCENARIO ...] [--routes 100000] [--repeat 3]
+    .venv/bin/python qa/bench/suite.py [SCENARIO ...] [--routes 100000] [--repeat 3]
         [--oracle EXABGP|VENV] [--no-oracle] [--oracle-max 100000] [--no-bird] [--big 1000000]
         [--churn-routes 10000] [--cycles 2] [--per-line 1000] [--idle-seconds 60]
 
