@@ -106,3 +106,16 @@ class Capability:
     @classmethod
     def group_text(cls, items: Sequence[Self]) -> str:
         return str(items[-1])
+
+
+class EmptyCapability(Capability):
+    """A capability whose value is empty: whatever a peer puts in it is ignored, as 5.0 does."""
+
+    __slots__ = ()
+
+    @classmethod
+    def unpack(cls, value: bytes) -> Self:
+        return cls()
+
+    def pack(self) -> bytes:
+        return tlv(self.CODE, b'')

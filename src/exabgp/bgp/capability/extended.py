@@ -4,22 +4,15 @@ Anything in the value is ignored, as 5.0 does.
 """
 
 from dataclasses import dataclass
-from typing import ClassVar, Self
+from typing import ClassVar
 
-from exabgp.bgp.capability.base import Capability, tlv
+from exabgp.bgp.capability.base import EmptyCapability
 from exabgp.bgp.negotiated import EXTENDED_SIZE
 
 
 @dataclass(frozen=True, slots=True)
-class ExtendedMessage(Capability):
+class ExtendedMessage(EmptyCapability):
     CODE: ClassVar[int] = 6
-
-    @classmethod
-    def unpack(cls, value: bytes) -> Self:
-        return cls()
-
-    def pack(self) -> bytes:
-        return tlv(self.CODE, b'')
 
     def json(self) -> str:
         return f'{{ "name": "extended-message", "size": {EXTENDED_SIZE} }}'

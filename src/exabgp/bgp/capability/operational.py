@@ -4,21 +4,14 @@ An empty value; anything in it is ignored, as 5.0 does.
 """
 
 from dataclasses import dataclass
-from typing import ClassVar, Self
+from typing import ClassVar
 
-from exabgp.bgp.capability.base import Capability, tlv
+from exabgp.bgp.capability.base import EmptyCapability
 
 
 @dataclass(frozen=True, slots=True)
-class Operational(Capability):
+class Operational(EmptyCapability):
     CODE: ClassVar[int] = 185
-
-    @classmethod
-    def unpack(cls, value: bytes) -> Self:
-        return cls()
-
-    def pack(self) -> bytes:
-        return tlv(self.CODE, b'')
 
     def json(self) -> str:
         return '{ "name": "operational" }'

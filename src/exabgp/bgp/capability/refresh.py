@@ -6,21 +6,14 @@ codes are separate classes so that each value knows which one it came as: 5.0 sh
 """
 
 from dataclasses import dataclass
-from typing import ClassVar, Self
+from typing import ClassVar
 
-from exabgp.bgp.capability.base import Capability, tlv
+from exabgp.bgp.capability.base import EmptyCapability
 
 
 @dataclass(frozen=True, slots=True)
-class RouteRefresh(Capability):
+class RouteRefresh(EmptyCapability):
     CODE: ClassVar[int] = 2
-
-    @classmethod
-    def unpack(cls, value: bytes) -> Self:
-        return cls()
-
-    def pack(self) -> bytes:
-        return tlv(self.CODE, b'')
 
     def json(self) -> str:
         return '{ "name": "route-refresh", "variant": "RFC" }'
@@ -30,15 +23,8 @@ class RouteRefresh(Capability):
 
 
 @dataclass(frozen=True, slots=True)
-class CiscoRouteRefresh(Capability):
+class CiscoRouteRefresh(EmptyCapability):
     CODE: ClassVar[int] = 128
-
-    @classmethod
-    def unpack(cls, value: bytes) -> Self:
-        return cls()
-
-    def pack(self) -> bytes:
-        return tlv(self.CODE, b'')
 
     def json(self) -> str:
         return '{ "name": "route-refresh", "variant": "Cisco" }'
@@ -48,15 +34,8 @@ class CiscoRouteRefresh(Capability):
 
 
 @dataclass(frozen=True, slots=True)
-class EnhancedRouteRefresh(Capability):
+class EnhancedRouteRefresh(EmptyCapability):
     CODE: ClassVar[int] = 70
-
-    @classmethod
-    def unpack(cls, value: bytes) -> Self:
-        return cls()
-
-    def pack(self) -> bytes:
-        return tlv(self.CODE, b'')
 
     def json(self) -> str:
         return '{ "name": "enhanced-route-refresh" }'
