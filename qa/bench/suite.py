@@ -69,6 +69,18 @@ class Bench:
             return BirdReceiver(os.path.join(self.folder, 'receiver'), sender)
         return Receiver()
 
+    def daemon(self, who: str, port: int, name: str, text: str) -> subprocess.Popen:
+        """`who` started on the configuration `text` (written as NAME.conf), connecting to `port`
+        and listening nowhere; its output goes to daemon.log."""
+        config = self.path(f'{name}.conf')
+        with open(config, 'w') as handle:
+            handle.write(text)
+        return harness.spawn(
+            [*self.commands[who], config],
+            self.settings(who, exabgp_tcp_port=str(port), exabgp_tcp_bind=''),
+            self.path('daemon.log'),
+        )
+
     # ---------------------------------------------------------------------------- outbound
 
     async def static(self, who: str, count: int) -> Run:
@@ -78,15 +90,9 @@ class Bench:
             if who == BIRD:
                 return await self._bird_static(receiver, port, count)
             routes = (f'route {prefix(index)} next-hop 192.0.2.1' for index in range(count))
-            config = self.path('static.conf')
-            with open(config, 'w') as handle:
-                handle.write(harness.neighbor(receiver.address, '127.0.0.1', 65000, 65000, routes=routes))
+            text = harness.neighbor(receiver.address, '127.0.0.1', 65000, 65000, routes=routes)
             started = time.time()
-            daemon = harness.spawn(
-                [*self.commands[who], config],
-                self.settings(who, exabgp_tcp_port=str(port), exabgp_tcp_bind=''),
-                self.path('daemon.log'),
-            )
+            daemon = self.daemon(who, port, 'static', text)
             try:
                 done = await self._until(receiver, count, daemon)
                 return Run(done - started, harness.cpu_seconds(daemon.pid), harness.memory_mib(daemon.pid), count)
@@ -158,19 +164,11 @@ while True:
         announcer = harness.script(self.folder, 'announcer.py', harness.API_PREAMBLE + body)
         receiver = self.receiver()
         port = await receiver.start()
-        config = self.path('api.conf')
-        with open(config, 'w') as handle:
-            handle.write(harness.process('announcer', announcer))
-            handle.write(
-                harness.neighbor(
-                    receiver.address, '127.0.0.1', 65000, 65000, api='processes [ announcer ]; neighbor-changes;'
-                )
-            )
-        daemon = harness.spawn(
-            [*self.commands[who], config],
-            self.settings(who, exabgp_tcp_port=str(port), exabgp_tcp_bind=''),
-            self.path('daemon.log'),
+        api = 'processes [ announcer ]; neighbor-changes;'
+        text = harness.process('announcer', announcer) + harness.neighbor(
+            receiver.address, '127.0.0.1', 65000, 65000, api=api
         )
+        daemon = self.daemon(who, port, 'api', text)
         try:
             done = await self._until(receiver, count, daemon)
             cpu, rss = harness.cpu_seconds(daemon.pid), harness.memory_mib(daemon.pid)
@@ -212,19 +210,11 @@ while True:
     time.sleep(3600)
 """
             churner = harness.script(self.folder, 'churner.py', harness.API_PREAMBLE + body)
-            config = self.path('churn.conf')
-            with open(config, 'w') as handle:
-                handle.write(harness.process('churner', churner))
-                handle.write(
-                    harness.neighbor(
-                        receiver.address, '127.0.0.1', 65000, 65000, api='processes [ churner ]; neighbor-changes;'
-                    )
-                )
-            daemon = harness.spawn(
-                [*self.commands[who], config],
-                self.settings(who, exabgp_tcp_port=str(port), exabgp_tcp_bind=''),
-                self.path('daemon.log'),
+            api = 'processes [ churner ]; neighbor-changes;'
+            text = harness.process('churner', churner) + harness.neighbor(
+                receiver.address, '127.0.0.1', 65000, 65000, api=api
             )
+            daemon = self.daemon(who, port, 'churn', text)
             try:
                 await self._until(receiver, count, daemon)
                 started, before = time.time(), harness.cpu_seconds(daemon.pid)
@@ -299,16 +289,9 @@ for line in sys.stdin:
 drain()
 """
             counter = harness.script(self.folder, 'counter.py', harness.API_PREAMBLE + body)
-            config = self.path('inbound.conf')
-            with open(config, 'w') as handle:
-                handle.write(harness.process('counter', counter))
-                api = 'processes [ counter ]; neighbor-changes; receive { parsed; update; }'
-                handle.write(harness.neighbor(address, '127.0.0.1', 65001, 65002, api=api))
-            daemon = harness.spawn(
-                [*self.commands[who], config],
-                self.settings(who, exabgp_tcp_port=str(port), exabgp_tcp_bind=''),
-                self.path('daemon.log'),
-            )
+            api = 'processes [ counter ]; neighbor-changes; receive { parsed; update; }'
+            text = harness.process('counter', counter) + harness.neighbor(address, '127.0.0.1', 65001, 65002, api=api)
+            daemon = self.daemon(who, port, 'inbound', text)
             try:
                 await harness.poll(
                     lambda: len(harness.read_notes(notes)) >= 2 or daemon.poll() is not None,
@@ -415,14 +398,7 @@ drain()
                 tested.start()
                 pid = tested.child.pid
             else:
-                config = self.path('idle.conf')
-                with open(config, 'w') as handle:
-                    handle.write(harness.neighbor('127.0.0.2', '127.0.0.1', 65001, 65002))
-                tested = harness.spawn(
-                    [*self.commands[who], config],
-                    self.settings(who, exabgp_tcp_port=str(port), exabgp_tcp_bind=''),
-                    self.path('daemon.log'),
-                )
+                tested = self.daemon(who, port, 'idle', harness.neighbor('127.0.0.2', '127.0.0.1', 65001, 65002))
                 pid = tested.pid
             await harness.poll(partner.established, 60, 'the session', 0.2)
             await asyncio.sleep(2.0)
