@@ -10,7 +10,7 @@ import os
 import sys
 
 from exabgp import logger
-from exabgp.application import daemonise
+from exabgp.application import daemonise, profiling
 from exabgp.application.validate import context
 from exabgp.configuration.model import Config
 from exabgp.configuration.parser import load
@@ -89,7 +89,7 @@ def serve(paths: list[str], settings: Settings, reload_after: int | None = None)
 
     daemon = Daemon(settings, Rotation(paths, settings), reload_after=reload_after, unprivileged=unprivileged)
     try:
-        return run_loop(daemon.run(), settings)
+        return profiling.run(lambda: run_loop(daemon.run(), settings), settings)
     finally:
         pid_file.remove()
 
@@ -106,7 +106,7 @@ def run_loop(main, settings: Settings) -> int:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    settings = apply_flags(args, settings)
+    settings = profiling.absolute(apply_flags(args, settings))
     welcome.info('Thank you for using ExaBGP')
     paths = []
     for name in args.configuration:
