@@ -23,7 +23,7 @@ for line in sys.stdin:
     for family in event['neighbor']['message'].get('update', {}).get('announce', {}).values():
         for routes in family.values():
             seen.update(route['nlri'] for route in routes)
-    if EXPECTED <= seen:
+    if seen >= EXPECTED:
         sys.stderr.write('demo: both routes received, stopping the daemon\n')
         sys.stderr.flush()
         sys.stdout.write('shutdown\n')
