@@ -73,6 +73,7 @@ class ScriptedPeer:
         self.router_id = router_id
         self.connections = 0
         self.updates: list[Update] = []
+        self.notifications: list[tuple[int, int, bytes]] = []
         self.established = asyncio.Event()
         self.first_update = asyncio.Event()
         self.writers: list[asyncio.StreamWriter] = []
@@ -108,6 +109,8 @@ class ScriptedPeer:
                     elif kind == MessageType.UPDATE:
                         self.updates.append(Update.unpack(body, NEGOTIATED))
                         self.first_update.set()
+                    elif kind == MessageType.NOTIFICATION:
+                        self.notifications.append((body[0], body[1], bytes(body[2:])))
 
     def prefixes(self) -> set[str]:
         return {str(route.nlri) for update in self.updates for route in update.announced}
@@ -185,6 +188,32 @@ async def test_a_flapping_peer_does_not_disturb_another() -> None:
         await asyncio.wait_for(task, 10)
         await steady.stop()
         await flapping.stop()
+
+
+async def test_restart_reads_the_configuration_again_and_establishes_every_session_afresh(tmp_path) -> None:
+    port = free_port()
+    peer = ScriptedPeer('127.0.0.1', port)
+    await peer.start()
+    path = tmp_path / 'exabgp.conf'
+    path.write_text(neighbor('127.0.0.1', '127.0.0.1', 'route 10.1.0.0/16 next-hop 10.0.0.1;'))
+    daemon = Daemon(settings(port), lambda: load_text(path.read_text(), Context(check_programs=False)))
+    task = asyncio.create_task(daemon.run())
+    try:
+        await asyncio.wait_for(peer.first_update.wait(), 10)
+        assert peer.prefixes() == {'10.1.0.0/16'}
+        path.write_text(neighbor('127.0.0.1', '127.0.0.1', 'route 10.2.0.0/16 next-hop 10.0.0.1;'))
+        peer.updates.clear()
+        peer.first_update.clear()
+        daemon.command('restart')
+        await asyncio.wait_for(peer.first_update.wait(), 10)
+        # as 5.0: Cease, Peer De-configured; a new session with the new configuration's routes only
+        assert peer.notifications == [(6, 3, b'Peer De-configured')]
+        assert peer.connections == 2
+        assert peer.prefixes() == {'10.2.0.0/16'}
+    finally:
+        daemon.stop()
+        assert await asyncio.wait_for(task, 10) == 0
+        await peer.stop()
 
 
 async def _collide(local_id: str, remote_id: str) -> tuple[bool, list[int]]:

@@ -5,7 +5,7 @@ Invariants:
   installed, the standard one otherwise (`run`).
 - Signals (via `loop.add_signal_handler`) keep 5.0's meanings: INT, TERM and HUP stop the daemon (each
   session closed with Cease, or silently under graceful restart), USR1 reloads the configuration,
-  USR2 reloads it and restarts the API processes, ALRM tears every session down so they reconnect.
+  USR2 reloads it and restarts the API processes, ALRM does both and starts every session afresh.
 - A reload parses the whole new configuration first; if it fails, the error is logged and the
   running configuration stays untouched. Otherwise neighbors are matched by name: unchanged ones
   get the route differences, changed ones are restarted, removed ones stopped, new ones started.
@@ -39,6 +39,8 @@ from exabgp.settings import Settings
 log = logger.get('reactor')
 
 Loader = Callable[[], Config]
+
+PEER_DECONFIGURED = 3  # the Cease subcode 5.0 closes sessions with on a restart
 
 SIGNALS = {
     # Ctrl-C: API processes run in their own session and do not see it, the daemon stops them
@@ -158,8 +160,7 @@ class Daemon:
         elif action in ('reload', 'full-reload'):
             self.reload(restart_processes=action == 'full-reload')
         elif action == 'restart':
-            for peer in self.peers.values():
-                peer.teardown(4, 'restart requested')
+            self.restart()
 
     async def _shutdown(self) -> None:
         for peer in self.peers.values():
@@ -256,11 +257,41 @@ class Daemon:
 
     # ------------------------------------------------------------------ reload
 
-    def reload(self, restart_processes: bool = False) -> bool:
+    def _read(self) -> Config | None:
         try:
-            config = self.load()
+            return self.load()
         except ConfigError as error:
             log.error(f'reload failed, keeping the running configuration:\n{error.report()}')
+            return None
+
+    def restart(self) -> bool:
+        """5.0's restart: the configuration read again, the API processes restarted, and every session
+        closed with Cease 6/3 and established again on the new configuration (a neighbor whose
+        settings changed is started afresh, a removed one stopped, a new one started)."""
+        config = self._read()
+        if config is None:
+            return False
+        if self._group is not None:
+            self._group.create_task(self.processes.start(config.processes, restart=True))
+        new = {_key(neighbor): neighbor for neighbor in config.neighbors}
+        for key, peer in list(self.peers.items()):
+            neighbor = new.get(key)
+            if neighbor is not None and _same_except_routes(peer.neighbor, neighbor):
+                peer.reconfigure(neighbor)
+                peer.teardown(PEER_DECONFIGURED)
+                continue
+            peer.stop(PEER_DECONFIGURED, reason='removed' if neighbor is None else 'configuration changed')
+            del self.peers[key]
+        for key, neighbor in new.items():
+            if key not in self.peers:
+                self._start(neighbor)
+        self.config = config
+        log.info('configuration reloaded, every session restarted')
+        return True
+
+    def reload(self, restart_processes: bool = False) -> bool:
+        config = self._read()
+        if config is None:
             return False
         if self._group is not None:
             self._group.create_task(self.processes.start(config.processes, restart=restart_processes))
