@@ -32,7 +32,7 @@ DEFAULTS: dict[str, object] = {
     'rise': 3,
     'fall': 3,
     'disable': None,
-    'command': None,
+    'check': None,
     'next_hop': None,
     'ips': None,
     'ip_ifnames': None,
@@ -167,7 +167,13 @@ def setargs(parser: argparse.ArgumentParser) -> None:
     )
     checking.add_argument('--disable', metavar='FILE', default=hide, help='the service is disabled while FILE exists')
     checking.add_argument(
-        '--command', '--cmd', '-c', metavar='CMD', default=hide, help='the shell command checking the service'
+        '--command',
+        '--cmd',
+        '-c',
+        metavar='CMD',
+        dest='check',  # `command` is the subcommand's name in exabgp's namespace
+        default=hide,
+        help='the shell command checking the service',
     )
 
     advertising = parser.add_argument_group('advertising options')

@@ -203,7 +203,7 @@ def loop(options: argparse.Namespace, speaker: Speaker) -> int:
     try:
         while True:
             disabled = options.disable is not None and os.path.exists(options.disable)
-            successful = disabled or check(options.command, options.timeout)
+            successful = disabled or check(options.check, options.timeout)
             before = health.state
             health, entered = step(
                 health, rise=options.rise, fall=options.fall, disabled=disabled, successful=successful
