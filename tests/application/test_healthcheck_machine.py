@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 from exabgp.application.healthcheck.machine import Health, State, announces, pause, step
 
 
-def run(results: list[bool], rise: int = 3, fall: int = 3, health: Health = Health()) -> list[State | None]:
+def run(results: list[bool], rise: int = 3, fall: int = 3) -> list[State | None]:
+    health = Health()
     entered = []
     for successful in results:
         health, state = step(health, rise=rise, fall=fall, disabled=False, successful=successful)

@@ -53,7 +53,9 @@ def test_repeated_options_add_up() -> None:
         (['--unknown'], 'unrecognized arguments: --unknown'),
     ],
 )
-def test_a_bad_command_line_is_argparse_s_error(argv: list[str], named: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_bad_command_line_is_argparse_s_error(
+    argv: list[str], named: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     with pytest.raises(SystemExit):
         parse(*argv)
     assert f'error: {named}' in capsys.readouterr().err
@@ -118,6 +120,6 @@ def test_ip_ifname_binds_a_configured_address_to_an_interface() -> None:
     ],
 )
 def test_bad_ip_ifname_values_are_named(argv: list[str], message: str) -> None:
-    with pytest.raises(OptionError, match='^--ip-ifname ') as error:
+    with pytest.raises(OptionError, match=r'^--ip-ifname ') as error:
         parse(*argv)
     assert message in str(error.value)

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,7 +87,7 @@ def start(program: list[str], here: Path, scenario: Scenario) -> subprocess.Pope
 
 def finish(process: subprocess.Popen, here: Path, scenario: Scenario) -> Result:
     # the daemon's acknowledgements: more than any scenario needs, read one per command
-    stdout, stderr = process.communicate('done\n' * 200 if scenario.ack else '', timeout=30)
+    stdout, _ = process.communicate('done\n' * 200 if scenario.ack else '', timeout=30)
     states = here / 'states'
     return Result(stdout, process.returncode, states.read_text() if states.exists() else '')
 
@@ -182,6 +183,21 @@ def test_acknowledgements_are_read_one_per_command(tmp_path: Path) -> None:
     result = run(tmp_path, SCENARIOS['waiting for the daemon acknowledgements'])
     assert len(result.stdout.splitlines()) == 8
     assert result.code == 0
+
+
+def test_each_command_waits_for_the_daemon_answer(tmp_path: Path) -> None:
+    scenario = Scenario(['--ip', '10.0.0.1/32', '--ip', '10.0.0.2/32', '--rise', '1', '--interval', '0'], ack=True)
+    process = start(OURS, tmp_path / 'ack', scenario)
+    assert process.stdout.readline() == 'neighbor * announce route 10.0.0.1/32 next-hop self med 100\n'
+    time.sleep(0.3)
+    assert process.poll() is None  # still waiting for an answer to the first command
+    process.stdin.write('done\n')
+    process.stdin.flush()
+    assert process.stdout.readline() == 'neighbor * announce route 10.0.0.2/32 next-hop self med 101\n'
+    process.stdin.write('done\n')
+    process.stdin.flush()
+    assert process.wait(timeout=10) == 0
+    process.communicate()
 
 
 def test_the_configuration_file_and_the_command_line_together(tmp_path: Path) -> None:
