@@ -6,7 +6,9 @@ The check is a small script reading its answers from `sequence` (up, down, hang:
 timeout, disable: creates the disable file and succeeds); once they are used up it sends SIGTERM
 to the healthcheck (its pid from --pid), which then withdraws its routes and exits."""
 
+import grp
 import os
+import pwd
 import subprocess
 import sys
 import textwrap
@@ -232,6 +234,40 @@ def test_a_bad_configuration_line_is_named_and_fails(tmp_path: Path) -> None:
     assert stderr.startswith('exabgp healthcheck: ')
     assert "line 2 ('rize = 2')" in stderr
     assert len(stderr.splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ('options', 'message'),
+    [
+        (['--syslog-facility', 'bogus'], "--syslog-facility 'bogus': not a syslog facility"),
+        (['--user', 'no-such-user-here'], "--user 'no-such-user-here': no such user"),
+        (['--group', 'no-such-group-here'], "--group 'no-such-group-here': no such group"),
+        (['--pid', '/nonexistent/pid'], "--pid '/nonexistent/pid': No such file or directory"),
+    ],
+)
+def test_unusable_options_fail_with_one_line(tmp_path: Path, options: list[str], message: str) -> None:
+    argv = [*OURS, 'healthcheck', '--no-ip-setup', '--ip', '10.0.0.1/32', '--no-ack', *options]
+    if options[0] != '--syslog-facility':
+        argv.append('--no-syslog')
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=30, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == f'exabgp healthcheck: {message}\n'
+    assert result.stdout == ''
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason='only root can change its user')
+def test_user_and_group_are_taken_before_the_loop() -> None:
+    try:
+        uid, gid = pwd.getpwnam('nobody').pw_uid, grp.getgrnam('nogroup').gr_gid
+    except KeyError:
+        pytest.skip('no nobody user or nogroup group here')
+    # a failing check's output is logged: it says who ran it
+    check = 'echo "ids $(id -u) $(id -g)"; exit 1'
+    options = ['--user', 'nobody', '--group', 'nogroup', '--cmd', check, '--fall', '1', '--interval', '0']
+    argv = [*OURS, 'healthcheck', '--no-ip-setup', '--no-syslog', '--no-ack', '--ip', '10.0.0.1/32', *options]
+    result = subprocess.run(argv, capture_output=True, text=True, timeout=30, cwd='/')
+    assert result.returncode == 0, result.stderr
+    assert f'INFO[healthcheck] Output of check command: ids {uid} {gid}\n' in result.stderr
 
 
 @pytest.mark.skipif(not ORACLE.exists(), reason='ExaBGP 5.0.15 is not installed at /work/oracle/venv')

@@ -136,6 +136,14 @@ def drop_privileges(user: str | None, group: str | None) -> None:
         os.setresuid(uid, uid, uid)
 
 
+def write_pid(path: str) -> None:
+    try:
+        with open(path, 'w') as pid:
+            pid.write(f'{os.getpid()}\n')
+    except OSError as exc:
+        raise OptionError(f'--pid {path!r}: {exc.strerror}') from None
+
+
 def advertise(options: argparse.Namespace, ips: list) -> Advertise:
     return Advertise(
         ips=tuple(str(ip) for ip in ips),
@@ -243,8 +251,7 @@ def main(options: argparse.Namespace) -> int:
     try:
         setup_logging(options)
         if options.pid:
-            with open(options.pid, 'w') as pid:
-                pid.write(f'{os.getpid()}\n')
+            write_pid(options.pid)
         ips = service_addresses(options)
         if not ips:
             logger.error('No IP found')
