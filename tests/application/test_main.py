@@ -106,11 +106,3 @@ def test_no_subcommand_prints_help_and_fails() -> None:
     result = run()
     assert result.returncode == 1
     assert 'usage: exabgp' in result.stdout
-
-
-@pytest.mark.parametrize(('argv', 'what'), [(['healthcheck'], 'healthcheck')])
-def test_unbuilt_subcommand_says_what_is_missing(argv: list[str], what: str) -> None:
-    result = run(*argv)
-    assert result.returncode == 1
-    assert result.stderr.startswith(f'exabgp {what}: ')
-    assert 'is not built yet' in result.stderr
