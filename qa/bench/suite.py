@@ -101,8 +101,9 @@ class Bench:
         finally:
             receiver.close()
 
-    async def _bird_static(self, receiver: 'Receiver | BirdReceiver', port: int, count: int) -> Run:
-        bird = Bird(
+    def _bird_sender(self, receiver: 'Receiver | BirdReceiver', port: int, count: int) -> Bird:
+        """BIRD announcing routes 0..count-1 from a static protocol to the receiver (iBGP, from 127.0.0.2)."""
+        return Bird(
             self.path(''),
             address='127.0.0.2',
             port=free_port('127.0.0.2'),
@@ -113,6 +114,9 @@ class Bench:
             passive=False,
             routes=[Route(prefix(index)) for index in range(count)],
         )
+
+    async def _bird_static(self, receiver: 'Receiver | BirdReceiver', port: int, count: int) -> Run:
+        bird = self._bird_sender(receiver, port, count)
         started = time.time()
         bird.start()
         ready = time.time()
@@ -232,17 +236,7 @@ while True:
             receiver.close()
 
     async def _bird_churn(self, receiver: 'Receiver | BirdReceiver', port: int, count: int, cycles: int) -> Run:
-        bird = Bird(
-            self.path(''),
-            address='127.0.0.2',
-            port=free_port('127.0.0.2'),
-            asn=65000,
-            neighbor=receiver.address,
-            neighbor_as=65000,
-            neighbor_port=port,
-            passive=False,
-            routes=[Route(prefix(index)) for index in range(count)],
-        )
+        bird = self._bird_sender(receiver, port, count)
         bird.start()
         try:
             await receiver.wait(count, TIMEOUT)
