@@ -2,7 +2,7 @@
 
     .venv/bin/python qa/bench/suite.py [SCENARIO ...] [--routes 100000] [--repeat 3]
         [--oracle EXABGP|VENV] [--no-oracle] [--oracle-max 100000] [--no-bird] [--big 1000000]
-        [--churn-routes 10000] [--cycles 2] [--per-line 1000] [--idle-seconds 60]
+        [--churn-routes 10000] [--cycles 2] [--per-line 1000] [--idle-seconds 60] [--uvloop]
 
 Scenarios (all by default; see qa/bench/README.md for what each figure means):
   static          N routes from the config's static block to a peer; timed from the daemon's start
@@ -496,6 +496,10 @@ SCENARIOS = (
 )
 
 
+# the scenarios whose figure is a running daemon's: --uvloop runs ours on uvloop in them too
+LOOPED = ('static', 'static-big', 'api-lines', 'api-batches', 'inbound', 'churn', 'idle')
+
+
 def plan(bench: Bench, name: str) -> tuple[list[str], object]:
     """The daemons a scenario compares and the coroutine function measuring one of them."""
     args = bench.args
@@ -512,7 +516,10 @@ def plan(bench: Bench, name: str) -> tuple[list[str], object]:
         'decode': ([OURS, ORACLE], lambda who: _decode_many(bench, who)),
         'idle': (everyone, lambda who: bench.idle(who, args.idle_seconds)),
     }
-    return table[name]
+    daemons, measure = table[name]
+    if args.uvloop and name in LOOPED and UVLOOP not in daemons:
+        daemons = [OURS, UVLOOP, *daemons[1:]]
+    return daemons, measure
 
 
 async def _decode_many(bench: Bench, who: str) -> Run:
@@ -546,6 +553,7 @@ def main() -> int:
     )
     parser.add_argument('--oracle-repeat', type=int, default=0, help='runs of 5.0.15 per scenario (default: --repeat)')
     parser.add_argument('--no-bird', action='store_true')
+    parser.add_argument('--uvloop', action='store_true', help='also run ours on uvloop in every daemon scenario')
     parser.add_argument(
         '--receiver', choices=('counter', 'bird'), default='counter', help='the outbound peer (see above)'
     )
