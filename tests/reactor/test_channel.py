@@ -36,7 +36,8 @@ class Recorder:
             self.established.set()
 
 
-async def connected_pair(hold: int = 90):
+async def tcp_pair():
+    """Both ends of one loopback TCP connection: (reader, writer) that connected, then those accepted."""
     accepted: asyncio.Future = asyncio.get_running_loop().create_future()
 
     async def on_accept(reader, writer):
@@ -44,9 +45,14 @@ async def connected_pair(hold: int = 90):
 
     server = await asyncio.start_server(on_accept, '127.0.0.1', 0)
     port = server.sockets[0].getsockname()[1]
-    reader_a, writer_a = await asyncio.open_connection('127.0.0.1', port)
-    reader_b, writer_b = await accepted
+    connected = await asyncio.open_connection('127.0.0.1', port)
+    accepted_pair = await accepted
     server.close()
+    return (*connected, *accepted_pair)
+
+
+async def connected_pair(hold: int = 90):
+    reader_a, writer_a, reader_b, writer_b = await tcp_pair()
     a_events, b_events = Recorder(), Recorder()
     a = Channel(Session(config(65000, 65001, '10.0.0.1', hold), outgoing=True), reader_a, writer_a, a_events)
     b = Channel(Session(config(65001, 65000, '10.0.0.2', hold), outgoing=False), reader_b, writer_b, b_events)
@@ -66,16 +72,7 @@ async def test_sessions_establish_over_tcp() -> None:
 
 
 async def test_a_message_written_one_byte_at_a_time_with_gaps_is_received_intact() -> None:
-    accepted: asyncio.Future = asyncio.get_running_loop().create_future()
-
-    async def on_accept(reader, writer):
-        accepted.set_result((reader, writer))
-
-    server = await asyncio.start_server(on_accept, '127.0.0.1', 0)
-    port = server.sockets[0].getsockname()[1]
-    raw_reader, raw_writer = await asyncio.open_connection('127.0.0.1', port)
-    reader, writer = await accepted
-    server.close()
+    raw_reader, raw_writer, reader, writer = await tcp_pair()
     events = Recorder()
     channel = Channel(Session(config(65001, 65000, '10.0.0.2'), outgoing=False), reader, writer, events)
     task = asyncio.create_task(channel.run())
@@ -101,16 +98,7 @@ async def test_a_message_written_one_byte_at_a_time_with_gaps_is_received_intact
 
 
 async def test_hold_timer_expiry_over_tcp_sends_4_0() -> None:
-    accepted: asyncio.Future = asyncio.get_running_loop().create_future()
-
-    async def on_accept(reader, writer):
-        accepted.set_result((reader, writer))
-
-    server = await asyncio.start_server(on_accept, '127.0.0.1', 0)
-    port = server.sockets[0].getsockname()[1]
-    raw_reader, raw_writer = await asyncio.open_connection('127.0.0.1', port)
-    reader, writer = await accepted
-    server.close()
+    raw_reader, raw_writer, reader, writer = await tcp_pair()
     events = Recorder()
     channel = Channel(Session(config(65001, 65000, '10.0.0.2', hold=3), outgoing=False), reader, writer, events)
     task = asyncio.create_task(channel.run())
@@ -136,16 +124,7 @@ async def test_hold_timer_expiry_over_tcp_sends_4_0() -> None:
 
 
 async def test_an_update_written_one_byte_at_a_time_with_100ms_gaps_is_received_intact() -> None:
-    accepted: asyncio.Future = asyncio.get_running_loop().create_future()
-
-    async def on_accept(reader, writer):
-        accepted.set_result((reader, writer))
-
-    server = await asyncio.start_server(on_accept, '127.0.0.1', 0)
-    port = server.sockets[0].getsockname()[1]
-    _raw_reader, raw_writer = await asyncio.open_connection('127.0.0.1', port)
-    reader, writer = await accepted
-    server.close()
+    _raw_reader, raw_writer, reader, writer = await tcp_pair()
     events = Recorder()
     channel = Channel(Session(config(65001, 65000, '10.0.0.2', hold=9), outgoing=False), reader, writer, events)
     task = asyncio.create_task(channel.run())
@@ -178,16 +157,7 @@ async def stopped_while_the_peer_sends():
     loop = asyncio.get_running_loop()
     errors: list[dict] = []
     loop.set_exception_handler(lambda _, context: errors.append(context))
-    accepted: asyncio.Future = loop.create_future()
-
-    async def on_accept(reader, writer):
-        accepted.set_result((reader, writer))
-
-    server = await asyncio.start_server(on_accept, '127.0.0.1', 0)
-    port = server.sockets[0].getsockname()[1]
-    raw_reader, raw_writer = await asyncio.open_connection('127.0.0.1', port)
-    reader, writer = await accepted
-    server.close()
+    raw_reader, raw_writer, reader, writer = await tcp_pair()
     channel = Channel(Session(config(65001, 65000, '10.0.0.2'), outgoing=False), reader, writer, Recorder())
     task = asyncio.create_task(channel.run())
     data = await asyncio.wait_for(raw_reader.read(4096), 5)
@@ -219,16 +189,7 @@ async def test_the_notification_survives_unread_input_at_close() -> None:
 
 
 async def test_a_peer_resetting_the_connection_while_we_close_it_is_no_failure() -> None:
-    accepted: asyncio.Future = asyncio.get_running_loop().create_future()
-
-    async def on_accept(reader, writer):
-        accepted.set_result((reader, writer))
-
-    server = await asyncio.start_server(on_accept, '127.0.0.1', 0)
-    port = server.sockets[0].getsockname()[1]
-    raw_reader, raw_writer = await asyncio.open_connection('127.0.0.1', port)
-    reader, writer = await accepted
-    server.close()
+    raw_reader, raw_writer, reader, writer = await tcp_pair()
     channel = Channel(Session(config(65001, 65000, '10.0.0.2'), outgoing=False), reader, writer, Recorder())
     task = asyncio.create_task(channel.run())
     await asyncio.wait_for(raw_reader.read(19), 5)
