@@ -305,9 +305,11 @@ drain()
         finally:
             sender.stop()
 
-    async def _bird_inbound(self, count: int, port: int) -> Run:
+    def _bird_in_our_place(self, name: str, port: int, hold_time: int = 90) -> Bird:
+        """BIRD started where our daemon would be (127.0.0.1, AS 65001), connecting to the peer on
+        127.0.0.2:`port` (AS 65002); its files in the folder `name`."""
         bird = Bird(
-            os.path.join(self.folder, 'receiver'),
+            os.path.join(self.folder, name),
             address='127.0.0.1',
             port=free_port('127.0.0.1'),
             asn=65001,
@@ -315,10 +317,15 @@ drain()
             neighbor_as=65002,
             neighbor_port=port,
             passive=False,
+            hold_time=hold_time,
             router_id='10.255.0.9',
         )
         os.makedirs(bird.directory, exist_ok=True)
         bird.start()
+        return bird
+
+    async def _bird_inbound(self, count: int, port: int) -> Run:
+        bird = self._bird_in_our_place('receiver', port)
         try:
             pid = bird.child.pid
             await harness.poll(bird.established, 60, 'bird to connect', 0.002)
@@ -376,20 +383,7 @@ drain()
         tested = None
         try:
             if who == BIRD:
-                tested = Bird(
-                    os.path.join(self.folder, 'tested'),
-                    address='127.0.0.1',
-                    port=free_port('127.0.0.1'),
-                    asn=65001,
-                    neighbor='127.0.0.2',
-                    neighbor_as=65002,
-                    neighbor_port=port,
-                    passive=False,
-                    hold_time=180,
-                    router_id='10.255.0.9',
-                )
-                os.makedirs(tested.directory, exist_ok=True)
-                tested.start()
+                tested = self._bird_in_our_place('tested', port, hold_time=180)
                 pid = tested.child.pid
             else:
                 tested = self.daemon(who, port, 'idle', harness.neighbor('127.0.0.2', '127.0.0.1', 65001, 65002))
