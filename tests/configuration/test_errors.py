@@ -394,11 +394,20 @@ BROKEN = [
         'family ipv4 mpls-vpn is not supported yet',
     ),
     (
-        'route labeled unsupported',
-        NEIGHBOR + '    static {\n        route 10.0.0.0/24 next-hop 1.1.1.1 label 100;\n    }\n}\n',
-        7,
-        44,
-        'family ipv4 nlri-mpls is not supported yet',
+        'labeled route without label',
+        NEIGHBOR
+        + '    announce {\n        ipv4 {\n            nlri-mpls 10.0.0.0/24 next-hop 1.1.1.1;\n        }\n    }\n}\n',
+        8,
+        51,
+        'missing label: ipv4 nlri-mpls routes need one',
+    ),
+    (
+        'label in a unicast route',
+        NEIGHBOR
+        + '    announce {\n        ipv4 {\n            unicast 10.0.0.0/24 next-hop 1.1.1.1 label 5;\n        }\n    }\n}\n',
+        8,
+        50,
+        "'label' can not be used in a unicast route",
     ),
     (
         'announce flow unsupported',

@@ -10,14 +10,16 @@ from ipaddress import IPv4Address, IPv6Address
 import pytest
 
 from exabgp.bgp.attribute.base import Code
-from exabgp.bgp.family import IPV4_MULTICAST, IPV4_UNICAST, IPV6_MULTICAST, IPV6_UNICAST
+from exabgp.bgp.family import AFI, IPV4_MULTICAST, IPV4_UNICAST, IPV6_MULTICAST, IPV6_UNICAST, SAFI, Family
 from exabgp.bgp.negotiated import Negotiated
+from exabgp.bgp.nlri.labeled import Labeled
+from exabgp.bgp.nlri.table import TABLE
 from exabgp.bgp.route import SELF
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError
 from exabgp.configuration.parser import load_text
 from exabgp.configuration.route import attributes, qualifiers, statements
-from exabgp.configuration.route.grammar import MULTICAST, UNICAST, Builder
+from exabgp.configuration.route.grammar import Builder
 from exabgp.configuration.tokenizer import tokenize
 
 SESSION = Negotiated(local_as=1, peer_as=1, asn4=True, aigp=True)
@@ -180,11 +182,13 @@ def test_routes_written_alike_share_their_attributes_and_next_hop() -> None:
 def test_announce_unicast_and_multicast() -> None:
     builder = Builder()
     cursor = Cursor(tokenize('unicast 10.0.0.0/8 next-hop 1.1.1.1 path-information 1'), 1)
-    assert statements.announced(builder, cursor, 1, UNICAST)[2] == IPV4_UNICAST
+    assert statements.announced(builder, cursor, TABLE[IPV4_UNICAST])[2] == IPV4_UNICAST
     cursor = Cursor(tokenize('multicast 2001:db8::/32'), 1)
-    assert statements.announced(builder, cursor, 2, MULTICAST)[2] == IPV6_MULTICAST
+    assert statements.announced(builder, cursor, TABLE[IPV6_MULTICAST])[2] == IPV6_MULTICAST
     with pytest.raises(ConfigError, match="'path-information' can not be used in a multicast route"):
-        statements.announced(builder, Cursor(tokenize('multicast 10.0.0.0/8 path-information 1'), 1), 1, MULTICAST)
+        statements.announced(
+            builder, Cursor(tokenize('multicast 10.0.0.0/8 path-information 1'), 1), TABLE[IPV4_MULTICAST]
+        )
 
 
 def test_attributes_nlri_form() -> None:
@@ -265,5 +269,29 @@ def test_labels_and_distinguishers_are_checked_before_the_family_is_refused() ->
     assert raised.value.location.column == 45
     with pytest.raises(ConfigError, match="'1:x' is not a valid route-distinguisher"):
         route_of('route 10.0.0.0/8 next-hop 1.1.1.1 rd 1:x')
-    with pytest.raises(ConfigError, match='family ipv6 nlri-mpls is not supported yet'):
-        route_of('route 2001:db8::/32 label 5')
+    with pytest.raises(ConfigError, match='family ipv6 mpls-vpn is not supported yet') as raised:
+        route_of('route 2001:db8::/32 label 5 rd 65000:1')
+    assert raised.value.location.column == 29  # at rd
+
+
+def test_label_makes_a_route_labeled_unicast() -> None:
+    routes, _, family = route_of('route 10.0.0.0/24 next-hop 1.1.1.1 label [ 100 200 ] path-information 7')
+    assert family == Family(AFI.IPV4, SAFI.NLRI_MPLS)
+    (route,) = routes
+    assert route.nlri == Labeled.make(family, bytes((10, 0, 0, 0)), 24, (100, 200), 7)
+    assert str(route.nlri) == '10.0.0.0/24 path-information 0.0.0.7 label [ 100 200 ]'
+    # label wins over the multicast range, as in 5.0
+    assert route_of('route 224.0.6.0/24 next-hop 1.2.3.5 label 5')[2] == family
+    assert route_of('route 2001:db8::/32 next-hop ::1 label 300')[2] == Family(AFI.IPV6, SAFI.NLRI_MPLS)
+
+
+def test_labeled_unicast_in_its_own_section() -> None:
+    builder = Builder()
+    cursor = Cursor(tokenize('nlri-mpls 10.0.3.0/24 next-hop 1.2.3.5 label 7'), 1)
+    family = Family(AFI.IPV4, SAFI.NLRI_MPLS)
+    routes, _, found = statements.announced(builder, cursor, TABLE[family])
+    assert found == family and routes[0].nlri.labels == (7,)
+    with pytest.raises(ConfigError, match='missing next-hop'):
+        statements.announced(builder, Cursor(tokenize('nlri-mpls 10.0.3.0/24 label 7'), 1), TABLE[family])
+    with pytest.raises(ConfigError, match="'rd' can not be used in a nlri-mpls route"):
+        statements.announced(builder, Cursor(tokenize('nlri-mpls 10.0.3.0/24 rd 1:1'), 1), TABLE[family])

@@ -12,9 +12,9 @@ from ipaddress import IPv4Address, IPv6Address
 import pytest
 
 from exabgp.bgp.family import AFI, IPV4_UNICAST, IPV6_UNICAST, SAFI, Family
+from exabgp.bgp.nlri.table import DEFAULT as KNOWN_FAMILIES
 from exabgp.configuration.errors import ConfigError
 from exabgp.configuration.model import ADDPATH_BOTH, ADDPATH_RECEIVE, ADDPATH_SEND, Capabilities, Neighbor
-from exabgp.configuration.neighbor import KNOWN_FAMILIES
 from exabgp.configuration.parser import load, load_text
 from exabgp.configuration.process import Context
 

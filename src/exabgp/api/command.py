@@ -29,14 +29,15 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 
 from exabgp.api.selector import SelectorError, Selectors, split
-from exabgp.bgp.family import AFI, AFI_BY_NAME, IPV4_UNICAST, SAFI_BY_NAME, Family
+from exabgp.bgp.family import AFI_BY_NAME, IPV4_UNICAST, SAFI_BY_NAME, Family
 from exabgp.bgp.message.operational import NAMES, Advisory, Operational, Query, Reply
+from exabgp.bgp.nlri import table
 from exabgp.bgp.route import Route
 from exabgp.configuration import model, operational
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError, unsupported
 from exabgp.configuration.route import statements
-from exabgp.configuration.route.grammar import MULTICAST, UNICAST, Builder
+from exabgp.configuration.route.grammar import Builder
 from exabgp.configuration.tokenizer import Statement, tokenize
 
 
@@ -288,11 +289,12 @@ def _change(statement: Statement, start: int, selectors: Selectors, builder: Bui
 
 
 def _family_route(cursor: Cursor, afi_word: str, selectors: Selectors, withdraw: bool, builder: Builder) -> Routes:
-    kind = cursor.expect('unicast or multicast')
-    if kind not in (UNICAST, MULTICAST):
+    """`announce ipv4 SAFI PREFIX TAIL`: a route of the family the table row names."""
+    kind = cursor.expect('the subsequent address family (unicast, multicast, nlri-mpls, ...)')
+    row = table.announce_family(AFI_BY_NAME[afi_word], kind)
+    if row is None or not row.built:
         raise cursor.fail(unsupported(f'{afi_word} {kind} routes'))
-    afi = AFI.IPV4 if afi_word == 'ipv4' else AFI.IPV6
-    routes, _, _ = statements.announced(builder, cursor, afi, kind, withdraw=withdraw)
+    routes, _, _ = statements.announced(builder, cursor, row, withdraw=withdraw)
     return Routes(selectors, withdraw, tuple(routes))
 
 

@@ -21,8 +21,9 @@ from ipaddress import IPv6Address
 
 from exabgp.api.envelope import Peer, packets_suffix
 from exabgp.api.json_update import errors, nexthop_text
-from exabgp.bgp.family import IPV4_UNICAST, afi_name, safi_name
+from exabgp.bgp.family import afi_name, safi_name
 from exabgp.bgp.message.update import Update
+from exabgp.bgp.nlri.table import NLRI_FIELD
 from exabgp.bgp.route import Route
 
 
@@ -37,7 +38,7 @@ def _leading(items: Sequence, belongs: Callable) -> int:
 
 
 def _in_nlri_field(route: Route) -> bool:
-    return route.nlri.family == IPV4_UNICAST and not isinstance(route.nexthop, IPv6Address)
+    return route.nlri.family == NLRI_FIELD and not isinstance(route.nexthop, IPv6Address)
 
 
 def update(peer: Peer, direction: str, message: Update, header: bytes = b'', body: bytes = b'') -> str:
@@ -67,7 +68,7 @@ def update(peer: Peer, direction: str, message: Update, header: bytes = b'', bod
                 if link_local is not None and isinstance(hop, IPv6Address):
                     lines.append(f'{start} announced {nlri}{local_hop}{attributes}\n')
 
-        field_withdrawn = _leading(message.withdrawn, lambda nlri: nlri.family == IPV4_UNICAST)
+        field_withdrawn = _leading(message.withdrawn, lambda nlri: nlri.family == NLRI_FIELD)
         field_announced = _leading(message.announced, _in_nlri_field)
         withdrawn(message.withdrawn[:field_withdrawn])
         announced(message.announced[:field_announced])

@@ -34,13 +34,13 @@ from exabgp.application import logs
 from exabgp.application.unbuilt import missing
 from exabgp.bgp.attribute.base import Action, Malformed
 from exabgp.bgp.errors import PeerError
-from exabgp.bgp.family import AFI, SAFI, Family
+from exabgp.bgp.family import Family
 from exabgp.bgp.message.header import HEADER_SIZE, MARKER, MessageType, check
 from exabgp.bgp.message.table import unpack_message
 from exabgp.bgp.message.unknown import UnknownMessage
 from exabgp.bgp.message.update import Update
 from exabgp.bgp.negotiated import EXTENDED_SIZE, Negotiated
-from exabgp.bgp.nlri.table import FAMILIES
+from exabgp.bgp.nlri import table
 from exabgp.logger import get
 from exabgp.settings import Settings
 
@@ -50,26 +50,8 @@ log = get('parser')
 PEER = Peer('127.0.0.1', '127.0.0.1', 65533, 65533, '10.0.0.2')
 ASN = 65533
 
-_IP_SAFIS = (
-    SAFI.UNICAST,
-    SAFI.MULTICAST,
-    SAFI.NLRI_MPLS,
-    SAFI.MCAST_VPN,
-    SAFI.MUP,
-    SAFI.MPLS_VPN,
-    SAFI.FLOW_IP,
-    SAFI.FLOW_VPN,
-)
 # `family { all; }`: every family 5.0 knows, in its order (by AFI, then SAFI)
-ALL_FAMILIES = tuple(
-    sorted(
-        [Family(AFI.IPV4, safi) for safi in _IP_SAFIS]
-        + [Family(AFI.IPV4, SAFI.RTC)]
-        + [Family(AFI.IPV6, safi) for safi in _IP_SAFIS]
-        + [Family(AFI.L2VPN, SAFI.VPLS), Family(AFI.L2VPN, SAFI.EVPN)]
-        + [Family(AFI.BGP_LS, SAFI.BGP_LS), Family(AFI.BGP_LS, SAFI.BGP_LS_VPN)]
-    )
-)
+ALL_FAMILIES = table.ALL
 
 _NAMES = {
     MessageType.OPEN: 'OPEN',
@@ -193,7 +175,7 @@ def message_line(data: bytes, session: Negotiated, stamp: Stamp, is_open: bool =
 def nlri_lines(data: bytes, session: Negotiated) -> list[str]:
     """`-n`: the NLRI of the first negotiated family, one JSON object each."""
     family = session.families[0]
-    codec = FAMILIES.get(family)
+    codec = table.codec(family)
     if codec is None:
         raise DecodeError(f'family {family} is not supported yet')
     try:

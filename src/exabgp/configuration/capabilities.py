@@ -6,6 +6,9 @@ software version, multisession (5.0 sends its flags octet and the MULTIPROTOCOL 
 one-octet TLVs, then an empty Cisco TLV).
 
 Invariants:
+- Only families we can decode and encode are offered (bgp.nlri.table: `built`): a configured family
+  whose codec is not built yet is left out of every capability, so no peer sends us what we could
+  not read (the reactor warns about it once per neighbor).
 - Only the RFC 8950 pairs 5.0 can send are offered (IPv4 unicast, multicast, labeled and VPN over
   IPv6 next hops), and ADD-PATH only for the families 5.0 can pack a path identifier for (IPv4 and
   IPv6 unicast, labeled, VPN), whatever else the configuration lists.
@@ -26,23 +29,11 @@ from exabgp.bgp.capability.nexthop import ExtendedNextHop
 from exabgp.bgp.capability.operational import Operational
 from exabgp.bgp.capability.refresh import EnhancedRouteRefresh, RouteRefresh
 from exabgp.bgp.capability.software import SoftwareVersion
-from exabgp.bgp.family import AFI, SAFI, Family
+from exabgp.bgp.nlri import table
 from exabgp.configuration.model import Neighbor
 
-ADDPATH_FAMILIES = tuple(
-    Family(afi, safi)
-    for afi, safi in (
-        (AFI.IPV4, SAFI.UNICAST),
-        (AFI.IPV6, SAFI.UNICAST),
-        (AFI.IPV4, SAFI.NLRI_MPLS),
-        (AFI.IPV6, SAFI.NLRI_MPLS),
-        (AFI.IPV4, SAFI.MPLS_VPN),
-        (AFI.IPV6, SAFI.MPLS_VPN),
-    )
-)
-NEXTHOP_PAIRS = tuple(
-    (Family(AFI.IPV4, safi), AFI.IPV6) for safi in (SAFI.UNICAST, SAFI.MULTICAST, SAFI.NLRI_MPLS, SAFI.MPLS_VPN)
-)
+ADDPATH_FAMILIES = tuple(row.family for row in table.ROWS if row.addpath)
+NEXTHOP_PAIRS = tuple((row.family, row.extended_nexthop) for row in table.ROWS if row.extended_nexthop is not None)
 MULTIPROTOCOL = 1
 
 
@@ -51,23 +42,25 @@ def capabilities(
 ) -> tuple[Capability, ...]:
     """The OPEN's capabilities; `local_as` replaces an `auto` local AS, `version` is our release."""
     capability = neighbor.capability
-    offered: list[Capability] = [MultiProtocol(family) for family in neighbor.families]
+    families = table.built(neighbor.families)
+    offered: list[Capability] = [MultiProtocol(family) for family in families]
     asn = neighbor.local_as if local_as is None else local_as
     if capability.asn4:
         if asn is None:
             raise ValueError('an auto local-as must be resolved before the OPEN is built')
         offered.append(ASN4(asn))
     if capability.nexthop:
-        offered.append(ExtendedNextHop(tuple(pair for pair in NEXTHOP_PAIRS if pair in neighbor.nexthops)))
+        pairs = tuple(pair for pair in NEXTHOP_PAIRS if pair in neighbor.nexthops and pair[0] in families)
+        offered.append(ExtendedNextHop(pairs))
     if capability.add_path:
-        families = tuple(family for family in ADDPATH_FAMILIES if family in neighbor.addpath)
-        offered.append(AddPath(tuple((family, capability.add_path) for family in families)))
+        paths = tuple(family for family in ADDPATH_FAMILIES if family in neighbor.addpath and family in families)
+        offered.append(AddPath(tuple((family, capability.add_path) for family in paths)))
     if capability.graceful_restart:
         offered.append(
             GracefulRestart(
                 RESTART_STATE if restarted else 0,
                 capability.graceful_restart,
-                tuple((family, FORWARDING_STATE) for family in neighbor.families),
+                tuple((family, FORWARDING_STATE) for family in families),
             )
         )
     if capability.route_refresh:

@@ -22,12 +22,11 @@ from exabgp.bgp.attribute.community import Communities, LargeCommunities
 from exabgp.bgp.attribute.extended import ExtendedCommunities
 from exabgp.bgp.attribute.reflection import ClusterList
 from exabgp.bgp.attribute.unknown import Unknown
-from exabgp.bgp.family import AFI, SAFI, afi_name, safi_name
-from exabgp.bgp.nlri import prefix as wire
+from exabgp.bgp.family import AFI, afi_name, safi_name
+from exabgp.bgp.nlri import table
 from exabgp.bgp.route import Route
 from exabgp.configuration.model import ADDPATH_NAMES, EVENTS, MESSAGES, Config, Neighbor, Operational, Process
-from exabgp.configuration.neighbor import KNOWN_FAMILIES
-from exabgp.configuration.route.prefix import safi_of
+from exabgp.configuration.route import prefix
 
 _PLAIN = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789./:_-+=@%!*?~^<>&$')
 _ESCAPE = {'\\': '\\\\', '"': '\\"', '\n': '\\n', '\t': '\\t', '\r': '\\r', '\b': '\\b', '\f': '\\f'}
@@ -109,25 +108,24 @@ def attribute_text(attribute: object) -> str:
     raise ValueError(f'no configuration grammar for attribute {code}')
 
 
-def route_text(route: Route, path_info: bool = True) -> str:
-    """`PREFIX next-hop X ATTRIBUTES [path-information N]` (without the leading keyword)."""
-    nlri = route.nlri
-    size = 4 if nlri.family.afi == AFI.IPV4 else 16
-    parts = [f'{wire.text(wire.address(nlri.packed, size))}/{nlri.packed[0]}']  # type: ignore[attr-defined]
+def route_text(route: Route) -> str:
+    """`NLRI next-hop X ATTRIBUTES` (without the leading keyword): the NLRI in its configuration
+    form, qualifiers (`path-information`, `label`) included."""
+    parts = [str(route.nlri)]
     if route.nexthop is not None:
         parts.append(f'next-hop {route.nexthop}')
     parts.extend(attribute_text(attribute) for attribute in route.attributes)
-    path_id = nlri.path_id  # type: ignore[attr-defined]
-    if path_info and path_id is not None:
-        parts.append(f'path-information {path_id}')
     return ' '.join(parts)
 
 
 def _form(route: Route) -> str:
-    """'static' when `route PREFIX` files the route under its family, else 'ipv4 unicast' and such."""
+    """'static' when `route NLRI` files the route under its own family, else 'ipv4 unicast' and such
+    (written in `announce { ipv4 { unicast ...; } }`)."""
     family = route.nlri.family
-    packed = route.nlri.packed[1:] + bytes(16)  # type: ignore[attr-defined]
-    if family.safi == safi_of(family.afi, packed) and (family.afi == AFI.IPV4 or family.safi == SAFI.UNICAST):
+    row = table.TABLE[family]
+    afi, packed, _ = prefix.parse(route.nlri.prefix())
+    multicast = afi == AFI.IPV4 and 224 <= packed[0] <= 239
+    if table.route_family(afi, multicast, row.selected_by[:1]) == family:
         return 'static'
     return f'{afi_name(family.afi)} {safi_name(family.safi)}'
 
@@ -234,7 +232,7 @@ def _lines(neighbor: Neighbor) -> Iterator[str]:
     yield f'        nexthop {_able(capability.nexthop)};\n'
     yield f'        aigp {_able(capability.aigp)};\n'
     yield '    }\n'
-    if set(neighbor.families) != set(KNOWN_FAMILIES):
+    if set(neighbor.families) != set(table.DEFAULT):
         yield '    family {\n'
         yield from (f'        {family};\n' for family in neighbor.families)
         yield '    }\n'

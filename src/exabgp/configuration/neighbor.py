@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv6Address
 from typing import Any
 
-from exabgp.bgp.family import AFI, SAFI, Family
+from exabgp.bgp.family import AFI, Family
+from exabgp.bgp.nlri import table
 from exabgp.configuration import values
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import Location, unsupported
@@ -31,67 +32,14 @@ GRACEFUL_MAX = 0xFFFF
 TTL_MAX = 255
 MD5_MAX = 80
 
-# family { AFI SAFI; }: the pairs 5.0 accepts in a family or add-path section
-CONVERT: dict[str, dict[str, Family]] = {
-    'ipv4': {
-        'unicast': Family(AFI.IPV4, SAFI.UNICAST),
-        'multicast': Family(AFI.IPV4, SAFI.MULTICAST),
-        'nlri-mpls': Family(AFI.IPV4, SAFI.NLRI_MPLS),
-        'mpls-vpn': Family(AFI.IPV4, SAFI.MPLS_VPN),
-        'mcast-vpn': Family(AFI.IPV4, SAFI.MCAST_VPN),
-        'flow': Family(AFI.IPV4, SAFI.FLOW_IP),
-        'flow-vpn': Family(AFI.IPV4, SAFI.FLOW_VPN),
-        'mup': Family(AFI.IPV4, SAFI.MUP),
-    },
-    'ipv6': {
-        'unicast': Family(AFI.IPV6, SAFI.UNICAST),
-        'nlri-mpls': Family(AFI.IPV6, SAFI.NLRI_MPLS),
-        'mpls-vpn': Family(AFI.IPV6, SAFI.MPLS_VPN),
-        'mcast-vpn': Family(AFI.IPV6, SAFI.MCAST_VPN),
-        'mup': Family(AFI.IPV6, SAFI.MUP),
-        'flow': Family(AFI.IPV6, SAFI.FLOW_IP),
-        'flow-vpn': Family(AFI.IPV6, SAFI.FLOW_VPN),
-    },
-    'l2vpn': {
-        'vpls': Family(AFI.L2VPN, SAFI.VPLS),
-        'evpn': Family(AFI.L2VPN, SAFI.EVPN),
-    },
-    'bgp-ls': {
-        'bgp-ls': Family(AFI.BGP_LS, SAFI.BGP_LS),
-        'bgp-ls-vpn': Family(AFI.BGP_LS, SAFI.BGP_LS_VPN),
-    },
-}
-
-# what a neighbor negotiates when it has no family section (or `family { all; }`), in 5.0's order
-KNOWN_FAMILIES: tuple[Family, ...] = tuple(
-    Family(afi, safi)
-    for afi, safi in (
-        (AFI.IPV4, SAFI.UNICAST),
-        (AFI.IPV4, SAFI.MULTICAST),
-        (AFI.IPV4, SAFI.NLRI_MPLS),
-        (AFI.IPV4, SAFI.MCAST_VPN),
-        (AFI.IPV4, SAFI.MUP),
-        (AFI.IPV4, SAFI.MPLS_VPN),
-        (AFI.IPV4, SAFI.RTC),
-        (AFI.IPV4, SAFI.FLOW_IP),
-        (AFI.IPV4, SAFI.FLOW_VPN),
-        (AFI.IPV6, SAFI.UNICAST),
-        (AFI.IPV6, SAFI.MULTICAST),
-        (AFI.IPV6, SAFI.NLRI_MPLS),
-        (AFI.IPV6, SAFI.MCAST_VPN),
-        (AFI.IPV6, SAFI.MUP),
-        (AFI.IPV6, SAFI.MPLS_VPN),
-        (AFI.IPV6, SAFI.FLOW_IP),
-        (AFI.IPV6, SAFI.FLOW_VPN),
-        (AFI.L2VPN, SAFI.VPLS),
-        (AFI.L2VPN, SAFI.EVPN),
-        (AFI.BGP_LS, SAFI.BGP_LS),
-        (AFI.BGP_LS, SAFI.BGP_LS_VPN),
-    )
-)
+# family { AFI SAFI; } and add-path { AFI SAFI; }: the pairs 5.0 accepts, from the family table
+CONVERT: dict[str, dict[str, Family]] = table.names()
 
 # nexthop { AFI SAFI NHAFI; }
-NEXTHOP_SAFIS = ('unicast', 'multicast', 'nlri-mpls', 'mpls-vpn')
+NEXTHOP_FAMILIES: dict[str, dict[str, Family]] = {
+    afi: {word: family for word, family in words.items() if table.TABLE[family].nexthop_section}
+    for afi, words in table.names(configurable_only=False).items()
+}
 NEXTHOP_AFIS = {'ipv4': 'ipv6', 'ipv6': 'ipv4'}
 
 # grammar of ExaBGP main (6.0) that 5.0 does not have: a clear error rather than 'invalid keyword'
@@ -448,22 +396,14 @@ def nexthop_command(draft: Draft, cursor: Cursor) -> None:
     if afi not in NEXTHOP_AFIS:
         raise cursor.fail_at(0, f"invalid keyword '{afi}' in nexthop")
     safi = cursor.expect(f'{afi} subsequent address family').lower()
-    if safi not in NEXTHOP_SAFIS:
+    family = NEXTHOP_FAMILIES[afi].get(safi)
+    if family is None:
         raise cursor.fail(f'invalid afi/safi pair {afi}/{safi}')
     nhafi = cursor.expect('next-hop address family').lower()
     if nhafi != NEXTHOP_AFIS[afi]:
         raise cursor.fail(f'invalid nexthop afi {nhafi}')
     cursor.done()
-    family = Family(AFI.IPV4 if afi == 'ipv4' else AFI.IPV6, _SAFI_BY_NAME[safi])
     draft.section('nexthop').setdefault(afi, []).append((family, AFI.IPV4 if nhafi == 'ipv4' else AFI.IPV6))
-
-
-_SAFI_BY_NAME = {
-    'unicast': SAFI.UNICAST,
-    'multicast': SAFI.MULTICAST,
-    'nlri-mpls': SAFI.NLRI_MPLS,
-    'mpls-vpn': SAFI.MPLS_VPN,
-}
 
 
 # ---------------------------------------------------------------- api { }

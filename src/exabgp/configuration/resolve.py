@@ -16,6 +16,7 @@ from ipaddress import IPv4Address
 from typing import Any
 
 from exabgp.bgp.family import IPV4_UNICAST, Family
+from exabgp.bgp.nlri import table
 from exabgp.configuration.errors import ConfigError
 from exabgp.configuration.model import (
     ADDPATH_DISABLED,
@@ -26,7 +27,7 @@ from exabgp.configuration.model import (
     Messages,
     Neighbor,
 )
-from exabgp.configuration.neighbor import CONVERT, KNOWN_FAMILIES, Draft, check_md5
+from exabgp.configuration.neighbor import CONVERT, Draft, check_md5
 from exabgp.configuration.tokenizer import Location
 
 CAPABILITY_DEFAULTS: dict[str, Any] = {
@@ -50,7 +51,7 @@ def _sorted(families: list[Family]) -> tuple[Family, ...]:
 def _families(values: dict[str, Any]) -> tuple[Family, ...]:
     section = values.get('family', {})
     listed = [family for afi in CONVERT for family in section.get(afi, []) if family is not None]
-    return _sorted(listed) if listed else _sorted(list(KNOWN_FAMILIES))
+    return _sorted(listed) if listed else _sorted(list(table.DEFAULT))
 
 
 def _addpath(values: dict[str, Any], families: tuple[Family, ...], mode: int) -> tuple[Family, ...]:

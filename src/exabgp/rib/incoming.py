@@ -1,12 +1,13 @@
 """The Adj-RIB-In: the routes a neighbor announced to us, kept when `adj-rib-in` is on.
 
-Invariants: one route per NLRI (the latest announcement); a withdrawal removes it; the whole table
+Invariants: one route per NLRI index (`nlri.index()`: the latest announcement); a withdrawal removes it; the whole table
 is dropped when the session ends. Pure: the reactor feeds it decoded UPDATEs.
 """
 
 from collections.abc import Iterable, Iterator
 
 from exabgp.bgp.family import Family
+from exabgp.bgp.nlri.base import NLRI
 from exabgp.bgp.route import Route
 
 
@@ -14,12 +15,12 @@ class AdjRibIn:
     def __init__(self) -> None:
         self._routes: dict[object, Route] = {}
 
-    def update(self, announced: Iterable[Route], withdrawn: Iterable[object]) -> None:
+    def update(self, announced: Iterable[Route], withdrawn: Iterable[NLRI]) -> None:
         routes = self._routes
         for nlri in withdrawn:
-            routes.pop(nlri, None)
+            routes.pop(nlri.index(), None)
         for route in announced:
-            routes[route.nlri] = route
+            routes[route.nlri.index()] = route
 
     def clear(self) -> None:
         self._routes.clear()

@@ -1,13 +1,16 @@
 """The Adj-RIB-Out: what we announce to one neighbor, and the changes not yet sent.
 
 Invariants (ExaBGP 5.0's semantics):
-- `_routes` holds the routes currently announced, by NLRI. Announcing a route identical to the one
+- `_routes` holds the routes currently announced, by NLRI index (`nlri.index()`: a labeled prefix
+  announced with another label replaces the route held). Announcing a route identical to the one
   held (same attributes and next hop) changes nothing: it is not sent again. Withdrawing always
   queues a withdrawal, even of a route we do not hold, as 5.0 does.
 - Pending changes are kept per group (attributes, next hop, family) in arrival order, one change
   per NLRI: a newer change to an NLRI replaces a pending older one. Flushing emits each group in
   turn, withdrawals before announcements, packed by `bgp.message.update_pack`; with
-  `group_updates` only IPv4 unicast groups share UPDATEs (as in 5.0), every other route gets its own.
+  `group_updates` only the groups of a family whose table row says `grouped` (IPv4 unicast, as in
+  5.0) share UPDATEs, every other route gets its own. Withdrawals of a family whose row says
+  `withdraw_attributes` carry the attributes of the route they were given (5.0's bytes).
 - A new session, a route refresh or `flush adj-rib out` sends the held routes again without copying
   them into the pending groups: `_resend` marks the families to walk.
 - Watchdogs: routes announced under a watchdog name can be withdrawn and announced again as a set.
@@ -17,13 +20,11 @@ Invariants (ExaBGP 5.0's semantics):
 from collections.abc import Callable, Iterable, Iterator
 from ipaddress import IPv4Address, IPv6Address
 
-from exabgp.bgp.family import IPV4_UNICAST, Family
+from exabgp.bgp.family import Family
 from exabgp.bgp.message.update_pack import announce, eor, withdraw
 from exabgp.bgp.negotiated import Negotiated
+from exabgp.bgp.nlri import table
 from exabgp.bgp.route import NextHop, Route
-
-# families whose routes 5.0 packs together when group-updates is on
-GROUPED = frozenset((IPV4_UNICAST,))
 
 Resolver = Callable[[NextHop, Family], IPv4Address | IPv6Address | None]
 Key = tuple[object, NextHop, Family]
@@ -46,10 +47,11 @@ class AdjRibOut:
 
     def announce(self, route: Route) -> bool:
         """Queue `route`; False when it is already announced exactly so (nothing to send)."""
-        held = self._routes.get(route.nlri)
-        if held is not None and held.attributes == route.attributes and held.nexthop == route.nexthop:
+        index = route.nlri.index()
+        held = self._routes.get(index)
+        if held is not None and held == route:
             return False
-        self._routes[route.nlri] = route
+        self._routes[index] = route
         self._queue(route, False)
         return True
 
@@ -60,24 +62,24 @@ class AdjRibOut:
         given twice with different attributes: then groups go in the order of their routes as held."""
         held = self._routes
         for route in routes:
-            nlri = route.nlri
-            known = held.get(nlri)
+            index = route.nlri.index()
+            known = held.get(index)
             if known is not None:
-                if known.attributes == route.attributes and known.nexthop == route.nexthop:
+                if known == route:
                     continue
-                del held[nlri]  # a changed route goes where a queued change would: last
-            held[nlri] = route
+                del held[index]  # a changed route goes where a queued change would: last
+            held[index] = route
 
     def withdraw(self, route: Route) -> None:
-        self._routes.pop(route.nlri, None)
+        self._routes.pop(route.nlri.index(), None)
         self._queue(route, True)
 
     def announce_watched(self, name: str, route: Route, withdrawn: bool) -> None:
         """A route under a watchdog: held back when the watchdog starts withdrawn."""
         if withdrawn:
-            self._withdrawn_watchdogs.setdefault(name, {})[route.nlri] = route
+            self._withdrawn_watchdogs.setdefault(name, {})[route.nlri.index()] = route
             return
-        self._watchdogs.setdefault(name, {})[route.nlri] = route
+        self._watchdogs.setdefault(name, {})[route.nlri.index()] = route
         self.announce(route)
 
     def watchdog_announce(self, name: str) -> int:
@@ -111,15 +113,16 @@ class AdjRibOut:
 
     def _queue(self, route: Route, withdrawn: bool) -> None:
         nlri = route.nlri
+        index = nlri.index()
         key = (route.attributes, route.nexthop, nlri.family)
-        previous = self._where.get(nlri)
+        previous = self._where.get(index)
         if previous is not None and previous != key:
             group = self._pending[previous]
-            del group[nlri]
+            del group[index]
             if not group:
                 del self._pending[previous]
-        self._pending.setdefault(key, {})[nlri] = (route, withdrawn)
-        self._where[nlri] = key
+        self._pending.setdefault(key, {})[index] = (route, withdrawn)
+        self._where[index] = key
 
     # ------------------------------------------------------------------ reading
 
@@ -148,26 +151,27 @@ class AdjRibOut:
         if self._resend:
             families, self._resend = self._resend, set()
             groups: dict[Key, list[Route]] = {}
-            for route in self._routes.values():
+            for index, route in self._routes.items():
                 family = route.nlri.family
-                if family in families and route.nlri not in self._where:
+                if family in families and index not in self._where:
                     groups.setdefault((route.attributes, route.nexthop, family), []).append(route)
             for (_, nexthop, family), routes in groups.items():
                 yield from self._announce(family, routes, nexthop, negotiated, resolve)
         while self._pending:
             key = next(iter(self._pending))
             changes = self._pending.pop(key)
-            for nlri in changes:
-                del self._where[nlri]
-            _, nexthop, family = key
+            for index in changes:
+                del self._where[index]
+            attributes, nexthop, family = key
             removed = [route.nlri for route, withdrawn in changes.values() if withdrawn] if withdrawals else []
             added = [route for route, withdrawn in changes.values() if not withdrawn]
             if removed:
                 if self._grouped(family):
                     yield from withdraw(family, removed, negotiated)
                 else:
+                    hop = resolve(nexthop, family) if nexthop is not None else None
                     for nlri in removed:
-                        yield from withdraw(family, (nlri,), negotiated)
+                        yield from withdraw(family, (nlri,), negotiated, attributes, hop)
             if added:
                 yield from self._announce(family, added, nexthop, negotiated, resolve)
 
@@ -176,7 +180,7 @@ class AdjRibOut:
             yield eor(family)
 
     def _grouped(self, family: Family) -> bool:
-        return self.group_updates and family in GROUPED
+        return self.group_updates and table.grouped(family)
 
     def _announce(
         self, family: Family, routes: list[Route], nexthop: NextHop, negotiated: Negotiated, resolve: Resolver

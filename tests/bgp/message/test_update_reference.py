@@ -14,6 +14,7 @@ import re
 import pytest
 
 from exabgp.bgp.attribute.base import Action
+from exabgp.bgp.attribute.unknown import Unknown
 from exabgp.bgp.errors import PeerError
 from exabgp.bgp.family import AFI, SAFI, Family
 from exabgp.bgp.message.update import Update
@@ -114,6 +115,9 @@ def test_reference_updates_pack_back_identical(snapshot, name, configuration, me
             continue
         if update.unparsed or update.action == Action.DISABLE_FAMILY:
             # a family without a codec, or one not in the AFI/SAFI enumeration (main's sr-policy)
+            continue
+        if any(isinstance(attribute, Unknown) for attribute in update.attributes):
+            # an attribute we do not decode yet is passed on marked Partial (RFC 4271 9), not as received
             continue
         assert update.action == Action.NONE, update.reason
         assert update.messages(session) == [message], message.hex()

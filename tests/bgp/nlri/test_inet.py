@@ -14,7 +14,7 @@ from exabgp.bgp.errors import INVALID_NETWORK_FIELD
 from exabgp.bgp.family import IPV4_MULTICAST, IPV4_UNICAST, IPV6_MULTICAST, IPV6_UNICAST
 from exabgp.bgp.nlri import prefix
 from exabgp.bgp.nlri.inet import INET
-from exabgp.bgp.nlri.table import FAMILIES
+from exabgp.bgp.nlri.table import codec
 
 V4 = IPV4_UNICAST
 V6 = IPV6_UNICAST
@@ -154,7 +154,7 @@ def test_make_refuses_nonsense(arguments):
 
 
 def test_table_lists_the_four_families():
-    assert FAMILIES == {V4: INET, IPV4_MULTICAST: INET, V6: INET, IPV6_MULTICAST: INET}
+    assert [codec(family) for family in (V4, IPV4_MULTICAST, V6, IPV6_MULTICAST)] == [INET] * 4
 
 
 def test_memory_per_nlri_stays_small():

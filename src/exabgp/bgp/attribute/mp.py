@@ -39,12 +39,13 @@ from exabgp.bgp.errors import OPTIONAL_ATTRIBUTE_ERROR
 from exabgp.bgp.family import AFI, Family
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri.base import NLRI
-from exabgp.bgp.nlri.table import FAMILIES
+from exabgp.bgp.nlri.table import TABLE, FamilySpec, NextHopForm, codec
 
-# the next-hop lengths each family takes natively, and those RFC 8950 negotiation adds, by the
-# next-hop AFI that has to be negotiated for them
-_NATIVE = {AFI.IPV4: (4,), AFI.IPV6: (4, 16, 32)}
-_EXTENDED = {AFI.IPV4: (AFI.IPV6, (16, 32)), AFI.IPV6: (AFI.IPV4, ())}
+# next-hop lengths by the AFI of the address: alone, or IPv6 global then link-local (RFC 2545)
+_LENGTHS = {AFI.IPV4: (4,), AFI.IPV6: (16, 32)}
+# what 5.0 also takes natively: an IPv4 next hop for an IPv6 family
+_NATIVE_EXTRA = {AFI.IPV6: AFI.IPV4}
+RD_SIZE = 8
 
 
 class Unparsable(Malformed):
@@ -77,9 +78,68 @@ def _negotiated(family: Family, name: str, negotiated: Negotiated) -> None:
 
 def _nlris(family: Family, data: bytes, addpath: bool, name: str) -> tuple[NLRI, ...]:
     try:
-        return tuple(FAMILIES[family].unpack_all(family, data, addpath))
+        return tuple(codec(family).unpack_all(family, data, addpath))  # type: ignore[union-attr]
     except Malformed as error:
         raise Unparsable(f'{name} for {family}: {error.reason}', family) from None
+
+
+def _nexthop(
+    row: FamilySpec, packed: bytes, negotiated: Negotiated
+) -> tuple[IPv4Address | IPv6Address | None, IPv6Address | None]:
+    """The next hop and link-local next hop of an MP_REACH_NLRI, in the family's next-hop form."""
+    family = row.family
+    if row.nexthop is NextHopForm.NONE:
+        return None, None
+    addresses = _rd_free(packed, family) if row.nexthop is NextHopForm.RD_IP else [packed]
+    whole = b''.join(addresses)
+    size = len(whole)
+    allowed = _LENGTHS.get(family.afi, ())
+    extra = _NATIVE_EXTRA.get(family.afi)
+    if extra is not None:
+        allowed = allowed + _LENGTHS[extra][:1]
+    if row.extended_nexthop is not None and (family, row.extended_nexthop) in negotiated.nexthop:
+        allowed = allowed + _LENGTHS[row.extended_nexthop]
+    if size not in allowed:
+        raise Unparsable(f'MP_REACH_NLRI for {family}: invalid next-hop length {len(packed)}', family)
+    if size == 32:
+        return _address(whole[:16]), _address(whole[16:])  # type: ignore[return-value]
+    return _address(whole), None
+
+
+def _rd_free(packed: bytes, family: Family) -> list[bytes]:
+    """The addresses of an RD-prefixed next hop (RFC 4364 4.3.2, RFC 4659 3.2.1): each after 8 octets."""
+    if len(packed) in (RD_SIZE + 4, RD_SIZE + 16):
+        return [packed[RD_SIZE:]]
+    if len(packed) == 2 * (RD_SIZE + 16):
+        return [packed[RD_SIZE : RD_SIZE + 16], packed[2 * RD_SIZE + 16 :]]
+    raise Unparsable(f'MP_REACH_NLRI for {family}: invalid next-hop length {len(packed)}', family)
+
+
+def nexthop_octets(
+    family: Family, nexthop: IPv4Address | IPv6Address | None, link_local: IPv6Address | None = None
+) -> bytes:
+    """The next-hop field of MP_REACH_NLRI for the family's form."""
+    row = TABLE.get(family)
+    form = row.nexthop if row is not None else NextHopForm.IP
+    if form is NextHopForm.NONE or nexthop is None:
+        return b''
+    rd = bytes(RD_SIZE) if form is NextHopForm.RD_IP else b''
+    octets = rd + nexthop.packed
+    if link_local is not None:
+        octets += rd + link_local.packed
+    return octets
+
+
+def reach_header(
+    family: Family, nexthop: IPv4Address | IPv6Address | None, link_local: IPv6Address | None = None
+) -> bytes:
+    """AFI, SAFI, next-hop length, next hop and reserved octet: what every chunk of NLRI follows."""
+    octets = nexthop_octets(family, nexthop, link_local)
+    return family.afi.to_bytes(2, 'big') + bytes((family.safi, len(octets))) + octets + b'\x00'
+
+
+def unreach_header(family: Family) -> bytes:
+    return family.afi.to_bytes(2, 'big') + bytes((family.safi,))
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,23 +158,13 @@ class MPReach(Attribute):
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'MPReach':
         family = _family(value, 'MP_REACH_NLRI', 5)
         _negotiated(family, 'MP_REACH_NLRI', negotiated)
-        if family not in FAMILIES:
+        row = TABLE.get(family)
+        if row is None or row.codec is None:
             return cls(family, raw=bytes(value))
         size = value[3]
         if len(value) < 5 + size:
             raise Unparsable(f'MP_REACH_NLRI for {family}: a {size} octet next hop overruns the attribute', family)
-        allowed = _NATIVE[family.afi]
-        other, extended = _EXTENDED[family.afi]
-        if (family, other) in negotiated.nexthop:
-            allowed = allowed + extended
-        if size not in allowed:
-            raise Unparsable(f'MP_REACH_NLRI for {family}: invalid next-hop length {size}', family)
-        if size == 32:
-            nexthop = _address(bytes(value[4:20]))
-            link_local = _address(bytes(value[20:36]))
-        else:
-            nexthop = _address(bytes(value[4 : 4 + size]))
-            link_local = None
+        nexthop, link_local = _nexthop(row, bytes(value[4 : 4 + size]), negotiated)
         nlris = _nlris(family, value[5 + size :], negotiated.receive_path(family), 'MP_REACH_NLRI')
         return cls(family, nexthop, nlris, link_local)
 
@@ -124,11 +174,7 @@ class MPReach(Attribute):
         return self.header() + b''.join(nlri.pack(negotiated.send_path(self.family)) for nlri in self.nlris)
 
     def header(self) -> bytes:
-        """AFI, SAFI, next-hop length, next hop and reserved octet: what every chunk of NLRI follows."""
-        nexthop = self.nexthop.packed if self.nexthop is not None else b''
-        if self.link_local is not None:
-            nexthop += self.link_local.packed
-        return self.family.afi.to_bytes(2, 'big') + bytes((self.family.safi, len(nexthop))) + nexthop + b'\x00'
+        return reach_header(self.family, self.nexthop, self.link_local)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,7 +191,7 @@ class MPUnreach(Attribute):
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'MPUnreach':
         family = _family(value, 'MP_UNREACH_NLRI', 3)
         _negotiated(family, 'MP_UNREACH_NLRI', negotiated)
-        if family not in FAMILIES:
+        if codec(family) is None:
             return cls(family, raw=bytes(value))
         return cls(family, _nlris(family, value[3:], negotiated.receive_path(family), 'MP_UNREACH_NLRI'))
 
@@ -155,4 +201,4 @@ class MPUnreach(Attribute):
         return self.header() + b''.join(nlri.pack(negotiated.send_path(self.family)) for nlri in self.nlris)
 
     def header(self) -> bytes:
-        return self.family.afi.to_bytes(2, 'big') + bytes((self.family.safi,))
+        return unreach_header(self.family)

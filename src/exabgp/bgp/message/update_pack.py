@@ -35,11 +35,12 @@ from ipaddress import IPv4Address, IPv6Address
 from exabgp import logger
 from exabgp.bgp.attribute.attributes import Attributes
 from exabgp.bgp.attribute.base import Code, Flag
-from exabgp.bgp.family import IPV4_UNICAST, Family
+from exabgp.bgp.attribute.mp import reach_header, unreach_header
+from exabgp.bgp.family import Family
 from exabgp.bgp.message.header import HEADER_SIZE, MessageType, frame
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri.base import NLRI
-from exabgp.bgp.nlri.inet import INET
+from exabgp.bgp.nlri.table import NLRI_FIELD, TABLE
 from exabgp.bgp.route import NextHop, Route
 
 log = logger.get('parser')
@@ -53,15 +54,14 @@ _EOR_PREFIX = b'\x00\x00\x00\x07' + bytes((Flag.OPTIONAL | Flag.EXTENDED_LENGTH,
 
 def eor(family: Family) -> bytes:
     """The End-of-RIB marker for a family (RFC 4724 2), as a whole message."""
-    if family == IPV4_UNICAST:
+    if family == NLRI_FIELD:
         return _EOR_IPV4
-    return frame(MessageType.UPDATE, _EOR_PREFIX + family.afi.to_bytes(2, 'big') + bytes((family.safi,)))
+    return frame(MessageType.UPDATE, _EOR_PREFIX + unreach_header(family))
 
 
-def order(nlri: INET) -> bytes:
+def order(nlri: NLRI) -> bytes:
     """5.0's sort key for the NLRI of one family: path identifier (none sorts last), then the prefix."""
-    path_id = nlri.path_id
-    return (b'no-pi' if path_id is None else path_id.to_bytes(4, 'big')) + nlri.packed
+    return nlri.order()
 
 
 def nexthop_attribute(nexthop: IPv4Address | IPv6Address | None) -> tuple[bytes, ...]:
@@ -120,24 +120,40 @@ def _mp_values(header: bytes, packed: Iterable[bytes], budget: int) -> list[byte
 
 def _sorted_packed(family: Family, nlris: Iterable[NLRI], negotiated: Negotiated) -> list[bytes]:
     addpath = negotiated.send_path(family)
-    return [nlri.pack(addpath) for nlri in sorted(nlris, key=order)]
+    row = TABLE.get(family)
+    # one family, one codec: its unbound method is the cheapest sort key
+    key = row.codec.order if row is not None and row.codec is not None else order
+    return [nlri.pack(addpath) for nlri in sorted(nlris, key=key)]
 
 
-def withdraw(family: Family, nlris: Iterable[NLRI], negotiated: Negotiated) -> list[bytes]:
-    """The messages withdrawing these NLRI of one family."""
+def withdraw(
+    family: Family,
+    nlris: Iterable[NLRI],
+    negotiated: Negotiated,
+    attributes: Attributes | None = None,
+    nexthop: NextHop = None,
+) -> list[bytes]:
+    """The messages withdrawing these NLRI of one family. For a family whose withdrawals 5.0 sends
+    with path attributes (labeled unicast), `attributes` and `nexthop` are those of the route
+    (NEXT_HOP included when the next hop is an IPv4 address)."""
     if family not in negotiated.families:
         return []
     packed = _sorted_packed(family, nlris, negotiated)
-    budget = negotiated.msg_size - HEADER_SIZE - _FIELDS
-    if family == IPV4_UNICAST:
+    if family == NLRI_FIELD:
+        budget = negotiated.msg_size - HEADER_SIZE - _FIELDS
         return [
             frame(MessageType.UPDATE, len(blob).to_bytes(2, 'big') + blob + _EMPTY_LENGTH)
             for blob in _chunks(packed, budget)
         ]
-    header = family.afi.to_bytes(2, 'big') + bytes((family.safi,))
+    carried = b''
+    row = TABLE.get(family)
+    if attributes is not None and row is not None and row.withdraw_attributes:
+        hop = nexthop if isinstance(nexthop, IPv4Address | IPv6Address) else None
+        carried = attributes.pack(negotiated, nexthop_attribute(hop))
+    budget = negotiated.msg_size - HEADER_SIZE - _FIELDS - len(carried)
     return [
-        frame(MessageType.UPDATE, _EMPTY_LENGTH + _attribute_field(_attribute(Code.MP_UNREACH_NLRI, value)))
-        for value in _mp_values(header, packed, budget)
+        frame(MessageType.UPDATE, _EMPTY_LENGTH + _attribute_field(carried + _attribute(Code.MP_UNREACH_NLRI, value)))
+        for value in _mp_values(unreach_header(family), packed, budget)
     ]
 
 
@@ -162,11 +178,10 @@ def announce_packed(
         log.critical('the path attributes leave no room for a single NLRI: the routes are not sent')
         return []
     packed = _sorted_packed(family, nlris, negotiated)
-    if family == IPV4_UNICAST and isinstance(nexthop, IPv4Address):
+    if family == NLRI_FIELD and isinstance(nexthop, IPv4Address):
         prefix = _EMPTY_LENGTH + _attribute_field(attributes)
         return [frame(MessageType.UPDATE, prefix + blob) for blob in _chunks(packed, budget)]
-    hop = nexthop.packed + (link_local.packed if link_local is not None else b'')
-    header = family.afi.to_bytes(2, 'big') + bytes((family.safi, len(hop))) + hop + b'\x00'
+    header = reach_header(family, nexthop, link_local)
     return [
         frame(MessageType.UPDATE, _EMPTY_LENGTH + _attribute_field(attributes + _attribute(Code.MP_REACH_NLRI, value)))
         for value in _mp_values(header, packed, budget)

@@ -1,19 +1,24 @@
-"""What every NLRI is.
+"""What every NLRI is: all the RIB, the UPDATE packer, the encoders and `show` use of one.
 
 Invariants:
-- An NLRI is a frozen, hashable value with slots; two NLRI are equal when they denote the same route
-  key (family, path identifier, and the family's own fields), which `index()` also returns in a
-  compact form for RIB dictionaries.
+- An NLRI is a frozen, hashable value with slots, carrying its `family` and its `path_id` (RFC 7911;
+  None when it has none). Two NLRI are equal when every field is; `index()` is the key a RIB files
+  the route under (family, path identifier and what the family says identifies a route: a labeled
+  prefix announced again with another label replaces the first).
 - `pack(addpath)` returns the wire form, with the 4-octet path identifier first when `addpath` is
   true (RFC 7911) and no path identifier otherwise.
+- `order()` is 5.0's sort key for packing the NLRI of one family into UPDATEs.
 - `json()` is the JSON object ExaBGP 5.0 writes for it in an update; `__str__` is its configuration
-  (and text API) form.
+  (and text API, and `show adj-rib`) form; `prefix()` the "prefix" of `show adj-rib ... json`.
+- `from_prefix` builds one from what a route statement says: a prefix (a whole packed address, its
+  bits past the length zero) and the qualifiers written with it, by keyword (`path-information`,
+  `label`, `rd`; None when not written). The route grammar checked each value already.
 - A family codec decodes a whole NLRI field at once (`unpack_all`), raising `Malformed` (from
   bgp.attribute.base) for a field that does not parse, so the UPDATE decoder can apply RFC 7606.
 """
 
-from collections.abc import Hashable
-from typing import ClassVar
+from collections.abc import Hashable, Mapping
+from typing import Any
 
 from exabgp.bgp.family import Family
 
@@ -21,11 +26,8 @@ from exabgp.bgp.family import Family
 class NLRI:
     __slots__ = ()
 
-    FAMILIES: ClassVar[tuple[Family, ...]] = ()
-
-    @property
-    def family(self) -> Family:
-        raise NotImplementedError
+    family: Family
+    path_id: int | None
 
     def pack(self, addpath: bool) -> bytes:
         raise NotImplementedError
@@ -33,7 +35,17 @@ class NLRI:
     def index(self) -> Hashable:
         raise NotImplementedError
 
+    def order(self) -> bytes:
+        raise NotImplementedError
+
     def json(self) -> str:
+        raise NotImplementedError
+
+    def prefix(self) -> str:
+        raise NotImplementedError
+
+    @classmethod
+    def from_prefix(cls, family: Family, address: bytes, length: int, qualifiers: Mapping[str, Any]) -> 'NLRI':
         raise NotImplementedError
 
     @classmethod

@@ -21,12 +21,14 @@ Invariants:
   identifier as a dotted quad (`"path-information": "0.0.0.1"`, ` path-information 0.0.0.1`).
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv6Address
+from typing import Any
 
 from exabgp.bgp.attribute.base import Malformed
 from exabgp.bgp.errors import INVALID_NETWORK_FIELD
-from exabgp.bgp.family import AFI, IPV4_MULTICAST, IPV4_UNICAST, IPV6_MULTICAST, IPV6_UNICAST, Family
+from exabgp.bgp.family import AFI, Family
 from exabgp.bgp.nlri import prefix
 from exabgp.bgp.nlri.base import NLRI
 
@@ -37,8 +39,6 @@ _FOUR_ZEROS = bytes(4)
 
 @dataclass(frozen=True, slots=True)
 class INET(NLRI):
-    FAMILIES = (IPV4_UNICAST, IPV4_MULTICAST, IPV6_UNICAST, IPV6_MULTICAST)
-
     # `field()` keeps dataclass from taking the base class's `family` property for a default
     family: Family = field()
     packed: bytes = field()
@@ -61,6 +61,15 @@ class INET(NLRI):
             raise ValueError(f'invalid path identifier {path_id}')
         return cls(family, prefix.pack(packed_address, length), path_id)
 
+    @classmethod
+    def from_prefix(cls, family: Family, address: bytes, length: int, qualifiers: Mapping[str, Any]) -> 'INET':
+        # a million of these for a big configuration: set the slots directly, the values are checked
+        nlri = _NEW(cls)
+        _SET_FAMILY(nlri, family)
+        _SET_PACKED(nlri, bytes((length,)) + address[: (length + 7) >> 3])
+        _SET_PATH(nlri, qualifiers['path-information'])
+        return nlri
+
     @property
     def length(self) -> int:
         return self.packed[0]
@@ -78,7 +87,7 @@ class INET(NLRI):
             # costs a third of prefix.text's general path
             quad = packed[1:] + _FOUR_ZEROS
             return f'{quad[0]}.{quad[1]}.{quad[2]}.{quad[3]}/{packed[0]}'
-        return f'{prefix.text(prefix.address(packed, 16))}/{packed[0]}'
+        return prefix.cidr(packed, 16)
 
     def pack(self, addpath: bool) -> bytes:
         if addpath:
@@ -87,6 +96,10 @@ class INET(NLRI):
 
     def index(self) -> 'INET':
         return self
+
+    def order(self) -> bytes:
+        path_id = self.path_id
+        return (b'no-pi' if path_id is None else path_id.to_bytes(4, 'big')) + self.packed
 
     def json(self) -> str:
         if self.path_id is None:
@@ -107,10 +120,10 @@ class INET(NLRI):
         end = len(data)
         # slot descriptors set the fields without the frozen dataclass __init__, which costs three
         # times as much, and the values are checked here already
-        new = object.__new__
-        set_family = _FAMILY.__set__
-        set_packed = _PACKED.__set__
-        set_path = _PATH_ID.__set__
+        new = _NEW
+        set_family = _SET_FAMILY
+        set_packed = _SET_PACKED
+        set_path = _SET_PATH
         found = []
         append = found.append
         offset = 0
@@ -134,6 +147,7 @@ class INET(NLRI):
         return found
 
 
-_FAMILY = INET.family
-_PACKED = INET.packed
-_PATH_ID = INET.path_id
+_NEW = object.__new__
+_SET_FAMILY = INET.family.__set__  # type: ignore[attr-defined]
+_SET_PACKED = INET.packed.__set__  # type: ignore[attr-defined]
+_SET_PATH = INET.path_id.__set__  # type: ignore[attr-defined]

@@ -39,6 +39,11 @@ def address(packed: bytes, size: int) -> bytes:
     return packed[1:] + bytes(size + 1 - len(packed))
 
 
+def cidr(packed: bytes, size: int) -> str:
+    """`ADDRESS/LENGTH` of a wire-form prefix of a `size` octet address family."""
+    return f'{text(address(packed, size))}/{packed[0]}'
+
+
 def read(data: bytes, offset: int, bits: int) -> int:
     """Check the prefix starting at `offset` and return where it ends. `bits`: the address size."""
     try:

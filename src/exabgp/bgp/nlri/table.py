@@ -1,21 +1,187 @@
-"""Which codec decodes and encodes the NLRI of each family: the one dispatch table for NLRI.
+"""The family table: one row per address family ExaBGP 5.0 knows, and everything else derived from it.
+
+BIRD's `bgp_af_table` is the model. A row says what the MP_REACH/MP_UNREACH codec, the UPDATE
+packer, the Adj-RIB-Out, the route grammar, the `family`/`add-path`/`nexthop` sections, the
+capabilities we offer, dump, `show` and the API parser need to know of a family. Nothing else in
+the tree lists families: adding one is its NLRI module, its rows here, and its tests.
 
 Invariants:
-- `FAMILIES` is written out here, family by family; nothing registers itself at import time.
-- A family missing from the table (labeled unicast, VPN, flow, EVPN, VPLS, BGP-LS, MUP, MVPN and
-  RTC until their modules land) is not an error: the MP_REACH_NLRI / MP_UNREACH_NLRI codec keeps
-  its attribute value as raw bytes (`raw`) and decodes no route from it, the UPDATE carries it in
-  `unparsed` for the log, and no RFC 7606 action is taken. Only an NLRI we can read can be judged
-  malformed; 5.0 knows these families, so resetting over them would be worse than ignoring them.
+- `TABLE` holds exactly the families 5.0 knows, in 5.0's order for a neighbor without a `family`
+  section (`default`); `codec` is None for a family whose NLRI module is not built yet. Such a
+  family is named, configured and shown, but never offered in an OPEN nor decoded: its MP
+  attributes are kept as raw bytes (bgp.attribute.mp) and its routes refused with
+  'family X is not supported yet' where they are written.
+- The names of a family are 5.0's, the same in the configuration, the JSON and the text API
+  (`ipv4 nlri-mpls`); `aliases` are other SAFI words the configuration accepts for it.
+- Only IPv4 unicast uses the UPDATE's own NLRI and withdrawn routes fields (RFC 4271), and only it
+  shares UPDATEs between routes when `group-updates` is on (5.0's behaviour).
 """
 
-from exabgp.bgp.family import IPV4_MULTICAST, IPV4_UNICAST, IPV6_MULTICAST, IPV6_UNICAST, Family
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+
+from exabgp.bgp.family import AFI, SAFI, Family
 from exabgp.bgp.nlri.base import NLRI
 from exabgp.bgp.nlri.inet import INET
+from exabgp.bgp.nlri.labeled import Labeled
 
-FAMILIES: dict[Family, type[NLRI]] = {
-    IPV4_UNICAST: INET,
-    IPV4_MULTICAST: INET,
-    IPV6_UNICAST: INET,
-    IPV6_MULTICAST: INET,
+
+class NextHopForm(Enum):
+    """How MP_REACH_NLRI carries the next hop (RFC 4760 3, RFC 4364 4.3.2, RFC 4659 3.2.1, RFC 8955 4)."""
+
+    IP = 'ip'  # the address (IPv6: global, optionally then link-local)
+    RD_IP = 'rd-ip'  # an 8-octet zero route distinguisher before each address
+    NONE = 'none'  # no next hop (length 0)
+
+
+@dataclass(frozen=True, slots=True)
+class FamilySpec:
+    family: Family
+    codec: type[NLRI] | None = None
+    nexthop: NextHopForm = NextHopForm.IP
+    # RFC 8950: the AFI of next hops we offer to take and send for it with the extended next hop
+    # capability; `nexthop_section`: listed in a `nexthop { }` section at all (5.0 accepts more
+    # pairs than it offers)
+    extended_nexthop: AFI | None = None
+    nexthop_section: bool = False
+    addpath: bool = False  # offered in ADD-PATH (5.0 packs path identifiers for it)
+    configurable: bool = True  # accepted in `family { }` and `add-path { }`
+    announce: bool = False  # `announce { AFI { SAFI ... } }` and the API's `announce AFI SAFI ...`
+    keywords: frozenset[str] = frozenset()  # route keywords it takes beyond the common ones
+    selected_by: tuple[str, ...] = ()  # route keywords that make a `route` statement this family
+    precedence: int = 0  # which family wins when keywords of several are written (rd over label)
+    nexthop_required: bool = True  # a route being announced must give one
+    grouped: bool = False  # group-updates packs its routes together
+    nlri_field: bool = False  # IPv4 unicast: the UPDATE's NLRI and withdrawn routes fields
+    withdraw_attributes: bool = False  # withdrawals carry the route's path attributes (5.0 does)
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return str(self.family)
+
+    @property
+    def built(self) -> bool:
+        return self.codec is not None
+
+
+def _row(afi: AFI, safi: SAFI, **values: object) -> FamilySpec:
+    return FamilySpec(Family(afi, safi), **values)  # type: ignore[arg-type]
+
+
+_INET = {'codec': INET, 'announce': True, 'nexthop_section': True}
+_LABELED = {
+    'codec': Labeled,
+    'announce': True,
+    'nexthop_section': True,
+    'addpath': True,
+    'keywords': frozenset(('path-information', 'label')),
+    'selected_by': ('label',),
+    'precedence': 1,
+    'withdraw_attributes': True,
+    'aliases': ('labeled-unicast',),
 }
+_VPN = {'announce': True, 'nexthop': NextHopForm.RD_IP, 'nexthop_section': True, 'addpath': True}
+_VPN_ROUTE = {'selected_by': ('rd', 'route-distinguisher'), 'precedence': 2}
+_FLOW = {'announce': True, 'nexthop': NextHopForm.NONE, 'nexthop_required': False}
+
+ROWS = (
+    _row(
+        AFI.IPV4,
+        SAFI.UNICAST,
+        **_INET,
+        extended_nexthop=AFI.IPV6,
+        addpath=True,
+        grouped=True,
+        nlri_field=True,
+        keywords=frozenset(('path-information',)),
+    ),
+    _row(AFI.IPV4, SAFI.MULTICAST, **_INET, extended_nexthop=AFI.IPV6, nexthop_required=False),
+    _row(AFI.IPV4, SAFI.NLRI_MPLS, **_LABELED, extended_nexthop=AFI.IPV6),
+    _row(AFI.IPV4, SAFI.MCAST_VPN, announce=True),
+    _row(AFI.IPV4, SAFI.MUP, announce=True),
+    _row(AFI.IPV4, SAFI.MPLS_VPN, **_VPN, **_VPN_ROUTE, extended_nexthop=AFI.IPV6),
+    _row(AFI.IPV4, SAFI.RTC, configurable=False),
+    _row(AFI.IPV4, SAFI.FLOW_IP, **_FLOW),
+    _row(AFI.IPV4, SAFI.FLOW_VPN, **_FLOW),
+    _row(AFI.IPV6, SAFI.UNICAST, **_INET, addpath=True, keywords=frozenset(('path-information',))),
+    _row(AFI.IPV6, SAFI.MULTICAST, **_INET, configurable=False, nexthop_required=False),
+    _row(AFI.IPV6, SAFI.NLRI_MPLS, **_LABELED),
+    _row(AFI.IPV6, SAFI.MCAST_VPN, announce=True),
+    _row(AFI.IPV6, SAFI.MUP, announce=True),
+    _row(AFI.IPV6, SAFI.MPLS_VPN, **_VPN, **_VPN_ROUTE),
+    _row(AFI.IPV6, SAFI.FLOW_IP, **_FLOW),
+    _row(AFI.IPV6, SAFI.FLOW_VPN, **_FLOW),
+    _row(AFI.L2VPN, SAFI.VPLS, nexthop_required=False),
+    _row(AFI.L2VPN, SAFI.EVPN),
+    _row(AFI.BGP_LS, SAFI.BGP_LS, nexthop_required=False),
+    _row(AFI.BGP_LS, SAFI.BGP_LS_VPN, nexthop_required=False),
+)
+
+TABLE: dict[Family, FamilySpec] = {row.family: row for row in ROWS}
+
+# ---------------------------------------------------------------- derived
+
+# a neighbor without a `family` section negotiates these, in 5.0's order
+DEFAULT: tuple[Family, ...] = tuple(row.family for row in ROWS)
+# `family { all; }` and `exabgp decode`'s families: by AFI, then SAFI
+ALL: tuple[Family, ...] = tuple(sorted(DEFAULT, key=lambda family: (int(family.afi), int(family.safi))))
+# the family whose routes go in the UPDATE's own NLRI fields
+NLRI_FIELD: Family = next(row.family for row in ROWS if row.nlri_field)
+
+
+def spec(family: Family) -> FamilySpec | None:
+    return TABLE.get(family)
+
+
+def codec(family: Family) -> type[NLRI] | None:
+    row = TABLE.get(family)
+    return row.codec if row is not None else None
+
+
+def built(families: Iterable[Family]) -> tuple[Family, ...]:
+    """Those of `families` we can decode and encode: the ones we may offer in an OPEN."""
+    return tuple(family for family in families if codec(family) is not None)
+
+
+def grouped(family: Family) -> bool:
+    row = TABLE.get(family)
+    return row is not None and row.grouped
+
+
+def names(configurable_only: bool = True) -> dict[str, dict[str, Family]]:
+    """AFI name -> SAFI word (names and aliases) -> Family, as the `family { }` section reads them."""
+    found: dict[str, dict[str, Family]] = {}
+    for row in ROWS:
+        if configurable_only and not row.configurable:
+            continue
+        afi, safi = row.name.split()
+        words = found.setdefault(afi, {})
+        for word in (safi, *row.aliases):
+            words[word] = row.family
+    return found
+
+
+def announce_family(afi: int, word: str) -> FamilySpec | None:
+    """The row `announce { AFI { WORD ... } }` (or the API's `announce AFI WORD`) writes to."""
+    for row in ROWS:
+        if row.announce and row.family.afi == afi and word in (row.name.split()[1], *row.aliases):
+            return row
+    return None
+
+
+def route_family(afi: int, multicast: bool, written: Iterable[str]) -> Family:
+    """The family of a `route PREFIX ...` statement: the family selected by the keywords written
+    (`rd` makes it VPN, else `label` labeled unicast), else unicast or, for an IPv4 prefix in
+    224.0.0.0/4, multicast (5.0's rules)."""
+    words = set(written)
+    chosen = [row for row in ROWS if row.family.afi == afi and words.intersection(row.selected_by)]
+    if chosen:
+        return max(chosen, key=lambda row: row.precedence).family
+    return Family(AFI(afi), SAFI.MULTICAST if multicast else SAFI.UNICAST)
+
+
+def selecting_keywords() -> frozenset[str]:
+    """Every route keyword that selects a family."""
+    return frozenset(word for row in ROWS for word in row.selected_by)

@@ -5,9 +5,14 @@
     attributes next-hop 192.0.2.1 med 10 nlri 10.0.0.0/24 10.0.1.0/24;
 
 The keywords after the prefix form the route's "tail": path attributes (route/attributes.py), the
-next hop, `path-information`, `split`, `watchdog`, `withdraw`, `name` (ignored, as in 5.0) and the
-keywords of families this version does not encode yet (`rd`, `label`, `bgp-prefix-sid`, ...), which
-are refused with 'family X is not supported yet' at the keyword.
+next hop, `path-information`, `split`, `watchdog`, `withdraw`, `name` (ignored, as in 5.0), the
+qualifiers of the NLRI (`label`, `rd`), and keywords of what this version does not encode yet
+(`bgp-prefix-sid`, ...), refused with '... is not supported yet' at the keyword.
+
+Which keywords a statement takes, and which family a `route` statement is, come from the family
+table (bgp.nlri.table): `route` takes every keyword and is the family its keywords select (`rd`:
+VPN, `label`: labeled unicast); `announce { ipv4 { SAFI ... } }` takes the common keywords and
+those its row lists.
 
 Invariants:
 - An attribute written twice keeps its first value, except extended communities, which add up (5.0).
@@ -25,9 +30,9 @@ from typing import Any
 
 from exabgp.bgp.attribute.attributes import Attributes
 from exabgp.bgp.attribute.base import Code
-from exabgp.bgp.family import AFI, SAFI, Family
-from exabgp.bgp.nlri.inet import INET
-from exabgp.bgp.nlri.table import FAMILIES
+from exabgp.bgp.family import AFI, Family, safi_name
+from exabgp.bgp.nlri import table
+from exabgp.bgp.nlri.table import FamilySpec
 from exabgp.bgp.route import SELF, NextHop, Route
 from exabgp.configuration import values
 from exabgp.configuration.cursor import Cursor
@@ -35,10 +40,10 @@ from exabgp.configuration.errors import unsupported
 from exabgp.configuration.model import Watchdog
 from exabgp.configuration.route import attributes, prefix, qualifiers
 
-# the kinds of route statement, and the keywords each accepts
-ROUTE = 'route'  # static `route`, `attributes`, and the API's `announce route`
-UNICAST = 'unicast'  # announce { ipvX { unicast ...; } }
-MULTICAST = 'multicast'  # announce { ipvX { multicast ...; } }
+# the kind of route statement taking every keyword: static `route`, `attributes`, and the API's
+# `announce route`; the other kinds are the family rows of `announce { AFI { SAFI ... } }`
+ROUTE = 'route'
+Kind = str | FamilySpec
 
 PATH_ID_MAX = 0xFFFFFFFF
 TAIL_CACHE = 4096
@@ -47,12 +52,16 @@ TAIL_CACHE = 4096
 class Spec:
     """A route tail being read."""
 
-    __slots__ = ('attributes', 'nexthop', 'path_id', 'split', 'watchdog', 'withdraw')
+    __slots__ = ('attributes', 'labels', 'nexthop', 'path_id', 'rd', 'selected', 'split', 'watchdog', 'withdraw')
 
     def __init__(self) -> None:
         self.attributes: dict[int, Any] = {}
         self.nexthop: NextHop = None
         self.path_id: int | None = None
+        self.labels: tuple[int, ...] | None = None
+        self.rd: bytes | None = None
+        # the family-selecting keywords written (`label`, `rd`, ...)
+        self.selected: set[str] = set()
         self.split: int | None = None
         self.watchdog: str | None = None
         self.withdraw = False
@@ -75,6 +84,13 @@ class Tail:
     path_id: int | None
     split: int | None
     watchdog: Watchdog | None
+    labels: tuple[int, ...] | None = None
+    rd: bytes | None = None
+    selected: frozenset[str] = frozenset()
+
+    def qualifiers(self) -> dict[str, Any]:
+        """What the NLRI codecs build from (bgp.nlri.base.NLRI.from_prefix)."""
+        return {'path-information': self.path_id, 'label': self.labels, 'rd': self.rd}
 
 
 def _next_hop(cursor: Cursor, spec: Spec, afi: int) -> None:
@@ -125,19 +141,24 @@ def _name(cursor: Cursor, spec: Spec, afi: int) -> None:
     cursor.expect('name')
 
 
-def _family_keyword(safi: int, value: Callable[[Cursor], object]) -> Callable[[Cursor, Spec, int], None]:
-    """`rd` and `label`: the value is checked, then the route refused (its family is not built yet)."""
+def _selecting(keyword: str, value: Callable[[Cursor], Any], store: str) -> Callable[[Cursor, Spec, int], None]:
+    """`label`, `rd`: an NLRI qualifier, which also selects the family of a `route` statement; a
+    family whose codec is not built yet is refused at the first keyword selecting it."""
 
-    def refuse(cursor: Cursor, spec: Spec, afi: int) -> None:
+    def read(cursor: Cursor, spec: Spec, afi: int) -> None:
         at = cursor.index - 1
-        value(cursor)
-        # as in 5.0, a route-distinguisher makes the route a VPN route whatever else is written
-        for index, word in enumerate(cursor.words):
-            if word in ('rd', 'route-distinguisher'):
-                raise cursor.fail_at(index, unsupported(f'family {Family(AFI(afi), SAFI.MPLS_VPN)}'))
-        raise cursor.fail_at(at, unsupported(f'family {Family(AFI(afi), SAFI(safi))}'))
+        setattr(spec, store, value(cursor))
+        spec.selected.add(keyword)
+        selecting = table.selecting_keywords()
+        family = table.route_family(afi, False, (word for word in cursor.words if word in selecting))
+        if table.codec(family) is None:
+            row = table.TABLE[family]
+            for index, word in enumerate(cursor.words):
+                if word in row.selected_by:
+                    raise cursor.fail_at(index, unsupported(f'family {family}'))
+            raise cursor.fail_at(at, unsupported(f'family {family}'))
 
-    return refuse
+    return read
 
 
 def _keyword(name: str) -> Callable[[Cursor, Spec, int], None]:
@@ -163,36 +184,48 @@ COMMON: dict[str, Callable[[Cursor, Spec, int], None]] = {
     'withdraw': _withdraw,
 }
 
-KEYWORDS: dict[str, dict[str, Callable[[Cursor, Spec, int], None]]] = {
-    ROUTE: {
-        **COMMON,
-        'path-information': _path_information,
-        'rd': _family_keyword(SAFI.MPLS_VPN, qualifiers.route_distinguisher),
-        'route-distinguisher': _family_keyword(SAFI.MPLS_VPN, qualifiers.route_distinguisher),
-        'label': _family_keyword(SAFI.NLRI_MPLS, qualifiers.labels),
-        'bgp-prefix-sid': _keyword('bgp-prefix-sid'),
-        'bgp-prefix-sid-srv6': _keyword('bgp-prefix-sid-srv6'),
-    },
-    UNICAST: {**COMMON, 'path-information': _path_information},
-    MULTICAST: COMMON,
+# every keyword a route may hold; a family's statement takes COMMON and those its row lists
+EVERY: dict[str, Callable[[Cursor, Spec, int], None]] = {
+    **COMMON,
+    'path-information': _path_information,
+    'rd': _selecting('rd', qualifiers.route_distinguisher, 'rd'),
+    'route-distinguisher': _selecting('route-distinguisher', qualifiers.route_distinguisher, 'rd'),
+    'label': _selecting('label', qualifiers.labels, 'labels'),
+    'bgp-prefix-sid': _keyword('bgp-prefix-sid'),
+    'bgp-prefix-sid-srv6': _keyword('bgp-prefix-sid-srv6'),
 }
+_BY_FAMILY: dict[Family, dict[str, Callable[[Cursor, Spec, int], None]]] = {}
 
-WHERE = {ROUTE: 'a route', UNICAST: 'a unicast route', MULTICAST: 'a multicast route'}
+
+def _keywords(kind: Kind) -> dict[str, Callable[[Cursor, Spec, int], None]]:
+    if isinstance(kind, str):
+        return EVERY
+    known = _BY_FAMILY.get(kind.family)
+    if known is None:
+        known = _BY_FAMILY[kind.family] = {
+            **COMMON,
+            **{name: handler for name, handler in EVERY.items() if name in kind.keywords},
+        }
+    return known
 
 
-def read_tail(cursor: Cursor, spec: Spec, afi: int, kind: str, stop: str = '') -> bool:
+def where(kind: Kind) -> str:
+    return 'a route' if isinstance(kind, str) else f'a {safi_name(kind.family.safi)} route'
+
+
+def read_tail(cursor: Cursor, spec: Spec, afi: int, kind: Kind, stop: str = '') -> bool:
     """Read `KEYWORD VALUE...` pairs into `spec` until the end of the statement, or the word `stop`
     (then True)."""
-    table = KEYWORDS[kind]
+    handlers = _keywords(kind)
     while cursor.more():
         keyword = cursor.next()
         if stop and keyword == stop:
             return True
-        handler = table.get(keyword)
+        handler = handlers.get(keyword)
         if handler is None:
-            if keyword in KEYWORDS[ROUTE]:
-                raise cursor.fail(f"'{keyword}' can not be used in {WHERE[kind]}")
-            raise cursor.fail(f"invalid keyword '{keyword}' in {WHERE[kind]}")
+            if keyword in EVERY:
+                raise cursor.fail(f"'{keyword}' can not be used in {where(kind)}")
+            raise cursor.fail(f"invalid keyword '{keyword}' in {where(kind)}")
         handler(cursor, spec, afi)
     return False
 
@@ -215,15 +248,15 @@ class Builder:
         if isinstance(nexthop, IPv4Address | IPv6Address):
             nexthop = self.nexthops.setdefault(nexthop, nexthop)
         watchdog = Watchdog(spec.watchdog, spec.withdraw) if spec.watchdog else None
-        return Tail(shared, nexthop, spec.path_id, spec.split, watchdog)
+        return Tail(shared, nexthop, spec.path_id, spec.split, watchdog, spec.labels, spec.rd, frozenset(spec.selected))
 
-    def tail(self, cursor: Cursor, afi: int, kind: str) -> Tail:
+    def tail(self, cursor: Cursor, afi: int, kind: Kind) -> Tail:
         """The tail from the cursor to the end of the statement, cached by its words."""
         statement = cursor.statement
         text = statement.line.text
         cacheable = '"' not in text and "'" not in text
         if cacheable:
-            key = (afi, kind, *statement.words[cursor.index :])
+            key = (afi, kind if isinstance(kind, str) else kind.family, *statement.words[cursor.index :])
             known = self.tails.get(key)
             if known is not None:
                 cursor.index = len(statement.words)
@@ -239,37 +272,30 @@ class Builder:
 
 
 def check_family(cursor: Cursor, family: Family, index: int) -> None:
-    if family not in FAMILIES:
+    if table.codec(family) is None:
         raise cursor.fail_at(index, unsupported(f'family {family}'))
-
-
-# frozen dataclasses with slots: setting the slots directly skips three object.__setattr__ per value,
-# which is most of the cost of a route (the codec's decoder does the same)
-_NEW = object.__new__
-_SET_FAMILY = INET.family.__set__  # type: ignore[attr-defined]
-_SET_PACKED = INET.packed.__set__  # type: ignore[attr-defined]
-_SET_PATH = INET.path_id.__set__  # type: ignore[attr-defined]
-_SET_NLRI = Route.nlri.__set__  # type: ignore[attr-defined]
-_SET_ATTRIBUTES = Route.attributes.__set__  # type: ignore[attr-defined]
-_SET_NEXTHOP = Route.nexthop.__set__  # type: ignore[attr-defined]
 
 
 def make_routes(family: Family, packed: bytes, length: int, tail: Tail) -> list[Route]:
     """The routes a prefix and its tail stand for (several when `split` applies). The prefix is
-    already checked (prefix.parse), which is why the values are built without their constructors."""
+    already checked (prefix.parse), and the family built (check_family)."""
     pieces = [(packed, length)] if tail.split is None else prefix.split(packed, length, tail.split)
-    path_id = tail.path_id
+    build = table.TABLE[family].codec.from_prefix  # type: ignore[union-attr]
+    qualifiers = tail.qualifiers()
     shared = tail.attributes
     nexthop = tail.nexthop
+    # frozen dataclass with slots: setting the slots directly skips three object.__setattr__
     made = []
     for address, size in pieces:
-        nlri = _NEW(INET)
-        _SET_FAMILY(nlri, family)
-        _SET_PACKED(nlri, bytes((size,)) + address[: (size + 7) >> 3])
-        _SET_PATH(nlri, path_id)
         route = _NEW(Route)
-        _SET_NLRI(route, nlri)
+        _SET_NLRI(route, build(family, address, size, qualifiers))
         _SET_ATTRIBUTES(route, shared)
         _SET_NEXTHOP(route, nexthop)
         made.append(route)
     return made
+
+
+_NEW = object.__new__
+_SET_NLRI = Route.nlri.__set__  # type: ignore[attr-defined]
+_SET_ATTRIBUTES = Route.attributes.__set__  # type: ignore[attr-defined]
+_SET_NEXTHOP = Route.nexthop.__set__  # type: ignore[attr-defined]

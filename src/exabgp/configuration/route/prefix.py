@@ -8,7 +8,7 @@ length N, in address order, and leaves a prefix of length N or longer alone (as 
 import re
 from ipaddress import IPv6Address
 
-from exabgp.bgp.family import AFI, IPV4_MULTICAST, IPV4_UNICAST, IPV6_UNICAST, SAFI, Family
+from exabgp.bgp.family import AFI
 
 SIZE = {AFI.IPV4: 4, AFI.IPV6: 16}
 
@@ -49,19 +49,6 @@ def parse(word: str) -> tuple[int, bytes, int]:
     if length < bits and int.from_bytes(packed, 'big') & ((1 << (bits - length)) - 1):
         raise ValueError(f'invalid network {text} for netmask {length}')
     return afi, packed, length
-
-
-def safi_of(afi: int, packed: bytes) -> int:
-    """5.0 files an IPv4 prefix in 224.0.0.0/4 under multicast, everything else under unicast."""
-    if afi == AFI.IPV4 and 224 <= packed[0] <= 239:
-        return SAFI.MULTICAST
-    return SAFI.UNICAST
-
-
-def family_of(afi: int, packed: bytes) -> Family:
-    if afi == AFI.IPV4 and 224 <= packed[0] <= 239:
-        return IPV4_MULTICAST
-    return IPV4_UNICAST if afi == AFI.IPV4 else IPV6_UNICAST
 
 
 def split(packed: bytes, length: int, cut: int) -> list[tuple[bytes, int]]:

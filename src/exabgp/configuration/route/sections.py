@@ -11,24 +11,13 @@ read to its end to learn whether it is IPv4 or IPv6, VPN or not, then refused at
 from typing import Any, Protocol
 
 from exabgp.bgp.family import AFI, SAFI, Family
+from exabgp.bgp.nlri import table
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError, unsupported
 from exabgp.configuration.neighbor import Draft
 from exabgp.configuration.route import prefix, statements
 from exabgp.configuration.route.grammar import ROUTE, Builder, Spec, check_family, make_routes, read_tail
 from exabgp.configuration.tokenizer import Statement
-
-# announce { ipv4 { KEYWORD ... } }: what each keyword announces
-ANNOUNCE_SAFI = {
-    'unicast': SAFI.UNICAST,
-    'multicast': SAFI.MULTICAST,
-    'nlri-mpls': SAFI.NLRI_MPLS,
-    'mpls-vpn': SAFI.MPLS_VPN,
-    'mcast-vpn': SAFI.MCAST_VPN,
-    'flow': SAFI.FLOW_IP,
-    'flow-vpn': SAFI.FLOW_VPN,
-    'mup': SAFI.MUP,
-}
 
 
 class Blocks(Protocol):
@@ -62,7 +51,7 @@ def static_route(builder: Builder, statement: Statement, draft: Draft) -> None:
             afi = 0
         tail = builder.tails.get((afi, ROUTE, *words[2:])) if afi else None
         if tail is not None and (tail.nexthop is not None or afi != AFI.IPV4):
-            family = prefix.family_of(afi, packed)
+            family = statements.family_of(afi, packed, tail)
             store(draft, (make_routes(family, packed, length, tail), tail.watchdog, family), statement, 1)
             return
     store(draft, statements.route(builder, Cursor(statement)), statement, 1)
@@ -77,7 +66,6 @@ def static_block(builder: Builder, header: Statement, parser: Blocks, draft: Dra
     """`route PREFIX { KEYWORD VALUE; ... }`."""
     cursor = Cursor(header)
     afi, packed, length = statements.read_prefix(cursor)
-    family = prefix.family_of(afi, packed)
     spec = Spec()
     read_tail(cursor, spec, afi, ROUTE)
 
@@ -85,11 +73,12 @@ def static_block(builder: Builder, header: Statement, parser: Blocks, draft: Dra
         statements.block(builder, spec, inner, afi)
 
     closing = parser.block(header, 'route', {}, {}, command)
+    tail = builder.finish(spec)
+    family = statements.family_of(afi, packed, tail)
     check_family(cursor, family, 1)
     if spec.nexthop is None and afi == AFI.IPV4:
         where = closing.location(0) if closing is not None else header.location(len(header.words))
         raise ConfigError('missing next-hop: an IPv4 route needs one', where)
-    tail = builder.finish(spec)
     store(draft, (make_routes(family, packed, length, tail), tail.watchdog, family), header, 1)
 
 
@@ -101,12 +90,12 @@ def announce(builder: Builder, cursor: Cursor, afi_text: str, draft: Draft) -> N
             raise cursor.fail_at(0, unsupported('family l2vpn vpls'))
         raise cursor.fail_at(0, f"invalid keyword '{keyword}' in announce l2vpn")
     afi = AFI.IPV4 if afi_text == 'ipv4' else AFI.IPV6
-    safi = ANNOUNCE_SAFI.get(keyword)
-    if safi is None:
+    row = table.announce_family(afi, keyword)
+    if row is None:
         raise cursor.fail_at(0, f"invalid keyword '{keyword}' in announce {afi_text}")
-    if safi not in (SAFI.UNICAST, SAFI.MULTICAST):
-        raise cursor.fail_at(0, unsupported(f'family {Family(afi, SAFI(safi))}'))
-    store(draft, statements.announced(builder, cursor, afi, keyword), cursor.statement, 1)
+    if not row.built:
+        raise cursor.fail_at(0, unsupported(f'family {row.family}'))
+    store(draft, statements.announced(builder, cursor, row), cursor.statement, 1)
 
 
 def _flow_family(words: list[list[str]]) -> Family:

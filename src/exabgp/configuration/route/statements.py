@@ -2,30 +2,27 @@
 
     route PREFIX TAIL                      (static; the API's `announce route` / `withdraw route`)
     attributes TAIL nlri PREFIX PREFIX ... (static; the API's `announce attributes`)
-    unicast|multicast PREFIX TAIL          (announce { ipv4|ipv6 { ... } })
+    SAFI PREFIX TAIL                       (announce { ipv4|ipv6 { ... } }: unicast, nlri-mpls, ...)
 
 The cursor given is positioned just after the leading keyword (`route`, `attributes`, `unicast`).
 Each function returns the routes and the watchdog they belong to (None for most). A route of a family
 whose codec is not built yet is refused with 'family X is not supported yet'.
 
-Rules (5.0's): an IPv4 `route` and every `unicast` route being announced need a next hop; a
-multicast one does not; a prefix in 224.0.0.0/4 written with `route` is an IPv4 multicast route.
+Rules (5.0's): an IPv4 `route` being announced needs a next hop, and so does a route of a family
+whose table row says `nexthop_required` written in its own section (unicast, labeled: not
+multicast); a `route` is the family its keywords select (bgp.nlri.table.route_family), else
+unicast, or multicast for an IPv4 prefix in 224.0.0.0/4; a statement in a family's own section
+writes one of the keywords that select the family (`label` for labeled unicast).
 """
 
-from exabgp.bgp.family import AFI, SAFI, Family
+from exabgp.bgp.family import AFI, Family
+from exabgp.bgp.nlri import table
+from exabgp.bgp.nlri.table import FamilySpec
 from exabgp.bgp.route import Route
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.model import Watchdog
 from exabgp.configuration.route import prefix
-from exabgp.configuration.route.grammar import (
-    ROUTE,
-    UNICAST,
-    Builder,
-    Spec,
-    check_family,
-    make_routes,
-    read_tail,
-)
+from exabgp.configuration.route.grammar import ROUTE, Builder, Spec, Tail, check_family, make_routes, read_tail
 
 Parsed = tuple[list[Route], Watchdog | None, Family]
 
@@ -42,25 +39,33 @@ def route(builder: Builder, cursor: Cursor, withdraw: bool = False) -> Parsed:
     """`route PREFIX TAIL` (cursor after `route`)."""
     at = cursor.index
     afi, packed, length = read_prefix(cursor)
-    family = prefix.family_of(afi, packed)
     tail = builder.tail(cursor, afi, ROUTE)
+    family = family_of(afi, packed, tail)
     check_family(cursor, family, at)
     if not withdraw and tail.nexthop is None and afi == AFI.IPV4:
         raise cursor.fail_here('missing next-hop: an IPv4 route needs one')
     return make_routes(family, packed, length, tail), tail.watchdog, family
 
 
-def announced(builder: Builder, cursor: Cursor, afi: int, kind: str, withdraw: bool = False) -> Parsed:
-    """`unicast PREFIX TAIL` or `multicast PREFIX TAIL` for a given address family."""
+def family_of(afi: int, packed: bytes, tail: Tail) -> Family:
+    """The family of a `route` statement: what its keywords select, else by its prefix."""
+    return table.route_family(afi, afi == AFI.IPV4 and 224 <= packed[0] <= 239, tail.selected)
+
+
+def announced(builder: Builder, cursor: Cursor, row: FamilySpec, withdraw: bool = False) -> Parsed:
+    """`SAFI PREFIX TAIL` in a family's own section (`unicast 10.0.0.0/8 ...` in `announce { ipv4 { } }`)."""
     at = cursor.index
+    afi = row.family.afi
     prefix_afi, packed, length = read_prefix(cursor)
     if prefix_afi != afi:
         raise cursor.fail_at(at, f'this prefix is not an {"IPv4" if afi == AFI.IPV4 else "IPv6"} prefix')
-    family = Family(AFI(afi), SAFI.UNICAST if kind == UNICAST else SAFI.MULTICAST)
+    family = row.family
     check_family(cursor, family, at)
-    tail = builder.tail(cursor, afi, kind)
-    if not withdraw and kind == UNICAST and tail.nexthop is None:
+    tail = builder.tail(cursor, afi, row)
+    if not withdraw and row.nexthop_required and tail.nexthop is None:
         raise cursor.fail_here('missing next-hop')
+    if row.selected_by and not tail.selected.intersection(row.selected_by):
+        raise cursor.fail_here(f'missing {row.selected_by[0]}: {family} routes need one')
     return make_routes(family, packed, length, tail), tail.watchdog, family
 
 
@@ -81,7 +86,7 @@ def attributes(builder: Builder, cursor: Cursor) -> list[Parsed]:
     while cursor.more():
         at = cursor.index
         prefix_afi, packed, length = read_prefix(cursor)
-        family = prefix.family_of(prefix_afi, packed)
+        family = family_of(prefix_afi, packed, tail)
         check_family(cursor, family, at)
         found.append((make_routes(family, packed, length, tail), tail.watchdog, family))
     return found
