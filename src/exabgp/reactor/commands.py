@@ -46,6 +46,7 @@ from exabgp.bgp.message.open import Open
 from exabgp.bgp.message.refresh import RouteRefresh
 from exabgp.bgp.message.update_pack import eor
 from exabgp.bgp.negotiated import Refresh
+from exabgp.bgp.route import Route
 from exabgp.configuration.model import ADDPATH_DISABLED
 from exabgp.configuration.route.grammar import Builder
 from exabgp.reactor.output import Output
@@ -345,7 +346,8 @@ class Commands:
             if command.kind in ('flow', 'l2vpn'):
                 continue
             rib = peer.rib_in if command.direction == 'in' else peer.rib_out
-            routes = list(rib.routes())
+            # 5.0 lists a RIB family by family (AFI, then SAFI), each in the order its routes came
+            routes = sorted(rib.routes(), key=_by_family)
             address = str(neighbor.peer_address)
             details = show.as_dict(view(peer, time.time())) if command.extensive and as_json else None
             who = neighbor.name() if command.extensive else address
@@ -417,3 +419,8 @@ def _flush(peers: set['Peer']) -> None:
     for peer in peers:
         peer.flush()
     peers.clear()
+
+
+def _by_family(route: Route) -> tuple[int, int]:
+    family = route.nlri.family
+    return (family.afi, family.safi)

@@ -155,7 +155,8 @@ class Processes(Observer):
         self.running.clear()
         last = {
             'json': json_events.shutdown(stamp),
-            'text': text_events.shutdown(self._pid, self._ppid).rstrip('\n'),
+            # 5.0 writes the text line with its own newline, then the line end every message gets
+            'text': text_events.shutdown(self._pid, self._ppid),
         }
         await asyncio.gather(*(process.stop(last[process.encoder], SHUTDOWN_FLUSH) for process in processes))
 
