@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 
 from exabgp.bgp.attribute.as4 import reconcile
 from exabgp.bgp.attribute.aspath import ASPath
-from exabgp.bgp.attribute.base import Action, Attribute, Code, Flag, Malformed, trusted
+from exabgp.bgp.attribute.base import Action, Attribute, Code, Flag, trusted
 from exabgp.bgp.attribute.localpref import LocalPreference
 from exabgp.bgp.attribute.nexthop import NextHop
 from exabgp.bgp.attribute.origin import IGP, ORIGINS
@@ -37,6 +37,7 @@ from exabgp.bgp.errors import (
     OPTIONAL_ATTRIBUTE_ERROR,
     UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE,
     UPDATE_MESSAGE_ERROR,
+    Malformed,
     PeerError,
 )
 from exabgp.bgp.negotiated import Negotiated

@@ -23,8 +23,7 @@ import struct
 from collections.abc import Callable
 from ipaddress import IPv4Address, IPv6Address
 
-from exabgp.bgp.attribute.base import Malformed
-from exabgp.bgp.errors import OPTIONAL_ATTRIBUTE_ERROR
+from exabgp.bgp.errors import OPTIONAL_ATTRIBUTE_ERROR, Malformed
 
 SIZE = 8
 IPV6_SIZE = 20

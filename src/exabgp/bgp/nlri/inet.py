@@ -24,8 +24,7 @@ Invariants:
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv6Address
 
-from exabgp.bgp.attribute.base import Malformed
-from exabgp.bgp.errors import INVALID_NETWORK_FIELD
+from exabgp.bgp.errors import INVALID_NETWORK_FIELD, Malformed
 from exabgp.bgp.family import AFI, IPV4_MULTICAST, IPV4_UNICAST, IPV6_MULTICAST, IPV6_UNICAST, Family
 from exabgp.bgp.nlri import prefix
 from exabgp.bgp.nlri.base import NLRI
