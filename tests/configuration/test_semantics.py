@@ -5,6 +5,7 @@ The expectations were read from 5.0.15 (`exabgp validate -n -v`, which prints ea
 understood it) on the same configurations.
 """
 
+import dataclasses
 import os
 import pathlib
 from ipaddress import IPv4Address, IPv6Address
@@ -12,8 +13,17 @@ from ipaddress import IPv4Address, IPv6Address
 import pytest
 
 from exabgp.bgp.family import AFI, IPV4_UNICAST, IPV6_UNICAST, SAFI, Family
+from exabgp.bgp.message.header import NAMES, MessageType
 from exabgp.configuration.errors import ConfigError
-from exabgp.configuration.model import ADDPATH_BOTH, ADDPATH_RECEIVE, ADDPATH_SEND, Capabilities, Neighbor
+from exabgp.configuration.model import (
+    ADDPATH_BOTH,
+    ADDPATH_RECEIVE,
+    ADDPATH_SEND,
+    MESSAGES,
+    Capabilities,
+    Messages,
+    Neighbor,
+)
 from exabgp.configuration.neighbor import KNOWN_FAMILIES
 from exabgp.configuration.parser import load, load_text
 from exabgp.configuration.process import Context
@@ -225,6 +235,16 @@ def test_api_bindings_are_flattened_as_5_0_does() -> None:
     assert (api.neighbor_changes, api.fsm, api.negotiated, api.signal) == (('a',), ('a', 'b'), (), ())
     assert (api.receive.parsed, api.receive.update, api.receive.open) == (('a',), ('a',), ('a', 'b'))
     assert (api.send.packets, api.send.update) == (('a',), ())
+
+
+def test_every_message_kind_has_its_api_keyword_and_binding() -> None:
+    # the API observer finds a message's processes by its kind's name: each must be a Messages field
+    config = load_text(
+        PROCESSES + f'neighbor 127.0.0.1 {{ {HEAD} api {{ processes [ a ]; send {{ {"; ".join(MESSAGES)}; }} }} }}'
+    )
+    assert tuple(item.name for item in dataclasses.fields(Messages)) == MESSAGES
+    send = config.neighbors[0].api.send
+    assert all(getattr(send, NAMES[kind]) == ('a',) for kind in MessageType)
 
 
 def test_processes_match_needs_a_matching_process() -> None:

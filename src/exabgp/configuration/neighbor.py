@@ -22,6 +22,7 @@ from exabgp.bgp.family import AFI, SAFI, Family
 from exabgp.configuration import values
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import Location, unsupported
+from exabgp.configuration.model import MESSAGES
 from exabgp.configuration.tokenizer import Statement
 
 Parser = Callable[[Cursor], Any]
@@ -499,20 +500,7 @@ API: dict[str, Parser] = {
     'signal': _flag(True),
 }
 
-DIRECTION: dict[str, Parser] = {
-    name: _flag(True)
-    for name in (
-        'parsed',
-        'packets',
-        'consolidate',
-        'open',
-        'update',
-        'notification',
-        'keepalive',
-        'refresh',
-        'operational',
-    )
-}
+DIRECTION: dict[str, Parser] = {name: _flag(True) for name in MESSAGES}
 
 
 def api_command(api: dict[str, Any], marks: dict[str, Location], cursor: Cursor) -> None:
