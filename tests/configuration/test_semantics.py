@@ -12,6 +12,7 @@ from ipaddress import IPv4Address, IPv6Address
 
 import pytest
 
+from exabgp.bgp.capability.base import NAMES as CAPABILITY_NAMES
 from exabgp.bgp.family import AFI, IPV4_UNICAST, IPV6_UNICAST, SAFI, Family
 from exabgp.bgp.message.header import NAMES, MessageType
 from exabgp.configuration.errors import ConfigError
@@ -24,7 +25,7 @@ from exabgp.configuration.model import (
     Messages,
     Neighbor,
 )
-from exabgp.configuration.neighbor import KNOWN_FAMILIES
+from exabgp.configuration.neighbor import CAPABILITY, KNOWN_FAMILIES
 from exabgp.configuration.parser import load, load_text
 from exabgp.configuration.process import Context
 
@@ -147,6 +148,11 @@ def test_capability_values() -> None:
     assert neighbor.name().endswith(
         'family-allowed ' + '/'.join(f'{family.afi.label}-{family.safi.label}' for family in neighbor.families)
     )
+
+
+def test_capability_keywords_are_the_codec_names_of_their_capabilities() -> None:
+    # 5.0 names the capability the same in `capability { }`, in show neighbor and when printing codes
+    assert set(CAPABILITY) - {'aigp'} <= set(CAPABILITY_NAMES.values())
 
 
 def test_neighbor_values() -> None:
