@@ -5,16 +5,28 @@ The expectations were read from 5.0.15 (`exabgp validate -n -v`, which prints ea
 understood it) on the same configurations.
 """
 
+import dataclasses
 import os
 import pathlib
 from ipaddress import IPv4Address, IPv6Address
 
 import pytest
 
+from exabgp.bgp.capability.base import NAMES as CAPABILITY_NAMES
 from exabgp.bgp.family import AFI, IPV4_UNICAST, IPV6_UNICAST, SAFI, Family
+from exabgp.bgp.message.header import NAMES, MessageType
 from exabgp.bgp.nlri.table import DEFAULT as KNOWN_FAMILIES
 from exabgp.configuration.errors import ConfigError
-from exabgp.configuration.model import ADDPATH_BOTH, ADDPATH_RECEIVE, ADDPATH_SEND, Capabilities, Neighbor
+from exabgp.configuration.model import (
+    ADDPATH_BOTH,
+    ADDPATH_RECEIVE,
+    ADDPATH_SEND,
+    MESSAGES,
+    Capabilities,
+    Messages,
+    Neighbor,
+)
+from exabgp.configuration.neighbor import CAPABILITY
 from exabgp.configuration.parser import load, load_text
 from exabgp.configuration.process import Context
 
@@ -139,6 +151,11 @@ def test_capability_values() -> None:
     )
 
 
+def test_capability_keywords_are_the_codec_names_of_their_capabilities() -> None:
+    # 5.0 names the capability the same in `capability { }`, in show neighbor and when printing codes
+    assert set(CAPABILITY) - {'aigp'} <= set(CAPABILITY_NAMES.values())
+
+
 def test_neighbor_values() -> None:
     neighbor = one(
         'description "a peer"; host-name host; domain-name example.com; source-interface eth0;'
@@ -225,6 +242,16 @@ def test_api_bindings_are_flattened_as_5_0_does() -> None:
     assert (api.neighbor_changes, api.fsm, api.negotiated, api.signal) == (('a',), ('a', 'b'), (), ())
     assert (api.receive.parsed, api.receive.update, api.receive.open) == (('a',), ('a',), ('a', 'b'))
     assert (api.send.packets, api.send.update) == (('a',), ())
+
+
+def test_every_message_kind_has_its_api_keyword_and_binding() -> None:
+    # the API observer finds a message's processes by its kind's name: each must be a Messages field
+    config = load_text(
+        PROCESSES + f'neighbor 127.0.0.1 {{ {HEAD} api {{ processes [ a ]; send {{ {"; ".join(MESSAGES)}; }} }} }}'
+    )
+    assert tuple(item.name for item in dataclasses.fields(Messages)) == MESSAGES
+    send = config.neighbors[0].api.send
+    assert all(getattr(send, NAMES[kind]) == ('a',) for kind in MessageType)
 
 
 def test_processes_match_needs_a_matching_process() -> None:

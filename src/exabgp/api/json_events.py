@@ -7,17 +7,11 @@ ESTABLISHED); `signal` takes the signal number and its name (SIGHUP, ...) as the
 """
 
 from exabgp.api.envelope import Peer, Stamp, envelope, hexstring, negotiated_member, neighbor, string
+from exabgp.bgp.message.header import NAMES, MessageType
 from exabgp.bgp.negotiated import Negotiated
 
-# 5.0's names of message types in "packets" events
-CATEGORY_NAMES = {
-    1: 'open',
-    2: 'update',
-    3: 'notification',
-    4: 'keepalive',
-    5: 'route-refresh',
-    6: 'operational',
-}
+# 5.0's names of message types in "packets" events: the usual ones, but route refresh in full
+CATEGORY_NAMES = {**NAMES, MessageType.ROUTE_REFRESH: 'route-refresh'}
 
 
 def state(stamp: Stamp, peer: Peer, name: str, reason: str = '') -> str:

@@ -32,8 +32,8 @@ from exabgp.api import json_messages
 from exabgp.api.envelope import Peer, Stamp
 from exabgp.application import logs
 from exabgp.application.unbuilt import missing
-from exabgp.bgp.attribute.base import Action, Malformed
-from exabgp.bgp.errors import PeerError
+from exabgp.bgp.attribute.base import Action
+from exabgp.bgp.errors import Malformed, PeerError
 from exabgp.bgp.family import Family
 from exabgp.bgp.message.header import HEADER_SIZE, MARKER, MessageType, check
 from exabgp.bgp.message.table import unpack_message

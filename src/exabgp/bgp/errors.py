@@ -1,8 +1,11 @@
 """Protocol errors as data.
 
-`PeerError` is the only exception any `unpack` may raise: it carries the NOTIFICATION code, subcode
+`PeerError` is the only exception a message's `unpack` may raise: it carries the NOTIFICATION code, subcode
 and data (RFC 4271 section 6) the session answers with, and a reason for the log. Anything else
 escaping a decoder is a bug. The NOTIFICATION itself is a message value (bgp.message.notification).
+
+`Malformed` never leaves the codec: an attribute or NLRI decoder raises it, and the UPDATE decoder
+turns it into an RFC 7606 action (from the attribute's table entry) or a `PeerError`.
 """
 
 
@@ -18,6 +21,15 @@ class PeerError(Exception):
 
     def __repr__(self) -> str:
         return f'PeerError({self.code}, {self.subcode}, {self.data!r}, {self.reason!r})'
+
+
+class Malformed(Exception):
+    """An attribute's or NLRI's value is invalid; `subcode` is the UPDATE error subcode 5.0 would send on reset."""
+
+    def __init__(self, reason: str, subcode: int = 0) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.subcode = subcode
 
 
 # NOTIFICATION error codes and subcodes (RFC 4271, 4486, 6608, 7313, 8203, 9234)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv6Address
 
 from exabgp.bgp.family import Family, afi_name, safi_name
+from exabgp.bgp.message.header import NAMES
 from exabgp.bgp.route import Route
 
 IP = IPv4Address | IPv6Address
@@ -34,8 +35,8 @@ ADDPATH_NAMES = {
     ADDPATH_BOTH: 'send/receive',
 }
 
-# the message kinds an API process can ask to be sent, per direction
-MESSAGES = ('parsed', 'packets', 'consolidate', 'open', 'update', 'notification', 'keepalive', 'refresh', 'operational')
+# what an API process can ask to be sent, per direction: three forms, then each message kind
+MESSAGES = ('parsed', 'packets', 'consolidate', *NAMES.values())
 EVENTS = ('neighbor-changes', 'negotiated', 'fsm', 'signal')
 
 

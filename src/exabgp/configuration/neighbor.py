@@ -23,6 +23,7 @@ from exabgp.bgp.nlri import table
 from exabgp.configuration import values
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import Location, unsupported
+from exabgp.configuration.model import MESSAGES
 from exabgp.configuration.tokenizer import Statement
 
 Parser = Callable[[Cursor], Any]
@@ -322,28 +323,30 @@ def _graceful_restart(cursor: Cursor) -> int | bool:
     return int(word)
 
 
-CAPABILITY: dict[str, Parser] = {
-    'nexthop': _flag(True),
-    'add-path': _add_path,
-    'asn4': _flag(True),
-    'graceful-restart': _graceful_restart,
-    'multi-session': _flag(True),
-    'operational': _flag(True),
-    'route-refresh': _flag(True),
-    'aigp': _flag(True),
-    'extended-message': _flag(True),
-    'software-version': _flag(False),
+# each keyword of `capability { }` (5.0's name of the capability, but for aigp): its parser, and the
+# value 5.0 takes when it is not written (None: decided from the rest of the neighbor)
+CAPABILITY: dict[str, tuple[Parser, Any]] = {
+    'nexthop': (_flag(True), None),
+    'add-path': (_add_path, 0),
+    'asn4': (_flag(True), True),
+    'graceful-restart': (_graceful_restart, False),
+    'multi-session': (_flag(True), False),
+    'operational': (_flag(True), False),
+    'route-refresh': (_flag(True), False),
+    'aigp': (_flag(True), None),
+    'extended-message': (_flag(True), True),
+    'software-version': (_flag(False), None),
 }
 
 
 def capability_command(draft: Draft, cursor: Cursor) -> None:
     keyword = cursor.words[0]
-    parser = CAPABILITY.get(keyword)
-    if parser is None:
+    entry = CAPABILITY.get(keyword)
+    if entry is None:
         if keyword in FUTURE_CAPABILITY:
             raise cursor.fail_at(0, unsupported(FUTURE_CAPABILITY[keyword]))
         raise cursor.fail_at(0, f"invalid keyword '{keyword}' in capability")
-    value = parser(cursor)
+    value = entry[0](cursor)
     cursor.done()
     draft.section('capability')[keyword] = value
     draft.marks[f'capability {keyword}'] = cursor.statement.location(0)
@@ -439,20 +442,7 @@ API: dict[str, Parser] = {
     'signal': _flag(True),
 }
 
-DIRECTION: dict[str, Parser] = {
-    name: _flag(True)
-    for name in (
-        'parsed',
-        'packets',
-        'consolidate',
-        'open',
-        'update',
-        'notification',
-        'keepalive',
-        'refresh',
-        'operational',
-    )
-}
+DIRECTION: dict[str, Parser] = {name: _flag(True) for name in MESSAGES}
 
 
 def api_command(api: dict[str, Any], marks: dict[str, Location], cursor: Cursor) -> None:

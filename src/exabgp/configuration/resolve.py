@@ -27,21 +27,8 @@ from exabgp.configuration.model import (
     Messages,
     Neighbor,
 )
-from exabgp.configuration.neighbor import CONVERT, Draft, check_md5
+from exabgp.configuration.neighbor import CAPABILITY, CONVERT, Draft, check_md5
 from exabgp.configuration.tokenizer import Location
-
-CAPABILITY_DEFAULTS: dict[str, Any] = {
-    'asn4': True,
-    'extended-message': True,
-    'graceful-restart': False,
-    'multi-session': False,
-    'operational': False,
-    'add-path': 0,
-    'route-refresh': False,
-    'nexthop': None,
-    'aigp': None,
-    'software-version': None,
-}
 
 
 def _sorted(families: list[Family]) -> tuple[Family, ...]:
@@ -142,7 +129,7 @@ def neighbor(draft: Draft, passive_setting: bool) -> Neighbor:
     families = _families(values)
 
     written = values.get('capability', {})
-    capability = {key: written.get(key, default) for key, default in CAPABILITY_DEFAULTS.items()}
+    capability = {key: written.get(key, default) for key, (_, default) in CAPABILITY.items()}
     if capability['nexthop'] is None and values.get('nexthop'):
         capability['nexthop'] = True
     addpath = _addpath(values, families, capability['add-path'])

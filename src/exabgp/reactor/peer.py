@@ -23,9 +23,10 @@ import time
 from ipaddress import IPv4Address, IPv6Address
 
 from exabgp import logger
+from exabgp.api import show
 from exabgp.bgp.errors import CONNECTION_COLLISION_RESOLUTION
 from exabgp.bgp.family import Family
-from exabgp.bgp.message.header import MessageType
+from exabgp.bgp.message.header import NAMES
 from exabgp.bgp.message.notification import Notification
 from exabgp.bgp.message.refresh import BEGIN, END, QUERY, RouteRefresh
 from exabgp.bgp.message.table import unpack_message
@@ -54,13 +55,7 @@ BATCH = 64 * 1024  # octets of UPDATEs written between two drains
 OPENED = (State.OPENSENT, State.OPENCONFIRM, State.ESTABLISHED)
 
 # the message kinds `show neighbor` counts, by type code
-COUNTED = {
-    MessageType.OPEN: 'open',
-    MessageType.NOTIFICATION: 'notification',
-    MessageType.KEEPALIVE: 'keepalive',
-    MessageType.UPDATE: 'update',
-    MessageType.ROUTE_REFRESH: 'refresh',
-}
+COUNTED = {kind: name for kind, name in NAMES.items() if name in show.MESSAGES}
 
 
 class Stats:

@@ -35,7 +35,7 @@ from exabgp import logger
 from exabgp.api import json_events, json_messages, text_events, text_messages
 from exabgp.api.envelope import Peer as ApiPeer
 from exabgp.api.envelope import Stamp, envelope
-from exabgp.bgp.message.header import MessageType
+from exabgp.bgp.message.header import NAMES, MessageType
 from exabgp.bgp.message.open import Open
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.configuration.model import Messages, Process
@@ -53,15 +53,7 @@ RESPAWN_LIMIT = 5
 RESPAWN_WINDOW_MASK = 0xFFFFFF - 0b111111  # 5.0: about a minute, aligned on the wall clock
 SHUTDOWN_FLUSH = 0.5  # seconds a process has to read the shutdown message
 
-SHORT = {
-    MessageType.OPEN: 'open',
-    MessageType.UPDATE: 'update',
-    MessageType.NOTIFICATION: 'notification',
-    MessageType.KEEPALIVE: 'keepalive',
-    MessageType.ROUTE_REFRESH: 'refresh',
-    MessageType.OPERATIONAL: 'operational',
-}
-SENT_KINDS = tuple(SHORT.values())
+SENT_KINDS = tuple(NAMES.values())
 
 # the "negotiated" member 5.0 writes before both OPENs are in
 NOTHING_NEGOTIATED = Negotiated(hold_time=0, families=())
@@ -263,7 +255,7 @@ class Processes(Observer):
         self, peer: 'Peer', direction: str, wanted: Messages, message: object, header: bytes, body: bytes
     ) -> None:
         kind = message.TYPE  # type: ignore[attr-defined]
-        names = getattr(wanted, SHORT.get(kind, ''), ())
+        names = getattr(wanted, NAMES.get(kind, ''), ())
         if not names:
             return
         api = peer.neighbor.api

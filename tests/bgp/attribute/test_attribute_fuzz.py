@@ -25,7 +25,6 @@ def exercise(data: bytes, negotiated: Negotiated) -> Parsed:
     parsed.attributes.json()
     str(parsed.attributes)
     parsed.error_json()
-    parsed.require(negotiated, True)
     if parsed.action == 4:
         parsed.error()
     for session in SESSIONS:

@@ -6,7 +6,7 @@ import pytest
 from attribute_vectors import AIGP_ON, ASN2, ASN4
 
 from exabgp.bgp.attribute.aggregation import ATOMIC_AGGREGATE
-from exabgp.bgp.attribute.attributes import Parsed, missing_mandatory, parse_attributes
+from exabgp.bgp.attribute.attributes import Parsed, parse_attributes
 from exabgp.bgp.attribute.base import Action, Code
 from exabgp.bgp.attribute.med import MED
 from exabgp.bgp.attribute.nexthop import NextHop
@@ -259,43 +259,6 @@ def test_aigp_ignores_other_tlvs_and_takes_the_first_aigp_tlv() -> None:
     parsed = parse('801a19' + '020003' + '01000b0000000000000005' + '01000b0000000000000007', AIGP_ON)
     assert str(parsed.attributes) == ' aigp 0x0000000000000005'
     assert parsed.attributes.pack(AIGP_ON).endswith(bytes.fromhex('801a0b01000b0000000000000005'))
-
-
-# RFC 7606 3.d: missing well-known mandatory attributes, the UPDATE decoder's call
-
-COMPLETE = ORIGIN + '400200' + NEXT_HOP + '40050400000064'
-
-
-@pytest.mark.parametrize(
-    ('field', 'negotiated', 'ipv4_nlri', 'missing'),
-    [
-        (COMPLETE, ASN4, True, None),
-        ('400200' + NEXT_HOP + '40050400000064', ASN4, True, Code.ORIGIN),
-        (ORIGIN + NEXT_HOP + '40050400000064', ASN4, True, Code.AS_PATH),
-        (ORIGIN + '400200' + '40050400000064', ASN4, True, Code.NEXT_HOP),
-        (ORIGIN + '400200' + '40050400000064' + MP_REACH, ASN4, False, None),
-        (ORIGIN + '400200' + NEXT_HOP, ASN4, True, Code.LOCAL_PREF),
-        (ORIGIN + '400200' + NEXT_HOP, Negotiated(local_as=1, peer_as=2), True, None),
-        ('', ASN4, False, None),  # nothing announced: nothing required
-        (MP_UNREACH, ASN4, False, None),
-        (MP_REACH, ASN4, False, Code.ORIGIN),
-    ],
-)
-def test_missing_mandatory(field: str, negotiated: Negotiated, ipv4_nlri: bool, missing: int | None) -> None:
-    parsed = parse(field, negotiated)
-    assert missing_mandatory(parsed, negotiated, ipv4_nlri) == missing
-    required = parsed.require(negotiated, ipv4_nlri)
-    if missing is None:
-        assert required is parsed
-    else:
-        assert required.action == Action.TREAT_AS_WITHDRAW
-        assert required.code == missing
-        assert (required.subcode, required.data) == (3, bytes((missing,)))
-
-
-def test_require_does_not_hide_a_worse_outcome() -> None:
-    parsed = parse(MP_REACH + MP_REACH)
-    assert parsed.require(ASN4, False).action == Action.RESET
 
 
 def test_parse_accepts_memoryview_and_bytearray() -> None:

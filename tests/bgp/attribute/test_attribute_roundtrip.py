@@ -187,7 +187,7 @@ values = st.one_of(
     st.builds(OriginatorID, addresses),
     st.builds(ClusterList, st.lists(addresses, min_size=1, max_size=3).map(tuple)),
     st.builds(
-        ExtendedCommunities, st.lists(st.sampled_from([extended_types.route_target(1, 2)]), min_size=1).map(tuple)
+        ExtendedCommunities, st.lists(st.sampled_from([bytes.fromhex('0002000100000002')]), min_size=1).map(tuple)
     ),
     st.builds(LargeCommunities, st.lists(st.tuples(u32, u32, u32), min_size=1, max_size=3).map(tuple)),
     st.builds(PMSI, st.integers(0, 255), st.integers(0, 255), st.integers(0, 2**24 - 1), st.binary(max_size=8)),

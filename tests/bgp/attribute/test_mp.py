@@ -7,9 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exabgp.bgp.attribute.base import Malformed
 from exabgp.bgp.attribute.mp import MPReach, MPUnreach, Unparsable
-from exabgp.bgp.errors import OPTIONAL_ATTRIBUTE_ERROR
+from exabgp.bgp.errors import OPTIONAL_ATTRIBUTE_ERROR, Malformed
 from exabgp.bgp.family import AFI, IPV4_MULTICAST, IPV4_UNICAST, IPV6_MULTICAST, IPV6_UNICAST, SAFI, Family
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri import prefix

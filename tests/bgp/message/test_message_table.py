@@ -7,7 +7,7 @@ import pytest
 from exabgp.bgp.capability.hostname import HostName
 from exabgp.bgp.errors import PeerError
 from exabgp.bgp.family import IPV4_UNICAST
-from exabgp.bgp.message.header import MessageType, unknown_type
+from exabgp.bgp.message.header import NAMES, MessageType, unknown_type
 from exabgp.bgp.message.keepalive import KeepAlive
 from exabgp.bgp.message.notification import Notification
 from exabgp.bgp.message.open import Open
@@ -70,3 +70,8 @@ def test_table_holds_every_type() -> None:
     }
     for kind, cls in MESSAGES.items():
         assert kind == cls.TYPE
+
+
+def test_every_kind_has_5_0_short_name() -> None:
+    assert set(NAMES) == set(MESSAGES)
+    assert list(NAMES.values()) == ['open', 'update', 'notification', 'keepalive', 'refresh', 'operational']

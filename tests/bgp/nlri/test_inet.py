@@ -9,8 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from exabgp.bgp.attribute.base import Malformed
-from exabgp.bgp.errors import INVALID_NETWORK_FIELD
+from exabgp.bgp.errors import INVALID_NETWORK_FIELD, Malformed
 from exabgp.bgp.family import IPV4_MULTICAST, IPV4_UNICAST, IPV6_MULTICAST, IPV6_UNICAST
 from exabgp.bgp.nlri import prefix
 from exabgp.bgp.nlri.inet import INET

@@ -13,14 +13,16 @@ Invariants:
 - On a 2-octet session an AGGREGATOR whose AS needs four octets is sent as AS_TRANS followed by an
   AS4_AGGREGATOR carrying the real AS, as ExaBGP 5.0 does.
 - Text is 5.0's `aggregator ( 65000:1.2.3.4 )`; JSON is the string "65000:1.2.3.4".
+- The two aggregators differ only in the width of the AS on the wire; `_Aggregation`, a mixin of
+  methods (no fields, no `Attribute` below it), holds the rest once.
 """
 
 from dataclasses import dataclass
 from ipaddress import IPv4Address
-from typing import ClassVar
+from typing import ClassVar, Self
 
-from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed, trusted
-from exabgp.bgp.errors import ATTRIBUTE_LENGTH_ERROR
+from exabgp.bgp.attribute.base import Attribute, Code, Flag, trusted
+from exabgp.bgp.errors import ATTRIBUTE_LENGTH_ERROR, Malformed
 from exabgp.bgp.negotiated import Negotiated
 
 AS_TRANS = 23456
@@ -54,8 +56,43 @@ class AtomicAggregate(Attribute):
 ATOMIC_AGGREGATE = AtomicAggregate()
 
 
+class _Aggregation:
+    """What AGGREGATOR and AS4_AGGREGATOR share (a mixin of methods, no fields): an AS and a speaker."""
+
+    __slots__ = ()
+
+    CODE: ClassVar[int]
+    asn: int
+    speaker: IPv4Address
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.asn < 1 << 32:
+            raise ValueError(f'invalid aggregator AS {self.asn}')
+
+    @classmethod
+    def _decoded(cls, value: bytes, width: int) -> Self:
+        """The AS of `width` octets and the speaker, or Malformed for any other length."""
+        if len(value) != width + 4:
+            raise Malformed(
+                f'{Code(cls.CODE).name} must be {width + 4} octets, not {len(value)}', ATTRIBUTE_LENGTH_ERROR
+            )
+        return trusted(cls, int.from_bytes(value[:width], 'big'), IPv4Address(value[width:]))  # type: ignore[return-value]
+
+    def _packed(self, asn: int, width: int) -> bytes:
+        return asn.to_bytes(width, 'big') + self.speaker.packed
+
+    def json(self) -> str:
+        return f'"{self}"'
+
+    def text(self) -> str:
+        return f'aggregator ( {self} )'
+
+    def __str__(self) -> str:
+        return f'{self.asn}:{self.speaker}'
+
+
 @dataclass(frozen=True, slots=True)
-class Aggregator(Attribute):
+class Aggregator(_Aggregation, Attribute):
     CODE: ClassVar[int] = Code.AGGREGATOR
     FLAGS: ClassVar[int] = Flag.OPTIONAL | Flag.TRANSITIVE
     NAME: ClassVar[str] = 'aggregator'
@@ -63,22 +100,14 @@ class Aggregator(Attribute):
     asn: int
     speaker: IPv4Address
 
-    def __post_init__(self) -> None:
-        if not 0 <= self.asn < 1 << 32:
-            raise ValueError(f'invalid aggregator AS {self.asn}')
-
     @classmethod
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'Aggregator':
-        size = 8 if negotiated.asn4 else 6
-        if len(value) != size:
-            raise Malformed(f'AGGREGATOR must be {size} octets, not {len(value)}', ATTRIBUTE_LENGTH_ERROR)
-        return trusted(cls, int.from_bytes(value[: size - 4], 'big'), IPv4Address(value[size - 4 :]))  # type: ignore[return-value]
+        return cls._decoded(value, 4 if negotiated.asn4 else 2)
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         if negotiated.asn4:
-            return self.asn.to_bytes(4, 'big') + self.speaker.packed
-        asn = self.asn if self.asn <= 0xFFFF else AS_TRANS
-        return asn.to_bytes(2, 'big') + self.speaker.packed
+            return self._packed(self.asn, 4)
+        return self._packed(self.asn if self.asn <= 0xFFFF else AS_TRANS, 2)
 
     def pack(self, negotiated: Negotiated) -> bytes:
         packed = Attribute.pack(self, negotiated)
@@ -86,18 +115,9 @@ class Aggregator(Attribute):
             packed += AS4Aggregator(self.asn, self.speaker).pack(negotiated)
         return packed
 
-    def json(self) -> str:
-        return f'"{self}"'
-
-    def text(self) -> str:
-        return f'aggregator ( {self} )'
-
-    def __str__(self) -> str:
-        return f'{self.asn}:{self.speaker}'
-
 
 @dataclass(frozen=True, slots=True)
-class AS4Aggregator(Attribute):
+class AS4Aggregator(_Aggregation, Attribute):
     CODE: ClassVar[int] = Code.AS4_AGGREGATOR
     FLAGS: ClassVar[int] = Flag.OPTIONAL | Flag.TRANSITIVE
     NAME: ClassVar[str] = 'aggregator'
@@ -105,24 +125,9 @@ class AS4Aggregator(Attribute):
     asn: int
     speaker: IPv4Address
 
-    def __post_init__(self) -> None:
-        if not 0 <= self.asn < 1 << 32:
-            raise ValueError(f'invalid aggregator AS {self.asn}')
-
     @classmethod
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'AS4Aggregator':
-        if len(value) != 8:
-            raise Malformed(f'AS4_AGGREGATOR must be 8 octets, not {len(value)}', ATTRIBUTE_LENGTH_ERROR)
-        return trusted(cls, int.from_bytes(value[:4], 'big'), IPv4Address(value[4:]))  # type: ignore[return-value]
+        return cls._decoded(value, 4)
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
-        return self.asn.to_bytes(4, 'big') + self.speaker.packed
-
-    def json(self) -> str:
-        return f'"{self}"'
-
-    def text(self) -> str:
-        return f'aggregator ( {self} )'
-
-    def __str__(self) -> str:
-        return f'{self.asn}:{self.speaker}'
+        return self._packed(self.asn, 4)

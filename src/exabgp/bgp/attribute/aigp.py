@@ -14,8 +14,8 @@ are 5.0's: the metric as 0x and sixteen lower-case hex digits.
 from dataclasses import dataclass
 from typing import ClassVar
 
-from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed, trusted
-from exabgp.bgp.errors import OPTIONAL_ATTRIBUTE_ERROR
+from exabgp.bgp.attribute.base import Attribute, Code, Flag, trusted
+from exabgp.bgp.errors import OPTIONAL_ATTRIBUTE_ERROR, Malformed
 from exabgp.bgp.negotiated import Negotiated
 
 AIGP_TLV = 1

@@ -26,8 +26,8 @@ import struct
 from dataclasses import dataclass
 from typing import ClassVar
 
-from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed, header, trusted
-from exabgp.bgp.errors import MALFORMED_AS_PATH
+from exabgp.bgp.attribute.base import Attribute, Code, Flag, header, trusted
+from exabgp.bgp.errors import MALFORMED_AS_PATH, Malformed
 from exabgp.bgp.negotiated import Negotiated
 
 AS_SET = 1

@@ -21,11 +21,11 @@ Invariants:
 
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 from exabgp.bgp.attribute.as4 import reconcile
 from exabgp.bgp.attribute.aspath import ASPath
-from exabgp.bgp.attribute.base import Action, Attribute, Code, Flag, Malformed, trusted
+from exabgp.bgp.attribute.base import Action, Attribute, Code, Flag, trusted
 from exabgp.bgp.attribute.localpref import LocalPreference
 from exabgp.bgp.attribute.nexthop import NextHop
 from exabgp.bgp.attribute.origin import IGP, ORIGINS
@@ -33,10 +33,10 @@ from exabgp.bgp.attribute.table import ATTRIBUTES
 from exabgp.bgp.attribute.unknown import Unknown
 from exabgp.bgp.errors import (
     MALFORMED_ATTRIBUTE_LIST,
-    MISSING_WELL_KNOWN_ATTRIBUTE,
     OPTIONAL_ATTRIBUTE_ERROR,
     UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE,
     UPDATE_MESSAGE_ERROR,
+    Malformed,
     PeerError,
 )
 from exabgp.bgp.negotiated import Negotiated
@@ -209,40 +209,6 @@ class Parsed:
         if self.action == Action.TREAT_AS_WITHDRAW:
             items.append('"error": "treat-as-withdraw"')
         return ', '.join(items)
-
-    def require(self, negotiated: Negotiated, ipv4_nlri: bool) -> 'Parsed':
-        """Apply RFC 7606 3.d given what the UPDATE announces: a missing mandatory attribute withdraws."""
-        code = missing_mandatory(self, negotiated, ipv4_nlri)
-        if code is None or self.action >= Action.TREAT_AS_WITHDRAW:
-            return self
-        name = ATTRIBUTES[code].name
-        return replace(
-            self,
-            action=Action.TREAT_AS_WITHDRAW,
-            code=code,
-            reason=f'missing well-known attribute {name}',
-            subcode=MISSING_WELL_KNOWN_ATTRIBUTE,
-            data=bytes((code,)),
-        )
-
-
-def missing_mandatory(parsed: Parsed, negotiated: Negotiated, ipv4_nlri: bool) -> int | None:
-    """The first well-known mandatory attribute an UPDATE announcing routes lacks, or None.
-
-    ORIGIN and AS_PATH go with any announcement, NEXT_HOP with IPv4 routes in the NLRI field (RFC 4760
-    makes it optional otherwise), LOCAL_PREF with any announcement on an internal session.
-    """
-    if not ipv4_nlri and parsed.mp_reach is None:
-        return None
-    present = parsed.present
-    for code in (Code.ORIGIN, Code.AS_PATH):
-        if code not in present:
-            return code
-    if ipv4_nlri and Code.NEXT_HOP not in present:
-        return Code.NEXT_HOP
-    if negotiated.ibgp and Code.LOCAL_PREF not in present:
-        return Code.LOCAL_PREF
-    return None
 
 
 # plain ints: the loop below runs for every attribute of every UPDATE

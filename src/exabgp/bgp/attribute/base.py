@@ -12,7 +12,7 @@ Invariants:
   bits are never set on send and ignored on receipt). The one exception is the unknown attribute,
   which keeps the flags it arrived with (see bgp.attribute.unknown).
 - `unpack(value, negotiated)` takes the value octets only (no header) and either returns the value
-  or raises `Malformed`; never anything else. Which RFC 7606 action a `Malformed` leads to is decided
+  or raises `Malformed` (bgp.errors); never anything else. Which RFC 7606 action a `Malformed` leads to is decided
   by the attribute's entry in the table, not by the attribute.
 - `pack_value(negotiated)` is the value octets; `pack(negotiated)` is what the attribute puts on the
   wire for that session: normally one attribute, header included, with the extended length form only
@@ -72,15 +72,6 @@ class Action(IntEnum):
     TREAT_AS_WITHDRAW = 2  # the UPDATE's routes are withdrawn
     DISABLE_FAMILY = 3  # AFI/SAFI disable (RFC 4760 7): stop the family on this session
     RESET = 4  # session reset: send a NOTIFICATION
-
-
-class Malformed(Exception):
-    """An attribute's value is invalid; `subcode` is the UPDATE error subcode 5.0 would send on reset."""
-
-    def __init__(self, reason: str, subcode: int = 0) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.subcode = subcode
 
 
 _set = object.__setattr__

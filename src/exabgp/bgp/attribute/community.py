@@ -18,8 +18,8 @@ import struct
 from dataclasses import dataclass
 from typing import ClassVar
 
-from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed, trusted
-from exabgp.bgp.errors import ATTRIBUTE_LENGTH_ERROR
+from exabgp.bgp.attribute.base import Attribute, Code, Flag, trusted
+from exabgp.bgp.errors import ATTRIBUTE_LENGTH_ERROR, Malformed
 from exabgp.bgp.negotiated import Negotiated
 
 NO_EXPORT = 0xFFFFFF01

@@ -7,14 +7,15 @@ malformed (RFC 7606 7.14, 7.15: treat-as-withdraw), and so is a community 5.0 re
 extended_types.checked). Communities are raw octets kept sorted, as 5.0 sorts them; duplicates stay.
 With none the attribute packs to nothing. Text is the single community or `[ a b ]`; JSON is
 `[ { "value": <the octets as an integer>, "string": "<name>" }, ... ]`, as 5.0 writes it.
+The two differ only in code, community size and names: `_Extended`, a mixin of methods, holds the rest.
 """
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Self
 
 from exabgp.bgp.attribute import extended_types
-from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed, trusted
-from exabgp.bgp.errors import ATTRIBUTE_LENGTH_ERROR
+from exabgp.bgp.attribute.base import Attribute, Code, Flag, trusted
+from exabgp.bgp.errors import ATTRIBUTE_LENGTH_ERROR, Malformed
 from exabgp.bgp.negotiated import Negotiated
 
 
@@ -39,68 +40,57 @@ def _text(communities: tuple[bytes, ...]) -> str:
     return f'[ {" ".join(extended_types.text(raw) for raw in communities)} ]'
 
 
-def _sorted(communities: tuple[bytes, ...], size: int) -> tuple[bytes, ...]:
-    if any(len(raw) != size for raw in communities):
-        raise ValueError(f'extended communities here are {size} octets')
-    return tuple(sorted(communities))
+class _Extended:
+    """What both attributes share (a mixin of methods, no fields): only the code, size and names differ."""
+
+    __slots__ = ()
+
+    SIZE: ClassVar[int]  # octets of one community
+    WHAT: ClassVar[str]  # how a malformed value names the attribute
+    communities: tuple[bytes, ...]
+
+    def __post_init__(self) -> None:
+        if any(len(raw) != self.SIZE for raw in self.communities):
+            raise ValueError(f'extended communities here are {self.SIZE} octets')
+        ordered = tuple(sorted(self.communities))
+        if ordered != self.communities:
+            object.__setattr__(self, 'communities', ordered)
+
+    @classmethod
+    def unpack(cls, value: bytes, negotiated: Negotiated) -> Self:
+        return trusted(cls, _unpack(value, cls.SIZE, cls.WHAT))  # type: ignore[return-value]
+
+    def pack_value(self, negotiated: Negotiated) -> bytes:
+        return b''.join(self.communities)
+
+    def pack(self, negotiated: Negotiated) -> bytes:
+        # nothing to send when there is no community; `self` is always an Attribute too (see below)
+        return Attribute.pack(self, negotiated) if self.communities else b''  # type: ignore[arg-type]
+
+    def json(self) -> str:
+        return _json(self.communities)
+
+    def __str__(self) -> str:
+        return _text(self.communities)
 
 
 @dataclass(frozen=True, slots=True)
-class ExtendedCommunities(Attribute):
+class ExtendedCommunities(_Extended, Attribute):
     CODE: ClassVar[int] = Code.EXTENDED_COMMUNITY
     FLAGS: ClassVar[int] = Flag.OPTIONAL | Flag.TRANSITIVE
     NAME: ClassVar[str] = 'extended-community'
+    SIZE: ClassVar[int] = extended_types.SIZE
+    WHAT: ClassVar[str] = 'EXTENDED_COMMUNITIES'
 
     communities: tuple[bytes, ...]
-
-    def __post_init__(self) -> None:
-        ordered = _sorted(self.communities, extended_types.SIZE)
-        if ordered != self.communities:
-            object.__setattr__(self, 'communities', ordered)
-
-    @classmethod
-    def unpack(cls, value: bytes, negotiated: Negotiated) -> 'ExtendedCommunities':
-        return trusted(cls, _unpack(value, extended_types.SIZE, 'EXTENDED_COMMUNITIES'))  # type: ignore[return-value]
-
-    def pack_value(self, negotiated: Negotiated) -> bytes:
-        return b''.join(self.communities)
-
-    def pack(self, negotiated: Negotiated) -> bytes:
-        return Attribute.pack(self, negotiated) if self.communities else b''
-
-    def json(self) -> str:
-        return _json(self.communities)
-
-    def __str__(self) -> str:
-        return _text(self.communities)
 
 
 @dataclass(frozen=True, slots=True)
-class IPv6ExtendedCommunities(Attribute):
+class IPv6ExtendedCommunities(_Extended, Attribute):
     CODE: ClassVar[int] = Code.IPV6_EXTENDED_COMMUNITY
     FLAGS: ClassVar[int] = Flag.OPTIONAL | Flag.TRANSITIVE
     NAME: ClassVar[str] = 'extended-community-ipv6'
+    SIZE: ClassVar[int] = extended_types.IPV6_SIZE
+    WHAT: ClassVar[str] = 'IPv6 address specific extended communities'
 
     communities: tuple[bytes, ...]
-
-    def __post_init__(self) -> None:
-        ordered = _sorted(self.communities, extended_types.IPV6_SIZE)
-        if ordered != self.communities:
-            object.__setattr__(self, 'communities', ordered)
-
-    @classmethod
-    def unpack(cls, value: bytes, negotiated: Negotiated) -> 'IPv6ExtendedCommunities':
-        communities = _unpack(value, extended_types.IPV6_SIZE, 'IPv6 address specific extended communities')
-        return trusted(cls, communities)  # type: ignore[return-value]
-
-    def pack_value(self, negotiated: Negotiated) -> bytes:
-        return b''.join(self.communities)
-
-    def pack(self, negotiated: Negotiated) -> bytes:
-        return Attribute.pack(self, negotiated) if self.communities else b''
-
-    def json(self) -> str:
-        return _json(self.communities)
-
-    def __str__(self) -> str:
-        return _text(self.communities)

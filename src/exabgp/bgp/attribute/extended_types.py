@@ -15,22 +15,18 @@ Invariants:
   5.0 does not know. Two known sub-types (4-octet AS redirect, IPv6 redirect) print as hex in both.
 - `checked(raw)` returns the octets to keep, raising Malformed where 5.0 refuses the community
   (a traffic rate that is not a finite number) and rebuilding the one 5.0 rebuilds (MAC mobility).
-- The builders make the raw octets of a community from its fields, for the configuration.
+- Nothing here encodes: the configuration's `extended-community` parser (configuration.route.attributes)
+  is the one encoder, and every value reaches the codec as its raw octets.
 """
 
 import math
 import struct
 from collections.abc import Callable
-from ipaddress import IPv4Address, IPv6Address
 
-from exabgp.bgp.attribute.base import Malformed
-from exabgp.bgp.errors import OPTIONAL_ATTRIBUTE_ERROR
+from exabgp.bgp.errors import OPTIONAL_ATTRIBUTE_ERROR, Malformed
 
 SIZE = 8
 IPV6_SIZE = 20
-
-# RFC 4360 type high octet bits
-NON_TRANSITIVE = 0x40
 
 
 def _ipv4(raw: bytes) -> str:
@@ -188,121 +184,22 @@ _CHECKS: dict[tuple[int, int], Callable[[bytes], bytes]] = {
 
 
 def kind(raw: bytes) -> tuple[int, int]:
+    """The key of the tables above: the low four bits of the type, and the sub-type."""
     return raw[0] & 0x0F, raw[1]
 
 
 def checked(raw: bytes) -> bytes:
     if len(raw) != SIZE:
         return raw
-    check = _CHECKS.get((raw[0] & 0x0F, raw[1]))
+    check = _CHECKS.get(kind(raw))
     return raw if check is None else check(raw)
 
 
 def text(raw: bytes) -> str:
-    render = (NAMED if len(raw) == SIZE else NAMED_IPV6).get((raw[0] & 0x0F, raw[1]))
+    render = (NAMED if len(raw) == SIZE else NAMED_IPV6).get(kind(raw))
     return _hex(raw) if render is None else render(raw)
 
 
 def name(raw: bytes) -> str:
-    render = (NAMED if len(raw) == SIZE else NAMED_IPV6).get((raw[0] & 0x0F, raw[1]))
+    render = (NAMED if len(raw) == SIZE else NAMED_IPV6).get(kind(raw))
     return '' if render is None else render(raw)
-
-
-def _header(kind: int, subtype: int, transitive: bool) -> bytes:
-    return bytes((kind if transitive else kind | NON_TRANSITIVE, subtype))
-
-
-def route_target(
-    administrator: int | IPv4Address, number: int, transitive: bool = True, four_octet: bool = False
-) -> bytes:
-    """target: 2-octet AS and 4-octet number, IPv4 address and 2-octet number, or 4-octet AS and 2-octet number."""
-    if isinstance(administrator, IPv4Address):
-        return _header(0x01, 0x02, transitive) + administrator.packed + number.to_bytes(2, 'big')
-    if four_octet or administrator > 0xFFFF:
-        return _header(0x02, 0x02, transitive) + administrator.to_bytes(4, 'big') + number.to_bytes(2, 'big')
-    return _header(0x00, 0x02, transitive) + administrator.to_bytes(2, 'big') + number.to_bytes(4, 'big')
-
-
-def route_origin(administrator: int | IPv4Address, number: int | IPv4Address, transitive: bool = True) -> bytes:
-    """origin: (2-octet AS, IPv4 address), (IPv4 address, 2-octet number) or (4-octet AS, 2-octet number)."""
-    if isinstance(number, IPv4Address):
-        return _header(0x00, 0x03, transitive) + int(administrator).to_bytes(2, 'big') + number.packed
-    if isinstance(administrator, IPv4Address):
-        return _header(0x01, 0x03, transitive) + administrator.packed + number.to_bytes(2, 'big')
-    return _header(0x02, 0x03, transitive) + administrator.to_bytes(4, 'big') + number.to_bytes(2, 'big')
-
-
-def rt_record(administrator: int | IPv4Address, number: int, four_octet: bool = False) -> bytes:
-    target = route_target(administrator, number, True, four_octet)
-    return bytes((target[0], 0x13)) + target[2:]
-
-
-def redirect(asn: int, target: int) -> bytes:
-    """FlowSpec redirect to a 2-octet AS route target (RFC 8955 7.4), or 4-octet AS (RFC 7674)."""
-    if asn <= 0xFFFF:
-        return b'\x80\x08' + asn.to_bytes(2, 'big') + target.to_bytes(4, 'big')
-    return b'\x82\x08' + asn.to_bytes(4, 'big') + target.to_bytes(2, 'big')
-
-
-def redirect_ipv6(address: IPv6Address, number: int) -> bytes:
-    """FlowSpec redirect to an IPv6 route target, as 5.0's configuration encodes it (type 0x00, sub-type 0x02).
-
-    5.0 does not name that sub-type when decoding: it prints as hex.
-    """
-    return b'\x00\x02' + address.packed + number.to_bytes(2, 'big')
-
-
-def traffic_rate(asn: int, rate: float, packets: bool = False) -> bytes:
-    if not math.isfinite(rate) or rate < 0:
-        raise ValueError(f'invalid traffic rate {rate}')
-    return (b'\x80\x0c' if packets else b'\x80\x06') + asn.to_bytes(2, 'big') + struct.pack('!f', rate)
-
-
-def traffic_action(sample: bool, terminal: bool) -> bytes:
-    return b'\x80\x07\x00\x00\x00\x00\x00' + bytes(((2 if sample else 0) | (1 if terminal else 0),))
-
-
-def traffic_mark(dscp: int) -> bytes:
-    return b'\x80\x09\x00\x00\x00\x00\x00' + bytes((dscp,))
-
-
-def redirect_to_nexthop(copy: bool = False) -> bytes:
-    """draft-simpson-idr-flowspec-redirect: the next hop is the UPDATE's."""
-    return b'\x08\x00\x00\x00\x00\x00\x00' + bytes((1 if copy else 0,))
-
-
-def redirect_to_nexthop_ietf(address: IPv4Address | IPv6Address, copy: bool = False) -> bytes:
-    """draft-ietf-idr-flowspec-redirect: 8 octets for IPv4, 20 (IPv6 address specific) for IPv6."""
-    flag = (1 if copy else 0).to_bytes(2, 'big')
-    if isinstance(address, IPv6Address):
-        return b'\x00\x0c' + address.packed + flag
-    return b'\x01\x0c' + address.packed + flag
-
-
-def l2info(encapsulation: int, control: int, mtu: int, reserved: int = 0) -> bytes:
-    return b'\x80\x0a' + bytes((encapsulation, control)) + mtu.to_bytes(2, 'big') + reserved.to_bytes(2, 'big')
-
-
-def encapsulation(tunnel: int) -> bytes:
-    return b'\x03\x0c\x00\x00\x00\x00' + tunnel.to_bytes(2, 'big')
-
-
-def consistent_hash_sort_order(order: int, reserved: int = 0) -> bytes:
-    return b'\x03\x14' + order.to_bytes(4, 'big') + reserved.to_bytes(2, 'big')
-
-
-def interface_set(asn: int, group: int, direction: int, transitive: bool = True) -> bytes:
-    return _header(0x07, 0x02, transitive) + asn.to_bytes(4, 'big') + ((direction << 14) + group).to_bytes(2, 'big')
-
-
-def mac_mobility(sequence: int, sticky: bool = False) -> bytes:
-    return bytes((0x06, 0x00, 1 if sticky else 0, 0)) + sequence.to_bytes(4, 'big')
-
-
-def mup(segment2: int, segment4: int, transitive: bool = True) -> bytes:
-    return _header(0x0C, 0x00, transitive) + segment2.to_bytes(2, 'big') + segment4.to_bytes(4, 'big')
-
-
-def link_bandwidth(asn: int, speed: float) -> bytes:
-    """draft-ietf-idr-link-bandwidth; 5.0 encodes it but does not name it when decoding."""
-    return b'\x40\x04' + asn.to_bytes(2, 'big') + struct.pack('!f', speed)

@@ -34,8 +34,8 @@ from functools import lru_cache
 from ipaddress import IPv4Address, IPv6Address
 from typing import ClassVar
 
-from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed
-from exabgp.bgp.errors import OPTIONAL_ATTRIBUTE_ERROR
+from exabgp.bgp.attribute.base import Attribute, Code, Flag
+from exabgp.bgp.errors import OPTIONAL_ATTRIBUTE_ERROR, Malformed
 from exabgp.bgp.family import AFI, Family
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri.base import NLRI

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address
 from typing import ClassVar
 
-from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed, trusted
-from exabgp.bgp.errors import ATTRIBUTE_LENGTH_ERROR
+from exabgp.bgp.attribute.base import Attribute, Code, Flag, trusted
+from exabgp.bgp.errors import ATTRIBUTE_LENGTH_ERROR, Malformed
 from exabgp.bgp.negotiated import Negotiated
 
 

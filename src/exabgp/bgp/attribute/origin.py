@@ -11,8 +11,8 @@ Invariants: `value` is 0, 1 or 2; anything else, or a length other than one, is 
 from dataclasses import dataclass
 from typing import ClassVar
 
-from exabgp.bgp.attribute.base import Attribute, Code, Flag, Malformed
-from exabgp.bgp.errors import ATTRIBUTE_LENGTH_ERROR, INVALID_ORIGIN_ATTRIBUTE
+from exabgp.bgp.attribute.base import Attribute, Code, Flag
+from exabgp.bgp.errors import ATTRIBUTE_LENGTH_ERROR, INVALID_ORIGIN_ATTRIBUTE, Malformed
 from exabgp.bgp.negotiated import Negotiated
 
 IGP = 0

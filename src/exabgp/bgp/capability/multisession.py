@@ -25,78 +25,59 @@ from exabgp.bgp.capability.base import Capability, code_name, tlv
 MULTISESSION_CODES = (68, 131)
 
 
-def _session_ids(session: bytes) -> tuple[int, ...]:
-    return tuple(code for code in session if code not in MULTISESSION_CODES)
+class _Multisession:
+    """What both codes share (a mixin of methods, no fields): only the code and 5.0's names differ."""
 
+    __slots__ = ()
 
-def _json(variant: str, session: bytes) -> str:
-    names = ','.join(f' "{code_name(code)}"' for code in _session_ids(session))
-    return f'{{ "name": "multisession", "variant": "{variant}", "capabilities": [{names} ] }}'
+    CODE: ClassVar[int]
+    VARIANT: ClassVar[str]  # the JSON "variant"
+    LABEL: ClassVar[str]  # what the text puts after "Multisession"
+    flags: int
+    session: bytes
 
+    @classmethod
+    def unpack(cls, value: bytes) -> Self:
+        # the dataclasses below give the (flags, session) constructor the mixin cannot declare
+        return cls(value[0], bytes(value[1:])) if value else cls()  # type: ignore[call-arg]
 
-def _text(variant: str, session: bytes) -> str:
-    return f'Multisession{variant} {" ".join(code_name(code) for code in _session_ids(session))}'
+    def pack(self) -> bytes:
+        return tlv(self.CODE, bytes((self.flags,)) + self.session)
+
+    def session_ids(self) -> tuple[int, ...]:
+        return tuple(code for code in self.session if code not in MULTISESSION_CODES)
+
+    def json(self) -> str:
+        names = ','.join(f' "{code_name(code)}"' for code in self.session_ids())
+        return f'{{ "name": "multisession", "variant": "{self.VARIANT}", "capabilities": [{names} ] }}'
+
+    def __str__(self) -> str:
+        return f'Multisession{self.LABEL} {" ".join(code_name(code) for code in self.session_ids())}'
+
+    @classmethod
+    def group_json(cls, items: Sequence[Self]) -> str:
+        return items[0].json()
+
+    @classmethod
+    def group_text(cls, items: Sequence[Self]) -> str:
+        return str(items[0])
 
 
 @dataclass(frozen=True, slots=True)
-class MultiSession(Capability):
+class MultiSession(_Multisession, Capability):
     CODE: ClassVar[int] = 68
+    VARIANT: ClassVar[str] = 'RFC'
+    LABEL: ClassVar[str] = ' (RFC)'
 
     flags: int = 0
     session: bytes = b''
-
-    @classmethod
-    def unpack(cls, value: bytes) -> Self:
-        return cls(value[0], bytes(value[1:])) if value else cls()
-
-    def pack(self) -> bytes:
-        return tlv(self.CODE, bytes((self.flags,)) + self.session)
-
-    def session_ids(self) -> tuple[int, ...]:
-        return _session_ids(self.session)
-
-    def json(self) -> str:
-        return _json('RFC', self.session)
-
-    def __str__(self) -> str:
-        return _text(' (RFC)', self.session)
-
-    @classmethod
-    def group_json(cls, items: Sequence[Self]) -> str:
-        return items[0].json()
-
-    @classmethod
-    def group_text(cls, items: Sequence[Self]) -> str:
-        return str(items[0])
 
 
 @dataclass(frozen=True, slots=True)
-class CiscoMultiSession(Capability):
+class CiscoMultiSession(_Multisession, Capability):
     CODE: ClassVar[int] = 131
+    VARIANT: ClassVar[str] = 'Cisco'
+    LABEL: ClassVar[str] = ''
 
     flags: int = 0
     session: bytes = b''
-
-    @classmethod
-    def unpack(cls, value: bytes) -> Self:
-        return cls(value[0], bytes(value[1:])) if value else cls()
-
-    def pack(self) -> bytes:
-        return tlv(self.CODE, bytes((self.flags,)) + self.session)
-
-    def session_ids(self) -> tuple[int, ...]:
-        return _session_ids(self.session)
-
-    def json(self) -> str:
-        return _json('Cisco', self.session)
-
-    def __str__(self) -> str:
-        return _text('', self.session)
-
-    @classmethod
-    def group_json(cls, items: Sequence[Self]) -> str:
-        return items[0].json()
-
-    @classmethod
-    def group_text(cls, items: Sequence[Self]) -> str:
-        return str(items[0])

@@ -11,7 +11,8 @@
 Invariants: `check` raises only PeerError: 1/1 for a bad marker, 1/2 with the length as data for
 a length outside 19..max or below the type's minimum. A type we do not know passes the header check:
 it decodes to a value keeping its bytes, and the session decides what to answer (`unknown_type`
-gives the 1/3 error). `frame` is the inverse of the header split for bodies that fit.
+gives the 1/3 error). `frame` is the inverse of the header split for bodies that fit. `NAMES` is the
+only place a message kind is named; every other list of kinds is derived from it.
 """
 
 from enum import IntEnum
@@ -35,6 +36,18 @@ class MessageType(IntEnum):
     KEEPALIVE = 4
     ROUTE_REFRESH = 5
     OPERATIONAL = 6
+
+
+# ExaBGP 5.0's short name of each kind, the one list of them: the `send`/`receive` keyword of an api
+# section, the counters of `show neighbor`, and (but for ROUTE-REFRESH) the type of a "packets" event
+NAMES: dict[int, str] = {
+    MessageType.OPEN: 'open',
+    MessageType.UPDATE: 'update',
+    MessageType.NOTIFICATION: 'notification',
+    MessageType.KEEPALIVE: 'keepalive',
+    MessageType.ROUTE_REFRESH: 'refresh',
+    MessageType.OPERATIONAL: 'operational',
+}
 
 
 # smallest valid message of each type, header included (RFC 4271 4.1, RFC 2918, draft operational)

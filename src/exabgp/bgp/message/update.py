@@ -37,7 +37,7 @@ from ipaddress import IPv4Address, IPv6Address
 from typing import ClassVar
 
 from exabgp.bgp.attribute.attributes import EMPTY, Attributes, LastParsed, parse_attributes
-from exabgp.bgp.attribute.base import Action, Code, Flag, Malformed, header
+from exabgp.bgp.attribute.base import Action, Code, Flag, header
 from exabgp.bgp.attribute.mp import MPReach, MPUnreach, Unparsable
 from exabgp.bgp.errors import (
     BAD_MESSAGE_LENGTH,
@@ -45,6 +45,7 @@ from exabgp.bgp.errors import (
     MALFORMED_ATTRIBUTE_LIST,
     MESSAGE_HEADER_ERROR,
     UPDATE_MESSAGE_ERROR,
+    Malformed,
     PeerError,
 )
 from exabgp.bgp.family import IPV4_UNICAST, Family

@@ -26,8 +26,7 @@ from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv6Address
 from typing import Any
 
-from exabgp.bgp.attribute.base import Malformed
-from exabgp.bgp.errors import INVALID_NETWORK_FIELD
+from exabgp.bgp.errors import INVALID_NETWORK_FIELD, Malformed
 from exabgp.bgp.family import AFI, Family
 from exabgp.bgp.nlri import prefix
 from exabgp.bgp.nlri.base import NLRI

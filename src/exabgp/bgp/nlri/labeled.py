@@ -27,8 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from exabgp.bgp.attribute.base import Malformed
-from exabgp.bgp.errors import INVALID_NETWORK_FIELD
+from exabgp.bgp.errors import INVALID_NETWORK_FIELD, Malformed
 from exabgp.bgp.family import AFI, Family
 from exabgp.bgp.nlri import labels as stack
 from exabgp.bgp.nlri import prefix

@@ -17,8 +17,7 @@ Invariants:
   entry fits.
 """
 
-from exabgp.bgp.attribute.base import Malformed
-from exabgp.bgp.errors import INVALID_NETWORK_FIELD
+from exabgp.bgp.errors import INVALID_NETWORK_FIELD, Malformed
 
 ENTRY_SIZE = 3
 ENTRY_BITS = 24

@@ -18,8 +18,7 @@ Invariants:
   dotted tail glibc uses for IPv4-mapped and IPv4-compatible IPv6 addresses.
 """
 
-from exabgp.bgp.attribute.base import Malformed
-from exabgp.bgp.errors import INVALID_NETWORK_FIELD
+from exabgp.bgp.errors import INVALID_NETWORK_FIELD, Malformed
 
 PATH_ID_SIZE = 4
 
