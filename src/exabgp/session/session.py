@@ -7,8 +7,11 @@ reactor's clock. Outputs: `data_to_send()` (bytes to write, in order), `next_dea
 Closed).
 
 Invariants:
-- Every transition goes through `TRANSITIONS[(state, event)]`; a message arriving in a state with no
-  entry is answered with the RFC 6608 FSM error NOTIFICATION for that state (5/1, 5/2, 5/3).
+- Every input but `send`, `send_wire` and the output reports is an RFC 4271 8.1 event (`Event`):
+  `connection_made` is Tcp_CR_Acked (we connected) or TcpConnectionConfirmed (they did),
+  `connection_lost` TcpConnectionFails, `stop` ManualStop, each message and timer its own. Every
+  transition goes through `TRANSITIONS[(state, event)]`; an event arriving in a state with no entry
+  is answered with the RFC 6608 FSM error NOTIFICATION for that state (5/1, 5/2, 5/3).
 - `_close` is the only teardown: it queues the NOTIFICATION when there is one, moves to IDLE and
   emits `Closed` exactly once; afterwards every input is ignored and nothing more is queued.
 - Timers are deadlines compared with `now`: open-wait (bgp.openwait, until the OPEN is in), hold
@@ -18,6 +21,7 @@ Invariants:
 """
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from exabgp.bgp.attribute.attributes import LastParsed
 from exabgp.bgp.capability.asn4 import ASN4
@@ -115,13 +119,9 @@ class Session:
     # ------------------------------------------------------------------ inputs
 
     def connection_made(self, now: float) -> None:
-        """TCP is up: send our OPEN, unless we mirror the peer's AS and must read theirs first."""
-        if self.closed:
-            return
-        self._open_wait = now + self.config.open_wait
-        if self.config.local_as is not None:
-            self._send_open(self.config.local_as)
-            self._change(State.OPENSENT)
+        """TCP is up: Tcp_CR_Acked for the connection we opened, TcpConnectionConfirmed for theirs."""
+        if not self.closed:
+            self._dispatch(Event.TCP_CR_ACKED if self.outgoing else Event.TCP_CONNECTION_CONFIRMED, now)
 
     def receive_data(self, data: bytes, now: float) -> None:
         if self.closed:
@@ -147,20 +147,14 @@ class Session:
             self._dispatch(Event.KEEPALIVE_TIMER_EXPIRES, now)
 
     def connection_lost(self, now: float, text: str = '') -> None:
+        """TcpConnectionFails: the connection is gone (reset, EOF, an error)."""
         if not self.closed:
-            self._close(Reason(Why.CONNECTION_LOST, text))
+            self._dispatch(Event.TCP_CONNECTION_FAILS, now, text)
 
     def stop(self, now: float, subcode: int = PEER_DECONFIGURED, text: str | None = None) -> None:
         """ManualStop: Cease with `subcode`, or silently when graceful restart was negotiated (5.0)."""
-        if self.closed:
-            return
-        if self.state is State.ESTABLISHED and self._graceful():
-            self._close(Reason(Why.STOPPED, 'graceful restart negotiated, closing without notification'))
-            return
-        if self.state in (State.OPENSENT, State.OPENCONFIRM, State.ESTABLISHED):
-            self._notify(Notification.outgoing(CEASE, subcode, text), Why.STOPPED)
-        else:
-            self._close(Reason(Why.STOPPED, text or ''))
+        if not self.closed:
+            self._dispatch(Event.MANUAL_STOP, now, _Stop(subcode, text))
 
     def send(self, message: object, now: float) -> None:
         """Queue a message for the peer (ESTABLISHED only; anything else is dropped)."""
@@ -236,7 +230,8 @@ class Session:
 
     def _unexpected(self, event: Event, message: object) -> None:
         subcode = FSM_SUBCODES.get(self.state, 0)
-        text = f'The first packet received is not an open message ({message})' if self.state is State.OPENSENT else None
+        first = self.state is State.OPENSENT and event in MESSAGE_EVENTS.values()
+        text = f'The first packet received is not an open message ({message})' if first else None
         self._notify(Notification.outgoing(FSM_ERROR, subcode, text), Why.NOTIFICATION_SENT)
 
     def _fail(self, error: PeerError) -> None:
@@ -253,6 +248,24 @@ class Session:
         self._events.append(Closed(reason))
 
     # ------------------------------------------------------------------ transitions
+
+    def _on_connected(self, now: float, message: object) -> None:
+        """Send our OPEN, unless we mirror the peer's AS and must read theirs first."""
+        self._open_wait = now + self.config.open_wait
+        if self.config.local_as is not None:
+            self._send_open(self.config.local_as)
+            self._change(State.OPENSENT)
+
+    def _on_stop(self, now: float, stop: '_Stop') -> None:
+        if self.state is State.ESTABLISHED and self._graceful():
+            self._close(Reason(Why.STOPPED, 'graceful restart negotiated, closing without notification'))
+        elif self.state in (State.OPENSENT, State.OPENCONFIRM, State.ESTABLISHED):
+            self._notify(Notification.outgoing(CEASE, stop.subcode, stop.text), Why.STOPPED)
+        else:
+            self._close(Reason(Why.STOPPED, stop.text or ''))
+
+    def _on_connection_fails(self, now: float, text: str) -> None:
+        self._close(Reason(Why.CONNECTION_LOST, text))
 
     def _on_open(self, now: float, received: Open) -> None:
         self.received_open = received
@@ -309,6 +322,14 @@ class Session:
         self._close(Reason(Why.SEND_HOLD_EXPIRED, 'the peer has not read from us for too long'))
 
 
+@dataclass(frozen=True, slots=True)
+class _Stop:
+    """What ManualStop carries: the Cease subcode and its text."""
+
+    subcode: int
+    text: str | None
+
+
 def _peer_asn(received: Open) -> int:
     found = received.find(ASN4)
     return found[-1].asn if found else received.asn
@@ -322,6 +343,11 @@ TRANSITIONS: dict[tuple[State, Event], Handler] = {}
 def _table() -> None:
     live = (State.OPENSENT, State.OPENCONFIRM, State.ESTABLISHED)
     waiting = (State.CONNECT, State.ACTIVE, State.OPENSENT)
+    TRANSITIONS[(State.CONNECT, Event.TCP_CR_ACKED)] = Session._on_connected
+    TRANSITIONS[(State.ACTIVE, Event.TCP_CONNECTION_CONFIRMED)] = Session._on_connected
+    for state in (State.CONNECT, State.ACTIVE, *live):
+        TRANSITIONS[(state, Event.MANUAL_STOP)] = Session._on_stop  # type: ignore[assignment]
+        TRANSITIONS[(state, Event.TCP_CONNECTION_FAILS)] = Session._on_connection_fails  # type: ignore[assignment]
     for state in waiting:
         TRANSITIONS[(state, Event.OPEN_WAIT_EXPIRES)] = Session._on_open_wait
         TRANSITIONS[(state, Event.BGP_OPEN)] = Session._on_open  # type: ignore[assignment]
