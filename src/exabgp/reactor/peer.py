@@ -39,7 +39,7 @@ from exabgp.reactor.observer import Observer
 from exabgp.rib.incoming import AdjRibIn
 from exabgp.rib.outgoing import AdjRibOut
 from exabgp.session.backoff import Backoff
-from exabgp.session.collision import keep_outgoing
+from exabgp.session.collision import Close, refuse_connection, resolve
 from exabgp.session.events import Closed, Established, Negotiation, Reason, Received, Sent, StateChanged, Why
 from exabgp.session.session import Session
 from exabgp.session.state import State
@@ -356,7 +356,7 @@ class Peer:
 
     def _collide(self, item: tuple[asyncio.StreamReader, asyncio.StreamWriter]) -> Channel | None:
         reader, writer = item
-        if self._stopping or self.established is not None:
+        if refuse_connection(self.established is not None, self._stopping):
             text = 'could not accept the connection, already established'
             wire = Notification.outgoing(6, CONNECTION_COLLISION_RESOLUTION, text).pack(Negotiated())
             writer.write(wire)
@@ -445,13 +445,14 @@ class Peer:
         local_id = event.sent.router_id
         remote_id = event.received.router_id
         for other in list(self.channels):
-            if other is channel or other.session.state not in (State.OPENCONFIRM, State.ESTABLISHED):
+            if other is channel:
                 continue
-            if other.session.state is State.ESTABLISHED:
-                loser = channel
-            else:
-                winner_outgoing = keep_outgoing(local_id, remote_id)
-                loser = other if other.session.outgoing != winner_outgoing else channel
+            verdict = resolve(
+                channel.session.outgoing, other.session.state, other.session.outgoing, local_id, remote_id
+            )
+            if verdict is None:
+                continue
+            loser = channel if verdict is Close.ARRIVING else other
             self.log.info(
                 f'connection collision: closing the {"outgoing" if loser.session.outgoing else "incoming"} one'
             )
