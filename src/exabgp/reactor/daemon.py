@@ -77,7 +77,7 @@ class Daemon:
         self.unprivileged = unprivileged
         self.load = load
         self.processes = Processes(settings, self.stop)
-        self.commands = Commands(self)
+        self.commands = Commands(settings, self)
         self.processes.run_commands = self.commands.run
         self.control = Control(settings, self.commands)
         self.observer = observer or self.processes
@@ -143,6 +143,11 @@ class Daemon:
             return False
         return True
 
+    @property
+    def dropped(self) -> dict[str, int]:
+        """API events each peer's processes did not get (for `show neighbor extensive`)."""
+        return self.processes.dropped
+
     def stop(self, code: int = 0) -> None:
         self.exit_code = code
         self._done.set()
@@ -150,7 +155,7 @@ class Daemon:
     def signalled(self, action: str, number: int = 0) -> None:
         log.info(f'{action} requested by signal')
         if number:
-            self.observer.signal(list(self.peers.values()), number)
+            self.observer.signal([peer.view() for peer in self.peers.values()], number)
         self.command(action)
 
     def command(self, action: str) -> None:

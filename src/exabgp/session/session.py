@@ -1,13 +1,13 @@
 """The sans-IO BGP session: one TCP connection, from CONNECT/ACTIVE to IDLE.
 
 Inputs: `connection_made`, `receive_data`, `handle_timer`, `connection_lost`, `stop`, `send`,
-`send_wire`, `output_blocked`/`output_drained`; each takes `now`, a float in seconds from the
+`output_blocked`/`output_drained`; each takes `now`, a float in seconds from the
 reactor's clock. Outputs: `data_to_send()` (bytes to write, in order), `next_deadline()` (when to call
 `handle_timer` next, or None) and `events()` (StateChanged, Received, Sent, Negotiation, Established,
 Closed).
 
 Invariants:
-- Every input but `send`, `send_wire` and the output reports is an RFC 4271 8.1 event (`Event`):
+- Every input but `send` and the output reports is an RFC 4271 8.1 event (`Event`):
   `connection_made` is Tcp_CR_Acked (we connected) or TcpConnectionConfirmed (they did),
   `connection_lost` TcpConnectionFails, `stop` ManualStop, each message and timer its own. Every
   transition goes through `TRANSITIONS[(state, event)]`; an event arriving in a state with no entry
@@ -18,9 +18,11 @@ Invariants:
   (negotiated, reset by every message received), keepalive (hold/3, from our last KEEPALIVE) and
   send-hold (RFC 9687, while the reactor reports it cannot write). Nothing here reads a clock.
 - Received bytes go through one `Framer`, so a message split over many reads is never lost.
+- With `report_sent`, every message queued is reported as `Sent`, in order, with the value it was
+  packed from when there was one; already packed messages are not decoded again.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from exabgp.bgp.attribute.attributes import LastParsed
@@ -156,16 +158,19 @@ class Session:
         if not self.closed:
             self._dispatch(Event.MANUAL_STOP, now, _Stop(subcode, text))
 
-    def send(self, message: object, now: float) -> None:
-        """Queue a message for the peer (ESTABLISHED only; anything else is dropped)."""
+    def send(self, messages: Iterable[object], now: float) -> None:
+        """Queue messages for the peer, in order: values (packed here) or whole messages already
+        packed (UPDATEs from the RIB). ESTABLISHED only; anything else is dropped."""
         if self.state is not State.ESTABLISHED:
             return
-        self._queue(message, message.pack(self.negotiated))  # type: ignore[attr-defined]
-
-    def send_wire(self, wire: bytes, now: float) -> None:
-        """Queue already packed messages (UPDATEs from the RIB) for the peer."""
-        if self.state is State.ESTABLISHED:
-            self._output.append(wire)
+        report = self.config.report_sent
+        for message in messages:
+            if isinstance(message, bytes):
+                self._output.append(message)
+                if report:
+                    self._events.append(Sent(message[18], message))
+            else:
+                self._queue(message, message.pack(self.negotiated))  # type: ignore[attr-defined]
 
     def output_blocked(self, now: float) -> None:
         """The reactor could not hand everything to the kernel: the send-hold timer runs from now."""
@@ -193,7 +198,7 @@ class Session:
     def _queue(self, message: object, wire: bytes) -> None:
         self._output.append(wire)
         if self.config.report_sent:
-            self._events.append(Sent(message, wire[:19], wire[19:]))
+            self._events.append(Sent(wire[18], wire, message))
 
     def _send_open(self, local_as: int) -> None:
         self.sent_open = self.config.build_open(local_as)
