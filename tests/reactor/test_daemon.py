@@ -7,6 +7,7 @@ daemon's OPEN, keeps the session up and records what it receives.
 import asyncio
 import contextlib
 import socket
+import sys
 from ipaddress import IPv4Address
 
 from exabgp.bgp.capability.asn4 import ASN4
@@ -301,3 +302,47 @@ async def test_a_peer_task_that_fails_is_started_again(monkeypatch) -> None:
         daemon.stop()
         await asyncio.wait_for(task, 10)
         await peer.stop()
+
+
+async def test_a_peer_connecting_while_the_daemon_starts_is_served_not_refused(tmp_path) -> None:
+    # the peer connects once the listener is bound, while the API processes are still starting
+    port = free_port()
+    reader_script = tmp_path / 'reader.py'
+    reader_script.write_text('import sys\nfor line in sys.stdin:\n    pass\n')
+    text = f'process reader {{ run {sys.executable} {reader_script}; encoder json; }}\n' + neighbor(
+        '127.0.0.1', '127.0.0.1', 'route 10.0.0.0/8 next-hop 10.0.0.1;', extra='passive;'
+    )
+    early: list[socket.socket] = []
+
+    def connect_early() -> None:
+        sock = socket.create_connection(('127.0.0.1', port))
+        sock.sendall(peer_open() + KeepAlive().pack(NEGOTIATED))
+        early.append(sock)
+
+    config = load_text(text, Context(check_programs=False))
+    daemon = Daemon(settings(port, exabgp_tcp_bind='127.0.0.1'), lambda: config, unprivileged=connect_early)
+    task = asyncio.create_task(daemon.run())
+    try:
+        async with asyncio.timeout(10):
+            while not early:
+                await asyncio.sleep(0.01)
+        sock = early[0]
+        sock.setblocking(False)
+        reader, writer = await asyncio.open_connection(sock=sock)
+        framer = Framer()
+        kinds: list[int] = []
+        notifications: list[bytes] = []
+        async with asyncio.timeout(10):
+            while MessageType.UPDATE not in kinds:
+                data = await reader.read(65536)
+                assert data, f'the daemon closed the connection: {notifications}'
+                for kind, _, body in framer.feed(data):
+                    kinds.append(kind)
+                    if kind == MessageType.NOTIFICATION:
+                        notifications.append(body)
+        assert notifications == []
+        assert kinds[:2] == [MessageType.OPEN, MessageType.KEEPALIVE]
+        writer.close()
+    finally:
+        daemon.stop()
+        await asyncio.wait_for(task, 10)

@@ -158,6 +158,7 @@ class Channel:
             self._timer.cancel()
         if self._drainer is not None:
             self._drainer.cancel()
+            await asyncio.gather(self._drainer, return_exceptions=True)
         writer = self.writer
         transport = writer.transport
         if transport.is_closing():

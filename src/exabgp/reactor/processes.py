@@ -148,6 +148,10 @@ class Processes(Observer):
     async def stop(self) -> None:
         """Shutdown: tell every process, then end them all (concurrently)."""
         self.stopping = True
+        # a respawn still under way ends here: nothing of ours outlives the daemon
+        for task in self._background:
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
         stamp = self._stamp(None)
         processes = list(self.running.values())
         self.running.clear()
