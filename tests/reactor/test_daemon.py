@@ -10,6 +10,8 @@ import socket
 import sys
 from ipaddress import IPv4Address
 
+from virtual_time import virtual_time
+
 from exabgp.bgp.capability.asn4 import ASN4
 from exabgp.bgp.capability.multiprotocol import MultiProtocol
 from exabgp.bgp.family import IPV4_UNICAST
@@ -117,6 +119,7 @@ class ScriptedPeer:
         return {str(route.nlri) for update in self.updates for route in update.announced}
 
 
+@virtual_time
 async def test_static_routes_reach_the_peer_then_end_of_rib() -> None:
     port = free_port()
     peer = ScriptedPeer('127.0.0.1', port)
@@ -138,6 +141,7 @@ async def test_static_routes_reach_the_peer_then_end_of_rib() -> None:
         await peer.stop()
 
 
+@virtual_time
 async def test_a_reset_in_the_middle_of_a_message_is_followed_by_a_reconnect_after_backoff() -> None:
     port = free_port()
     peer = ScriptedPeer('127.0.0.1', port)
@@ -159,6 +163,7 @@ async def test_a_reset_in_the_middle_of_a_message_is_followed_by_a_reconnect_aft
         await peer.stop()
 
 
+@virtual_time
 async def test_a_flapping_peer_does_not_disturb_another() -> None:
     port = free_port()
     steady = ScriptedPeer('127.0.0.2', port)
@@ -191,6 +196,7 @@ async def test_a_flapping_peer_does_not_disturb_another() -> None:
         await flapping.stop()
 
 
+@virtual_time
 async def test_restart_reads_the_configuration_again_and_establishes_every_session_afresh(tmp_path) -> None:
     port = free_port()
     peer = ScriptedPeer('127.0.0.1', port)
@@ -264,18 +270,21 @@ async def _collide(local_id: str, remote_id: str) -> tuple[bool, list[int]]:
         server.close()
 
 
+@virtual_time
 async def test_collision_keeps_the_connection_of_the_higher_identifier_ours() -> None:
     kept_ours, notifications = await _collide(local_id='10.0.0.9', remote_id='10.0.0.1')
     assert kept_ours is True
     assert 7 in notifications  # Cease / Connection Collision Resolution on the other
 
 
+@virtual_time
 async def test_collision_keeps_the_connection_of_the_higher_identifier_theirs() -> None:
     kept_ours, notifications = await _collide(local_id='10.0.0.1', remote_id='10.0.0.9')
     assert kept_ours is False
     assert 7 in notifications
 
 
+@virtual_time
 async def test_a_peer_task_that_fails_is_started_again(monkeypatch) -> None:
     from exabgp.reactor.peer import Peer
 
