@@ -17,10 +17,12 @@ from peers import ORIGINS, Route
 
 from exabgp import settings
 from exabgp.bgp.message.header import MessageType
+from exabgp.configuration.model import Neighbor
 from exabgp.configuration.parser import load_text
 from exabgp.reactor.daemon import Daemon
-from exabgp.reactor.observer import Observer
+from exabgp.reactor.observer import Observer, PeerView
 from exabgp.reactor.peer import Peer
+from exabgp.session.events import Sent
 
 OURS = '127.0.0.1'
 OUR_AS = 65001
@@ -35,20 +37,20 @@ class Counter(Observer):
         self.ups = 0
         self.downs: list[str] = []
 
-    def wants_sent(self, peer: Peer) -> bool:
+    def wants_sent(self, neighbor: Neighbor) -> bool:
         return True
 
-    def up(self, peer: Peer) -> None:
+    def up(self, peer: PeerView) -> None:
         self.ups += 1
 
-    def down(self, peer: Peer, reason: str) -> None:
+    def down(self, peer: PeerView, reason: str) -> None:
         self.downs.append(reason)
 
-    def received(self, peer: Peer, message: object, header: bytes, body: bytes) -> None:
+    def received(self, peer: PeerView, message: object, header: bytes, body: bytes) -> None:
         self.inbound[header[18]] = self.inbound.get(header[18], 0) + 1
 
-    def sent(self, peer: Peer, message: object, header: bytes, body: bytes) -> None:
-        self.outbound[header[18]] = self.outbound.get(header[18], 0) + 1
+    def sent(self, peer: PeerView, sent: Sent) -> None:
+        self.outbound[sent.kind] = self.outbound.get(sent.kind, 0) + 1
 
     def keepalives(self) -> tuple[int, int]:
         return self.inbound.get(MessageType.KEEPALIVE, 0), self.outbound.get(MessageType.KEEPALIVE, 0)

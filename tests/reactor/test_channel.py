@@ -3,6 +3,8 @@
 import asyncio
 from ipaddress import IPv4Address
 
+from virtual_time import virtual_time
+
 from exabgp.bgp.capability.asn4 import ASN4
 from exabgp.bgp.capability.multiprotocol import MultiProtocol
 from exabgp.bgp.family import IPV4_UNICAST
@@ -59,6 +61,7 @@ async def connected_pair(hold: int = 90):
     return a, b, a_events, b_events
 
 
+@virtual_time
 async def test_sessions_establish_over_tcp() -> None:
     a, b, a_events, b_events = await connected_pair()
     tasks = [asyncio.create_task(a.run()), asyncio.create_task(b.run())]
@@ -71,6 +74,7 @@ async def test_sessions_establish_over_tcp() -> None:
     assert (closed_b.reason.notification.code, closed_b.reason.notification.subcode) == (6, 2)
 
 
+@virtual_time
 async def test_a_message_written_one_byte_at_a_time_with_gaps_is_received_intact() -> None:
     raw_reader, raw_writer, reader, writer = await tcp_pair()
     events = Recorder()
@@ -97,6 +101,7 @@ async def test_a_message_written_one_byte_at_a_time_with_gaps_is_received_intact
     assert closed.reason.why is Why.CONNECTION_LOST
 
 
+@virtual_time
 async def test_hold_timer_expiry_over_tcp_sends_4_0() -> None:
     raw_reader, raw_writer, reader, writer = await tcp_pair()
     events = Recorder()
@@ -123,6 +128,7 @@ async def test_hold_timer_expiry_over_tcp_sends_4_0() -> None:
     assert any(isinstance(event, Closed) for event in events.events)
 
 
+@virtual_time
 async def test_an_update_written_one_byte_at_a_time_with_100ms_gaps_is_received_intact() -> None:
     _raw_reader, raw_writer, reader, writer = await tcp_pair()
     events = Recorder()
@@ -173,12 +179,14 @@ async def stopped_while_the_peer_sends():
     return closed, data, errors
 
 
+@virtual_time
 async def test_data_arriving_after_stop_does_not_break_the_reader() -> None:
     closed, _, errors = await stopped_while_the_peer_sends()
     assert closed.reason.why is Why.STOPPED
     assert errors == []
 
 
+@virtual_time
 async def test_the_notification_survives_unread_input_at_close() -> None:
     # closing a socket with unread input makes Linux send a reset, and the peer's kernel drops
     # what it had not yet handed to the application: our Cease with it
@@ -188,6 +196,7 @@ async def test_the_notification_survives_unread_input_at_close() -> None:
     assert kinds[-1] == MessageType.NOTIFICATION
 
 
+@virtual_time
 async def test_a_peer_resetting_the_connection_while_we_close_it_is_no_failure() -> None:
     raw_reader, raw_writer, reader, writer = await tcp_pair()
     channel = Channel(Session(config(65001, 65000, '10.0.0.2'), outgoing=False), reader, writer, Recorder())

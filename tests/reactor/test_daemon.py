@@ -7,7 +7,10 @@ daemon's OPEN, keeps the session up and records what it receives.
 import asyncio
 import contextlib
 import socket
+import sys
 from ipaddress import IPv4Address
+
+from virtual_time import virtual_time
 
 from exabgp.bgp.capability.asn4 import ASN4
 from exabgp.bgp.capability.multiprotocol import MultiProtocol
@@ -116,6 +119,7 @@ class ScriptedPeer:
         return {str(route.nlri) for update in self.updates for route in update.announced}
 
 
+@virtual_time
 async def test_static_routes_reach_the_peer_then_end_of_rib() -> None:
     port = free_port()
     peer = ScriptedPeer('127.0.0.1', port)
@@ -137,6 +141,7 @@ async def test_static_routes_reach_the_peer_then_end_of_rib() -> None:
         await peer.stop()
 
 
+@virtual_time
 async def test_a_reset_in_the_middle_of_a_message_is_followed_by_a_reconnect_after_backoff() -> None:
     port = free_port()
     peer = ScriptedPeer('127.0.0.1', port)
@@ -158,6 +163,7 @@ async def test_a_reset_in_the_middle_of_a_message_is_followed_by_a_reconnect_aft
         await peer.stop()
 
 
+@virtual_time
 async def test_a_flapping_peer_does_not_disturb_another() -> None:
     port = free_port()
     steady = ScriptedPeer('127.0.0.2', port)
@@ -190,6 +196,7 @@ async def test_a_flapping_peer_does_not_disturb_another() -> None:
         await flapping.stop()
 
 
+@virtual_time
 async def test_restart_reads_the_configuration_again_and_establishes_every_session_afresh(tmp_path) -> None:
     port = free_port()
     peer = ScriptedPeer('127.0.0.1', port)
@@ -263,18 +270,21 @@ async def _collide(local_id: str, remote_id: str) -> tuple[bool, list[int]]:
         server.close()
 
 
+@virtual_time
 async def test_collision_keeps_the_connection_of_the_higher_identifier_ours() -> None:
     kept_ours, notifications = await _collide(local_id='10.0.0.9', remote_id='10.0.0.1')
     assert kept_ours is True
     assert 7 in notifications  # Cease / Connection Collision Resolution on the other
 
 
+@virtual_time
 async def test_collision_keeps_the_connection_of_the_higher_identifier_theirs() -> None:
     kept_ours, notifications = await _collide(local_id='10.0.0.1', remote_id='10.0.0.9')
     assert kept_ours is False
     assert 7 in notifications
 
 
+@virtual_time
 async def test_a_peer_task_that_fails_is_started_again(monkeypatch) -> None:
     from exabgp.reactor.peer import Peer
 
@@ -301,3 +311,47 @@ async def test_a_peer_task_that_fails_is_started_again(monkeypatch) -> None:
         daemon.stop()
         await asyncio.wait_for(task, 10)
         await peer.stop()
+
+
+async def test_a_peer_connecting_while_the_daemon_starts_is_served_not_refused(tmp_path) -> None:
+    # the peer connects once the listener is bound, while the API processes are still starting
+    port = free_port()
+    reader_script = tmp_path / 'reader.py'
+    reader_script.write_text('import sys\nfor line in sys.stdin:\n    pass\n')
+    text = f'process reader {{ run {sys.executable} {reader_script}; encoder json; }}\n' + neighbor(
+        '127.0.0.1', '127.0.0.1', 'route 10.0.0.0/8 next-hop 10.0.0.1;', extra='passive;'
+    )
+    early: list[socket.socket] = []
+
+    def connect_early() -> None:
+        sock = socket.create_connection(('127.0.0.1', port))
+        sock.sendall(peer_open() + KeepAlive().pack(NEGOTIATED))
+        early.append(sock)
+
+    config = load_text(text, Context(check_programs=False))
+    daemon = Daemon(settings(port, exabgp_tcp_bind='127.0.0.1'), lambda: config, unprivileged=connect_early)
+    task = asyncio.create_task(daemon.run())
+    try:
+        async with asyncio.timeout(10):
+            while not early:
+                await asyncio.sleep(0.01)
+        sock = early[0]
+        sock.setblocking(False)
+        reader, writer = await asyncio.open_connection(sock=sock)
+        framer = Framer()
+        kinds: list[int] = []
+        notifications: list[bytes] = []
+        async with asyncio.timeout(10):
+            while MessageType.UPDATE not in kinds:
+                data = await reader.read(65536)
+                assert data, f'the daemon closed the connection: {notifications}'
+                for kind, _, body in framer.feed(data):
+                    kinds.append(kind)
+                    if kind == MessageType.NOTIFICATION:
+                        notifications.append(body)
+        assert notifications == []
+        assert kinds[:2] == [MessageType.OPEN, MessageType.KEEPALIVE]
+        writer.close()
+    finally:
+        daemon.stop()
+        await asyncio.wait_for(task, 10)

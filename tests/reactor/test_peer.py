@@ -7,6 +7,8 @@ import struct
 from collections.abc import Callable
 from ipaddress import IPv4Address
 
+from virtual_time import virtual_time
+
 from exabgp import settings
 from exabgp.bgp.capability.asn4 import ASN4
 from exabgp.bgp.capability.multiprotocol import MultiProtocol
@@ -52,6 +54,7 @@ async def reset_connection() -> tuple[asyncio.StreamReader, asyncio.StreamWriter
     return reader, writer
 
 
+@virtual_time
 async def test_a_connection_reset_before_use_is_dropped_and_the_peer_carries_on() -> None:
     (neighbor,) = load_text(CONFIG).neighbors
     peer = Peer(neighbor, settings.load({}, ''), Observer())
@@ -134,6 +137,7 @@ def errors(caplog) -> list[str]:
     return [record.getMessage() for record in caplog.records if record.levelno >= logging.ERROR]
 
 
+@virtual_time
 async def test_a_route_refresh_request_gets_the_routes_again(caplog) -> None:
     first, again = await refreshed(enhanced=False)
     assert errors(caplog) == []
@@ -142,6 +146,7 @@ async def test_a_route_refresh_request_gets_the_routes_again(caplog) -> None:
     assert again == updates
 
 
+@virtual_time
 async def test_an_enhanced_route_refresh_request_gets_them_between_begin_and_end(caplog) -> None:
     first, again = await refreshed(enhanced=True)
     assert errors(caplog) == []

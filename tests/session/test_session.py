@@ -15,6 +15,7 @@ from exabgp.bgp.message.keepalive import KeepAlive
 from exabgp.bgp.message.notification import Notification
 from exabgp.bgp.message.open import Open
 from exabgp.bgp.negotiated import Negotiated
+from exabgp.session import session as session_module
 from exabgp.session.config import SessionConfig
 from exabgp.session.events import Closed, Established, Negotiation, Received, StateChanged, Why
 from exabgp.session.framer import Framer
@@ -320,6 +321,79 @@ def test_every_transition_is_for_a_known_state_and_event() -> None:
         assert isinstance(state, State)
         assert isinstance(event, Event)
         assert state is not State.IDLE
+
+
+def test_every_event_is_used_by_some_transition() -> None:
+    assert {event for _, event in TRANSITIONS} == set(Event)
+
+
+def test_connection_made_and_lost_and_stop_are_fsm_events() -> None:
+    outgoing, incoming = pair()
+    outgoing.connection_made(0.0)
+    incoming.connection_made(0.0)
+    assert (outgoing.state, incoming.state) == (State.OPENSENT, State.OPENSENT)
+    # a second TcpConnectionConfirmed in OPENSENT has no transition: the FSM error for OPENSENT
+    incoming.connection_made(1.0)
+    assert notifications(incoming.data_to_send())[-1][:2] == (5, 1)
+    outgoing.connection_lost(2.0, 'reset')
+    assert [event.reason.why for event in outgoing.events() if isinstance(event, Closed)] == [Why.CONNECTION_LOST]
+    stopped = Session(config(), outgoing=True)
+    stopped.stop(0.0, 2, 'bye')
+    assert stopped.closed
+    assert stopped.data_to_send() == b''  # no OPEN was sent: nothing to tell the peer
+
+
+def in_state(state: State) -> Session:
+    """A session (the outgoing side of a pair, or the incoming for ACTIVE) in `state`."""
+    if state is State.ACTIVE:
+        return pair()[1]
+    if state is State.IDLE:
+        session = pair()[0]
+        session.stop(0.0)
+        return session
+    point = {State.CONNECT: 'connect', State.OPENSENT: 'opensent', State.OPENCONFIRM: 'openconfirm'}
+    session, _ = at(point.get(state, 'established'))
+    assert session.state is state
+    return session
+
+
+def payload(event: Event) -> object:
+    """What the session passes along with `event` to its handler."""
+    messages = {
+        Event.BGP_OPEN: opener(90, '10.0.0.2')(65001),
+        Event.KEEPALIVE_MSG: KeepAlive(),
+        Event.NOTIF_MSG: Notification(6, 2, b''),
+        Event.TCP_CONNECTION_FAILS: 'reset',
+        Event.MANUAL_STOP: session_module._Stop(2, 'bye'),
+    }
+    return messages.get(event)
+
+
+@pytest.mark.parametrize('state', list(State))
+@pytest.mark.parametrize('event', list(Event))
+def test_every_state_and_event_pair_is_handled(state: State, event: Event) -> None:
+    session = in_state(state)
+    session.events()
+    session.data_to_send()
+    if state is State.IDLE:
+        # after the close nothing is taken in: the inputs check before they dispatch
+        session.receive_data(KEEPALIVE, 1.0)
+        session.connection_made(1.0)
+        session.connection_lost(1.0)
+        session.stop(1.0)
+        session.handle_timer(1e9)
+        assert (session.events(), session.data_to_send()) == ([], b'')
+        return
+    session._dispatch(event, 1.0, payload(event))
+    events = session.events()
+    assert kinds(events).count(Closed) <= 1
+    if (state, event) not in TRANSITIONS:
+        # no transition: the FSM error NOTIFICATION for the state (5/0 before any OPEN went out)
+        assert session.closed
+        code, subcode, _ = notifications(session.data_to_send())[-1]
+        assert (code, subcode) == (5, {State.OPENSENT: 1, State.OPENCONFIRM: 2, State.ESTABLISHED: 3}.get(state, 0))
+    if session.closed:
+        assert isinstance(events[-1], Closed)
 
 
 MESSAGES = {

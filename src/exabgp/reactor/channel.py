@@ -7,7 +7,7 @@ Invariants:
 - Reading never waits for writing: control messages are queued to the transport at once, and the
   send-hold timer learns from the transport's buffer whether the peer reads us. The write buffer's
   high-water mark is zero, so `drain()` means "everything reached the kernel".
-- Bulk senders (the RIB) call `send_wire` and then `await drain()`: that is the backpressure.
+- Bulk senders (the RIB's `Sender`) call `send` and then `await drain()`: that is the backpressure.
 - Events go to the `handler` synchronously, in order, after every input.
 """
 
@@ -44,14 +44,6 @@ class Channel:
         self._peer_closed = False
         writer.transport.set_write_buffer_limits(high=0)
 
-    @property
-    def local(self) -> tuple:
-        return self.writer.get_extra_info('sockname') or ()
-
-    @property
-    def remote(self) -> tuple:
-        return self.writer.get_extra_info('peername') or ()
-
     async def run(self) -> Closed:
         """Drive the session until it closes; return why."""
         session = self.session
@@ -81,12 +73,10 @@ class Channel:
         if self.session.closed:
             self._end_reading()
 
-    def send(self, message: object) -> None:
-        self.session.send(message, self._loop.time())
-        self._after()
-
-    def send_wire(self, wire: bytes) -> None:
-        self.session.send_wire(wire, self._loop.time())
+    def send(self, messages: list[object]) -> None:
+        """Hand messages (values, or whole messages already packed) to the session, which writes
+        them and reports each as `Sent`."""
+        self.session.send(messages, self._loop.time())
         self._after()
 
     async def drain(self) -> None:
@@ -168,6 +158,7 @@ class Channel:
             self._timer.cancel()
         if self._drainer is not None:
             self._drainer.cancel()
+            await asyncio.gather(self._drainer, return_exceptions=True)
         writer = self.writer
         transport = writer.transport
         if transport.is_closing():

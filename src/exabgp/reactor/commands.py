@@ -47,12 +47,12 @@ from exabgp.bgp.message.refresh import RouteRefresh
 from exabgp.bgp.message.update_pack import eor
 from exabgp.bgp.negotiated import Refresh
 from exabgp.bgp.route import Route
-from exabgp.configuration.model import ADDPATH_DISABLED
+from exabgp.configuration.model import ADDPATH_DISABLED, Config
 from exabgp.configuration.route.grammar import Builder
 from exabgp.reactor.output import Output
+from exabgp.settings import Settings
 
 if TYPE_CHECKING:
-    from exabgp.reactor.daemon import Daemon
     from exabgp.reactor.peer import Peer
 
 log = logger.get('processes')
@@ -68,6 +68,22 @@ class Client(Protocol):
     ack: bool
     builder: Builder
     every_peer: bool
+
+
+class Host(Protocol):
+    """What commands need of the daemon running them (the daemon is one)."""
+
+    config: Config
+    peers: dict[str, 'Peer']
+
+    @property
+    def dropped(self) -> dict[str, int]:
+        """API events each peer's processes did not get, by peer address."""
+        ...
+
+    def command(self, action: str) -> None:
+        """shutdown, reload, full-reload or restart."""
+        ...
 
 
 def _has(message: Open | None, *kinds: type) -> bool | None:
@@ -125,9 +141,9 @@ def view(peer: 'Peer', now: float, dropped: int = 0) -> show.PeerView:
 
 
 class Commands:
-    def __init__(self, daemon: 'Daemon') -> None:
+    def __init__(self, settings: Settings, daemon: Host) -> None:
         self.daemon = daemon
-        self.settings = daemon.settings
+        self.settings = settings
         self._handlers = {
             commands.Routes: self._routes,
             commands.EndOfRib: self._eor,
@@ -317,7 +333,7 @@ class Commands:
                 if not limit or limit == str(peer.neighbor.peer_address):
                     output.answer(show.summary(view(peer, now)))
         elif command.view == 'extensive':
-            dropped = self.daemon.processes.dropped
+            dropped = self.daemon.dropped
             for peer in peers:
                 if not limit or limit in peer.neighbor.name():
                     for line in show.extensive(view(peer, now, dropped.get(peer.neighbor.peer(), 0))):

@@ -11,7 +11,9 @@ Invariants:
   get the route differences, changed ones are restarted, removed ones stopped, new ones started.
 - With `tcp.attempts` set, the daemon exits once every peer has used its attempts (5.0's way for
   the functional tests to end a run).
-- API processes start before the first peer, so they see every event of every session; at shutdown
+- The peers are registered before the listeners are bound, so a connection arriving during start-up
+  (API processes starting, `tcp.delay`) goes to its peer and waits there; no peer task runs before
+  the API processes are started, so they see every event of every session; at shutdown
   the peers stop first (the processes see them go down), then the processes are told and ended.
   The API's `shutdown`, `reload` and `restart` commands do what the signals do (`command`).
 """
@@ -77,7 +79,7 @@ class Daemon:
         self.unprivileged = unprivileged
         self.load = load
         self.processes = Processes(settings, self.stop)
-        self.commands = Commands(self)
+        self.commands = Commands(settings, self)
         self.processes.run_commands = self.commands.run
         self.control = Control(settings, self.commands)
         self.observer = observer or self.processes
@@ -88,6 +90,8 @@ class Daemon:
         self._done = asyncio.Event()
         self._group: asyncio.TaskGroup | None = None
         self._tasks: dict[str, asyncio.Task] = {}
+        # peers are registered from the start, and their tasks run once start-up is over
+        self._running = False
 
     # ------------------------------------------------------------------ life
 
@@ -103,6 +107,10 @@ class Daemon:
         try:
             async with asyncio.TaskGroup() as group:
                 self._group = group
+                # the peers exist before the listener: a connection arriving while the processes
+                # start finds its peer, and waits in its queue until the peer's task runs
+                for neighbor in self.config.neighbors:
+                    self._add(neighbor)
                 if not await self._listen(self.config):
                     return 1
                 # 5.0: with daemon.drop the processes start unprivileged, otherwise as we were
@@ -113,8 +121,9 @@ class Daemon:
                     return 1
                 await self.control.start()
                 await self._delay()
-                for neighbor in self.config.neighbors:
-                    self._start(neighbor)
+                self._running = True
+                for key, peer in list(self.peers.items()):
+                    self._run(key, peer)
                 group.create_task(self._watch_peers())
                 if self.reload_after:
                     loop.call_later(self.reload_after, self.signalled, 'reload')
@@ -143,6 +152,11 @@ class Daemon:
             return False
         return True
 
+    @property
+    def dropped(self) -> dict[str, int]:
+        """API events each peer's processes did not get (for `show neighbor extensive`)."""
+        return self.processes.dropped
+
     def stop(self, code: int = 0) -> None:
         self.exit_code = code
         self._done.set()
@@ -150,7 +164,7 @@ class Daemon:
     def signalled(self, action: str, number: int = 0) -> None:
         log.info(f'{action} requested by signal')
         if number:
-            self.observer.signal(list(self.peers.values()), number)
+            self.observer.signal([peer.view() for peer in self.peers.values()], number)
         self.command(action)
 
     def command(self, action: str) -> None:
@@ -189,14 +203,19 @@ class Daemon:
 
     # ------------------------------------------------------------------ peers
 
-    def _start(self, neighbor: Neighbor, generated: bool = False) -> Peer:
+    def _add(self, neighbor: Neighbor, generated: bool = False) -> Peer:
+        """A peer for `neighbor`, registered (connections are handed to it from now on) and running
+        unless the daemon is still starting."""
         peer = Peer(neighbor, self.settings, self.observer, generated=generated)
         key = _key(neighbor) if not generated else f'{_key(neighbor)} {id(peer)}'
         self.peers[key] = peer
-        assert self._group is not None
-        task = self._group.create_task(self._run_peer(key, peer))
-        self._tasks[key] = task
+        if self._running:
+            self._run(key, peer)
         return peer
+
+    def _run(self, key: str, peer: Peer) -> None:
+        assert self._group is not None
+        self._tasks[key] = self._group.create_task(self._run_peer(key, peer))
 
     async def _run_peer(self, key: str, peer: Peer) -> None:
         """Run a peer's task; a bug in it is logged and the peer started again after its back-off,
@@ -224,7 +243,7 @@ class Daemon:
             full = 32 if neighbor.peer_address.version == 4 else 128
             if neighbor.peer_prefix != full and not peer.generated:
                 single = dataclasses.replace(neighbor, peer_address=ip_address(remote), peer_prefix=full)
-                spawned = self._start(single, generated=True)
+                spawned = self._add(single, generated=True)
                 spawned.incoming(reader, writer)
                 return True
             peer.incoming(reader, writer)
@@ -284,7 +303,7 @@ class Daemon:
             del self.peers[key]
         for key, neighbor in new.items():
             if key not in self.peers:
-                self._start(neighbor)
+                self._add(neighbor)
         self.config = config
         log.info('configuration reloaded, every session restarted')
         return True
@@ -311,10 +330,10 @@ class Daemon:
                 peer.stop(6, 'configuration changed')
                 with contextlib.suppress(KeyError):
                     del self.peers[key]
-                self._start(new[key])
+                self._add(new[key])
         for key, neighbor in new.items():
             if key not in old:
-                self._start(neighbor)
+                self._add(neighbor)
         self.config = config
         log.info('configuration reloaded')
         return True

@@ -3,43 +3,61 @@
 The reactor calls these methods synchronously, in event order, and never waits on them: an
 implementation must only queue work (the API process writer tasks drain the queues). `Observer` is
 the interface with no behaviour; `reactor.processes.Processes` implements it for API processes.
+
+Observers get values, never the peer: a `PeerView` is what the API needs to know of a peer at the
+moment of an event (its neighbor, the addresses of its current connection, what was negotiated).
 """
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from ipaddress import IPv4Address, IPv6Address
 
 from exabgp.bgp.message.open import Open
 from exabgp.bgp.negotiated import Negotiated
+from exabgp.configuration.model import Neighbor
+from exabgp.session.events import Sent
 
-if TYPE_CHECKING:
-    from exabgp.reactor.peer import Peer
+
+@dataclass(frozen=True, slots=True)
+class PeerView:
+    # the same for every event of one peer (the API numbers each peer's events)
+    key: int
+    neighbor: Neighbor
+    # of the established connection, else the first one, else the configuration's
+    local_address: IPv4Address | IPv6Address | None
+    router_id: IPv4Address | None
+    # what the established session negotiated (None while none is)
+    established: Negotiated | None
+    # what the session the event comes from negotiated (None before the peer's OPEN is in)
+    current: Negotiated | None
 
 
 class Observer:
-    def wants_sent(self, peer: 'Peer') -> bool:
-        """Whether some process asked for the messages we send to this peer."""
+    def wants_sent(self, neighbor: Neighbor) -> bool:
+        """Whether some process asked for the messages we send to this neighbor."""
         return False
 
-    def connected(self, peer: 'Peer') -> None:
+    def connected(self, peer: PeerView) -> None:
         """TCP is up (5.0's `connected` state)."""
 
-    def up(self, peer: 'Peer') -> None:
+    def up(self, peer: PeerView) -> None:
         """The session reached ESTABLISHED."""
 
-    def down(self, peer: 'Peer', reason: str) -> None:
+    def down(self, peer: PeerView, reason: str) -> None:
         """A session that had sent or received an OPEN ended; `reason` in 5.0's words."""
 
-    def fsm(self, peer: 'Peer', state: str) -> None:
+    def fsm(self, peer: PeerView, state: str) -> None:
         """The FSM moved to `state` (lower case: idle, connect, active, opensent, ...)."""
 
-    def negotiated(self, peer: 'Peer', sent: Open, received: Open, negotiated: Negotiated) -> None:
+    def negotiated(self, peer: PeerView, sent: Open, received: Open, negotiated: Negotiated) -> None:
         """Both OPENs are in and valid."""
 
-    def received(self, peer: 'Peer', message: object, header: bytes, body: bytes) -> None:
+    def received(self, peer: PeerView, message: object, header: bytes, body: bytes) -> None:
         """A message from the peer."""
 
-    def sent(self, peer: 'Peer', message: object, header: bytes, body: bytes) -> None:
-        """A message to the peer (only when `wants_sent`)."""
+    def sent(self, peer: PeerView, sent: Sent) -> None:
+        """A message to the peer (only when `wants_sent`); `sent.message` is None for a message
+        that left already packed (an UPDATE from the RIB)."""
 
-    def signal(self, peers: Iterable['Peer'], number: int) -> None:
+    def signal(self, peers: Iterable[PeerView], number: int) -> None:
         """The daemon received signal `number`; `peers` are every peer it has."""

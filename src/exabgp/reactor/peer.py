@@ -5,16 +5,14 @@ Invariants:
   connection runs its own `Channel`. When two are alive and one receives the peer's OPEN while the
   other is in OPENCONFIRM, RFC 4271 6.8 decides which stays (`session.collision`); a connection
   arriving while one is ESTABLISHED is refused with Cease 6/7.
-- Routes live in the Adj-RIB-Out, which outlives sessions: a new session sends the whole table, then
-  End-of-RIB for every negotiated family (unless `manual-eor`). Changes made while no session is up
-  wait there.
-- The sender writes UPDATEs in batches and awaits `drain()` between them, so a slow peer slows only
-  its own sender, and a big table never starves keepalives (timers run between batches).
+- Routes live in the Adj-RIB-Out, which outlives sessions; its `Sender` (reactor/sender.py) turns
+  them into UPDATEs for the established session, in a task that lives and ends with that session's
+  connection (a TaskGroup per connection: nothing is left running).
 - After a session ends the peer waits as 5.0's back-off says before connecting again; with
   `tcp.attempts` set it stops after that many connection attempts.
-- Messages the API asks for outside the RIB (End-of-RIB, ROUTE-REFRESH, OPERATIONAL) wait in
-  `_extra` and go out after the next flush of the RIB, so they follow the routes changed before them.
-- `stats` counts the messages of the current session by kind, as 5.0's `show neighbor` reports them.
+- The observer gets a `PeerView` (values) with every event, never the peer itself.
+- `stats` counts the messages of the current session by kind, as 5.0's `show neighbor` reports them,
+  from the session's own `Received` and `Sent` events.
 """
 
 import asyncio
@@ -28,19 +26,18 @@ from exabgp.bgp.errors import CONNECTION_COLLISION_RESOLUTION
 from exabgp.bgp.family import Family
 from exabgp.bgp.message.header import NAMES
 from exabgp.bgp.message.notification import Notification
-from exabgp.bgp.message.refresh import BEGIN, END, QUERY, RouteRefresh
-from exabgp.bgp.message.table import unpack_message
+from exabgp.bgp.message.refresh import QUERY, RouteRefresh
 from exabgp.bgp.negotiated import Negotiated, Refresh
-from exabgp.bgp.route import Route
 from exabgp.configuration.model import Neighbor
 from exabgp.reactor import tcp
 from exabgp.reactor.channel import Channel
 from exabgp.reactor.neighbor import address, self_resolver, session_config
-from exabgp.reactor.observer import Observer
+from exabgp.reactor.observer import Observer, PeerView
+from exabgp.reactor.sender import Sender
 from exabgp.rib.incoming import AdjRibIn
 from exabgp.rib.outgoing import AdjRibOut
 from exabgp.session.backoff import Backoff
-from exabgp.session.collision import keep_outgoing
+from exabgp.session.collision import Close, refuse_connection, resolve
 from exabgp.session.events import Closed, Established, Negotiation, Reason, Received, Sent, StateChanged, Why
 from exabgp.session.session import Session
 from exabgp.session.state import State
@@ -50,7 +47,6 @@ network = logger.get('network')
 reactor_log = logger.get('reactor')
 
 CONNECT_TIMEOUT = 30.0
-BATCH = 64 * 1024  # octets of UPDATEs written between two drains
 
 OPENED = (State.OPENSENT, State.OPENCONFIRM, State.ESTABLISHED)
 
@@ -84,7 +80,8 @@ class Peer:
         self.observer = observer
         self.generated = generated
         self.log = logger.PeerLog(network, f'{neighbor.peer()} ASN {neighbor.peer_as}')
-        self.rib_out = AdjRibOut(neighbor.families, neighbor.group_updates)
+        self.sender = Sender(AdjRibOut(neighbor.families, neighbor.group_updates))
+        self.rib_out = self.sender.rib
         self.rib_in = AdjRibIn()
         self.backoff = Backoff()
         self.attempts = 0
@@ -93,7 +90,6 @@ class Peer:
         self.negotiated: Negotiated | None = None
         self.done = asyncio.Event()
         self._incoming: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.Queue()
-        self._changed = asyncio.Event()
         self._stopping = False
         self._stop_subcode = 3
         self._stop_text: str | None = None
@@ -101,9 +97,8 @@ class Peer:
         self._report_sent = False
         self._opened: set[Channel] = set()
         self._event_channel: Channel | None = None
+        self._groups: dict[Channel, asyncio.TaskGroup] = {}
         self._restarted = True
-        self._before: list[bytes] = []
-        self._extra: list[bytes] = []
         self.stats = Stats()
         self._load_routes(neighbor)
 
@@ -117,52 +112,27 @@ class Peer:
             for route in announced:
                 self.rib_out.announce_watched(name, route, withdrawn=False)
 
-    def announce(self, route: Route) -> bool:
-        changed = self.rib_out.announce(route)
-        if changed:
-            self._changed.set()
-        return changed
-
-    def withdraw(self, route: Route) -> None:
-        self.rib_out.withdraw(route)
-        self._changed.set()
-
     def flush(self) -> None:
-        self._changed.set()
+        """The Adj-RIB-Out changed: send what is pending."""
+        self.sender.wake()
 
     def send_after_flush(self, message: object) -> None:
         """A message (End-of-RIB, ROUTE-REFRESH, OPERATIONAL; a value or its wire form) to send once
         the pending routes are out; dropped when no session is established."""
-        if self.established is None:
-            return
-        if not isinstance(message, bytes):
-            message = message.pack(self.established.session.negotiated)  # type: ignore[attr-defined]
-        self._extra.append(message)
-        self._changed.set()
+        if self.established is not None:
+            self.sender.after_routes(message)
 
     def resend(self, families: list[Family] | None = None, enhanced: bool = False) -> None:
         """Send the Adj-RIB-Out again (`flush adj-rib out`, a ROUTE-REFRESH); `enhanced` wraps each
-        family in RFC 7313's Beginning and End of Route Refresh."""
+        family in RFC 7313's Beginning and End of Route Refresh (only with a session established)."""
         chosen = list(self.rib_out.families) if families is None else families
-        self.rib_out.resend(chosen)
-        channel = self.established
-        if enhanced and channel is not None:
-            negotiated = channel.session.negotiated
-            self._before.extend(RouteRefresh(family, BEGIN).pack(negotiated) for family in chosen)
-            self._extra.extend(RouteRefresh(family, END).pack(negotiated) for family in chosen)
-        self._changed.set()
+        self.sender.resend(chosen, enhanced and self.established is not None)
 
     def reconfigure(self, neighbor: Neighbor) -> None:
         """Same neighbor, new routes: announce what is new or changed, withdraw what went away."""
-        old = {route.nlri: route for route in self.neighbor.announced()}
-        new = {route.nlri: route for route in neighbor.announced()}
+        old = self.neighbor.announced()
         self.neighbor = neighbor
-        for nlri, route in old.items():
-            if nlri not in new:
-                self.rib_out.withdraw(route)
-        for route in new.values():
-            self.rib_out.announce(route)
-        self._changed.set()
+        self.sender.replace(old, neighbor.announced())
 
     # ------------------------------------------------------------------ control
 
@@ -191,7 +161,7 @@ class Peer:
         for channel in list(self.channels):
             channel.stop(subcode, text)
         self._incoming.put_nowait(None)  # type: ignore[arg-type]
-        self._changed.set()
+        self.sender.wake()
 
     def teardown(self, subcode: int, text: str | None = None) -> None:
         """Close the sessions with Cease `subcode`; the peer connects again afterwards."""
@@ -215,7 +185,7 @@ class Peer:
         finally:
             for channel in list(self.channels):
                 channel.stop(self._stop_subcode, self._stop_text)
-            self.observer.fsm(self, 'idle')
+            self.observer.fsm(self.view(), 'idle')
             self.done.set()
 
     def _exhausted(self) -> bool:
@@ -237,8 +207,9 @@ class Peer:
     async def _connection(self) -> Channel | None:
         """The next connection: accepted from the listener or, unless passive, opened by us."""
         # the API's fsm events follow 5.0's peer: ACTIVE, IDLE, then CONNECT once TCP is up
-        self.observer.fsm(self, 'active')
-        self.observer.fsm(self, 'idle')
+        view = self.view()
+        self.observer.fsm(view, 'active')
+        self.observer.fsm(view, 'idle')
         if self.passive:
             return self._accepted(await self._incoming.get())
         outgoing = asyncio.create_task(self._connect())
@@ -318,17 +289,18 @@ class Peer:
             report_sent=True,
         )
         session = Session(config, outgoing=outgoing)
-        self._report_sent = self.observer.wants_sent(self)
+        self._report_sent = self.observer.wants_sent(self.neighbor)
         channel = Channel(session, reader, writer, lambda events: self._events(channel, events))
         self.channels.append(channel)
         self.log.info(f'{"outgoing" if outgoing else "incoming"} connection {local} - {remote[0]}')
-        self.observer.connected(self)
-        self.observer.fsm(self, 'connect')
+        view = self.view()
+        self.observer.connected(view)
+        self.observer.fsm(view, 'connect')
         return channel
 
     async def _serve(self, first: Channel) -> None:
         """Run `first` and any connection accepted meanwhile, until none is left."""
-        tasks = {asyncio.create_task(first.run()): first}
+        tasks = {asyncio.create_task(self._drive(first)): first}
         accept = asyncio.create_task(self._incoming.get())
         try:
             while tasks:
@@ -339,19 +311,31 @@ class Peer:
                         if item is not None:
                             extra = self._collide(item)
                             if extra is not None:
-                                tasks[asyncio.create_task(extra.run())] = extra
+                                tasks[asyncio.create_task(self._drive(extra))] = extra
                         accept = asyncio.create_task(self._incoming.get())
                         continue
                     channel = tasks.pop(task)
                     self._closed(channel, task)
         finally:
-            accept.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await accept
+            for task in (accept, *tasks):
+                task.cancel()
+            await asyncio.gather(accept, *tasks, return_exceptions=True)
+
+    async def _drive(self, channel: Channel) -> None:
+        """One connection: its channel, and the sender once its session is established; both end
+        together (the sender sees the session leave ESTABLISHED and returns)."""
+        async with asyncio.TaskGroup() as group:
+            self._groups[channel] = group
+            try:
+                await channel.run()
+            finally:
+                del self._groups[channel]
+                if channel is self.established:
+                    self.sender.session_ended()
 
     def _collide(self, item: tuple[asyncio.StreamReader, asyncio.StreamWriter]) -> Channel | None:
         reader, writer = item
-        if self._stopping or self.established is not None:
+        if refuse_connection(self.established is not None, self._stopping):
             text = 'could not accept the connection, already established'
             wire = Notification.outgoing(6, CONNECTION_COLLISION_RESOLUTION, text).pack(Negotiated())
             writer.write(wire)
@@ -366,8 +350,6 @@ class Peer:
             self.established = None
             self.negotiated = None
             self.rib_in.clear()
-            self._before.clear()
-            self._extra.clear()
         exc = task.exception()
         if exc is not None:
             reactor_log.error(f'peer {self.neighbor.peer()}: the session failed: {exc!r}')
@@ -378,6 +360,7 @@ class Peer:
         self._event_channel = channel
         observer = self.observer
         stats = self.stats
+        view = self.view()
         for event in events:
             if isinstance(event, Received):
                 message = event.message
@@ -385,31 +368,34 @@ class Peer:
                 if kind is not None:
                     stats.received[kind] += 1
                 self._received(event)
-                observer.received(self, message, event.header, event.body)
+                observer.received(view, message, event.header, event.body)
             elif isinstance(event, Sent):
-                kind = COUNTED.get(event.message.TYPE)  # type: ignore[attr-defined]
+                kind = COUNTED.get(event.kind)  # type: ignore[call-overload]
                 if kind is not None:
                     stats.sent[kind] += 1
                 if self._report_sent:
-                    observer.sent(self, event.message, event.header, event.body)
+                    observer.sent(view, event)
             elif isinstance(event, StateChanged):
                 if event.new is State.IDLE:
                     # reported after "down", as 5.0 does
                     if event.old in OPENED:
                         self._opened.add(channel)
                 elif event.new in OPENED:
-                    observer.fsm(self, str(event.new).lower())
+                    observer.fsm(view, str(event.new).lower())
             elif isinstance(event, Negotiation):
+                observer.negotiated(view, event.sent, event.received, event.negotiated)
                 self._negotiation(channel, event)
             elif isinstance(event, Established):
                 self._established(channel, event)
+                view = self.view()
+                observer.up(view)
             elif isinstance(event, Closed):
                 self.log.info(f'session closed: {event.reason}')
                 # 5.0 reports a session going down once it had sent or received an OPEN
                 if channel in self._opened:
                     self._opened.discard(channel)
-                    observer.down(self, self._down_reason(event.reason))
-                observer.fsm(self, 'idle')
+                    observer.down(view, self._down_reason(event.reason))
+                observer.fsm(view, 'idle')
                 if channel is self.established or self.established is None:
                     stats.closed()
 
@@ -436,17 +422,17 @@ class Peer:
         self.rib_in.update(announced, message.withdrawn)  # type: ignore[attr-defined]
 
     def _negotiation(self, channel: Channel, event: Negotiation) -> None:
-        self.observer.negotiated(self, event.sent, event.received, event.negotiated)
         local_id = event.sent.router_id
         remote_id = event.received.router_id
         for other in list(self.channels):
-            if other is channel or other.session.state not in (State.OPENCONFIRM, State.ESTABLISHED):
+            if other is channel:
                 continue
-            if other.session.state is State.ESTABLISHED:
-                loser = channel
-            else:
-                winner_outgoing = keep_outgoing(local_id, remote_id)
-                loser = other if other.session.outgoing != winner_outgoing else channel
+            verdict = resolve(
+                channel.session.outgoing, other.session.state, other.session.outgoing, local_id, remote_id
+            )
+            if verdict is None:
+                continue
+            loser = channel if verdict is Close.ARRIVING else other
             self.log.info(
                 f'connection collision: closing the {"outgoing" if loser.session.outgoing else "incoming"} one'
             )
@@ -461,99 +447,20 @@ class Peer:
         self._restarted = False
         self.stats.complete = time.time()
         self.log.info('session established')
-        self.observer.up(self)
-        asyncio.get_running_loop().create_task(self._sender(channel))
-
-    # ------------------------------------------------------------------ sending
-
-    async def _sender(self, channel: Channel) -> None:
-        session = channel.session
-        negotiated = session.negotiated
         local = address(channel.writer.get_extra_info('sockname')[0])
-        resolve = self_resolver(local, session.config.router_id)
-        rate = self.neighbor.rate_limit
-        self.rib_out.resend()
-        first = True
-        # 5.0 sends no withdrawal in the first flush of a session that has anything to send
-        withdrawals = False
-        try:
-            while session.state is State.ESTABLISHED:
-                self._changed.clear()
-                if self._before:
-                    await self._write(channel, self._take(self._before))
-                if self.rib_out.pending():
-                    await self._send_updates(channel, negotiated, resolve, rate, withdrawals)
-                    withdrawals = True
-                if first:
-                    first = False
-                    if not self.neighbor.manual_eor and session.state is State.ESTABLISHED:
-                        await self._write(channel, list(self.rib_out.end_of_rib(negotiated)))
-                if self._extra and session.state is State.ESTABLISHED:
-                    await self._write(channel, self._take(self._extra))
-                if session.state is not State.ESTABLISHED or self._stopping:
-                    return
-                await self._changed.wait()
-        except Exception as exc:  # one peer's failure must not take the daemon down
-            reactor_log.error(f'peer {self.neighbor.peer()}: sending updates failed: {exc!r}')
-            channel.stop(0, 'internal error while sending updates')
-
-    @staticmethod
-    def _take(messages: list[bytes]) -> list[bytes]:
-        taken = list(messages)
-        messages.clear()
-        return taken
-
-    async def _write(self, channel: Channel, messages: list[bytes]) -> None:
-        """Send whole messages (each one packed), counted and reported like the session's own."""
-        if not messages or channel.session.state is not State.ESTABLISHED:
-            return
-        channel.send_wire(b''.join(messages))
-        self._account(channel, messages)
-        await channel.drain()
-
-    def _account(self, channel: Channel, messages: list[bytes]) -> None:
-        self._event_channel = channel
-        sent = self.stats.sent
-        report = self._report_sent
-        for wire in messages:
-            code = wire[18]
-            kind = COUNTED.get(code)  # type: ignore[call-overload]
-            if kind is not None:
-                sent[kind] += 1
-            if report:
-                header, body = wire[:19], wire[19:]
-                message = unpack_message(code, body, channel.session.negotiated)
-                self.observer.sent(self, message, header, body)
-
-    async def _send_updates(
-        self, channel: Channel, negotiated: Negotiated, resolve, rate: int, withdrawals: bool
-    ) -> None:
-        session = channel.session
-        batch: list[bytes] = []
-        size = 0
-        for wire in self.rib_out.updates(negotiated, resolve, withdrawals):
-            if session.state is not State.ESTABLISHED:
-                return
-            if rate:
-                await self._write(channel, [wire])
-                await asyncio.sleep(1.0 / rate)
-                continue
-            batch.append(wire)
-            size += len(wire)
-            if size >= BATCH:
-                await self._write(channel, self._take(batch))
-                size = 0
-        if batch:
-            await self._write(channel, batch)
+        resolve = self_resolver(local, channel.session.config.router_id)
+        neighbor = self.neighbor
+        self._groups[channel].create_task(self.sender.run(channel, resolve, neighbor.rate_limit, neighbor.manual_eor))
 
     # ------------------------------------------------------------------ views
 
-    def negotiated_now(self) -> Negotiated | None:
-        """What the session an event comes from negotiated; None before the peer's OPEN is in."""
+    def view(self) -> PeerView:
+        """The peer as its observer sees it now (for the events of the channel last heard from)."""
         channel = self._event_channel or self.established
-        if channel is None or channel.session.received_open is None:
-            return None
-        return channel.session.negotiated
+        current = None
+        if channel is not None and channel.session.received_open is not None:
+            current = channel.session.negotiated
+        return PeerView(id(self), self.neighbor, self.local_address(), self.router_id(), self.negotiated, current)
 
     def router_id(self) -> IPv4Address | None:
         channel = self.established or (self.channels[0] if self.channels else None)

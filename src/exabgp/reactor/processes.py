@@ -29,7 +29,6 @@ import signal as signals
 import socket
 import time
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING
 
 from exabgp import logger
 from exabgp.api import json_events, json_messages, text_events, text_messages
@@ -37,15 +36,14 @@ from exabgp.api.envelope import Peer as ApiPeer
 from exabgp.api.envelope import Stamp, envelope
 from exabgp.bgp.message.header import NAMES, MessageType
 from exabgp.bgp.message.open import Open
+from exabgp.bgp.message.table import unpack_message
 from exabgp.bgp.negotiated import Negotiated
-from exabgp.configuration.model import Messages, Process
-from exabgp.reactor.observer import Observer
+from exabgp.configuration.model import Messages, Neighbor, Process
+from exabgp.reactor.observer import Observer, PeerView
 from exabgp.reactor.output import DEFAULT_LIMIT
 from exabgp.reactor.process import ApiProcess
+from exabgp.session.events import Sent
 from exabgp.settings import Settings
-
-if TYPE_CHECKING:
-    from exabgp.reactor.peer import Peer
 
 log = logger.get('processes')
 
@@ -61,14 +59,14 @@ NOTHING_NEGOTIATED = Negotiated(hold_time=0, families=())
 Encoders = tuple[Callable[[Stamp, ApiPeer], str | None], Callable[[ApiPeer], str | None]]
 
 
-def api_peer(peer: 'Peer') -> ApiPeer:
+def api_peer(peer: PeerView) -> ApiPeer:
     """The neighbor as the API's envelope shows it."""
     neighbor = peer.neighbor
-    negotiated = peer.negotiated
+    negotiated = peer.established
     local_as = neighbor.local_as if neighbor.local_as is not None else (negotiated.local_as if negotiated else 0)
     peer_as = neighbor.peer_as if neighbor.peer_as is not None else (negotiated.peer_as if negotiated else 0)
-    router_id = neighbor.router_id or peer.router_id()
-    return ApiPeer(str(peer.local_address()), neighbor.peer(), local_as, peer_as, str(router_id or ''))
+    router_id = neighbor.router_id or peer.router_id
+    return ApiPeer(str(peer.local_address), neighbor.peer(), local_as, peer_as, str(router_id or ''))
 
 
 class Processes(Observer):
@@ -142,6 +140,10 @@ class Processes(Observer):
     async def stop(self) -> None:
         """Shutdown: tell every process, then end them all (concurrently)."""
         self.stopping = True
+        # a respawn still under way ends here: nothing of ours outlives the daemon
+        for task in self._background:
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
         stamp = self._stamp(None)
         processes = list(self.running.values())
         self.running.clear()
@@ -154,11 +156,11 @@ class Processes(Observer):
 
     # ------------------------------------------------------------------ encoding
 
-    def _stamp(self, peer: 'Peer | None') -> Stamp:
+    def _stamp(self, peer: PeerView | None) -> Stamp:
         counter = None
         if peer is not None:
-            counter = self._counters.get(id(peer), 0) + 1
-            self._counters[id(peer)] = counter
+            counter = self._counters.get(peer.key, 0) + 1
+            self._counters[peer.key] = counter
         return Stamp(time.time(), self._host, self._pid, self._ppid, counter)
 
     def _marker(self, encoder: str) -> Callable[[int, dict[str, int]], str]:
@@ -172,7 +174,7 @@ class Processes(Observer):
 
         return json_marker if encoder == 'json' else text_marker
 
-    def _emit(self, peer: 'Peer', names: tuple[str, ...], make_json, make_text) -> None:
+    def _emit(self, peer: PeerView, names: tuple[str, ...], make_json, make_text) -> None:
         """Queue an event for the named processes, encoded at most once per encoder."""
         if not names:
             return
@@ -198,20 +200,20 @@ class Processes(Observer):
 
     # ------------------------------------------------------------------ Observer
 
-    def wants_sent(self, peer: 'Peer') -> bool:
-        send = peer.neighbor.api.send
+    def wants_sent(self, neighbor: Neighbor) -> bool:
+        send = neighbor.api.send
         return any(getattr(send, kind) for kind in SENT_KINDS)
 
-    def connected(self, peer: 'Peer') -> None:
+    def connected(self, peer: PeerView) -> None:
         self._state(peer, 'connected')
 
-    def up(self, peer: 'Peer') -> None:
+    def up(self, peer: PeerView) -> None:
         self._state(peer, 'up')
 
-    def down(self, peer: 'Peer', reason: str) -> None:
+    def down(self, peer: PeerView, reason: str) -> None:
         self._state(peer, 'down', reason)
 
-    def _state(self, peer: 'Peer', name: str, reason: str = '') -> None:
+    def _state(self, peer: PeerView, name: str, reason: str = '') -> None:
         self._emit(
             peer,
             peer.neighbor.api.neighbor_changes,
@@ -219,7 +221,7 @@ class Processes(Observer):
             lambda api: text_events.state(api, name, reason),
         )
 
-    def fsm(self, peer: 'Peer', state: str) -> None:
+    def fsm(self, peer: PeerView, state: str) -> None:
         self._emit(
             peer,
             peer.neighbor.api.fsm,
@@ -227,7 +229,7 @@ class Processes(Observer):
             lambda api: text_events.fsm(api, state),
         )
 
-    def negotiated(self, peer: 'Peer', sent: Open, received: Open, negotiated: Negotiated) -> None:
+    def negotiated(self, peer: PeerView, sent: Open, received: Open, negotiated: Negotiated) -> None:
         self._emit(
             peer,
             peer.neighbor.api.negotiated,
@@ -235,7 +237,7 @@ class Processes(Observer):
             lambda api: text_events.negotiated(api, negotiated),
         )
 
-    def signal(self, peers: Iterable['Peer'], number: int) -> None:
+    def signal(self, peers: Iterable[PeerView], number: int) -> None:
         name = signals.Signals(number).name if number in signals.Signals.__members__.values() else 'unknown'
         for peer in peers:
             self._emit(
@@ -245,16 +247,24 @@ class Processes(Observer):
                 lambda api: text_events.signal(api, number, name),
             )
 
-    def received(self, peer: 'Peer', message: object, header: bytes, body: bytes) -> None:
-        self._message(peer, 'receive', peer.neighbor.api.receive, message, header, body)
+    def received(self, peer: PeerView, message: object, header: bytes, body: bytes) -> None:
+        self._message(peer, 'receive', peer.neighbor.api.receive, message.TYPE, message, header, body)  # type: ignore[attr-defined]
 
-    def sent(self, peer: 'Peer', message: object, header: bytes, body: bytes) -> None:
-        self._message(peer, 'send', peer.neighbor.api.send, message, header, body)
+    def sent(self, peer: PeerView, sent: Sent) -> None:
+        self._message(peer, 'send', peer.neighbor.api.send, sent.kind, sent.message, sent.header, sent.body)
 
     def _message(
-        self, peer: 'Peer', direction: str, wanted: Messages, message: object, header: bytes, body: bytes
+        self,
+        peer: PeerView,
+        direction: str,
+        wanted: Messages,
+        kind: int,
+        message: object,
+        header: bytes,
+        body: bytes,
     ) -> None:
-        kind = message.TYPE  # type: ignore[attr-defined]
+        """`message` is None for a message we sent already packed: decoded here, and only when a
+        process asked for the parsed form."""
         names = getattr(wanted, NAMES.get(kind, ''), ())
         if not names:
             return
@@ -263,7 +273,7 @@ class Processes(Observer):
         if api.negotiated:
             # 5.0 reports the peer's OPEN before it negotiates anything with it
             opening = kind == MessageType.OPEN and direction == 'receive'
-            negotiated = NOTHING_NEGOTIATED if opening else peer.negotiated_now() or NOTHING_NEGOTIATED
+            negotiated = NOTHING_NEGOTIATED if opening else peer.current or NOTHING_NEGOTIATED
         if wanted.packets and not wanted.consolidate:
             self._emit(
                 peer,
@@ -278,6 +288,8 @@ class Processes(Observer):
             octets = (b'', b'')
         else:
             return
+        if message is None:
+            message = unpack_message(kind, body, peer.current or Negotiated())
         compact = self.settings.api.compact
         self._emit(
             peer,

@@ -30,11 +30,22 @@ class Received:
 
 @dataclass(frozen=True, slots=True)
 class Sent:
-    """A message we sent (only reported when the session is asked to, for the API's send options)."""
+    """A message we sent, as it went on the wire (only reported when the session is asked to: for
+    `show neighbor`'s counts and the API's send options). `message` is the value it was packed from,
+    or None for a message handed over already packed (UPDATEs from the Adj-RIB-Out): nothing packed
+    is decoded again here; whoever needs the value decodes `body` itself."""
 
-    message: object
-    header: bytes
-    body: bytes
+    kind: int
+    wire: bytes
+    message: object = None
+
+    @property
+    def header(self) -> bytes:
+        return self.wire[:19]
+
+    @property
+    def body(self) -> bytes:
+        return self.wire[19:]
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,23 +1,29 @@
 """The sans-IO BGP session: one TCP connection, from CONNECT/ACTIVE to IDLE.
 
 Inputs: `connection_made`, `receive_data`, `handle_timer`, `connection_lost`, `stop`, `send`,
-`send_wire`, `output_blocked`/`output_drained`; each takes `now`, a float in seconds from the
+`output_blocked`/`output_drained`; each takes `now`, a float in seconds from the
 reactor's clock. Outputs: `data_to_send()` (bytes to write, in order), `next_deadline()` (when to call
 `handle_timer` next, or None) and `events()` (StateChanged, Received, Sent, Negotiation, Established,
 Closed).
 
 Invariants:
-- Every transition goes through `TRANSITIONS[(state, event)]`; a message arriving in a state with no
-  entry is answered with the RFC 6608 FSM error NOTIFICATION for that state (5/1, 5/2, 5/3).
+- Every input but `send` and the output reports is an RFC 4271 8.1 event (`Event`):
+  `connection_made` is Tcp_CR_Acked (we connected) or TcpConnectionConfirmed (they did),
+  `connection_lost` TcpConnectionFails, `stop` ManualStop, each message and timer its own. Every
+  transition goes through `TRANSITIONS[(state, event)]`; an event arriving in a state with no entry
+  is answered with the RFC 6608 FSM error NOTIFICATION for that state (5/1, 5/2, 5/3).
 - `_close` is the only teardown: it queues the NOTIFICATION when there is one, moves to IDLE and
   emits `Closed` exactly once; afterwards every input is ignored and nothing more is queued.
 - Timers are deadlines compared with `now`: open-wait (bgp.openwait, until the OPEN is in), hold
   (negotiated, reset by every message received), keepalive (hold/3, from our last KEEPALIVE) and
   send-hold (RFC 9687, while the reactor reports it cannot write). Nothing here reads a clock.
 - Received bytes go through one `Framer`, so a message split over many reads is never lost.
+- With `report_sent`, every message queued is reported as `Sent`, in order, with the value it was
+  packed from when there was one; already packed messages are not decoded again.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from exabgp.bgp.attribute.attributes import LastParsed
 from exabgp.bgp.capability.asn4 import ASN4
@@ -115,13 +121,9 @@ class Session:
     # ------------------------------------------------------------------ inputs
 
     def connection_made(self, now: float) -> None:
-        """TCP is up: send our OPEN, unless we mirror the peer's AS and must read theirs first."""
-        if self.closed:
-            return
-        self._open_wait = now + self.config.open_wait
-        if self.config.local_as is not None:
-            self._send_open(self.config.local_as)
-            self._change(State.OPENSENT)
+        """TCP is up: Tcp_CR_Acked for the connection we opened, TcpConnectionConfirmed for theirs."""
+        if not self.closed:
+            self._dispatch(Event.TCP_CR_ACKED if self.outgoing else Event.TCP_CONNECTION_CONFIRMED, now)
 
     def receive_data(self, data: bytes, now: float) -> None:
         if self.closed:
@@ -147,31 +149,28 @@ class Session:
             self._dispatch(Event.KEEPALIVE_TIMER_EXPIRES, now)
 
     def connection_lost(self, now: float, text: str = '') -> None:
+        """TcpConnectionFails: the connection is gone (reset, EOF, an error)."""
         if not self.closed:
-            self._close(Reason(Why.CONNECTION_LOST, text))
+            self._dispatch(Event.TCP_CONNECTION_FAILS, now, text)
 
     def stop(self, now: float, subcode: int = PEER_DECONFIGURED, text: str | None = None) -> None:
         """ManualStop: Cease with `subcode`, or silently when graceful restart was negotiated (5.0)."""
-        if self.closed:
-            return
-        if self.state is State.ESTABLISHED and self._graceful():
-            self._close(Reason(Why.STOPPED, 'graceful restart negotiated, closing without notification'))
-            return
-        if self.state in (State.OPENSENT, State.OPENCONFIRM, State.ESTABLISHED):
-            self._notify(Notification.outgoing(CEASE, subcode, text), Why.STOPPED)
-        else:
-            self._close(Reason(Why.STOPPED, text or ''))
+        if not self.closed:
+            self._dispatch(Event.MANUAL_STOP, now, _Stop(subcode, text))
 
-    def send(self, message: object, now: float) -> None:
-        """Queue a message for the peer (ESTABLISHED only; anything else is dropped)."""
+    def send(self, messages: Iterable[object], now: float) -> None:
+        """Queue messages for the peer, in order: values (packed here) or whole messages already
+        packed (UPDATEs from the RIB). ESTABLISHED only; anything else is dropped."""
         if self.state is not State.ESTABLISHED:
             return
-        self._queue(message, message.pack(self.negotiated))  # type: ignore[attr-defined]
-
-    def send_wire(self, wire: bytes, now: float) -> None:
-        """Queue already packed messages (UPDATEs from the RIB) for the peer."""
-        if self.state is State.ESTABLISHED:
-            self._output.append(wire)
+        report = self.config.report_sent
+        for message in messages:
+            if isinstance(message, bytes):
+                self._output.append(message)
+                if report:
+                    self._events.append(Sent(message[18], message))
+            else:
+                self._queue(message, message.pack(self.negotiated))  # type: ignore[attr-defined]
 
     def output_blocked(self, now: float) -> None:
         """The reactor could not hand everything to the kernel: the send-hold timer runs from now."""
@@ -199,7 +198,7 @@ class Session:
     def _queue(self, message: object, wire: bytes) -> None:
         self._output.append(wire)
         if self.config.report_sent:
-            self._events.append(Sent(message, wire[:19], wire[19:]))
+            self._events.append(Sent(wire[18], wire, message))
 
     def _send_open(self, local_as: int) -> None:
         self.sent_open = self.config.build_open(local_as)
@@ -236,7 +235,8 @@ class Session:
 
     def _unexpected(self, event: Event, message: object) -> None:
         subcode = FSM_SUBCODES.get(self.state, 0)
-        text = f'The first packet received is not an open message ({message})' if self.state is State.OPENSENT else None
+        first = self.state is State.OPENSENT and event in MESSAGE_EVENTS.values()
+        text = f'The first packet received is not an open message ({message})' if first else None
         self._notify(Notification.outgoing(FSM_ERROR, subcode, text), Why.NOTIFICATION_SENT)
 
     def _fail(self, error: PeerError) -> None:
@@ -253,6 +253,24 @@ class Session:
         self._events.append(Closed(reason))
 
     # ------------------------------------------------------------------ transitions
+
+    def _on_connected(self, now: float, message: object) -> None:
+        """Send our OPEN, unless we mirror the peer's AS and must read theirs first."""
+        self._open_wait = now + self.config.open_wait
+        if self.config.local_as is not None:
+            self._send_open(self.config.local_as)
+            self._change(State.OPENSENT)
+
+    def _on_stop(self, now: float, stop: '_Stop') -> None:
+        if self.state is State.ESTABLISHED and self._graceful():
+            self._close(Reason(Why.STOPPED, 'graceful restart negotiated, closing without notification'))
+        elif self.state in (State.OPENSENT, State.OPENCONFIRM, State.ESTABLISHED):
+            self._notify(Notification.outgoing(CEASE, stop.subcode, stop.text), Why.STOPPED)
+        else:
+            self._close(Reason(Why.STOPPED, stop.text or ''))
+
+    def _on_connection_fails(self, now: float, text: str) -> None:
+        self._close(Reason(Why.CONNECTION_LOST, text))
 
     def _on_open(self, now: float, received: Open) -> None:
         self.received_open = received
@@ -309,6 +327,14 @@ class Session:
         self._close(Reason(Why.SEND_HOLD_EXPIRED, 'the peer has not read from us for too long'))
 
 
+@dataclass(frozen=True, slots=True)
+class _Stop:
+    """What ManualStop carries: the Cease subcode and its text."""
+
+    subcode: int
+    text: str | None
+
+
 def _peer_asn(received: Open) -> int:
     found = received.find(ASN4)
     return found[-1].asn if found else received.asn
@@ -322,6 +348,11 @@ TRANSITIONS: dict[tuple[State, Event], Handler] = {}
 def _table() -> None:
     live = (State.OPENSENT, State.OPENCONFIRM, State.ESTABLISHED)
     waiting = (State.CONNECT, State.ACTIVE, State.OPENSENT)
+    TRANSITIONS[(State.CONNECT, Event.TCP_CR_ACKED)] = Session._on_connected
+    TRANSITIONS[(State.ACTIVE, Event.TCP_CONNECTION_CONFIRMED)] = Session._on_connected
+    for state in (State.CONNECT, State.ACTIVE, *live):
+        TRANSITIONS[(state, Event.MANUAL_STOP)] = Session._on_stop  # type: ignore[assignment]
+        TRANSITIONS[(state, Event.TCP_CONNECTION_FAILS)] = Session._on_connection_fails  # type: ignore[assignment]
     for state in waiting:
         TRANSITIONS[(state, Event.OPEN_WAIT_EXPIRES)] = Session._on_open_wait
         TRANSITIONS[(state, Event.BGP_OPEN)] = Session._on_open  # type: ignore[assignment]

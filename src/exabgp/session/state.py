@@ -23,9 +23,10 @@ class State(Enum):
 class Event(Enum):
     """Inputs of the transition table (RFC 4271 8.1 event names)."""
 
-    TCP_CONNECTION_CONFIRMED = 'TcpConnectionConfirmed'
-    TCP_CONNECTION_FAILS = 'TcpConnectionFails'
     MANUAL_STOP = 'ManualStop'
+    TCP_CR_ACKED = 'Tcp_CR_Acked'  # the connection we opened is up
+    TCP_CONNECTION_CONFIRMED = 'TcpConnectionConfirmed'  # the connection the peer opened is up
+    TCP_CONNECTION_FAILS = 'TcpConnectionFails'
     HOLD_TIMER_EXPIRES = 'HoldTimer_Expires'
     KEEPALIVE_TIMER_EXPIRES = 'KeepaliveTimer_Expires'
     OPEN_WAIT_EXPIRES = 'OpenWait_Expires'
@@ -36,4 +37,3 @@ class Event(Enum):
     NOTIF_MSG = 'NotifMsg'
     ROUTE_REFRESH_MSG = 'RouteRefreshMsg'
     OPERATIONAL_MSG = 'OperationalMsg'
-    UNKNOWN_MSG = 'UnknownMsg'
