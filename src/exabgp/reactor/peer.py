@@ -10,9 +10,9 @@ Invariants:
   connection (a TaskGroup per connection: nothing is left running).
 - After a session ends the peer waits as 5.0's back-off says before connecting again; with
   `tcp.attempts` set it stops after that many connection attempts.
-- The observer gets a `PeerView` (values) with every event, never the peer itself.
-- `stats` counts the messages of the current session by kind, as 5.0's `show neighbor` reports them,
-  from the session's own `Received` and `Sent` events.
+- What the sessions say goes to the `Reporter` (reactor/reporter.py: the observer's calls and
+  `show neighbor`'s counts) with a `PeerView` of values, never the peer itself; the peer acts only on
+  what concerns its connections and RIBs.
 """
 
 import asyncio
@@ -21,10 +21,8 @@ import time
 from ipaddress import IPv4Address, IPv6Address
 
 from exabgp import logger
-from exabgp.api import show
 from exabgp.bgp.errors import CONNECTION_COLLISION_RESOLUTION
 from exabgp.bgp.family import Family
-from exabgp.bgp.message.header import NAMES
 from exabgp.bgp.message.notification import Notification
 from exabgp.bgp.message.refresh import QUERY, RouteRefresh
 from exabgp.bgp.negotiated import Negotiated, Refresh
@@ -33,12 +31,13 @@ from exabgp.reactor import tcp
 from exabgp.reactor.channel import Channel
 from exabgp.reactor.neighbor import address, self_resolver, session_config
 from exabgp.reactor.observer import Observer, PeerView
+from exabgp.reactor.reporter import Reporter
 from exabgp.reactor.sender import Sender
 from exabgp.rib.incoming import AdjRibIn
 from exabgp.rib.outgoing import AdjRibOut
 from exabgp.session.backoff import Backoff
 from exabgp.session.collision import Close, refuse_connection, resolve
-from exabgp.session.events import Closed, Established, Negotiation, Reason, Received, Sent, StateChanged, Why
+from exabgp.session.events import Closed, Established, Negotiation, Reason, Received, Why
 from exabgp.session.session import Session
 from exabgp.session.state import State
 from exabgp.settings import Settings
@@ -47,30 +46,6 @@ network = logger.get('network')
 reactor_log = logger.get('reactor')
 
 CONNECT_TIMEOUT = 30.0
-
-OPENED = (State.OPENSENT, State.OPENCONFIRM, State.ESTABLISHED)
-
-# the message kinds `show neighbor` counts, by type code
-COUNTED = {kind: name for kind, name in NAMES.items() if name in show.MESSAGES}
-
-
-class Stats:
-    """What `show neighbor` reports: messages of the current session, and when things happened."""
-
-    __slots__ = ('complete', 'created', 'received', 'reset', 'sent')
-
-    def __init__(self) -> None:
-        self.created = self.reset = time.time()
-        self.complete = 0.0
-        self.sent = dict.fromkeys(COUNTED.values(), 0)
-        self.received = dict.fromkeys(COUNTED.values(), 0)
-
-    def closed(self) -> None:
-        self.reset = time.time()
-        self.complete = 0.0
-        for counts in (self.sent, self.received):
-            for kind in counts:
-                counts[kind] = 0
 
 
 class Peer:
@@ -94,12 +69,11 @@ class Peer:
         self._stop_subcode = 3
         self._stop_text: str | None = None
         self._stop_reason = 'shutting down'
-        self._report_sent = False
-        self._opened: set[Channel] = set()
         self._event_channel: Channel | None = None
         self._groups: dict[Channel, asyncio.TaskGroup] = {}
         self._restarted = True
-        self.stats = Stats()
+        self.reporter = Reporter(observer)
+        self.stats = self.reporter.stats
         self._load_routes(neighbor)
 
     # ------------------------------------------------------------------ routes
@@ -289,7 +263,7 @@ class Peer:
             report_sent=True,
         )
         session = Session(config, outgoing=outgoing)
-        self._report_sent = self.observer.wants_sent(self.neighbor)
+        self.reporter.report_sent = self.observer.wants_sent(self.neighbor)
         channel = Channel(session, reader, writer, lambda events: self._events(channel, events))
         self.channels.append(channel)
         self.log.info(f'{"outgoing" if outgoing else "incoming"} connection {local} - {remote[0]}')
@@ -358,46 +332,23 @@ class Peer:
 
     def _events(self, channel: Channel, events: list[object]) -> None:
         self._event_channel = channel
-        observer = self.observer
-        stats = self.stats
+        reporter = self.reporter
         view = self.view()
         for event in events:
+            if isinstance(event, Closed):
+                self.log.info(f'session closed: {event.reason}')
+                current = channel is self.established or self.established is None
+                reporter.closed(view, channel, event, self._down_reason(event.reason), current)
+                continue
+            reporter.event(view, channel, event)
             if isinstance(event, Received):
-                message = event.message
-                kind = COUNTED.get(message.TYPE)  # type: ignore[attr-defined]
-                if kind is not None:
-                    stats.received[kind] += 1
                 self._received(event)
-                observer.received(view, message, event.header, event.body)
-            elif isinstance(event, Sent):
-                kind = COUNTED.get(event.kind)  # type: ignore[call-overload]
-                if kind is not None:
-                    stats.sent[kind] += 1
-                if self._report_sent:
-                    observer.sent(view, event)
-            elif isinstance(event, StateChanged):
-                if event.new is State.IDLE:
-                    # reported after "down", as 5.0 does
-                    if event.old in OPENED:
-                        self._opened.add(channel)
-                elif event.new in OPENED:
-                    observer.fsm(view, str(event.new).lower())
             elif isinstance(event, Negotiation):
-                observer.negotiated(view, event.sent, event.received, event.negotiated)
                 self._negotiation(channel, event)
             elif isinstance(event, Established):
                 self._established(channel, event)
                 view = self.view()
-                observer.up(view)
-            elif isinstance(event, Closed):
-                self.log.info(f'session closed: {event.reason}')
-                # 5.0 reports a session going down once it had sent or received an OPEN
-                if channel in self._opened:
-                    self._opened.discard(channel)
-                    observer.down(view, self._down_reason(event.reason))
-                observer.fsm(view, 'idle')
-                if channel is self.established or self.established is None:
-                    stats.closed()
+                self.observer.up(view)
 
     def _down_reason(self, reason: Reason) -> str:
         """Why a session ended, in 5.0's words for the API's "down" event."""

@@ -1,0 +1,90 @@
+"""What one peer's sessions tell the outside: the observer's calls and `show neighbor`'s counts.
+
+A `Peer` hands each batch of its sessions' events here, with the view the observer is to get; the
+peer itself only acts on what concerns its connections (collision, established, the RIBs).
+
+Invariants:
+- The observer hears of every event in the order the session emitted it, synchronously.
+- `stats` counts the messages of the current session by kind, as 5.0's `show neighbor` reports them,
+  from the session's own `Received` and `Sent` events; they restart when the session that counted
+  them ends.
+- 5.0 reports a session "down" only once it had sent or received an OPEN, and the fsm state of a
+  session going to IDLE only after that "down".
+"""
+
+import time
+
+from exabgp.api import show
+from exabgp.bgp.message.header import NAMES
+from exabgp.reactor.observer import Observer, PeerView
+from exabgp.session.events import Closed, Negotiation, Received, Sent, StateChanged
+from exabgp.session.state import State
+
+OPENED = (State.OPENSENT, State.OPENCONFIRM, State.ESTABLISHED)
+
+# the message kinds `show neighbor` counts, by type code
+COUNTED = {kind: name for kind, name in NAMES.items() if name in show.MESSAGES}
+
+
+class Stats:
+    """What `show neighbor` reports: messages of the current session, and when things happened."""
+
+    __slots__ = ('complete', 'created', 'received', 'reset', 'sent')
+
+    def __init__(self) -> None:
+        self.created = self.reset = time.time()
+        self.complete = 0.0
+        self.sent = dict.fromkeys(COUNTED.values(), 0)
+        self.received = dict.fromkeys(COUNTED.values(), 0)
+
+    def closed(self) -> None:
+        self.reset = time.time()
+        self.complete = 0.0
+        for counts in (self.sent, self.received):
+            for kind in counts:
+                counts[kind] = 0
+
+
+class Reporter:
+    __slots__ = ('_opened', 'observer', 'report_sent', 'stats')
+
+    def __init__(self, observer: Observer) -> None:
+        self.observer = observer
+        self.stats = Stats()
+        # whether some process asked for what we send (read when a connection starts)
+        self.report_sent = False
+        # the connections (any hashable key) that sent or received an OPEN
+        self._opened: set[object] = set()
+
+    def event(self, view: PeerView, connection: object, event: object) -> None:
+        observer = self.observer
+        if isinstance(event, Received):
+            message = event.message
+            kind = COUNTED.get(message.TYPE)  # type: ignore[attr-defined]
+            if kind is not None:
+                self.stats.received[kind] += 1
+            observer.received(view, message, event.header, event.body)
+        elif isinstance(event, Sent):
+            kind = COUNTED.get(event.kind)  # type: ignore[call-overload]
+            if kind is not None:
+                self.stats.sent[kind] += 1
+            if self.report_sent:
+                observer.sent(view, event)
+        elif isinstance(event, StateChanged):
+            if event.new is State.IDLE:
+                if event.old in OPENED:
+                    self._opened.add(connection)
+            elif event.new in OPENED:
+                observer.fsm(view, str(event.new).lower())
+        elif isinstance(event, Negotiation):
+            observer.negotiated(view, event.sent, event.received, event.negotiated)
+
+    def closed(self, view: PeerView, connection: object, event: Closed, reason: str, current: bool) -> None:
+        """A connection's session ended; `reason` in 5.0's words, `current`: it was the session the
+        counts were of."""
+        if connection in self._opened:
+            self._opened.discard(connection)
+            self.observer.down(view, reason)
+        self.observer.fsm(view, 'idle')
+        if current:
+            self.stats.closed()
