@@ -46,6 +46,7 @@ from exabgp.bgp.message.open import Open
 from exabgp.bgp.message.refresh import RouteRefresh
 from exabgp.bgp.message.update_pack import eor
 from exabgp.bgp.negotiated import Refresh
+from exabgp.bgp.nlri import table
 from exabgp.bgp.route import Route
 from exabgp.configuration.model import ADDPATH_DISABLED, Config
 from exabgp.configuration.route.grammar import Builder
@@ -359,11 +360,10 @@ class Commands:
             neighbor = peer.neighbor
             if limit and f'neighbor {limit}' not in neighbor.name():
                 continue
-            if command.kind in ('flow', 'l2vpn'):
-                continue
             rib = peer.rib_in if command.direction == 'in' else peer.rib_out
+            families = table.listed(command.kind) if command.kind else None
             # 5.0 lists a RIB family by family (AFI, then SAFI), each in the order its routes came
-            routes = sorted(rib.routes(), key=_by_family)
+            routes = sorted(rib.routes(families), key=_by_family)
             address = str(neighbor.peer_address)
             details = show.as_dict(view(peer, time.time())) if command.extensive and as_json else None
             who = neighbor.name() if command.extensive else address

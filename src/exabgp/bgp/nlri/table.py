@@ -56,6 +56,7 @@ class FamilySpec:
     nlri_field: bool = False  # IPv4 unicast: the UPDATE's NLRI and withdrawn routes fields
     withdraw_attributes: bool = False  # withdrawals carry the route's path attributes (5.0 does)
     aliases: tuple[str, ...] = ()
+    show: str = 'inet'  # the `show adj-rib ... inet|flow|l2vpn` selection it belongs to
 
     @property
     def name(self) -> str:
@@ -84,7 +85,7 @@ _LABELED = {
 }
 _VPN = {'announce': True, 'nexthop': NextHopForm.RD_IP, 'nexthop_section': True, 'addpath': True}
 _VPN_ROUTE = {'selected_by': ('rd', 'route-distinguisher'), 'precedence': 2}
-_FLOW = {'announce': True, 'nexthop': NextHopForm.NONE, 'nexthop_required': False}
+_FLOW = {'announce': True, 'nexthop': NextHopForm.NONE, 'nexthop_required': False, 'show': 'flow'}
 
 ROWS = (
     _row(
@@ -113,8 +114,8 @@ ROWS = (
     _row(AFI.IPV6, SAFI.MPLS_VPN, **_VPN, **_VPN_ROUTE),
     _row(AFI.IPV6, SAFI.FLOW_IP, **_FLOW),
     _row(AFI.IPV6, SAFI.FLOW_VPN, **_FLOW),
-    _row(AFI.L2VPN, SAFI.VPLS, nexthop_required=False),
-    _row(AFI.L2VPN, SAFI.EVPN),
+    _row(AFI.L2VPN, SAFI.VPLS, nexthop_required=False, show='l2vpn'),
+    _row(AFI.L2VPN, SAFI.EVPN, show='l2vpn'),
     _row(AFI.BGP_LS, SAFI.BGP_LS, nexthop_required=False),
     _row(AFI.BGP_LS, SAFI.BGP_LS_VPN, nexthop_required=False),
 )
@@ -161,6 +162,11 @@ def names(configurable_only: bool = True) -> dict[str, dict[str, Family]]:
         for word in (safi, *row.aliases):
             words[word] = row.family
     return found
+
+
+def listed(kind: str) -> tuple[Family, ...]:
+    """The families `show adj-rib in|out KIND` lists (inet, flow, l2vpn)."""
+    return tuple(row.family for row in ROWS if row.show == kind)
 
 
 def announce_family(afi: int, word: str) -> FamilySpec | None:
