@@ -25,6 +25,7 @@ is full, so no session and no other client is starved.
 """
 
 import asyncio
+import dataclasses
 import logging
 import re
 import time
@@ -46,8 +47,10 @@ from exabgp.bgp.message.open import Open
 from exabgp.bgp.message.refresh import RouteRefresh
 from exabgp.bgp.message.update_pack import eor
 from exabgp.bgp.negotiated import Refresh
+from exabgp.bgp.route import SELF, Route
 from exabgp.configuration.model import ADDPATH_DISABLED
 from exabgp.configuration.route.grammar import Builder
+from exabgp.reactor.neighbor import self_resolver
 from exabgp.reactor.output import Output
 
 if TYPE_CHECKING:
@@ -121,6 +124,24 @@ def view(peer: 'Peer', now: float, dropped: int = 0) -> show.PeerView:
         messages=tuple((kind, stats.sent[kind], stats.received[kind]) for kind in show.MESSAGES),
         dropped=dropped,
     )
+
+
+def as_sent(peer: 'Peer', routes: list[Route]) -> list[Route]:
+    """The routes with `next-hop self` replaced by the address the peer is sent (5.0 shows that
+    address): the session's local address, else the configured one. While neither is known, or
+    when the route's family has no address on this session, the route keeps `self`."""
+    local = peer.local_address()
+    if local is None:
+        return routes
+    resolve = self_resolver(local, peer.router_id())
+    shown = []
+    for route in routes:
+        if route.nexthop is SELF:
+            nexthop = resolve(SELF, route.nlri.family)
+            if nexthop is not None:
+                route = dataclasses.replace(route, nexthop=nexthop)
+        shown.append(route)
+    return shown
 
 
 class Commands:
@@ -344,13 +365,13 @@ class Commands:
                 continue
             if command.kind in ('flow', 'l2vpn'):
                 continue
-            rib = peer.rib_in if command.direction == 'in' else peer.rib_out
-            routes = list(rib.routes())
+            outgoing = command.direction == 'out'
+            routes = list(peer.rib_out.routes() if outgoing else peer.rib_in.routes())
             address = str(neighbor.peer_address)
             details = show.as_dict(view(peer, time.time())) if command.extensive and as_json else None
             who = neighbor.name() if command.extensive else address
             for start in range(0, len(routes), chunk):
-                part = routes[start : start + chunk]
+                part = as_sent(peer, routes[start : start + chunk]) if outgoing else routes[start : start + chunk]
                 lines = to_json(address, part, details) if as_json else show.rib_text(who, part, command.extensive)
                 for line in lines:
                     output.answer(line)
