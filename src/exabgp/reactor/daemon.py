@@ -11,8 +11,10 @@ Invariants:
   get the route differences, changed ones are restarted, removed ones stopped, new ones started.
 - With `tcp.attempts` set, the daemon exits once every peer has used its attempts (5.0's way for
   the functional tests to end a run).
-- API processes start before the first peer, so they see every event of every session; at shutdown
-  the peers stop first (the processes see them go down), then the processes are told and ended.
+- API processes start before the first peer, so they see every event of every session. At shutdown
+  the processes are told each session is down (5.0's order), then the shutdown; they are ended while
+  the sessions are still up, so what they send as they leave (a healthcheck withdraws its routes on
+  SIGTERM) is applied and sent; then each peer sends what is pending and closes with Cease.
   The API's `shutdown`, `reload` and `restart` commands do what the signals do (`command`).
 """
 
@@ -164,13 +166,15 @@ class Daemon:
 
     async def _shutdown(self) -> None:
         for peer in self.peers.values():
+            peer.report_stopping()
+        await self.processes.stop()
+        for peer in self.peers.values():
             peer.stop(3)
         tasks = list(self._tasks.values())
         if tasks:
             await asyncio.wait(tasks, timeout=5)
         for task in tasks:
             task.cancel()
-        await self.processes.stop()
 
     async def _watch_peers(self) -> None:
         """With tcp.attempts, end the daemon when the last peer has given up."""

@@ -15,6 +15,10 @@ Invariants:
 - Messages the API asks for outside the RIB (End-of-RIB, ROUTE-REFRESH, OPERATIONAL) wait in
   `_extra` and go out after the next flush of the RIB, so they follow the routes changed before them.
 - `stats` counts the messages of the current session by kind, as 5.0's `show neighbor` reports them.
+- Stopping sends what the Adj-RIB-Out still has pending before the Cease: the established session
+  is closed by its sender once the routes changed before the stop are out.
+- At shutdown the API's "down" comes first, as 5.0 reports it (`report_stopping`), while the session
+  stays up until the API processes have left, so their last commands still reach the peer.
 """
 
 import asyncio
@@ -105,6 +109,8 @@ class Peer:
         self._stop_reason = 'shutting down'
         self._report_sent = False
         self._opened: set[Channel] = set()
+        # sessions whose "down" the API was told before they closed (`report_stopping`)
+        self._reported: set[Channel] = set()
         self._event_channel: Channel | None = None
         self._restarted = True
         self._before: list[bytes] = []
@@ -194,9 +200,23 @@ class Peer:
         self._stop_text = text
         self._stop_reason = reason
         for channel in list(self.channels):
-            channel.stop(subcode, text)
+            # the established session's sender closes it once the pending routes are out
+            if channel is not self.established:
+                channel.stop(subcode, text)
         self._incoming.put_nowait(None)  # type: ignore[arg-type]
         self._changed.set()
+
+    def report_stopping(self, reason: str = 'shutting down') -> None:
+        """Tell the API now that the session is down for `reason`, as 5.0 does when told to stop,
+        before its processes hear of the shutdown; the session closes later (`stop`), without a
+        second "down"."""
+        self._stop_reason = reason
+        opened = [channel for channel in self.channels if channel.session.state in OPENED]
+        if not opened or self._reported.intersection(opened):
+            return
+        self._reported.update(opened)
+        self.observer.down(self, f'stop, message [{reason}]')
+        self.observer.fsm(self, 'idle')
 
     def teardown(self, subcode: int, text: str | None = None) -> None:
         """Close the sessions with Cease `subcode`; the peer connects again afterwards."""
@@ -410,11 +430,15 @@ class Peer:
                 self._established(channel, event)
             elif isinstance(event, Closed):
                 self.log.info(f'session closed: {event.reason}')
+                reported = channel in self._reported
+                self._reported.discard(channel)
                 # 5.0 reports a session going down once it had sent or received an OPEN
                 if channel in self._opened:
                     self._opened.discard(channel)
-                    observer.down(self, self._down_reason(event.reason))
-                observer.fsm(self, 'idle')
+                    if not reported:
+                        observer.down(self, self._down_reason(event.reason))
+                if not reported:
+                    observer.fsm(self, 'idle')
                 if channel is self.established or self.established is None:
                     stats.closed()
 
@@ -495,7 +519,10 @@ class Peer:
                         await self._write(channel, list(self.rib_out.end_of_rib(negotiated)))
                 if self._extra and session.state is State.ESTABLISHED:
                     await self._write(channel, self._take(self._extra))
-                if session.state is not State.ESTABLISHED or self._stopping:
+                if session.state is not State.ESTABLISHED:
+                    return
+                if self._stopping:
+                    channel.stop(self._stop_subcode, self._stop_text)
                     return
                 await self._changed.wait()
         except Exception as exc:  # one peer's failure must not take the daemon down
