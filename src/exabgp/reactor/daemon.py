@@ -2,7 +2,7 @@
 
 Invariants:
 - Everything runs on one event loop; nothing polls. The loop is uvloop's when asked for and
-  installed, the standard one otherwise (`run`).
+  installed, the standard one otherwise (application/server.py); which one is logged at start-up.
 - Signals (via `loop.add_signal_handler`) keep 5.0's meanings: INT, TERM and HUP stop the daemon (each
   session closed with Cease, or silently under graceful restart), USR1 reloads the configuration,
   USR2 reloads it and restarts the API processes, ALRM does both and starts every session afresh.
@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import dataclasses
 import signal
+import sys
 import time
 from collections.abc import Callable
 from ipaddress import ip_address
@@ -53,6 +54,15 @@ SIGNALS = {
     signal.SIGUSR2: 'full-reload',
     signal.SIGALRM: 'restart',
 }
+
+
+def loop_name(loop: asyncio.AbstractEventLoop) -> str:
+    """The event loop we run on, as the start-up log line names it."""
+    kind = type(loop)
+    if kind.__module__.split('.')[0] == 'uvloop':
+        version = getattr(sys.modules.get('uvloop'), '__version__', '')
+        return f'uvloop {version}'.rstrip()
+    return f'asyncio {kind.__name__} (exabgp.loop.uvloop=true runs on uvloop when installed)'
 
 
 def _key(neighbor: Neighbor) -> str:
@@ -95,6 +105,7 @@ class Daemon:
 
     async def run(self) -> int:
         loop = asyncio.get_running_loop()
+        log.info(f'event loop: {loop_name(loop)}')
         for number, action in SIGNALS.items():
             loop.add_signal_handler(number, self.signalled, action, number)
         try:
