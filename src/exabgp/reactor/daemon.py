@@ -16,6 +16,8 @@ Invariants:
   the sessions are still up, so what they send as they leave (a healthcheck withdraws its routes on
   SIGTERM) is applied and sent; then each peer sends what is pending and closes with Cease.
   The API's `shutdown`, `reload` and `restart` commands do what the signals do (`command`).
+- Under systemd (`notify`): READY=1 once listening with the processes started, STOPPING=1 as the
+  shutdown begins, WATCHDOG=1 from a task of the loop while it runs.
 """
 
 import asyncio
@@ -34,6 +36,7 @@ from exabgp.reactor import tcp
 from exabgp.reactor.commands import Commands
 from exabgp.reactor.control import Control
 from exabgp.reactor.listener import Listeners, matches
+from exabgp.reactor.notify import Notifier
 from exabgp.reactor.observer import Observer
 from exabgp.reactor.peer import Peer
 from exabgp.reactor.processes import Processes
@@ -82,11 +85,13 @@ class Daemon:
         observer: Observer | None = None,
         reload_after: int | None = None,
         unprivileged: Callable[[], str | None] | None = None,
+        notify: Notifier | None = None,
     ) -> None:
         self.settings = settings
         self.reload_after = reload_after
         # called once the listeners are bound: drops root and saves the pid (the application's)
         self.unprivileged = unprivileged
+        self.notify = notify or Notifier()
         self.load = load
         self.processes = Processes(settings, self.stop)
         self.commands = Commands(self)
@@ -125,6 +130,8 @@ class Daemon:
                 if not self.settings.daemon.drop and not self._drop():
                     return 1
                 await self.control.start()
+                self.notify.ready()
+                watchdog = group.create_task(self.notify.keep_alive())
                 await self._delay()
                 for neighbor in self.config.neighbors:
                     self._start(neighbor)
@@ -132,12 +139,15 @@ class Daemon:
                 if self.reload_after:
                     loop.call_later(self.reload_after, self.signalled, 'reload')
                 await self._done.wait()
+                self.notify.stopping()
                 await self._shutdown()
+                watchdog.cancel()
         finally:
             for number in SIGNALS:
                 loop.remove_signal_handler(number)
             await self.control.close()
             await self.listeners.close()
+            self.notify.close()
         return self.exit_code
 
     async def _delay(self) -> None:
