@@ -26,7 +26,7 @@ def shown(address: str, statements: str) -> dict[str, object]:
     text = f'neighbor {address} {{ local-as 65001; peer-as 65002; {statements} {ROUTES} }}'
     (neighbor,) = load_text(text).neighbors
     peer = Peer(neighbor, settings.load({}, ''), Observer())
-    return {str(route.nlri.prefix()): route.nexthop for route in as_sent(peer, list(peer.rib_out.routes()))}
+    return {str(route.nlri.prefix()): route.nexthop for route in as_sent(peer)(list(peer.rib_out.routes()))}
 
 
 def test_self_is_the_configured_local_address_before_any_session() -> None:

@@ -29,7 +29,7 @@ import dataclasses
 import logging
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
 
 from exabgp import logger
@@ -126,22 +126,26 @@ def view(peer: 'Peer', now: float, dropped: int = 0) -> show.PeerView:
     )
 
 
-def as_sent(peer: 'Peer', routes: list[Route]) -> list[Route]:
-    """The routes with `next-hop self` replaced by the address the peer is sent (5.0 shows that
+def as_sent(peer: 'Peer') -> Callable[[list[Route]], list[Route]]:
+    """What replaces `next-hop self` in routes by the address the peer is sent (5.0 shows that
     address): the session's local address, else the configured one. While neither is known, or
     when the route's family has no address on this session, the route keeps `self`."""
     local = peer.local_address()
     if local is None:
-        return routes
+        return list
     resolve = self_resolver(local, peer.router_id())
-    shown = []
-    for route in routes:
-        if route.nexthop is SELF:
-            nexthop = resolve(SELF, route.nlri.family)
-            if nexthop is not None:
-                route = dataclasses.replace(route, nexthop=nexthop)
-        shown.append(route)
-    return shown
+
+    def resolved(routes: list[Route]) -> list[Route]:
+        shown = []
+        for route in routes:
+            if route.nexthop is SELF:
+                nexthop = resolve(SELF, route.nlri.family)
+                if nexthop is not None:
+                    route = dataclasses.replace(route, nexthop=nexthop)
+            shown.append(route)
+        return shown
+
+    return resolved
 
 
 class Commands:
@@ -367,11 +371,12 @@ class Commands:
                 continue
             outgoing = command.direction == 'out'
             routes = list(peer.rib_out.routes() if outgoing else peer.rib_in.routes())
+            shown = as_sent(peer) if outgoing else list
             address = str(neighbor.peer_address)
             details = show.as_dict(view(peer, time.time())) if command.extensive and as_json else None
             who = neighbor.name() if command.extensive else address
             for start in range(0, len(routes), chunk):
-                part = as_sent(peer, routes[start : start + chunk]) if outgoing else routes[start : start + chunk]
+                part = shown(routes[start : start + chunk])
                 lines = to_json(address, part, details) if as_json else show.rib_text(who, part, command.extensive)
                 for line in lines:
                     output.answer(line)
