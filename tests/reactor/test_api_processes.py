@@ -168,7 +168,7 @@ lines = list(stream)
 finish({'lines': lines})
 """
     config = processes(tmp_path, sender=sender)
-    config += two_speakers(free_port(), '', api('sender'))
+    config += two_speakers(free_port(), '', 'api { processes [ sender ]; neighbor-changes; fsm; }')
     async with daemon(tmp_path, config) as (_running, task):
         assert await asyncio.wait_for(task, 20) == 0
     lines = result(tmp_path, 'sender')['lines']
@@ -176,7 +176,11 @@ finish({'lines': lines})
     down = json.loads(lines[2])
     assert down['neighbor']['state'] == 'down'
     assert down['neighbor']['reason'] == 'stop, message [shutting down]'
-    assert json.loads(lines[-1])['notification'] == 'shutdown'
+    # 5.0's order: the session down, its IDLE and the peer's, then the shutdown (the session itself
+    # closes after the processes have left)
+    assert [json.loads(line)['neighbor']['state'] for line in lines[3:5]] == ['IDLE', 'IDLE']
+    assert json.loads(lines[5])['notification'] == 'shutdown'
+    assert len(lines) == 6
 
 
 async def test_a_process_that_keeps_dying_is_respawned_five_times_then_the_daemon_stops(tmp_path: Path) -> None:

@@ -111,6 +111,7 @@ class Peer:
         self._opened: set[Channel] = set()
         # sessions whose "down" the API was told before they closed (`report_stopping`)
         self._reported: set[Channel] = set()
+        self._ended_reported = False
         self._event_channel: Channel | None = None
         self._restarted = True
         self._before: list[bytes] = []
@@ -207,15 +208,18 @@ class Peer:
         self._changed.set()
 
     def report_stopping(self, reason: str = 'shutting down') -> None:
-        """Tell the API now that the session is down for `reason`, as 5.0 does when told to stop,
-        before its processes hear of the shutdown; the session closes later (`stop`), without a
-        second "down"."""
-        self._stop_reason = reason
-        opened = [channel for channel in self.channels if channel.session.state in OPENED]
-        if not opened or self._reported.intersection(opened):
+        """Tell the API now what it hears when the peer stops, as 5.0 does when told to stop, before
+        its processes hear of the shutdown: each session's "down" (once it had an OPEN) and IDLE,
+        then the peer's own IDLE. The sessions close later (`stop`) without reporting it again."""
+        if self._ended_reported:
             return
-        self._reported.update(opened)
-        self.observer.down(self, f'stop, message [{reason}]')
+        self._stop_reason = reason
+        for channel in self.channels:
+            self._reported.add(channel)
+            if channel.session.state in OPENED:
+                self.observer.down(self, f'stop, message [{reason}]')
+            self.observer.fsm(self, 'idle')
+        self._ended_reported = True
         self.observer.fsm(self, 'idle')
 
     def teardown(self, subcode: int, text: str | None = None) -> None:
@@ -240,7 +244,8 @@ class Peer:
         finally:
             for channel in list(self.channels):
                 channel.stop(self._stop_subcode, self._stop_text)
-            self.observer.fsm(self, 'idle')
+            if not self._ended_reported:
+                self.observer.fsm(self, 'idle')
             self.done.set()
 
     def _exhausted(self) -> bool:
