@@ -53,6 +53,54 @@ SIGNALS = {
 }
 
 
+def md5_peer(neighbor: Neighbor) -> str:
+    """Who the neighbor's md5 key is for: its peer address, or its range (the kernel looks keys up
+    by the remote address of each segment)."""
+    full = 32 if neighbor.peer_address.version == 4 else 128
+    if neighbor.peer_prefix == full:
+        return str(neighbor.peer_address)
+    return f'{neighbor.peer_address}/{neighbor.peer_prefix}'
+
+
+def listening(config: Config, bind: list, port: int) -> dict[tuple[str, int], tuple[dict[str, bytes], int]]:
+    """The listening sockets, by (host, port), with the md5 keys (by peer) and GTSM minimum TTL
+    each needs, as 5.0 sets them: every address of `tcp.bind` on `tcp.port` holds the key of every
+    neighbor of its address family; a neighbor with `listen` gets a socket on its `md5-ip` (its
+    local address unless set otherwise) and that port, holding its key."""
+    wanted: dict[tuple[str, int], tuple[dict[str, bytes], int]] = {}
+    owners: dict[tuple[tuple[str, int], str], Neighbor] = {}
+
+    def add(where: tuple[str, int], neighbor: Neighbor, ttl: int) -> None:
+        keys, minimum = wanted[where]
+        wanted[where] = (keys, max(minimum, ttl))
+        if not neighbor.md5_password:
+            return
+        peer = md5_peer(neighbor)
+        secret = tcp.md5_key(neighbor.md5_password, neighbor.md5_base64)
+        other = owners.setdefault((where, peer), neighbor)
+        if keys.get(peer, secret) != secret:
+            log.warning(
+                f'neighbors {other.name()} and {neighbor.name()} have different md5 passwords for {peer}, '
+                f'the socket listening on {where[0]}:{where[1]} can hold only one: {neighbor.name()} has it'
+            )
+        keys[peer] = secret
+
+    hosts = [str(host) for host in bind]
+    for host in hosts:
+        wanted[(host, port)] = ({}, 0)
+    for neighbor in config.neighbors:
+        local = None if neighbor.local_address is None else str(neighbor.local_address)
+        for host in hosts:
+            if ip_address(host).version == neighbor.peer_address.version:
+                # the minimum TTL only from the neighbors that own the address, as it applies to all
+                add((host, port), neighbor, (neighbor.incoming_ttl or 0) if host == local else 0)
+        if neighbor.listen and local is not None:
+            where = (str(neighbor.md5_ip or neighbor.local_address), neighbor.listen)
+            wanted.setdefault(where, ({}, 0))
+            add(where, neighbor, neighbor.incoming_ttl or 0)
+    return wanted
+
+
 def _key(neighbor: Neighbor) -> str:
     return neighbor.name()
 
@@ -231,31 +279,34 @@ class Daemon:
             return True
         return False
 
-    async def _listen(self, config: Config) -> bool:
-        wanted: dict[tuple[str, int], list] = {}
-        port = self.settings.tcp.port
-        for host in self.settings.tcp.bind:
-            wanted.setdefault((host, port), [])
-        for neighbor in config.neighbors:
-            if neighbor.listen and neighbor.local_address is not None:
-                wanted.setdefault((str(neighbor.local_address), neighbor.listen), []).append(neighbor)
-            elif neighbor.local_address is not None and (host_port := (str(neighbor.local_address), port)) in wanted:
-                wanted[host_port].append(neighbor)
-        for (host, listen_port), neighbors in wanted.items():
-            keys = []
-            for neighbor in neighbors:
-                if neighbor.md5_password:
-                    secret = tcp.md5_key(neighbor.md5_password, neighbor.md5_base64)
-                    keys.append((str(neighbor.md5_ip or neighbor.peer_address), secret))
-            ttl = max((neighbor.incoming_ttl or 0 for neighbor in neighbors), default=0)
-            try:
-                await self.listeners.listen(host, listen_port, keys, ttl)
-            except tcp.SocketError as error:
-                log.critical(str(error))
-                return False
-        return True
+    async def _listen(self, config: Config, starting: bool = True) -> bool:
+        """Open the listening sockets the configuration asks for, each with the md5 keys of the
+        peers that may connect to it, and close those it no longer asks for. At start a socket
+        that cannot be set up stops the daemon; on a reload it is logged and the rest goes on."""
+        done = True
+        try:
+            wanted = listening(config, self.settings.tcp.bind, self.settings.tcp.port)
+            for (host, port), (keys, ttl) in wanted.items():
+                try:
+                    await self.listeners.listen(host, port, keys, ttl)
+                except tcp.SocketError as error:
+                    if starting:
+                        raise
+                    log.error(str(error))
+                    done = False
+        except tcp.SocketError as error:
+            (log.critical if starting else log.error)(str(error))
+            return False
+        self.listeners.keep(set(wanted))
+        return done
 
     # ------------------------------------------------------------------ reload
+
+    def _relisten(self, config: Config) -> None:
+        """After a reload: the listening sockets and their md5 keys follow the new configuration
+        (as 5.0 does on each reload)."""
+        if self._group is not None:
+            self._group.create_task(self._listen(config, starting=False))
 
     def _read(self) -> Config | None:
         try:
@@ -286,6 +337,7 @@ class Daemon:
             if key not in self.peers:
                 self._start(neighbor)
         self.config = config
+        self._relisten(config)
         log.info('configuration reloaded, every session restarted')
         return True
 
@@ -316,5 +368,6 @@ class Daemon:
             if key not in old:
                 self._start(neighbor)
         self.config = config
+        self._relisten(config)
         log.info('configuration reloaded')
         return True

@@ -289,10 +289,11 @@ class Peer:
         sock = tcp.create(peer, neighbor.source_interface)
         try:
             if neighbor.local_address is not None:
-                tcp.bind(sock, str(neighbor.local_address))
+                # 5.0's md5-ip: the address we connect from (the local address unless set otherwise)
+                tcp.bind(sock, str(neighbor.md5_ip or neighbor.local_address))
             if neighbor.md5_password:
-                key = tcp.md5_key(neighbor.md5_password, neighbor.md5_base64)
-                tcp.set_md5(sock, str(neighbor.md5_ip or neighbor.peer_address), key)
+                # the kernel finds the key by the remote address: the peer's, never ours
+                tcp.set_md5(sock, peer, tcp.md5_key(neighbor.md5_password, neighbor.md5_base64))
             if neighbor.outgoing_ttl:
                 tcp.set_ttl(sock, peer, neighbor.outgoing_ttl)
             if neighbor.incoming_ttl:
