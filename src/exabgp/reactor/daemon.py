@@ -1,8 +1,11 @@
 """The daemon: peers, listeners, API processes, the CLI and signals under one asyncio task group.
 
 Invariants:
-- Everything runs on one event loop; nothing polls. The loop is uvloop's when asked for and
-  installed, the standard one otherwise (`run`).
+- Everything runs on one event loop. The loop is uvloop's when asked for and installed, the standard
+  one otherwise (`run`). Nothing polls, but for a look every `md5_check` seconds at the kernel's TCP
+  MD5 drop counters while a peer is not established (a dropped segment gives no event).
+- Listening sockets hold the md5 key of every peer that may connect to them (`listening`), and
+  follow the configuration on each reload.
 - Signals (via `loop.add_signal_handler`) keep 5.0's meanings: INT, TERM and HUP stop the daemon (each
   session closed with Cease, or silently under graceful restart), USR1 reloads the configuration,
   USR2 reloads it and restarts the API processes, ALRM does both and starts every session afresh.
@@ -27,7 +30,7 @@ from ipaddress import ip_address
 from exabgp import logger
 from exabgp.configuration.errors import ConfigError
 from exabgp.configuration.model import Config, Neighbor
-from exabgp.reactor import tcp
+from exabgp.reactor import md5drops, tcp
 from exabgp.reactor.commands import Commands
 from exabgp.reactor.control import Control
 from exabgp.reactor.listener import Listeners, matches
@@ -40,7 +43,8 @@ log = logger.get('reactor')
 
 Loader = Callable[[], Config]
 
-PEER_DECONFIGURED = 3  # the Cease subcode 5.0 closes sessions with on a restart
+PEER_DECONFIGURED = 3
+MD5_CHECK = 30.0  # seconds between two looks at the kernel's TCP MD5 drop counters  # the Cease subcode 5.0 closes sessions with on a restart
 
 SIGNALS = {
     # Ctrl-C: API processes run in their own session and do not see it, the daemon stops them
@@ -136,6 +140,7 @@ class Daemon:
         self._done = asyncio.Event()
         self._group: asyncio.TaskGroup | None = None
         self._tasks: dict[str, asyncio.Task] = {}
+        self.md5_check = MD5_CHECK
 
     # ------------------------------------------------------------------ life
 
@@ -164,6 +169,7 @@ class Daemon:
                 for neighbor in self.config.neighbors:
                     self._start(neighbor)
                 group.create_task(self._watch_peers())
+                group.create_task(self._watch_md5())
                 if self.reload_after:
                     loop.call_later(self.reload_after, self.signalled, 'reload')
                 await self._done.wait()
@@ -219,6 +225,36 @@ class Daemon:
         for task in tasks:
             task.cancel()
         await self.processes.stop()
+
+    async def _watch_md5(self) -> None:
+        """Every `md5_check` seconds while a peer is not established, look at the kernel's TCP MD5
+        drop counters (it gives no event for a dropped segment): if they moved, warn on each peer
+        that may be the cause, those with a password for a bad or missing signature, those
+        without for a signed segment nobody has a key for."""
+        watch = md5drops.Watch()
+        if not watch.last:
+            return  # no counters here (not Linux)
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._done.wait(), self.md5_check)
+                return
+            waiting = [peer for peer in self.peers.values() if peer.established is None]
+            drops = watch.since() if waiting else {}
+            if not drops:
+                continue
+            for peer in waiting:
+                neighbor = peer.neighbor
+                if neighbor.md5_password:
+                    peer.log.warning(
+                        f'not established, and the kernel dropped TCP segments for MD5 meanwhile: '
+                        f'{md5drops.explain(drops)}; check the md5-password on both sides'
+                    )
+                elif not neighbor.md5_password and 'TCPMD5Unexpected' in drops:
+                    peer.log.warning(
+                        'not established, and the kernel dropped TCP segments for MD5 meanwhile: '
+                        f'{md5drops.explain({"TCPMD5Unexpected": drops["TCPMD5Unexpected"]})}; '
+                        'if this peer signs its segments, set its md5-password'
+                    )
 
     async def _watch_peers(self) -> None:
         """With tcp.attempts, end the daemon when the last peer has given up."""

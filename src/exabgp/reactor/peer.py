@@ -32,7 +32,7 @@ from exabgp.bgp.message.table import unpack_message
 from exabgp.bgp.negotiated import Negotiated, Refresh
 from exabgp.bgp.route import Route
 from exabgp.configuration.model import Neighbor
-from exabgp.reactor import tcp
+from exabgp.reactor import md5drops, tcp
 from exabgp.reactor.channel import Channel
 from exabgp.reactor.neighbor import address, self_resolver, session_config
 from exabgp.reactor.observer import Observer
@@ -93,6 +93,7 @@ class Peer:
         self.rib_in = AdjRibIn()
         self.backoff = Backoff()
         self.attempts = 0
+        self._md5_before: dict[str, int] = {}  # the kernel MD5 drop counters as our last attempt began
         self.channels: list[Channel] = []
         self.established: Channel | None = None
         self.negotiated: Negotiated | None = None
@@ -261,12 +262,26 @@ class Peer:
             reader, writer = outgoing.result()
         except (OSError, TimeoutError) as exc:
             self.log.info(f'connection to {self.neighbor.peer()} failed: {exc}')
+            if self.neighbor.md5_password and isinstance(exc, TimeoutError):
+                self._unanswered_md5()
             await self._failed()
             return None
         channel = self._channel(reader, writer, outgoing=True)
         if channel is None:
             await self._failed()
         return channel
+
+    def _unanswered_md5(self) -> None:
+        """A signed connection attempt got no answer: a peer that cannot check a signature drops
+        the segment silently, so say at the default level what is the likely cause."""
+        neighbor = self.neighbor
+        drops = md5drops.moved(self._md5_before, md5drops.read())
+        counted = f'; meanwhile {md5drops.explain(drops)}' if drops else ''
+        source = neighbor.md5_ip or neighbor.local_address
+        self.log.warning(
+            f'no answer to our TCP MD5 signed connection to {neighbor.peer_address}: if it is up, it has likely no '
+            f'md5 password for {source or "our address"}, or not the same one{counted}'
+        )
 
     async def _failed(self) -> None:
         """Our connection attempt came to nothing: stop at the attempts limit, else back off."""
@@ -299,6 +314,7 @@ class Peer:
             if neighbor.incoming_ttl:
                 tcp.set_min_ttl(sock, peer, neighbor.incoming_ttl)
             loop = asyncio.get_running_loop()
+            self._md5_before = md5drops.read() if neighbor.md5_password else {}
             self.log.debug(f'connecting to {peer}:{port}')
             await asyncio.wait_for(loop.sock_connect(sock, (peer, port)), CONNECT_TIMEOUT)
             return await asyncio.open_connection(sock=sock)
