@@ -200,11 +200,13 @@ class Bird:
         routes: Iterable[Route] = (),
         nexthop6: str = '2001:db8:ffff::2',
         protocol: str = 'exabgp',
+        password: str | None = None,
         config: str | None = None,
     ) -> None:
         self.directory = directory
         self.address = address
         self.port = port
+        self.password = password
         self.asn = asn
         self.neighbor = neighbor
         self.neighbor_as = neighbor_as
@@ -243,6 +245,7 @@ class Bird:
             f'  neighbor {self.neighbor} port {self.neighbor_port} as {self.neighbor_as};',
             '  strict bind on;',
             f'  passive {"on" if self.passive else "off"};',
+            *([f'  password "{self.password}";'] if self.password is not None else []),
             '  multihop;',
             f'  hold time {self.hold_time};',
             '  connect delay time 1;',
@@ -407,11 +410,13 @@ class GoBGP:
         hold_time: int = 90,
         passive: bool = True,
         routes: Iterable[Route] = (),
+        password: str | None = None,
         config: str | None = None,
     ) -> None:
         self.directory = directory
         self.address = address
         self.port = port
+        self.password = password
         self.api_port = api_port
         self.routes = list(routes)
         self.text = config
@@ -430,6 +435,7 @@ class GoBGP:
         if self.text is not None:
             return self.text
         keepalive = max(1, self.hold_time // 3)
+        password = '' if self.password is None else f'\n    auth-password = "{self.password}"'
         return f"""[global.config]
   as = {self.asn}
   router-id = "{self.router_id}"
@@ -439,7 +445,7 @@ class GoBGP:
 [[neighbors]]
   [neighbors.config]
     neighbor-address = "{self.neighbor}"
-    peer-as = {self.neighbor_as}
+    peer-as = {self.neighbor_as}{password}
   [neighbors.transport.config]
     passive-mode = {str(self.passive).lower()}
     local-address = "{self.address}"

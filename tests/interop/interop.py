@@ -57,12 +57,13 @@ class Counter(Observer):
 
 
 class Errors(logging.Handler):
-    """Keeps the error lines logged meanwhile: ours, and asyncio's (a callback or task that failed)."""
+    """Keeps the error lines logged meanwhile: ours, and asyncio's (a callback or task that failed);
+    with a lower `level`, those lines too."""
 
     sources = ('exabgp', 'asyncio')
 
-    def __init__(self) -> None:
-        super().__init__(logging.ERROR)
+    def __init__(self, level: int = logging.ERROR) -> None:
+        super().__init__(level)
         self.lines: list[str] = []
 
     def emit(self, record: logging.LogRecord) -> None:
@@ -151,16 +152,18 @@ def neighbor(
     listen: int | None = None,
     passive: bool = False,
     extra: str = '',
+    local: str = OURS,
 ) -> str:
-    """Our neighbor block towards `peer`:`port`, announcing `routes` from a static block; with
-    `listen`, we also accept its connections on our address and that port; `extra` is added as is."""
+    """Our neighbor block towards `peer`:`port` from `local`, announcing `routes` from a static
+    block; with `listen`, we also accept its connections on our address and that port; `extra` is
+    added as is."""
     statics = '\n'.join(f'        {static_route(route)}' for route in routes)
     extra = (f'\n    listen {listen};' if listen else '') + ('\n    passive true;' if passive else '') + extra
     return f"""
 neighbor {peer} {{
     description "{name}";
     router-id 10.255.0.1;
-    local-address {OURS};
+    local-address {local};
     local-as {OUR_AS};
     peer-as {peer_as};
     connect {port};

@@ -148,6 +148,8 @@ class Neighbor:
     incoming_ttl: int | None = None
     md5_password: str | None = None
     md5_base64: bool | None = False  # None: `auto`
+    # 5.0's md5-ip: the address we connect from and a `listen` socket is bound to (the key itself is
+    # always for the peer's address); the local address unless set, None when that is `auto`
     md5_ip: IP | None = None
     rate_limit: int = 0
     group_updates: bool = True

@@ -201,7 +201,8 @@ def neighbor(draft: Draft, passive_setting: bool) -> Neighbor:
         incoming_ttl=values.get('incoming-ttl'),
         md5_password=md5_password,
         md5_base64=md5_base64,
-        md5_ip=values.get('md5-ip', local_address),
+        # 5.0: ignored (None) with an `auto` local address, the local address when not given
+        md5_ip=None if local_address is None else values.get('md5-ip', local_address),
         rate_limit=values.get('rate-limit', 0),
         group_updates=values.get('group-updates', True),
         auto_flush=values.get('auto-flush', True),

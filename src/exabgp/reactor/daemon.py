@@ -1,8 +1,12 @@
 """The daemon: peers, listeners, API processes, the CLI and signals under one asyncio task group.
 
 Invariants:
-- Everything runs on one event loop; nothing polls. The loop is uvloop's when asked for and
-  installed, the standard one otherwise (application/server.py); which one is logged at start-up.
+- Everything runs on one event loop. The loop is uvloop's when asked for and installed, the standard
+  one otherwise (application/server.py); which one is logged at start-up. Nothing polls, but for a
+  look every `md5_check` seconds at the kernel's TCP MD5 drop counters while a peer is not
+  established (a dropped segment gives no event).
+- Listening sockets hold the md5 key of every peer that may connect to them (`listening`), and
+  follow the configuration on each reload.
 - Signals (via `loop.add_signal_handler`) keep 5.0's meanings: INT, TERM and HUP stop the daemon (each
   session closed with Cease, or silently under graceful restart), USR1 reloads the configuration,
   USR2 reloads it and restarts the API processes, ALRM does both and starts every session afresh.
@@ -34,7 +38,7 @@ from ipaddress import ip_address
 from exabgp import logger
 from exabgp.configuration.errors import ConfigError
 from exabgp.configuration.model import Config, Neighbor
-from exabgp.reactor import tcp
+from exabgp.reactor import md5drops, tcp
 from exabgp.reactor.commands import Commands
 from exabgp.reactor.control import Control
 from exabgp.reactor.listener import Listeners, matches
@@ -48,7 +52,8 @@ log = logger.get('reactor')
 
 Loader = Callable[[], Config]
 
-PEER_DECONFIGURED = 3  # the Cease subcode 5.0 closes sessions with on a restart
+PEER_DECONFIGURED = 3
+MD5_CHECK = 30.0  # seconds between two looks at the kernel's TCP MD5 drop counters  # the Cease subcode 5.0 closes sessions with on a restart
 
 SIGNALS = {
     # Ctrl-C: API processes run in their own session and do not see it, the daemon stops them
@@ -68,6 +73,54 @@ def loop_name(loop: asyncio.AbstractEventLoop) -> str:
         version = getattr(sys.modules.get('uvloop'), '__version__', '')
         return f'uvloop {version}'.rstrip()
     return f'asyncio {kind.__name__} (exabgp.loop.uvloop=true runs on uvloop when installed)'
+
+
+def md5_peer(neighbor: Neighbor) -> str:
+    """Who the neighbor's md5 key is for: its peer address, or its range (the kernel looks keys up
+    by the remote address of each segment)."""
+    full = 32 if neighbor.peer_address.version == 4 else 128
+    if neighbor.peer_prefix == full:
+        return str(neighbor.peer_address)
+    return f'{neighbor.peer_address}/{neighbor.peer_prefix}'
+
+
+def listening(config: Config, bind: list, port: int) -> dict[tuple[str, int], tuple[dict[str, bytes], int]]:
+    """The listening sockets, by (host, port), with the md5 keys (by peer) and GTSM minimum TTL
+    each needs, as 5.0 sets them: every address of `tcp.bind` on `tcp.port` holds the key of every
+    neighbor of its address family; a neighbor with `listen` gets a socket on its `md5-ip` (its
+    local address unless set otherwise) and that port, holding its key."""
+    wanted: dict[tuple[str, int], tuple[dict[str, bytes], int]] = {}
+    owners: dict[tuple[tuple[str, int], str], Neighbor] = {}
+
+    def add(where: tuple[str, int], neighbor: Neighbor, ttl: int) -> None:
+        keys, minimum = wanted[where]
+        wanted[where] = (keys, max(minimum, ttl))
+        if not neighbor.md5_password:
+            return
+        peer = md5_peer(neighbor)
+        secret = tcp.md5_key(neighbor.md5_password, neighbor.md5_base64)
+        other = owners.setdefault((where, peer), neighbor)
+        if keys.get(peer, secret) != secret:
+            log.warning(
+                f'neighbors {other.name()} and {neighbor.name()} have different md5 passwords for {peer}, '
+                f'the socket listening on {where[0]}:{where[1]} can hold only one: {neighbor.name()} has it'
+            )
+        keys[peer] = secret
+
+    hosts = [str(host) for host in bind]
+    for host in hosts:
+        wanted[(host, port)] = ({}, 0)
+    for neighbor in config.neighbors:
+        local = None if neighbor.local_address is None else str(neighbor.local_address)
+        for host in hosts:
+            if ip_address(host).version == neighbor.peer_address.version:
+                # the minimum TTL only from the neighbors that own the address, as it applies to all
+                add((host, port), neighbor, (neighbor.incoming_ttl or 0) if host == local else 0)
+        if neighbor.listen and local is not None:
+            where = (str(neighbor.md5_ip or neighbor.local_address), neighbor.listen)
+            wanted.setdefault(where, ({}, 0))
+            add(where, neighbor, neighbor.incoming_ttl or 0)
+    return wanted
 
 
 def _key(neighbor: Neighbor) -> str:
@@ -109,6 +162,7 @@ class Daemon:
         self._tasks: dict[str, asyncio.Task] = {}
         # peers are registered from the start, and their tasks run once start-up is over
         self._running = False
+        self.md5_check = MD5_CHECK
 
     # ------------------------------------------------------------------ life
 
@@ -145,6 +199,7 @@ class Daemon:
                 for key, peer in list(self.peers.items()):
                     self._run(key, peer)
                 group.create_task(self._watch_peers())
+                group.create_task(self._watch_md5())
                 if self.reload_after:
                     loop.call_later(self.reload_after, self.signalled, 'reload')
                 await self._done.wait()
@@ -211,6 +266,36 @@ class Daemon:
         for task in tasks:
             task.cancel()
 
+    async def _watch_md5(self) -> None:
+        """Every `md5_check` seconds while a peer is not established, look at the kernel's TCP MD5
+        drop counters (it gives no event for a dropped segment): if they moved, warn on each peer
+        that may be the cause, those with a password for a bad or missing signature, those
+        without for a signed segment nobody has a key for."""
+        watch = md5drops.Watch()
+        if not watch.last:
+            return  # no counters here (not Linux)
+        while True:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._done.wait(), self.md5_check)
+                return
+            waiting = [peer for peer in self.peers.values() if peer.established is None]
+            drops = watch.since() if waiting else {}
+            if not drops:
+                continue
+            for peer in waiting:
+                neighbor = peer.neighbor
+                if neighbor.md5_password:
+                    peer.log.warning(
+                        f'not established, and the kernel dropped TCP segments for MD5 meanwhile: '
+                        f'{md5drops.explain(drops)}; check the md5-password on both sides'
+                    )
+                elif not neighbor.md5_password and 'TCPMD5Unexpected' in drops:
+                    peer.log.warning(
+                        'not established, and the kernel dropped TCP segments for MD5 meanwhile: '
+                        f'{md5drops.explain({"TCPMD5Unexpected": drops["TCPMD5Unexpected"]})}; '
+                        'if this peer signs its segments, set its md5-password'
+                    )
+
     async def _watch_peers(self) -> None:
         """With tcp.attempts, end the daemon when the last peer has given up."""
         if not self.settings.tcp.attempts:
@@ -275,31 +360,34 @@ class Daemon:
             return True
         return False
 
-    async def _listen(self, config: Config) -> bool:
-        wanted: dict[tuple[str, int], list] = {}
-        port = self.settings.tcp.port
-        for host in self.settings.tcp.bind:
-            wanted.setdefault((host, port), [])
-        for neighbor in config.neighbors:
-            if neighbor.listen and neighbor.local_address is not None:
-                wanted.setdefault((str(neighbor.local_address), neighbor.listen), []).append(neighbor)
-            elif neighbor.local_address is not None and (host_port := (str(neighbor.local_address), port)) in wanted:
-                wanted[host_port].append(neighbor)
-        for (host, listen_port), neighbors in wanted.items():
-            keys = []
-            for neighbor in neighbors:
-                if neighbor.md5_password:
-                    secret = tcp.md5_key(neighbor.md5_password, neighbor.md5_base64)
-                    keys.append((str(neighbor.md5_ip or neighbor.peer_address), secret))
-            ttl = max((neighbor.incoming_ttl or 0 for neighbor in neighbors), default=0)
-            try:
-                await self.listeners.listen(host, listen_port, keys, ttl)
-            except tcp.SocketError as error:
-                log.critical(str(error))
-                return False
-        return True
+    async def _listen(self, config: Config, starting: bool = True) -> bool:
+        """Open the listening sockets the configuration asks for, each with the md5 keys of the
+        peers that may connect to it, and close those it no longer asks for. At start a socket
+        that cannot be set up stops the daemon; on a reload it is logged and the rest goes on."""
+        done = True
+        try:
+            wanted = listening(config, self.settings.tcp.bind, self.settings.tcp.port)
+            for (host, port), (keys, ttl) in wanted.items():
+                try:
+                    await self.listeners.listen(host, port, keys, ttl)
+                except tcp.SocketError as error:
+                    if starting:
+                        raise
+                    log.error(str(error))
+                    done = False
+        except tcp.SocketError as error:
+            (log.critical if starting else log.error)(str(error))
+            return False
+        self.listeners.keep(set(wanted))
+        return done
 
     # ------------------------------------------------------------------ reload
+
+    def _relisten(self, config: Config) -> None:
+        """After a reload: the listening sockets and their md5 keys follow the new configuration
+        (as 5.0 does on each reload)."""
+        if self._group is not None:
+            self._group.create_task(self._listen(config, starting=False))
 
     def _read(self) -> Config | None:
         try:
@@ -330,6 +418,7 @@ class Daemon:
             if key not in self.peers:
                 self._add(neighbor)
         self.config = config
+        self._relisten(config)
         log.info('configuration reloaded, every session restarted')
         return True
 
@@ -360,5 +449,6 @@ class Daemon:
             if key not in old:
                 self._add(neighbor)
         self.config = config
+        self._relisten(config)
         log.info('configuration reloaded')
         return True

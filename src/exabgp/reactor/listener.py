@@ -29,18 +29,36 @@ class Listeners:
     def __init__(self, dispatch: Dispatch) -> None:
         self.dispatch = dispatch
         self.servers: dict[tuple[str, int], asyncio.Server] = {}
+        # the md5 keys installed on each listening socket, by peer (address or range)
+        self.keys: dict[tuple[str, int], dict[str, bytes]] = {}
 
-    async def listen(self, host: str, port: int, md5: list[tuple[str, bytes]] | None = None, min_ttl: int = 0) -> None:
-        """Listen on host:port (idempotent); md5 keys and a GTSM minimum TTL apply to the socket."""
+    async def listen(self, host: str, port: int, md5: dict[str, bytes] | None = None, min_ttl: int = 0) -> None:
+        """Listen on host:port with these md5 keys (by peer address or range) and GTSM minimum TTL;
+        on a socket already listening, install the keys that are new or changed and remove the
+        others, so a reload leaves the socket with exactly the keys of the configuration."""
         key = (host, port)
-        if key in self.servers:
+        md5 = md5 or {}
+        server = self.servers.get(key)
+        if server is not None:
+            sock = server.sockets[0]
+            installed = self.keys[key]
+            for peer in [peer for peer in installed if peer not in md5]:
+                tcp.clear_md5(sock, peer)  # type: ignore[arg-type]
+                del installed[peer]
+            for peer, secret in md5.items():
+                if installed.get(peer) != secret:
+                    tcp.set_md5(sock, peer, secret)  # type: ignore[arg-type]
+                    installed[peer] = secret
+            if min_ttl:
+                tcp.set_min_ttl(sock, host, min_ttl)  # type: ignore[arg-type]
             return
         sock = socket.socket(tcp.family_of(host), socket.SOCK_STREAM)
         try:
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             if sock.family == socket.AF_INET6:
+                # IPv4 peers never reach an IPv6 socket, so its keys never need the v4-mapped form
                 sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
-            for peer, secret in md5 or ():
+            for peer, secret in md5.items():
                 tcp.set_md5(sock, peer, secret)
             if min_ttl:
                 tcp.set_min_ttl(sock, host, min_ttl)
@@ -50,7 +68,18 @@ class Listeners:
             sock.close()
             raise tcp.SocketError(f'could not listen on {host}:{port}: {exc.strerror or exc}') from None
         self.servers[key] = await asyncio.start_server(self._accepted, sock=sock, backlog=200)
+        self.keys[key] = dict(md5)
         log.info(f'listening for BGP session(s) on {host}:{port}{" with MD5" if md5 else ""}')
+
+    def keep(self, wanted: set[tuple[str, int]]) -> None:
+        """Stop listening where the configuration no longer asks for it. Connections accepted there
+        are left alone, so this does not wait for the server to be closed (from Python 3.12 that
+        waits for them too)."""
+        for key in [key for key in self.servers if key not in wanted]:
+            server = self.servers.pop(key)
+            del self.keys[key]
+            server.close()
+            log.info(f'stopped listening on {key[0]}:{key[1]}')
 
     async def _accepted(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         local = str(address(writer.get_extra_info('sockname')[0]))
@@ -72,6 +101,7 @@ class Listeners:
             with contextlib.suppress(Exception):
                 await server.wait_closed()
         self.servers.clear()
+        self.keys.clear()
 
 
 def matches(peer_address: str, peer_prefix: int, local_address: str | None, local: str, remote: str) -> bool:

@@ -27,7 +27,7 @@ from exabgp.bgp.message.notification import Notification
 from exabgp.bgp.message.refresh import QUERY, RouteRefresh
 from exabgp.bgp.negotiated import Negotiated, Refresh
 from exabgp.configuration.model import Neighbor
-from exabgp.reactor import tcp
+from exabgp.reactor import md5drops, tcp
 from exabgp.reactor.channel import Channel
 from exabgp.reactor.neighbor import address, self_resolver, session_config
 from exabgp.reactor.observer import Observer, PeerView
@@ -60,6 +60,7 @@ class Peer:
         self.rib_in = AdjRibIn()
         self.backoff = Backoff()
         self.attempts = 0
+        self._md5_before: dict[str, int] = {}  # the kernel MD5 drop counters as our last attempt began
         self.channels: list[Channel] = []
         self.established: Channel | None = None
         self.negotiated: Negotiated | None = None
@@ -211,12 +212,26 @@ class Peer:
             reader, writer = outgoing.result()
         except (OSError, TimeoutError) as exc:
             self.log.info(f'connection to {self.neighbor.peer()} failed: {exc}')
+            if self.neighbor.md5_password and isinstance(exc, TimeoutError):
+                self._unanswered_md5()
             await self._failed()
             return None
         channel = self._channel(reader, writer, outgoing=True)
         if channel is None:
             await self._failed()
         return channel
+
+    def _unanswered_md5(self) -> None:
+        """A signed connection attempt got no answer: a peer that cannot check a signature drops
+        the segment silently, so say at the default level what is the likely cause."""
+        neighbor = self.neighbor
+        drops = md5drops.moved(self._md5_before, md5drops.read())
+        counted = f'; meanwhile {md5drops.explain(drops)}' if drops else ''
+        source = neighbor.md5_ip or neighbor.local_address
+        self.log.warning(
+            f'no answer to our TCP MD5 signed connection to {neighbor.peer_address}: if it is up, it has likely no '
+            f'md5 password for {source or "our address"}, or not the same one{counted}'
+        )
 
     async def _failed(self) -> None:
         """Our connection attempt came to nothing: stop at the attempts limit, else back off."""
@@ -239,15 +254,17 @@ class Peer:
         sock = tcp.create(peer, neighbor.source_interface)
         try:
             if neighbor.local_address is not None:
-                tcp.bind(sock, str(neighbor.local_address))
+                # 5.0's md5-ip: the address we connect from (the local address unless set otherwise)
+                tcp.bind(sock, str(neighbor.md5_ip or neighbor.local_address))
             if neighbor.md5_password:
-                key = tcp.md5_key(neighbor.md5_password, neighbor.md5_base64)
-                tcp.set_md5(sock, str(neighbor.md5_ip or neighbor.peer_address), key)
+                # the kernel finds the key by the remote address: the peer's, never ours
+                tcp.set_md5(sock, peer, tcp.md5_key(neighbor.md5_password, neighbor.md5_base64))
             if neighbor.outgoing_ttl:
                 tcp.set_ttl(sock, peer, neighbor.outgoing_ttl)
             if neighbor.incoming_ttl:
                 tcp.set_min_ttl(sock, peer, neighbor.incoming_ttl)
             loop = asyncio.get_running_loop()
+            self._md5_before = md5drops.read() if neighbor.md5_password else {}
             self.log.debug(f'connecting to {peer}:{port}')
             await asyncio.wait_for(loop.sock_connect(sock, (peer, port)), CONNECT_TIMEOUT)
             return await asyncio.open_connection(sock=sock)

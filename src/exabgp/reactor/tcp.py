@@ -13,6 +13,8 @@ import struct
 import sys
 
 TCP_MD5SIG = 14  # Linux include/uapi/linux/tcp.h
+TCP_MD5SIG_EXT = 32
+TCP_MD5SIG_FLAG_PREFIX = 1
 MD5_KEY_MAX = 80
 SOCKADDR_STORAGE = 128
 
@@ -85,18 +87,45 @@ def _sockaddr(address: str) -> bytes:
     return packed.ljust(SOCKADDR_STORAGE, b'\0')
 
 
+def md5_option(peer: str, key: bytes) -> tuple[int, bytes]:
+    """The TCP_MD5SIG option and `struct tcp_md5sig` that give `peer` (an address, or a range
+    `address/length`) the key `key`; an empty key removes the peer's key. A single address is set
+    with plain TCP_MD5SIG, as 5.0 does; a range needs TCP_MD5SIG_EXT and its prefix flag (Linux 4.13)."""
+    network = ipaddress.ip_network(peer, strict=False)
+    full = network.max_prefixlen
+    if network.prefixlen == full:
+        option, flags, length = TCP_MD5SIG, 0, 0
+    else:
+        option, flags, length = TCP_MD5SIG_EXT, TCP_MD5SIG_FLAG_PREFIX, network.prefixlen
+    # struct tcp_md5sig: sockaddr_storage, flags, prefixlen, keylen, ifindex, key[80]
+    header = struct.pack('=BBHI', flags, length, len(key), 0)
+    return option, _sockaddr(str(network.network_address)) + header + key.ljust(MD5_KEY_MAX, b'\0')
+
+
 def set_md5(sock: socket.socket, peer: str, key: bytes) -> None:
-    """Sign every segment to and from `peer` with `key` (Linux TCP_MD5SIG)."""
+    """Sign every segment to and from `peer` (an address or a range) with `key` (Linux TCP_MD5SIG).
+    The kernel looks the key up by the REMOTE address of each segment: on a connecting socket and on
+    a listening one alike, it must be the peer's address, never ours."""
     if not sys.platform.startswith('linux'):
         raise SocketError(f'TCP MD5 signatures are only supported on Linux here, not on {sys.platform}')
+    if not key:
+        raise SocketError(f'the md5 key for {peer} is empty')
     if len(key) > MD5_KEY_MAX:
         raise SocketError(f'the md5 key is {len(key)} octets, the kernel accepts at most {MD5_KEY_MAX}')
-    # struct tcp_md5sig: sockaddr_storage, flags, prefixlen, keylen, pad, key[80]
-    value = _sockaddr(peer) + struct.pack('=BBHI', 0, 0, len(key), 0) + key.ljust(MD5_KEY_MAX, b'\0')
+    option, value = md5_option(peer, key)
     try:
-        sock.setsockopt(socket.IPPROTO_TCP, TCP_MD5SIG, value)
+        sock.setsockopt(socket.IPPROTO_TCP, option, value)
     except OSError as exc:
         raise SocketError(f'can not set the md5 key for {peer}: {exc.strerror}') from None
+
+
+def clear_md5(sock: socket.socket, peer: str) -> None:
+    """Remove the key `set_md5` gave `peer` (a neighbor removed by a reload)."""
+    option, value = md5_option(peer, b'')
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, option, value)
+    except OSError as exc:
+        raise SocketError(f'can not remove the md5 key for {peer}: {exc.strerror}') from None
 
 
 def set_ttl(sock: socket.socket, address: str, ttl: int) -> None:
