@@ -188,6 +188,5 @@ def route_family(afi: int, multicast: bool, written: Iterable[str]) -> Family:
     return Family(AFI(afi), SAFI.MULTICAST if multicast else SAFI.UNICAST)
 
 
-def selecting_keywords() -> frozenset[str]:
-    """Every route keyword that selects a family."""
-    return frozenset(word for row in ROWS for word in row.selected_by)
+# every route keyword that selects a family
+SELECTING: frozenset[str] = frozenset(word for row in ROWS for word in row.selected_by)
