@@ -66,6 +66,9 @@ def _family(value: bytes, name: str, minimum: int) -> Family:
     if len(value) < 3:
         raise Unparsable(f'{name} of {len(value)} octets has no room for an AFI and a SAFI', None)
     family = Family.of(int.from_bytes(value[:2], 'big'), value[2])
+    row = TABLE.get(family)
+    if row is not None:
+        family = row.family  # one shared value: the NLRI of every UPDATE keep it
     if len(value) < minimum:
         raise Unparsable(f'{name} for {family} of {len(value)} octets is too short', family)
     return family

@@ -17,7 +17,7 @@ Invariants:
   shares UPDATEs between routes when `group-updates` is on (5.0's behaviour).
 """
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -177,16 +177,26 @@ def announce_family(afi: int, word: str) -> FamilySpec | None:
     return None
 
 
-def route_family(afi: int, multicast: bool, written: Iterable[str]) -> Family:
+def route_family(afi: int, multicast: bool, written: Collection[str]) -> Family:
     """The family of a `route PREFIX ...` statement: the family selected by the keywords written
     (`rd` makes it VPN, else `label` labeled unicast), else unicast or, for an IPv4 prefix in
     224.0.0.0/4, multicast (5.0's rules)."""
+    if not written:
+        return _PLAIN[afi, multicast]
     words = set(written)
     chosen = [row for row in ROWS if row.family.afi == afi and words.intersection(row.selected_by)]
     if chosen:
         return max(chosen, key=lambda row: row.precedence).family
-    return Family(AFI(afi), SAFI.MULTICAST if multicast else SAFI.UNICAST)
+    # the table's own Family value: every route of a big configuration shares it
+    return TABLE[Family(afi, SAFI.MULTICAST if multicast else SAFI.UNICAST)].family
 
+
+# (afi, multicast) -> the family of a `route` statement without selecting keywords
+_PLAIN = {
+    (afi, multicast): TABLE[Family(afi, SAFI.MULTICAST if multicast else SAFI.UNICAST)].family
+    for afi in (AFI.IPV4, AFI.IPV6)
+    for multicast in (False, True)
+}
 
 # every route keyword that selects a family
 SELECTING: frozenset[str] = frozenset(word for row in ROWS for word in row.selected_by)

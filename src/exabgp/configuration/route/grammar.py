@@ -149,7 +149,7 @@ def _selecting(keyword: str, value: Callable[[Cursor], Any], store: str) -> Call
         at = cursor.index - 1
         setattr(spec, store, value(cursor))
         spec.selected.add(keyword)
-        family = table.route_family(afi, False, (word for word in cursor.words if word in table.SELECTING))
+        family = table.route_family(afi, False, [word for word in cursor.words if word in table.SELECTING])
         if table.codec(family) is None:
             row = table.TABLE[family]
             for index, word in enumerate(cursor.words):
