@@ -386,7 +386,7 @@ def parse_attributes(data: bytes, negotiated: Negotiated) -> Parsed:
             reason = f'{ATTRIBUTES[dropped].name} from a four-octet speaker (RFC 6793 6)'
             outcome = _fault(outcome).record(Action.DISCARD, dropped, reason)
 
-    return trusted(  # type: ignore[return-value]
+    return trusted(
         Parsed,
         Attributes._of(found) if found else EMPTY,
         nexthop,

@@ -34,6 +34,7 @@ from exabgp.bgp.family import AFI, Family, safi_name
 from exabgp.bgp.nlri import table
 from exabgp.bgp.nlri.table import FamilySpec
 from exabgp.bgp.route import SELF, NextHop, Route
+from exabgp.bgp.slots import slot_store
 from exabgp.configuration import values
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import unsupported
@@ -296,6 +297,6 @@ def make_routes(family: Family, packed: bytes, length: int, tail: Tail) -> list[
 
 
 _NEW = object.__new__
-_SET_NLRI = Route.nlri.__set__  # type: ignore[attr-defined]
-_SET_ATTRIBUTES = Route.attributes.__set__  # type: ignore[attr-defined]
-_SET_NEXTHOP = Route.nexthop.__set__  # type: ignore[attr-defined]
+_SET_NLRI = slot_store(Route, 'nlri')
+_SET_ATTRIBUTES = slot_store(Route, 'attributes')
+_SET_NEXTHOP = slot_store(Route, 'nexthop')
