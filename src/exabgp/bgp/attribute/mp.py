@@ -42,9 +42,9 @@ from exabgp.bgp.nlri.base import NLRI
 from exabgp.bgp.nlri.table import TABLE, FamilySpec, NextHopForm, codec
 
 # next-hop lengths by the AFI of the address: alone, or IPv6 global then link-local (RFC 2545)
-_LENGTHS = {AFI.IPV4: (4,), AFI.IPV6: (16, 32)}
+_LENGTHS: dict[int, tuple[int, ...]] = {AFI.IPV4: (4,), AFI.IPV6: (16, 32)}
 # what 5.0 also takes natively: an IPv4 next hop for an IPv6 family
-_NATIVE_EXTRA = {AFI.IPV6: AFI.IPV4}
+_NATIVE_EXTRA: dict[int, int] = {AFI.IPV6: AFI.IPV4}
 RD_SIZE = 8
 
 
@@ -102,7 +102,7 @@ def _nexthop(
     if size not in allowed:
         raise Unparsable(f'MP_REACH_NLRI for {family}: invalid next-hop length {len(packed)}', family)
     if size == 32:
-        return _address(whole[:16]), _address(whole[16:])  # type: ignore[return-value]
+        return _address(whole[:16]), IPv6Address(whole[16:])
     return _address(whole), None
 
 
