@@ -143,7 +143,7 @@ def _split(data: bytes, is_open: bool) -> tuple[int, bytes]:
 def _checked(update: Update) -> Update:
     """An UPDATE we can show whole, or the reason we can not."""
     for attribute in update.unparsed:
-        raise DecodeError(f'family {attribute.family} is not supported yet')  # type: ignore[attr-defined]
+        raise DecodeError(f'family {attribute.family} is not supported yet')
     if update.action == Action.DISABLE_FAMILY:
         raise DecodeError(f'{update.reason} (RFC 7606: AFI/SAFI disable)')
     if update.action != Action.NONE:

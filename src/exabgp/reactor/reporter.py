@@ -60,12 +60,12 @@ class Reporter:
         observer = self.observer
         if isinstance(event, Received):
             message = event.message
-            kind = COUNTED.get(message.TYPE)  # type: ignore[attr-defined]
+            kind = COUNTED.get(message.TYPE)
             if kind is not None:
                 self.stats.received[kind] += 1
             observer.received(view, message, event.header, event.body)
         elif isinstance(event, Sent):
-            kind = COUNTED.get(event.kind)  # type: ignore[call-overload]
+            kind = COUNTED.get(event.kind)
             if kind is not None:
                 self.stats.sent[kind] += 1
             if self.report_sent:
