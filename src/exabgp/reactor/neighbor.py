@@ -9,7 +9,7 @@ from ipaddress import IPv4Address, IPv6Address, ip_address
 
 from exabgp.bgp.family import AFI, Family
 from exabgp.bgp.message.open import Open
-from exabgp.bgp.route import SELF, NextHop
+from exabgp.bgp.route import NextHop
 from exabgp.configuration.capabilities import capabilities
 from exabgp.configuration.model import Neighbor
 from exabgp.session.config import SessionConfig
@@ -57,8 +57,8 @@ def self_resolver(local: IPv4Address | IPv6Address, identifier: IPv4Address):
     session, 5.0 uses the router id."""
 
     def resolve(nexthop: NextHop, family: Family) -> IPv4Address | IPv6Address | None:
-        if nexthop is not SELF:
-            return nexthop  # type: ignore[return-value]
+        if nexthop is None or isinstance(nexthop, IPv4Address | IPv6Address):
+            return nexthop
         if family.afi == AFI.IPV4:
             return local if isinstance(local, IPv4Address) else identifier
         if family.afi == AFI.IPV6 and isinstance(local, IPv6Address):

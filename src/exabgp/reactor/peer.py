@@ -66,7 +66,8 @@ class Peer:
         self.established: Channel | None = None
         self.negotiated: Negotiated | None = None
         self.done = asyncio.Event()
-        self._incoming: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.Queue()
+        # accepted connections, and None to wake the task when it stops
+        self._incoming: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter] | None] = asyncio.Queue()
         self._stopping = False
         self._stop_subcode = 3
         self._stop_text: str | None = None
@@ -136,7 +137,7 @@ class Peer:
         self._stop_reason = reason
         for channel in list(self.channels):
             channel.stop(subcode, text)
-        self._incoming.put_nowait(None)  # type: ignore[arg-type]
+        self._incoming.put_nowait(None)
         self.sender.wake()
 
     def teardown(self, subcode: int, text: str | None = None) -> None:
