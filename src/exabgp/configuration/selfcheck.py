@@ -112,6 +112,7 @@ def _key(route: Route, negotiated: Negotiated) -> tuple[object, ...]:
     path_id = nlri.path_id
     if negotiated.send_path(nlri.family):
         path_id = path_id or 0
+    # every family built (INET, Labeled) keeps its prefix as `packed`, which the NLRI protocol does not promise
     return (nlri.family, nlri.packed, path_id)  # type: ignore[attr-defined]
 
 

@@ -377,7 +377,7 @@ def parse_attributes(data: bytes, negotiated: Negotiated) -> Parsed:
 
         if code == _NEXT_HOP:
             nexthop = attribute
-        elif code != _AS_PATH or attribute.segments:  # type: ignore[attr-defined]
+        elif code != _AS_PATH or (isinstance(attribute, ASPath) and attribute.segments):
             # 5.0 keeps no empty AS_PATH: the default packs it back on an internal session
             found[code] = attribute
 

@@ -76,9 +76,9 @@ def _negotiated(family: Family, name: str, negotiated: Negotiated) -> None:
         raise Unparsable(f'{name} for {family}, a family that was not negotiated', family)
 
 
-def _nlris(family: Family, data: bytes, addpath: bool, name: str) -> tuple[NLRI, ...]:
+def _nlris(nlri: type[NLRI], family: Family, data: bytes, addpath: bool, name: str) -> tuple[NLRI, ...]:
     try:
-        return tuple(codec(family).unpack_all(family, data, addpath))  # type: ignore[union-attr]
+        return tuple(nlri.unpack_all(family, data, addpath))
     except Malformed as error:
         raise Unparsable(f'{name} for {family}: {error.reason}', family) from None
 
@@ -165,7 +165,7 @@ class MPReach(Attribute):
         if len(value) < 5 + size:
             raise Unparsable(f'MP_REACH_NLRI for {family}: a {size} octet next hop overruns the attribute', family)
         nexthop, link_local = _nexthop(row, bytes(value[4 : 4 + size]), negotiated)
-        nlris = _nlris(family, value[5 + size :], negotiated.receive_path(family), 'MP_REACH_NLRI')
+        nlris = _nlris(row.codec, family, value[5 + size :], negotiated.receive_path(family), 'MP_REACH_NLRI')
         return cls(family, nexthop, nlris, link_local)
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
@@ -191,9 +191,10 @@ class MPUnreach(Attribute):
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'MPUnreach':
         family = _family(value, 'MP_UNREACH_NLRI', 3)
         _negotiated(family, 'MP_UNREACH_NLRI', negotiated)
-        if codec(family) is None:
+        nlri = codec(family)
+        if nlri is None:
             return cls(family, raw=bytes(value))
-        return cls(family, _nlris(family, value[3:], negotiated.receive_path(family), 'MP_UNREACH_NLRI'))
+        return cls(family, _nlris(nlri, family, value[3:], negotiated.receive_path(family), 'MP_UNREACH_NLRI'))
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         if self.raw:

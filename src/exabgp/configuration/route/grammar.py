@@ -281,7 +281,9 @@ def make_routes(family: Family, packed: bytes, length: int, tail: Tail) -> list[
     """The routes a prefix and its tail stand for (several when `split` applies). The prefix is
     already checked (prefix.parse), and the family built (check_family)."""
     pieces = [(packed, length)] if tail.split is None else prefix.split(packed, length, tail.split)
-    build = table.TABLE[family].codec.from_prefix  # type: ignore[union-attr]
+    codec = table.codec(family)
+    assert codec is not None  # check_family refused the families not built
+    build = codec.from_prefix
     qualifiers = tail.qualifiers()
     shared = tail.attributes
     nexthop = tail.nexthop
