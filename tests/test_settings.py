@@ -207,22 +207,25 @@ def test_settings_are_frozen_and_replace_makes_a_copy() -> None:
 
 def test_env_lines_match_5_0_forms() -> None:
     lines = list(S.env_lines(load({'exabgp_tcp_bind': '127.0.0.1'})))
-    assert len(lines) == 45
+    # 5.0's 45 lines, then ours
+    assert len(lines) == 48
     assert lines[0] == 'exabgp.profile.enable=false'
     assert "exabgp.profile.file=''" in lines
     assert "exabgp.daemon.umask='0o137'" in lines
     assert 'exabgp.log.level=INFO' in lines
     assert "exabgp.tcp.bind='127.0.0.1'" in lines
-    assert 'exabgp.reactor.speed=1.0' in lines
-    assert lines[-1] == 'exabgp.reactor.speed=1.0'
+    assert lines[44] == 'exabgp.reactor.speed=1.0'
+    assert lines[45:] == ['exabgp.loop.uvloop=false', 'exabgp.process.queue=33554432', "exabgp.cli.socket=''"]
 
 
 def test_ini_lines_are_sorted_with_blank_line_headers() -> None:
     lines = list(S.ini_lines(load()))
     assert lines[:3] == ['\n[exabgp.api]', 'ack = true', 'chunk = 1']
     headers = [line for line in lines if line.startswith('\n[')]
-    assert headers == sorted(headers)
-    assert len(headers) == 9
+    # 5.0's nine sections sorted, then ours sorted
+    assert headers[:9] == sorted(headers[:9])
+    assert headers[9:] == ['\n[exabgp.cli]', '\n[exabgp.loop]', '\n[exabgp.process]']
+    assert lines[-2:] == ['\n[exabgp.process]', 'queue = 33554432']
     assert "umask = '0o137'" in lines
 
 
@@ -236,6 +239,8 @@ def test_diff_shows_only_changed_values() -> None:
     ]
     assert list(S.env_lines(settings, diff=True)) == ['exabgp.log.level=DEBUG', 'exabgp.tcp.port=1790']
     assert list(S.env_lines(load(), diff=True)) == []
+    uvloop = load({'exabgp.loop.uvloop': 'true', 'exabgp_tcp_port': '1790'})
+    assert list(S.ini_lines(uvloop, diff=True)) == ['\n[exabgp.tcp]', 'port = 1790', '\n[exabgp.loop]', 'uvloop = true']
 
 
 def test_default_locations() -> None:

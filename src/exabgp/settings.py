@@ -204,7 +204,7 @@ SPEC: dict[str, dict[str, Option]] = {
     'reactor': {
         'speed': Option(REAL, '1.0', 'kept for compatibility: our reactor does not poll'),
     },
-    # internal options: read like the others, never printed by `exabgp env`
+    # 5.0's internal options: read like the others, never printed by `exabgp env`
     'debug': {
         'pdb': Option(BOOLEAN, 'false', 'start the python debugger on errors'),
         'memory': Option(BOOLEAN, 'false', 'report memory use on exit'),
@@ -214,7 +214,7 @@ SPEC: dict[str, dict[str, Option]] = {
         'defensive': Option(BOOLEAN, 'false', 'inject faults on purpose'),
         'rotate': Option(BOOLEAN, 'false', 'rotate configuration files on reload'),
     },
-    # ours, not 5.0's: internal too, so `exabgp env` stays 5.0's
+    # ours, not 5.0's: printed by `exabgp env` after all of 5.0's, so its lines stay 5.0's and in 5.0's order
     'loop': {
         'uvloop': Option(BOOLEAN, 'false', 'run the daemon on uvloop when it is installed'),
     },
@@ -228,7 +228,10 @@ SPEC: dict[str, dict[str, Option]] = {
     },
 }
 
-INTERNAL_SECTIONS = ('debug', 'loop', 'process', 'cli')
+HIDDEN_SECTIONS = ('debug',)
+OUR_SECTIONS = ('loop', 'process', 'cli')
+# the sections `exabgp env` prints: 5.0's, then ours
+FIVE_SECTIONS = tuple(section for section in SPEC if section not in HIDDEN_SECTIONS + OUR_SECTIONS)
 
 
 def attribute(option: str) -> str:
@@ -365,16 +368,15 @@ def _changed(settings: Settings, section: str, option: str) -> bool:
 
 
 def _printed() -> Iterator[tuple[str, str, Option]]:
-    for section, options in SPEC.items():
-        if section in INTERNAL_SECTIONS:
-            continue
-        for option, spec in options.items():
+    for section in (*FIVE_SECTIONS, *OUR_SECTIONS):
+        for option, spec in SPEC[section].items():
             yield section, option, spec
 
 
 def ini_lines(settings: Settings, diff: bool = False) -> Iterator[str]:
-    """`exabgp env`: ini form, sections and options sorted, each section headed by a blank line."""
-    for section in sorted(s for s in SPEC if s not in INTERNAL_SECTIONS):
+    """`exabgp env`: ini form, sections and options sorted, each section headed by a blank line;
+    5.0's sections first (the lines 5.0 prints), ours after them."""
+    for section in (*sorted(FIVE_SECTIONS), *sorted(OUR_SECTIONS)):
         header = f'\n[{APPLICATION}.{section}]'
         for option in sorted(SPEC[section]):
             if diff and not _changed(settings, section, option):
@@ -387,7 +389,7 @@ def ini_lines(settings: Settings, diff: bool = False) -> Iterator[str]:
 
 
 def env_lines(settings: Settings, diff: bool = False) -> Iterator[str]:
-    """`exabgp env -e`: one `exabgp.section.option=value` per line, in definition order."""
+    """`exabgp env -e`: one `exabgp.section.option=value` per line, in definition order (5.0's, then ours)."""
     for section, option, spec in _printed():
         if diff and not _changed(settings, section, option):
             continue

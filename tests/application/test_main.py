@@ -1,7 +1,9 @@
 """The command line, run as users run it: the launcher in a real subprocess."""
 
+import getpass
 import os
 import pathlib
+import socket
 import subprocess
 import sys
 
@@ -41,6 +43,45 @@ def test_env_file_flag_and_variable(tmp_path: pathlib.Path) -> None:
     assert run('--env-file', str(env_file), 'env', '-d').stdout == '\n[exabgp.tcp]\nport = 1790\n'
     assert run(f'--env-file={env_file}', 'env', '-d', '-e').stdout == 'exabgp.tcp.port=1790\n'
     assert run('env', '-d', '-e', env={'EXABGP_ENVFILE': str(env_file)}).stdout == 'exabgp.tcp.port=1790\n'
+
+
+ORACLE = pathlib.Path('/work/oracle/venv/bin/exabgp')
+
+
+@pytest.mark.skipif(not ORACLE.exists(), reason='ExaBGP 5.0.15 is not installed at /work/oracle/venv')
+@pytest.mark.parametrize('form', [[], ['-e']])
+def test_env_prints_5_0_lines_unchanged_then_ours(form: list[str], tmp_path: pathlib.Path) -> None:
+    """`diff` against 5.0.15's `exabgp env` shows only our settings, added at the end."""
+    clean = {key: value for key, value in os.environ.items() if not key.lower().startswith('exabgp')}
+    clean['EXABGP_ENVFILE'] = str(tmp_path / 'absent.env')
+    theirs = subprocess.run([str(ORACLE), 'env', *form], capture_output=True, text=True, env=clean, timeout=60)
+    ours = run('env', *form, env={'EXABGP_ENVFILE': str(tmp_path / 'absent.env')})
+    assert ours.returncode == theirs.returncode == 0
+    assert ours.stdout.startswith(theirs.stdout)
+    added = ours.stdout[len(theirs.stdout) :]
+    assert 'uvloop' in added and 'queue' in added and 'socket' in added
+
+
+@pytest.mark.parametrize(
+    ('setting', 'expected'),
+    [('false', 'event loop: asyncio '), ('true', 'event loop: uvloop ')],
+)
+def test_the_daemon_logs_its_event_loop_at_start(setting: str, expected: str, tmp_path: pathlib.Path) -> None:
+    if setting == 'true':
+        pytest.importorskip('uvloop')
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        port = probe.getsockname()[1]
+    # nothing listens there: one refused connection attempt and the daemon ends by itself
+    config = tmp_path / 'one.conf'
+    config.write_text(
+        'neighbor 127.0.0.1 { router-id 10.0.0.1; local-address 127.0.0.1; local-as 65001; peer-as 65002; }\n'
+    )
+    settings = {'exabgp_tcp_port': str(port), 'exabgp_tcp_attempts': '1', 'exabgp_api_cli': 'false'}
+    settings.update({'exabgp_daemon_user': getpass.getuser(), 'exabgp_loop_uvloop': setting})
+    result = run(str(config), env=settings)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert expected in result.stdout + result.stderr
 
 
 def test_bad_setting_is_a_clear_error_and_exit_1() -> None:

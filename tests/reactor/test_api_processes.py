@@ -168,7 +168,7 @@ lines = list(stream)
 finish({'lines': lines})
 """
     config = processes(tmp_path, sender=sender)
-    config += two_speakers(free_port(), '', api('sender'))
+    config += two_speakers(free_port(), '', 'api { processes [ sender ]; neighbor-changes; fsm; }')
     async with daemon(tmp_path, config) as (_running, task):
         assert await asyncio.wait_for(task, 20) == 0
     lines = result(tmp_path, 'sender')['lines']
@@ -176,7 +176,11 @@ finish({'lines': lines})
     down = json.loads(lines[2])
     assert down['neighbor']['state'] == 'down'
     assert down['neighbor']['reason'] == 'stop, message [shutting down]'
-    assert json.loads(lines[-1])['notification'] == 'shutdown'
+    # 5.0's order: the session down, its IDLE and the peer's, then the shutdown (the session itself
+    # closes after the processes have left)
+    assert [json.loads(line)['neighbor']['state'] for line in lines[3:5]] == ['IDLE', 'IDLE']
+    assert json.loads(lines[5])['notification'] == 'shutdown'
+    assert len(lines) == 6
 
 
 async def test_a_process_that_keeps_dying_is_respawned_five_times_then_the_daemon_stops(tmp_path: Path) -> None:
@@ -286,11 +290,12 @@ for line in stream:
     found = result(tmp_path, 'sender')
     assert {command: answer for command, (answer, _) in found.items()} == dict.fromkeys(commands, 'done')
     shown = {command: lines for command, (_, lines) in found.items()}
-    assert shown['show adj-rib out'] == ['127.0.0.1 ipv4 unicast 10.8.0.0/16 next-hop self']
+    # the next hop as sent, as 5.0 shows it: `self` resolved to the session's local address
+    assert shown['show adj-rib out'] == ['127.0.0.1 ipv4 unicast 10.8.0.0/16 next-hop 127.0.0.2']
     name = (
         'neighbor 127.0.0.1 local-ip 127.0.0.2 local-as 65002 peer-as 65001 router-id 10.0.0.2 family-allowed in-open'
     )
-    assert shown['show adj-rib out extensive'] == [f'{name} ipv4 unicast 10.8.0.0/16 next-hop self med 8']
+    assert shown['show adj-rib out extensive'] == [f'{name} ipv4 unicast 10.8.0.0/16 next-hop 127.0.0.2 med 8']
     assert json.loads(shown['show adj-rib out json'][0]) == {
         '127.0.0.1': {'routes': [{'prefix': '10.8.0.0/16', 'family': 'ipv4 unicast'}]}
     }
@@ -304,6 +309,31 @@ for line in stream:
     assert shown['show neighbor'][0] == 'please specify summary, extensive or configuration'
     assert 'available API commands are listed here:' in shown['help']
     assert shown['version'][0].startswith('exabgp ')
+
+
+async def test_show_adj_rib_out_json_v2_gives_the_next_hop_as_sent(tmp_path: Path) -> None:
+    sender = """
+stream = events()
+until_up(stream)
+send('announce route 10.8.0.0/16 next-hop self med 8', 'announce route 10.9.0.0/16 next-hop 192.0.2.9')
+answers = [answer(stream), answer(stream)]
+send('show adj-rib out json')
+shown = []
+for line in stream:
+    if line == 'done':
+        break
+    if '"route"' in line:
+        shown.append(json.loads(line)['route']['nlri'])
+finish(shown)
+for line in stream:
+    pass
+"""
+    config = processes(tmp_path, sender=sender)
+    config += two_speakers(free_port(), '', api('sender'))
+    async with daemon(tmp_path, config, **{'api.show-routes-format': 'v2'}):
+        await wait_for_file(tmp_path / 'sender.result')
+    shown = {nlri['prefix']: nlri['nexthop'] for nlri in result(tmp_path, 'sender')}
+    assert shown == {'10.8.0.0/16': '127.0.0.2', '10.9.0.0/16': '192.0.2.9'}
 
 
 async def test_a_line_too_long_is_refused_and_the_next_one_runs(tmp_path: Path) -> None:

@@ -349,7 +349,8 @@ def _show(words: list[str]) -> Command:
         direction = what[-3:].lstrip('-')
     else:
         raise CommandError(f"unknown command 'show {what}'")
-    extensive = _flag(rest, 'extensive')
+    # 5.0 shows the extensive form only when the line ends with the word
+    extensive = _flag(rest, 'extensive') and words[-1] == 'extensive'
     kind = ''
     for name in ('inet', 'flow', 'l2vpn'):
         if _flag(rest, name):

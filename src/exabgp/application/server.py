@@ -15,6 +15,7 @@ from exabgp.application.validate import context
 from exabgp.configuration.model import Config
 from exabgp.configuration.parser import load
 from exabgp.reactor.daemon import Daemon
+from exabgp.reactor.notify import Notifier
 from exabgp.settings import Settings
 
 log = logger.get('configuration')
@@ -87,7 +88,13 @@ def serve(paths: list[str], settings: Settings, reload_after: int | None = None)
     def unprivileged() -> str | None:
         return daemonise.drop_privileges(settings.daemon.user) or pid_file.save()
 
-    daemon = Daemon(settings, Rotation(paths, settings), reload_after=reload_after, unprivileged=unprivileged)
+    daemon = Daemon(
+        settings,
+        Rotation(paths, settings),
+        reload_after=reload_after,
+        unprivileged=unprivileged,
+        notify=Notifier.from_environment(os.environ),
+    )
     try:
         return profiling.run(lambda: run_loop(daemon.run(), settings), settings)
     finally:

@@ -25,10 +25,11 @@ is full, so no session and no other client is starved.
 """
 
 import asyncio
+import dataclasses
 import logging
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
 
 from exabgp import logger
@@ -47,9 +48,10 @@ from exabgp.bgp.message.refresh import RouteRefresh
 from exabgp.bgp.message.update_pack import eor
 from exabgp.bgp.negotiated import Refresh
 from exabgp.bgp.nlri import table
-from exabgp.bgp.route import Route
+from exabgp.bgp.route import SELF, Route
 from exabgp.configuration.model import ADDPATH_DISABLED, Config
 from exabgp.configuration.route.grammar import Builder
+from exabgp.reactor.neighbor import self_resolver
 from exabgp.reactor.output import Output
 from exabgp.settings import Settings
 
@@ -139,6 +141,28 @@ def view(peer: 'Peer', now: float, dropped: int = 0) -> show.PeerView:
         messages=tuple((kind, stats.sent[kind], stats.received[kind]) for kind in show.MESSAGES),
         dropped=dropped,
     )
+
+
+def as_sent(peer: 'Peer') -> Callable[[list[Route]], list[Route]]:
+    """What replaces `next-hop self` in routes by the address the peer is sent (5.0 shows that
+    address): the session's local address, else the configured one. While neither is known, or
+    when the route's family has no address on this session, the route keeps `self`."""
+    local = peer.local_address()
+    if local is None:
+        return list
+    resolve = self_resolver(local, peer.router_id())
+
+    def resolved(routes: list[Route]) -> list[Route]:
+        shown = []
+        for route in routes:
+            if route.nexthop is SELF:
+                nexthop = resolve(SELF, route.nlri.family)
+                if nexthop is not None:
+                    route = dataclasses.replace(route, nexthop=nexthop)
+            shown.append(route)
+        return shown
+
+    return resolved
 
 
 class Commands:
@@ -361,15 +385,17 @@ class Commands:
             neighbor = peer.neighbor
             if limit and f'neighbor {limit}' not in neighbor.name():
                 continue
-            rib = peer.rib_in if command.direction == 'in' else peer.rib_out
+            outgoing = command.direction == 'out'
+            rib = peer.rib_out if outgoing else peer.rib_in
             families = table.listed(command.kind) if command.kind else None
             # 5.0 lists a RIB family by family (AFI, then SAFI), each in the order its routes came
             routes = sorted(rib.routes(families), key=_by_family)
+            shown = as_sent(peer) if outgoing else list
             address = str(neighbor.peer_address)
             details = show.as_dict(view(peer, time.time())) if command.extensive and as_json else None
             who = neighbor.name() if command.extensive else address
             for start in range(0, len(routes), chunk):
-                part = routes[start : start + chunk]
+                part = shown(routes[start : start + chunk])
                 lines = to_json(address, part, details) if as_json else show.rib_text(who, part, command.extensive)
                 for line in lines:
                     output.answer(line)

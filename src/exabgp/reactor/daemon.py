@@ -2,7 +2,7 @@
 
 Invariants:
 - Everything runs on one event loop; nothing polls. The loop is uvloop's when asked for and
-  installed, the standard one otherwise (`run`).
+  installed, the standard one otherwise (application/server.py); which one is logged at start-up.
 - Signals (via `loop.add_signal_handler`) keep 5.0's meanings: INT, TERM and HUP stop the daemon (each
   session closed with Cease, or silently under graceful restart), USR1 reloads the configuration,
   USR2 reloads it and restarts the API processes, ALRM does both and starts every session afresh.
@@ -13,15 +13,20 @@ Invariants:
   the functional tests to end a run).
 - The peers are registered before the listeners are bound, so a connection arriving during start-up
   (API processes starting, `tcp.delay`) goes to its peer and waits there; no peer task runs before
-  the API processes are started, so they see every event of every session; at shutdown
-  the peers stop first (the processes see them go down), then the processes are told and ended.
+  the API processes are started, so they see every event of every session. At shutdown the
+  processes are told each session is down (5.0's order), then the shutdown; they are ended while
+  the sessions are still up, so what they send as they leave (a healthcheck withdraws its routes on
+  SIGTERM) is applied and sent; then each peer sends what is pending and closes with Cease.
   The API's `shutdown`, `reload` and `restart` commands do what the signals do (`command`).
+- Under systemd (`notify`): READY=1 once listening with the processes started, STOPPING=1 as the
+  shutdown begins, WATCHDOG=1 from a task of the loop while it runs.
 """
 
 import asyncio
 import contextlib
 import dataclasses
 import signal
+import sys
 import time
 from collections.abc import Callable
 from ipaddress import ip_address
@@ -33,6 +38,7 @@ from exabgp.reactor import tcp
 from exabgp.reactor.commands import Commands
 from exabgp.reactor.control import Control
 from exabgp.reactor.listener import Listeners, matches
+from exabgp.reactor.notify import Notifier
 from exabgp.reactor.observer import Observer
 from exabgp.reactor.peer import Peer
 from exabgp.reactor.processes import Processes
@@ -55,6 +61,15 @@ SIGNALS = {
 }
 
 
+def loop_name(loop: asyncio.AbstractEventLoop) -> str:
+    """The event loop we run on, as the start-up log line names it."""
+    kind = type(loop)
+    if kind.__module__.split('.')[0] == 'uvloop':
+        version = getattr(sys.modules.get('uvloop'), '__version__', '')
+        return f'uvloop {version}'.rstrip()
+    return f'asyncio {kind.__name__} (exabgp.loop.uvloop=true runs on uvloop when installed)'
+
+
 def _key(neighbor: Neighbor) -> str:
     return neighbor.name()
 
@@ -75,11 +90,13 @@ class Daemon:
         observer: Observer | None = None,
         reload_after: int | None = None,
         unprivileged: Callable[[], str | None] | None = None,
+        notify: Notifier | None = None,
     ) -> None:
         self.settings = settings
         self.reload_after = reload_after
         # called once the listeners are bound: drops root and saves the pid (the application's)
         self.unprivileged = unprivileged
+        self.notify = notify or Notifier()
         self.load = load
         self.processes = Processes(settings, self.stop)
         self.commands = Commands(settings, self)
@@ -100,6 +117,7 @@ class Daemon:
 
     async def run(self) -> int:
         loop = asyncio.get_running_loop()
+        log.info(f'event loop: {loop_name(loop)}')
         for number, action in SIGNALS.items():
             loop.add_signal_handler(number, self.signalled, action, number)
         try:
@@ -123,6 +141,8 @@ class Daemon:
                 if not self.settings.daemon.drop and not self._drop():
                     return 1
                 await self.control.start()
+                self.notify.ready()
+                watchdog = group.create_task(self.notify.keep_alive())
                 await self._delay()
                 self._running = True
                 for key, peer in list(self.peers.items()):
@@ -131,12 +151,15 @@ class Daemon:
                 if self.reload_after:
                     loop.call_later(self.reload_after, self.signalled, 'reload')
                 await self._done.wait()
+                self.notify.stopping()
                 await self._shutdown()
+                watchdog.cancel()
         finally:
             for number in SIGNALS:
                 loop.remove_signal_handler(number)
             await self.control.close()
             await self.listeners.close()
+            self.notify.close()
         return self.exit_code
 
     async def _delay(self) -> None:
@@ -181,13 +204,15 @@ class Daemon:
 
     async def _shutdown(self) -> None:
         for peer in self.peers.values():
+            peer.report_stopping()
+        await self.processes.stop()
+        for peer in self.peers.values():
             peer.stop(3)
         tasks = list(self._tasks.values())
         if tasks:
             await asyncio.wait(tasks, timeout=5)
         for task in tasks:
             task.cancel()
-        await self.processes.stop()
 
     async def _watch_peers(self) -> None:
         """With tcp.attempts, end the daemon when the last peer has given up."""

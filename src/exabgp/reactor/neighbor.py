@@ -12,6 +12,7 @@ from exabgp.bgp.message.open import Open
 from exabgp.bgp.route import NextHop
 from exabgp.configuration.capabilities import capabilities
 from exabgp.configuration.model import Neighbor
+from exabgp.rib.outgoing import Resolver
 from exabgp.session.config import SessionConfig
 from exabgp.settings import Settings
 
@@ -52,9 +53,9 @@ def session_config(
     )
 
 
-def self_resolver(local: IPv4Address | IPv6Address, identifier: IPv4Address):
+def self_resolver(local: IPv4Address | IPv6Address, identifier: IPv4Address | None) -> Resolver:
     """`next-hop self`: our address on this session for its own AFI; for IPv4 routes on an IPv6
-    session, 5.0 uses the router id."""
+    session, 5.0 uses the router id (which may not be known yet: then there is no address to give)."""
 
     def resolve(nexthop: NextHop, family: Family) -> IPv4Address | IPv6Address | None:
         if nexthop is None or isinstance(nexthop, IPv4Address | IPv6Address):

@@ -33,7 +33,7 @@ from exabgp.reactor import tcp
 from exabgp.reactor.channel import Channel
 from exabgp.reactor.neighbor import address, self_resolver, session_config
 from exabgp.reactor.observer import Observer, PeerView
-from exabgp.reactor.reporter import Reporter
+from exabgp.reactor.reporter import OPENED, Reporter
 from exabgp.reactor.sender import Sender
 from exabgp.rib.incoming import AdjRibIn
 from exabgp.rib.outgoing import AdjRibOut
@@ -136,9 +136,18 @@ class Peer:
         self._stop_text = text
         self._stop_reason = reason
         for channel in list(self.channels):
-            channel.stop(subcode, text)
+            # the established session's sender closes it once the pending routes are out
+            if channel is not self.established:
+                channel.stop(subcode, text)
         self._incoming.put_nowait(None)
-        self.sender.wake()
+        self.sender.close_after_routes(subcode, text)
+
+    def report_stopping(self, reason: str = 'shutting down') -> None:
+        """Tell the API now what it hears when the peer stops, before its processes hear of the
+        shutdown (5.0's order); the sessions close later (`stop`) without reporting it again."""
+        self._stop_reason = reason
+        opened = [(channel, channel.session.state in OPENED) for channel in self.channels]
+        self.reporter.stopping(self.view(), opened, reason)
 
     def teardown(self, subcode: int, text: str | None = None) -> None:
         """Close the sessions with Cease `subcode`; the peer connects again afterwards."""
@@ -162,7 +171,8 @@ class Peer:
         finally:
             for channel in list(self.channels):
                 channel.stop(self._stop_subcode, self._stop_text)
-            self.observer.fsm(self.view(), 'idle')
+            if not self.reporter.ended:
+                self.observer.fsm(self.view(), 'idle')
             self.done.set()
 
     def _exhausted(self) -> bool:

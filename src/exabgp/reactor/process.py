@@ -28,6 +28,7 @@ log = logger.get('processes')
 READ_SIZE = 64 * 1024
 MAX_LINE = 1024 * 1024
 TERMINATE_GRACE = 2.0  # seconds between SIGTERM and SIGKILL, as 5.0
+LAST_READ = 1.0  # seconds to read what an ended process wrote, when something else keeps its pipe open
 
 
 class ApiProcess:
@@ -143,10 +144,16 @@ class ApiProcess:
             log.info(f'process {self.name} (pid {self.proc.pid}) ended with code {code}')
             self._on_exit(self)
 
+    async def _last_commands(self) -> None:
+        """What the process wrote before it ended (a healthcheck's withdrawal on SIGTERM) is still
+        read and applied; a child it left holding the pipe open gets LAST_READ seconds."""
+        if self.tasks:
+            await asyncio.wait(self.tasks[:1], timeout=LAST_READ)
+
     async def stop(self, last: str | None, flush: float) -> None:
         """End the process: write `last` (the shutdown message), give it `flush` seconds to be
         written, close its stdin and give it as long again to leave by itself, then SIGTERM, then
-        SIGKILL to its process group after TERMINATE_GRACE."""
+        SIGKILL to its process group after TERMINATE_GRACE. The commands it wrote until then are applied."""
         self.stopping = True
         proc = self.proc
         if proc is None:
@@ -171,6 +178,7 @@ class ApiProcess:
                 with contextlib.suppress(ProcessLookupError, PermissionError):
                     os.killpg(proc.pid, signal.SIGKILL)
                 await proc.wait()
+            await self._last_commands()
         self.output.close()
         for task in self.tasks:
             task.cancel()

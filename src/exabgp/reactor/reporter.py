@@ -10,9 +10,12 @@ Invariants:
   them ends.
 - 5.0 reports a session "down" only once it had sent or received an OPEN, and the fsm state of a
   session going to IDLE only after that "down".
+- At shutdown 5.0 tells the API each session is down, and the peer IDLE, before its processes hear
+  of the shutdown (`stopping`); the sessions close later, and that is not reported again.
 """
 
 import time
+from collections.abc import Sequence
 
 from exabgp.api import show
 from exabgp.bgp.message.header import NAMES
@@ -46,7 +49,7 @@ class Stats:
 
 
 class Reporter:
-    __slots__ = ('_opened', 'observer', 'report_sent', 'stats')
+    __slots__ = ('_opened', '_reported', 'ended', 'observer', 'report_sent', 'stats')
 
     def __init__(self, observer: Observer) -> None:
         self.observer = observer
@@ -55,6 +58,10 @@ class Reporter:
         self.report_sent = False
         # the connections (any hashable key) that sent or received an OPEN
         self._opened: set[object] = set()
+        # the connections whose end the API was told before they closed (`stopping`)
+        self._reported: set[object] = set()
+        # the peer's own last IDLE was reported
+        self.ended = False
 
     def event(self, view: PeerView, connection: object, event: object) -> None:
         observer = self.observer
@@ -82,9 +89,26 @@ class Reporter:
     def closed(self, view: PeerView, connection: object, event: Closed, reason: str, current: bool) -> None:
         """A connection's session ended; `reason` in 5.0's words, `current`: it was the session the
         counts were of."""
-        if connection in self._opened:
-            self._opened.discard(connection)
-            self.observer.down(view, reason)
-        self.observer.fsm(view, 'idle')
+        opened = connection in self._opened
+        self._opened.discard(connection)
+        if connection in self._reported:
+            self._reported.discard(connection)
+        else:
+            if opened:
+                self.observer.down(view, reason)
+            self.observer.fsm(view, 'idle')
         if current:
             self.stats.closed()
+
+    def stopping(self, view: PeerView, connections: Sequence[tuple[object, bool]], reason: str) -> None:
+        """The peer is told to stop: report now each connection down (`opened`: it had an OPEN) and
+        IDLE, then the peer IDLE, as 5.0 does before its processes hear of the shutdown."""
+        if self.ended:
+            return
+        for connection, opened in connections:
+            self._reported.add(connection)
+            if opened:
+                self.observer.down(view, f'stop, message [{reason}]')
+            self.observer.fsm(view, 'idle')
+        self.ended = True
+        self.observer.fsm(view, 'idle')

@@ -14,6 +14,8 @@ Invariants:
   `_after` and go out after the next flush of the RIB, so they follow the routes changed before
   them; RFC 7313's Beginning of Route Refresh waits in `_before` and precedes the routes.
 - `run` returns when its session leaves ESTABLISHED; one failure is logged and ends that session.
+- Stopping (`close_after_routes`) sends what is pending first, then closes the session with the
+  Cease given: the routes changed before a stop reach the peer.
 """
 
 import asyncio
@@ -43,6 +45,7 @@ class Sender:
         self._changed = asyncio.Event()
         self._before: list[Message | bytes] = []
         self._after: list[Message | bytes] = []
+        self._closing: tuple[int, str | None] | None = None
 
     # ------------------------------------------------------------------ what to send
 
@@ -76,6 +79,11 @@ class Sender:
             self.rib.announce(route)
         self._changed.set()
 
+    def close_after_routes(self, subcode: int, text: str | None) -> None:
+        """Send what is pending, then close the established session with Cease `subcode`."""
+        self._closing = (subcode, text)
+        self._changed.set()
+
     def session_ended(self) -> None:
         """The established session is gone: what waited for it is dropped, and `run` wakes to end."""
         self._before.clear()
@@ -105,6 +113,9 @@ class Sender:
                 if self._after:
                     await self._write(channel, _take(self._after))
                 if session.state is not State.ESTABLISHED:
+                    return
+                if self._closing is not None:
+                    channel.stop(*self._closing)
                     return
                 await self._changed.wait()
         except Exception as exc:  # one peer's failure must not take the daemon down
