@@ -1,6 +1,19 @@
 """ExaBGP, rewritten natively on asyncio.
 
 A BGP speaker with no FIB, driven by scripts, drop-in compatible with ExaBGP 5.0.
-The layers, top to bottom, are application, reactor, api, configuration, rib, session and bgp;
-imports only ever point down (see tests/test_layers.py).
+
+The import graph (tests/test_layers.py holds the same edges and fails on any other):
+
+    application  -> reactor, api, configuration, rib, session, bgp, settings
+    reactor      -> api, configuration, rib, session, bgp, settings
+    api          -> bgp; of configuration only the route and operational grammar it reads
+                    commands with (tokenizer, cursor, errors, route, operational) and the model
+                    `show` writes from, never the file parser
+    configuration, rib, session -> bgp (siblings: none of them imports another)
+    bgp          -> nothing else
+    settings     -> nothing else
+    logger, version: leaves any part may import
+
+bgp, session, rib, configuration, api and settings are pure: no asyncio, socket, clock, subprocess,
+signal, thread, or process environment; only reactor/ and application/ do I/O.
 """

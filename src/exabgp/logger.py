@@ -9,6 +9,8 @@ may log through it.
 """
 
 import logging
+from collections.abc import MutableMapping
+from typing import Any
 
 ROOT = 'exabgp'
 
@@ -38,12 +40,12 @@ def source_of(record: logging.LogRecord) -> str:
     return name[len(ROOT) + 1 :] if name.startswith(f'{ROOT}.') else name
 
 
-class PeerLog(logging.LoggerAdapter):
+class PeerLog(logging.LoggerAdapter[logging.Logger]):
     """Prefixes every line with the peer it is about, so interleaved sessions stay readable."""
 
     def __init__(self, logger: logging.Logger, peer: str) -> None:
         super().__init__(logger, {})
         self.peer = peer
 
-    def process(self, msg: object, kwargs: dict) -> tuple[str, dict]:
+    def process(self, msg: object, kwargs: MutableMapping[str, Any]) -> tuple[str, MutableMapping[str, Any]]:
         return f'peer {self.peer} {msg}', kwargs

@@ -362,7 +362,9 @@ def load(environ: Mapping[str, str], env_file: str, root: str = '') -> Settings:
 
 def _changed(settings: Settings, section: str, option: str) -> bool:
     spec = SPEC[section][option]
-    return getattr(getattr(settings, section), attribute(option)) != spec.kind.read(spec.default)
+    current: object = getattr(getattr(settings, section), attribute(option))
+    default: object = spec.kind.read(spec.default)
+    return current != default
 
 
 def _printed() -> Iterator[tuple[str, str, Option]]:

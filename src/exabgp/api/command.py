@@ -188,7 +188,7 @@ Command = (
 
 # ---------------------------------------------------------------- parsing
 
-SINGLE = {
+SINGLE: dict[str, Command] = {
     'enable-ack': Ack('enable'),
     'disable-ack': Ack('disable'),
     'silence-ack': Ack('silence'),

@@ -19,6 +19,8 @@ from exabgp.bgp.message.notification import Notification
 from exabgp.bgp.message.open import Open
 from exabgp.bgp.message.operational import Advisory, Operational, Query, Reply
 from exabgp.bgp.message.refresh import RouteRefresh
+from exabgp.bgp.message.table import Message
+from exabgp.bgp.message.update import Update
 from exabgp.bgp.negotiated import Negotiated
 
 
@@ -102,7 +104,7 @@ def encode(
     stamp: Stamp,
     peer: Peer,
     direction: str,
-    message: object,
+    message: Message,
     header: bytes = b'',
     body: bytes = b'',
     *,
@@ -110,10 +112,9 @@ def encode(
     negotiated: Negotiated | None = None,
 ) -> str | None:
     """The JSON line for a message, None when 5.0 writes none for it (unknown types included)."""
-    kind = message.TYPE  # type: ignore[attr-defined]
-    if kind == MessageType.UPDATE:
-        return update(stamp, peer, direction, message, header, body, compact=compact, negotiated=negotiated)  # type: ignore[arg-type]
-    encoder = ENCODERS.get(kind)
+    if isinstance(message, Update):
+        return update(stamp, peer, direction, message, header, body, compact=compact, negotiated=negotiated)
+    encoder = ENCODERS.get(message.TYPE)
     if encoder is None:
         return None
     return encoder(stamp, peer, direction, message, header, body)

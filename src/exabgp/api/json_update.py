@@ -55,13 +55,13 @@ def _nlri_json(nlri: NLRI, compact: bool) -> str:
 
 def _announced(update: Update, compact: bool) -> str:
     """The inside of "announce": routes grouped by family, then by next hop, in message order."""
-    families: dict = {}
+    families: dict[Family, dict[str, list[str]]] = {}
     link_local = update.link_local
     local_text = nexthop_text(link_local) if link_local is not None else ''
     # consecutive routes nearly always share family and next hop: remember the last group
     last_family = last_nexthop = None
-    group: dict = {}
-    listed: list = []
+    group: dict[str, list[str]] = {}
+    listed: list[str] = []
     for route in update.announced:
         nlri = route.nlri
         family = nlri.family
@@ -81,7 +81,7 @@ def _announced(update: Update, compact: bool) -> str:
 
 
 def _withdrawn(update: Update, compact: bool) -> str:
-    families: dict = {}
+    families: dict[Family, list[str]] = {}
     for nlri in update.withdrawn:
         families.setdefault(nlri.family, []).append(_nlri_json(nlri, compact))
     return ', '.join(f'"{family}": [ {", ".join(nlris)} ]' for family, nlris in families.items())

@@ -18,6 +18,7 @@ import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from exabgp.api.json_update import nexthop_text
 from exabgp.bgp.family import afi_name, safi_name
@@ -160,11 +161,11 @@ def extensive(view: PeerView) -> list[str]:
     return lines
 
 
-def as_dict(view: PeerView) -> dict:
+def as_dict(view: PeerView) -> dict[str, Any]:
     """A peer as 5.0's JSON `show neighbor` writes it."""
-    local: dict = {'capabilities': {}, 'families': {}, 'add-path': {}}
-    peer: dict = {'capabilities': {}, 'families': {}, 'add-path': {}}
-    formatted: dict = {
+    local: dict[str, Any] = {'capabilities': {}, 'families': {}, 'add-path': {}}
+    peer: dict[str, Any] = {'capabilities': {}, 'families': {}, 'add-path': {}}
+    formatted: dict[str, Any] = {
         'state': 'up' if view.up else 'down',
         'duration': view.up if view.up else view.down,
         'fsm': view.state,
@@ -308,9 +309,9 @@ def rib_text(who: str, routes: Sequence[Route], extensive: bool) -> Iterator[str
         yield f'{who} {route.nlri.family} {route_text(route, extensive)}'
 
 
-def rib_json_v1(address: str, routes: Sequence[Route], neighbor: dict | None) -> Iterator[str]:
+def rib_json_v1(address: str, routes: Sequence[Route], neighbor: dict[str, Any] | None) -> Iterator[str]:
     """5.0's v1 form: for each route of a chunk, the peer with the routes of the chunk so far."""
-    value: dict = {address: {'routes': []}}
+    value: dict[str, Any] = {address: {'routes': []}}
     if neighbor is not None:
         value[address].update(neighbor)
     listed = value[address]['routes']
@@ -319,9 +320,9 @@ def rib_json_v1(address: str, routes: Sequence[Route], neighbor: dict | None) ->
         yield json.dumps(value)
 
 
-def rib_json_v2(address: str, routes: Sequence[Route], neighbor: dict | None) -> Iterator[str]:
+def rib_json_v2(address: str, routes: Sequence[Route], neighbor: dict[str, Any] | None) -> Iterator[str]:
     """5.0's v2 form: one object per route, the route as a dict of its NLRI and attributes."""
-    value: dict = {'peer': {'address': address}}
+    value: dict[str, Any] = {'peer': {'address': address}}
     if neighbor is not None:
         value.update(neighbor)
     for route in routes:

@@ -17,6 +17,7 @@ from exabgp.bgp.message.notification import Notification
 from exabgp.bgp.message.open import Open
 from exabgp.bgp.message.operational import Advisory, Operational, Query, Reply
 from exabgp.bgp.message.refresh import RouteRefresh
+from exabgp.bgp.message.table import Message
 
 
 def oneline(text: str) -> str:
@@ -84,9 +85,9 @@ ENCODERS: dict[int, Callable[..., str | None]] = {
 }
 
 
-def encode(peer: Peer, direction: str, message: object, header: bytes = b'', body: bytes = b'') -> str | None:
+def encode(peer: Peer, direction: str, message: Message, header: bytes = b'', body: bytes = b'') -> str | None:
     """The text line for a message, None when 5.0 writes none for it (unknown types included)."""
-    encoder = ENCODERS.get(message.TYPE)  # type: ignore[attr-defined]
+    encoder = ENCODERS.get(message.TYPE)
     if encoder is None:
         return None
     return encoder(peer, direction, message, header, body)

@@ -18,16 +18,20 @@ Invariants (5.0's, checked against 5.0.15's encoder):
 
 from collections.abc import Callable, Sequence
 from ipaddress import IPv6Address
+from typing import TypeVar
 
 from exabgp.api.envelope import Peer, packets_suffix
 from exabgp.api.json_update import errors, nexthop_text
 from exabgp.bgp.family import afi_name, safi_name
 from exabgp.bgp.message.update import Update
+from exabgp.bgp.nlri.base import NLRI
 from exabgp.bgp.nlri.table import NLRI_FIELD
 from exabgp.bgp.route import Route
 
+T = TypeVar('T')
 
-def _leading(items: Sequence, belongs: Callable) -> int:
+
+def _leading(items: Sequence[T], belongs: Callable[[T], bool]) -> int:
     """How many items at the start of `items` satisfy `belongs`."""
     count = 0
     for item in items:
@@ -53,7 +57,7 @@ def update(peer: Peer, direction: str, message: Update, header: bytes = b'', bod
         link_local = message.link_local
         local_hop = f' next-hop {nexthop_text(link_local)}' if link_local is not None else ''
 
-        def withdrawn(nlris: Sequence) -> None:
+        def withdrawn(nlris: Sequence[NLRI]) -> None:
             lines.extend(f'{start} withdrawn {nlri}\n' for nlri in nlris)
 
         def announced(routes: Sequence[Route]) -> None:

@@ -25,9 +25,11 @@ def set_umask(settings: Settings) -> None:
 
 
 def _stdin_is_socket() -> bool:
+    if sys.__stdin__ is None:  # started without a standard input
+        return False
     try:
         probe = socket.fromfd(sys.__stdin__.fileno(), socket.AF_INET, socket.SOCK_RAW)
-    except (ValueError, OSError, AttributeError):
+    except (ValueError, OSError):
         return False
     with probe:
         try:

@@ -53,7 +53,7 @@ ASN = 65533
 # `family { all; }`: every family 5.0 knows, in its order (by AFI, then SAFI)
 ALL_FAMILIES = table.ALL
 
-_NAMES = {
+_NAMES: dict[int, str] = {
     MessageType.OPEN: 'OPEN',
     MessageType.UPDATE: 'UPDATE',
     MessageType.NOTIFICATION: 'NOTIFICATION',
@@ -143,7 +143,7 @@ def _split(data: bytes, is_open: bool) -> tuple[int, bytes]:
 def _checked(update: Update) -> Update:
     """An UPDATE we can show whole, or the reason we can not."""
     for attribute in update.unparsed:
-        raise DecodeError(f'family {attribute.family} is not supported yet')  # type: ignore[attr-defined]
+        raise DecodeError(f'family {attribute.family} is not supported yet')
     if update.action == Action.DISABLE_FAMILY:
         raise DecodeError(f'{update.reason} (RFC 7606: AFI/SAFI disable)')
     if update.action != Action.NONE:
@@ -154,7 +154,7 @@ def _checked(update: Update) -> Update:
 def message_line(data: bytes, session: Negotiated, stamp: Stamp, is_open: bool = False, compact: bool = False) -> str:
     """The JSON line 5.0 prints for a whole message (or an UPDATE / OPEN body without header)."""
     kind, body = _split(data, is_open)
-    name = _NAMES.get(kind, f'type {kind}')  # type: ignore[call-overload]
+    name = _NAMES.get(kind, f'type {kind}')
     log.debug('decoding a %d octet %s body', len(body), name)
     try:
         message = unpack_message(kind, body, session)

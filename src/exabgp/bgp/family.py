@@ -40,8 +40,9 @@ class SAFI(IntEnum):
         return _SAFI_NAMES[self]
 
 
-_AFI_NAMES = {AFI.IPV4: 'ipv4', AFI.IPV6: 'ipv6', AFI.L2VPN: 'l2vpn', AFI.BGP_LS: 'bgp-ls'}
-_SAFI_NAMES = {
+# keyed by int: a name is looked up by wire code, which may be no member
+_AFI_NAMES: dict[int, str] = {AFI.IPV4: 'ipv4', AFI.IPV6: 'ipv6', AFI.L2VPN: 'l2vpn', AFI.BGP_LS: 'bgp-ls'}
+_SAFI_NAMES: dict[int, str] = {
     SAFI.UNICAST: 'unicast',
     SAFI.MULTICAST: 'multicast',
     SAFI.NLRI_MPLS: 'nlri-mpls',
@@ -56,8 +57,8 @@ _SAFI_NAMES = {
     SAFI.FLOW_IP: 'flow',
     SAFI.FLOW_VPN: 'flow-vpn',
 }
-AFI_BY_NAME = {name: afi for afi, name in _AFI_NAMES.items()}
-SAFI_BY_NAME = {name: safi for safi, name in _SAFI_NAMES.items()}
+AFI_BY_NAME = {afi.label: afi for afi in AFI}
+SAFI_BY_NAME = {safi.label: safi for safi in SAFI}
 
 
 def afi(code: int) -> AFI | int:
@@ -77,11 +78,11 @@ def safi(code: int) -> SAFI | int:
 def afi_name(code: int) -> str:
     if code == 0:  # 5.0 names the reserved AFI 0 'undefined' (it is no name the configuration accepts)
         return 'undefined'
-    return _AFI_NAMES.get(code, f'unknown-afi-{code:#x}')  # type: ignore[call-overload]
+    return _AFI_NAMES.get(code, f'unknown-afi-{code:#x}')
 
 
 def safi_name(code: int) -> str:
-    return _SAFI_NAMES.get(code, f'unknown safi {int(code)}')  # type: ignore[call-overload]
+    return _SAFI_NAMES.get(code, f'unknown safi {int(code)}')
 
 
 class Family(NamedTuple):

@@ -75,7 +75,7 @@ class Cursor:
         word = self.expect(what)
         if not self.is_punctuation(word, '['):
             return [word]
-        found = []
+        found: list[str] = []
         while True:
             word = self.next()
             if word == '':

@@ -17,10 +17,12 @@ from collections.abc import Iterator
 from exabgp.bgp.attribute.aggregation import Aggregator
 from exabgp.bgp.attribute.aigp import AIGP
 from exabgp.bgp.attribute.aspath import AS_SEQUENCE, ASPath
-from exabgp.bgp.attribute.base import Code
+from exabgp.bgp.attribute.base import Attribute, Code
 from exabgp.bgp.attribute.community import Communities, LargeCommunities
 from exabgp.bgp.attribute.extended import ExtendedCommunities
-from exabgp.bgp.attribute.reflection import ClusterList
+from exabgp.bgp.attribute.localpref import LocalPreference
+from exabgp.bgp.attribute.med import MED
+from exabgp.bgp.attribute.reflection import ClusterList, OriginatorID
 from exabgp.bgp.attribute.unknown import Unknown
 from exabgp.bgp.family import AFI, afi_name, safi_name
 from exabgp.bgp.nlri import table
@@ -66,27 +68,30 @@ def _segments(path: ASPath) -> str:
     return ' '.join(parts)
 
 
-def attribute_text(attribute: object) -> str:
+def attribute_text(attribute: Attribute) -> str:
     """One attribute in the configuration's grammar (not the text API's, which differs)."""
     if isinstance(attribute, Unknown):
         return f'attribute [ 0x{attribute.code:02x} 0x{attribute.flags:02x} 0x{attribute.value.hex()} ]'
-    code = attribute.CODE  # type: ignore[attr-defined]
+    code = attribute.CODE
     if code == Code.ORIGIN:
         return f'origin {attribute}'
     if code == Code.AS_PATH:
         assert isinstance(attribute, ASPath)
         return f'as-path {_segments(attribute)}'
     if code == Code.MED:
-        return f'med {attribute.value}'  # type: ignore[attr-defined]
+        assert isinstance(attribute, MED)
+        return f'med {attribute.value}'
     if code == Code.LOCAL_PREF:
-        return f'local-preference {attribute.value}'  # type: ignore[attr-defined]
+        assert isinstance(attribute, LocalPreference)
+        return f'local-preference {attribute.value}'
     if code == Code.ATOMIC_AGGREGATE:
         return 'atomic-aggregate'
     if code == Code.AGGREGATOR:
         assert isinstance(attribute, Aggregator)
         return f'aggregator ( {attribute.asn}:{attribute.speaker} )'
     if code == Code.ORIGINATOR_ID:
-        return f'originator-id {attribute.address}'  # type: ignore[attr-defined]
+        assert isinstance(attribute, OriginatorID)
+        return f'originator-id {attribute.address}'
     if code == Code.CLUSTER_LIST:
         assert isinstance(attribute, ClusterList)
         return f'cluster-list [ {" ".join(str(cluster) for cluster in attribute.clusters)} ]'

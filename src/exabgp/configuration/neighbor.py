@@ -70,7 +70,8 @@ class Draft:
         self.marks[key] = where
 
     def section(self, key: str) -> dict[str, Any]:
-        return self.values.setdefault(key, {})
+        section: dict[str, Any] = self.values.setdefault(key, {})
+        return section
 
     def inherit(self, template: 'Draft') -> None:
         """Merge a template the way 5.0 does: missing keys are copied, lists are extended, dicts
@@ -416,7 +417,7 @@ def _processes(cursor: Cursor, what: str, regex: bool) -> list[str]:
     word = cursor.expect(f'{what} list')
     if not cursor.is_punctuation(word, '['):
         raise cursor.fail(f'invalid {what}, it must be a list: [ name ... ]')
-    names = []
+    names: list[str] = []
     while True:
         word = cursor.next()
         if word == '':

@@ -33,7 +33,10 @@ def parse(cursor: Cursor) -> Operational:
     kind = cursor.words[0].lower()
     if kind not in FIELDS:
         raise cursor.fail_at(0, f"invalid keyword '{kind}' in operational")
-    found: dict[str, object] = {}
+    # every kind starts with afi and safi (FIELDS): they are set before the value is built
+    afi = safi = 0
+    advisory = ''
+    numbers: dict[str, int] = {}
     router_id: IPv4Address | None = None
     for expected in FIELDS[kind]:
         keyword = cursor.expect(expected).lower()
@@ -46,28 +49,28 @@ def parse(cursor: Cursor) -> Operational:
             word = cursor.expect('afi').lower()
             if word not in AFI_BY_NAME:
                 raise cursor.fail(f"'{word}' is an invalid afi")
-            found['afi'] = AFI_BY_NAME[word]
+            afi = AFI_BY_NAME[word]
         elif expected == 'safi':
             word = cursor.expect('safi').lower()
             if word not in SAFI_BY_NAME:
                 raise cursor.fail(f"'{word}' is an invalid safi")
-            found['safi'] = SAFI_BY_NAME[word]
+            safi = SAFI_BY_NAME[word]
         elif expected == 'advisory':
             text = cursor.expect('advisory')
             if len(text.encode('utf-8')) > ADVISORY_MAX:
                 raise cursor.fail(f'the advisory is longer than {ADVISORY_MAX} octets')
-            found['advisory'] = text
+            advisory = text
         else:
-            found[expected] = values.integer(cursor, expected, 0, LIMITS[expected])
+            numbers[expected] = values.integer(cursor, expected, 0, LIMITS[expected])
     if cursor.peek().lower() == 'router-id':
         cursor.next()
         router_id = values.ipv4(cursor, 'router-id')
     cursor.done()
     return Operational(
         kind=kind,
-        family=Family(found['afi'], found['safi']),  # type: ignore[arg-type]
-        advisory=str(found.get('advisory', '')),
-        sequence=int(found.get('sequence', 0)),  # type: ignore[call-overload]
-        counter=int(found.get('counter', 0)),  # type: ignore[call-overload]
+        family=Family(afi, safi),
+        advisory=advisory,
+        sequence=numbers.get('sequence', 0),
+        counter=numbers.get('counter', 0),
         router_id=router_id,
     )

@@ -17,7 +17,7 @@ from typing import Any
 
 from exabgp.bgp.family import IPV4_UNICAST, Family
 from exabgp.bgp.nlri import table
-from exabgp.configuration.errors import ConfigError
+from exabgp.configuration.errors import ConfigError, Location
 from exabgp.configuration.model import (
     ADDPATH_DISABLED,
     EVENTS,
@@ -28,7 +28,6 @@ from exabgp.configuration.model import (
     Neighbor,
 )
 from exabgp.configuration.neighbor import CAPABILITY, CONVERT, Draft, check_md5
-from exabgp.configuration.tokenizer import Location
 
 
 def _sorted(families: list[Family]) -> tuple[Family, ...]:
@@ -232,7 +231,7 @@ def neighbor(draft: Draft, passive_setting: bool) -> Neighbor:
 
 
 def _drop_family(routes: list[Any], watchdogs: list[tuple[int, Any]], family: Family) -> tuple[list[Any], list[Any]]:
-    kept = []
+    kept: list[Any] = []
     moved: dict[int, int] = {}
     for index, route in enumerate(routes):
         if route.nlri.family == family:

@@ -77,6 +77,7 @@ def _resolved(route: Route, neighbor: Neighbor) -> Route:
     if route.nexthop is not SELF:
         return route
     local = neighbor.local_address
+    address: IPv4Address | IPv6Address
     if route.nlri.family.afi == 1:
         address = local if isinstance(local, IPv4Address) else (neighbor.router_id or IPv4Address('127.0.0.1'))
     else:
@@ -108,9 +109,10 @@ def _same(sent: object, received: object) -> bool:
 def _key(route: Route, negotiated: Negotiated) -> tuple[object, ...]:
     """A route's prefix as the wire carries it: with ADD-PATH, no path identifier travels as 0."""
     nlri = route.nlri
-    path_id = nlri.path_id  # type: ignore[attr-defined]
+    path_id = nlri.path_id
     if negotiated.send_path(nlri.family):
         path_id = path_id or 0
+    # every family built (INET, Labeled) keeps its prefix as `packed`, which the NLRI protocol does not promise
     return (nlri.family, nlri.packed, path_id)  # type: ignore[attr-defined]
 
 

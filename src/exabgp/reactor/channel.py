@@ -13,10 +13,12 @@ Invariants:
 
 import asyncio
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import cast
 
 from exabgp.bgp.errors import HOLD_TIMER_EXPIRED
-from exabgp.session.events import Closed, Why
+from exabgp.bgp.message.table import Message
+from exabgp.session.events import Closed, SessionEvent, Why
 from exabgp.session.session import Session
 
 READ_SIZE = 256 * 1024
@@ -29,7 +31,7 @@ class Channel:
         session: Session,
         reader: asyncio.StreamReader,
         writer: asyncio.StreamWriter,
-        handler: Callable[[list[object]], None],
+        handler: Callable[[list[SessionEvent]], None],
     ) -> None:
         self.session = session
         self.reader = reader
@@ -73,7 +75,7 @@ class Channel:
         if self.session.closed:
             self._end_reading()
 
-    def send(self, messages: list[object]) -> None:
+    def send(self, messages: Iterable[Message | bytes]) -> None:
         """Hand messages (values, or whole messages already packed) to the session, which writes
         them and reports each as `Sent`."""
         self.session.send(messages, self._loop.time())
@@ -125,7 +127,9 @@ class Channel:
         now = self._loop.time()
         deadline = self.session.next_deadline()
         # the loop may run a timer up to one clock resolution early
-        if deadline is not None and deadline <= now + self._loop._clock_resolution:
+        # (every asyncio loop and uvloop's have `_clock_resolution`; AbstractEventLoop does not declare it)
+        resolution = self._loop._clock_resolution  # type: ignore[attr-defined]
+        if deadline is not None and deadline <= now + resolution:
             self.session.handle_timer(max(now, deadline))
         self._after()
         if self.session.closed:
@@ -137,7 +141,7 @@ class Channel:
         # aborts the connection, and the NOTIFICATION being written with it)
         self._reading_ended = True
         with contextlib.suppress(RuntimeError, AttributeError):
-            self.writer.transport.pause_reading()
+            _reading(self.writer).pause_reading()
         self.reader.feed_eof()
 
     def _lingers(self) -> bool:
@@ -160,7 +164,7 @@ class Channel:
             self._drainer.cancel()
             await asyncio.gather(self._drainer, return_exceptions=True)
         writer = self.writer
-        transport = writer.transport
+        transport = _reading(writer)
         if transport.is_closing():
             with contextlib.suppress(TimeoutError, ConnectionError, OSError):
                 await asyncio.wait_for(writer.wait_closed(), CLOSE_GRACE)
@@ -203,6 +207,11 @@ class _Discard(asyncio.Protocol):
         _settle(self.lost)
 
 
-def _settle(future: asyncio.Future) -> None:
+def _reading(writer: asyncio.StreamWriter) -> asyncio.Transport:
+    # the transport of a stream connection reads too: StreamWriter declares only its write half
+    return cast(asyncio.Transport, writer.transport)
+
+
+def _settle(future: asyncio.Future[None]) -> None:
     if not future.done():
         future.set_result(None)

@@ -211,6 +211,7 @@ class Commands:
             self._refuse(client, line, str(error))
             return
         try:
+            # each handler takes the command class it is filed under, which a dict's type can not say
             await self._handlers[type(command)](client, command, touched)  # type: ignore[operator]
         except CommandError as error:
             self._refuse(client, line, str(error))

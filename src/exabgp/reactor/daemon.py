@@ -128,8 +128,11 @@ def _key(neighbor: Neighbor) -> str:
 
 
 def _same_except_routes(old: Neighbor, new: Neighbor) -> bool:
-    keep = {'routes': (), 'watchdogs': (), 'operational': ()}
-    return dataclasses.replace(old, **keep) == dataclasses.replace(new, **keep)
+    return _routeless(old) == _routeless(new)
+
+
+def _routeless(neighbor: Neighbor) -> Neighbor:
+    return dataclasses.replace(neighbor, routes=(), watchdogs=(), operational=())
 
 
 class Daemon:

@@ -9,9 +9,10 @@ from ipaddress import IPv4Address, IPv6Address, ip_address
 
 from exabgp.bgp.family import AFI, Family
 from exabgp.bgp.message.open import Open
-from exabgp.bgp.route import SELF, NextHop
+from exabgp.bgp.route import NextHop
 from exabgp.configuration.capabilities import capabilities
 from exabgp.configuration.model import Neighbor
+from exabgp.rib.outgoing import Resolver
 from exabgp.session.config import SessionConfig
 from exabgp.settings import Settings
 
@@ -52,13 +53,13 @@ def session_config(
     )
 
 
-def self_resolver(local: IPv4Address | IPv6Address, identifier: IPv4Address):
+def self_resolver(local: IPv4Address | IPv6Address, identifier: IPv4Address | None) -> Resolver:
     """`next-hop self`: our address on this session for its own AFI; for IPv4 routes on an IPv6
-    session, 5.0 uses the router id."""
+    session, 5.0 uses the router id (which may not be known yet: then there is no address to give)."""
 
     def resolve(nexthop: NextHop, family: Family) -> IPv4Address | IPv6Address | None:
-        if nexthop is not SELF:
-            return nexthop  # type: ignore[return-value]
+        if nexthop is None or isinstance(nexthop, IPv4Address | IPv6Address):
+            return nexthop
         if family.afi == AFI.IPV4:
             return local if isinstance(local, IPv4Address) else identifier
         if family.afi == AFI.IPV6 and isinstance(local, IPv6Address):

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address
 
 from exabgp.bgp.message.open import Open
+from exabgp.bgp.message.table import Message
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.configuration.model import Neighbor
 from exabgp.session.events import Sent
@@ -52,7 +53,7 @@ class Observer:
     def negotiated(self, peer: PeerView, sent: Open, received: Open, negotiated: Negotiated) -> None:
         """Both OPENs are in and valid."""
 
-    def received(self, peer: PeerView, message: object, header: bytes, body: bytes) -> None:
+    def received(self, peer: PeerView, message: Message, header: bytes, body: bytes) -> None:
         """A message from the peer."""
 
     def sent(self, peer: PeerView, sent: Sent) -> None:

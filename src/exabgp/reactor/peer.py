@@ -25,6 +25,8 @@ from exabgp.bgp.errors import CONNECTION_COLLISION_RESOLUTION
 from exabgp.bgp.family import Family
 from exabgp.bgp.message.notification import Notification
 from exabgp.bgp.message.refresh import QUERY, RouteRefresh
+from exabgp.bgp.message.table import Message
+from exabgp.bgp.message.update import Update
 from exabgp.bgp.negotiated import Negotiated, Refresh
 from exabgp.configuration.model import Neighbor
 from exabgp.reactor import md5drops, tcp
@@ -37,7 +39,7 @@ from exabgp.rib.incoming import AdjRibIn
 from exabgp.rib.outgoing import AdjRibOut
 from exabgp.session.backoff import Backoff
 from exabgp.session.collision import Close, refuse_connection, resolve
-from exabgp.session.events import Closed, Established, Negotiation, Reason, Received, Why
+from exabgp.session.events import Closed, Established, Negotiation, Reason, Received, SessionEvent, Why
 from exabgp.session.session import Session
 from exabgp.session.state import State
 from exabgp.settings import Settings
@@ -65,7 +67,8 @@ class Peer:
         self.established: Channel | None = None
         self.negotiated: Negotiated | None = None
         self.done = asyncio.Event()
-        self._incoming: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = asyncio.Queue()
+        # accepted connections, and None to wake the task when it stops
+        self._incoming: asyncio.Queue[tuple[asyncio.StreamReader, asyncio.StreamWriter] | None] = asyncio.Queue()
         self._stopping = False
         self._stop_subcode = 3
         self._stop_text: str | None = None
@@ -91,7 +94,7 @@ class Peer:
         """The Adj-RIB-Out changed: send what is pending."""
         self.sender.wake()
 
-    def send_after_flush(self, message: object) -> None:
+    def send_after_flush(self, message: Message | bytes) -> None:
         """A message (End-of-RIB, ROUTE-REFRESH, OPERATIONAL; a value or its wire form) to send once
         the pending routes are out; dropped when no session is established."""
         if self.established is not None:
@@ -137,7 +140,7 @@ class Peer:
             # the established session's sender closes it once the pending routes are out
             if channel is not self.established:
                 channel.stop(subcode, text)
-        self._incoming.put_nowait(None)  # type: ignore[arg-type]
+        self._incoming.put_nowait(None)
         self.sender.close_after_routes(subcode, text)
 
     def report_stopping(self, reason: str = 'shutting down') -> None:
@@ -301,14 +304,14 @@ class Peer:
 
     async def _serve(self, first: Channel) -> None:
         """Run `first` and any connection accepted meanwhile, until none is left."""
-        tasks = {asyncio.create_task(self._drive(first)): first}
+        tasks: dict[asyncio.Task[object], Channel] = {asyncio.create_task(self._drive(first)): first}
         accept = asyncio.create_task(self._incoming.get())
         try:
             while tasks:
                 done, _ = await asyncio.wait((*tasks, accept), return_when=asyncio.FIRST_COMPLETED)
                 for task in done:
                     if task is accept:
-                        item = task.result()
+                        item = accept.result()
                         if item is not None:
                             extra = self._collide(item)
                             if extra is not None:
@@ -357,7 +360,7 @@ class Peer:
 
     # ------------------------------------------------------------------ session events
 
-    def _events(self, channel: Channel, events: list[object]) -> None:
+    def _events(self, channel: Channel, events: list[SessionEvent]) -> None:
         self._event_channel = channel
         reporter = self.reporter
         view = self.view()
@@ -394,10 +397,9 @@ class Peer:
                 negotiated = self.established.session.negotiated
                 self.resend([message.family], enhanced=negotiated.refresh == Refresh.ENHANCED)
             return
-        announced = getattr(message, 'announced', None)
-        if announced is None or not self.neighbor.adj_rib_in:
+        if not isinstance(message, Update) or not self.neighbor.adj_rib_in:
             return
-        self.rib_in.update(announced, message.withdrawn)  # type: ignore[attr-defined]
+        self.rib_in.update(message.announced, message.withdrawn)
 
     def _negotiation(self, channel: Channel, event: Negotiation) -> None:
         local_id = event.sent.router_id

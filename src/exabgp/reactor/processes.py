@@ -36,7 +36,7 @@ from exabgp.api.envelope import Peer as ApiPeer
 from exabgp.api.envelope import Stamp, envelope
 from exabgp.bgp.message.header import NAMES, MessageType
 from exabgp.bgp.message.open import Open
-from exabgp.bgp.message.table import unpack_message
+from exabgp.bgp.message.table import Message, unpack_message
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.configuration.model import Messages, Neighbor, Process
 from exabgp.reactor.observer import Observer, PeerView
@@ -247,8 +247,8 @@ class Processes(Observer):
                 lambda api: text_events.signal(api, number, name),
             )
 
-    def received(self, peer: PeerView, message: object, header: bytes, body: bytes) -> None:
-        self._message(peer, 'receive', peer.neighbor.api.receive, message.TYPE, message, header, body)  # type: ignore[attr-defined]
+    def received(self, peer: PeerView, message: Message, header: bytes, body: bytes) -> None:
+        self._message(peer, 'receive', peer.neighbor.api.receive, message.TYPE, message, header, body)
 
     def sent(self, peer: PeerView, sent: Sent) -> None:
         self._message(peer, 'send', peer.neighbor.api.send, sent.kind, sent.message, sent.header, sent.body)
@@ -259,7 +259,7 @@ class Processes(Observer):
         direction: str,
         wanted: Messages,
         kind: int,
-        message: object,
+        message: Message | None,
         header: bytes,
         body: bytes,
     ) -> None:

@@ -15,6 +15,7 @@ Invariants:
 """
 
 import time
+from collections.abc import Sequence
 
 from exabgp.api import show
 from exabgp.bgp.message.header import NAMES
@@ -66,12 +67,12 @@ class Reporter:
         observer = self.observer
         if isinstance(event, Received):
             message = event.message
-            kind = COUNTED.get(message.TYPE)  # type: ignore[attr-defined]
+            kind = COUNTED.get(message.TYPE)
             if kind is not None:
                 self.stats.received[kind] += 1
             observer.received(view, message, event.header, event.body)
         elif isinstance(event, Sent):
-            kind = COUNTED.get(event.kind)  # type: ignore[call-overload]
+            kind = COUNTED.get(event.kind)
             if kind is not None:
                 self.stats.sent[kind] += 1
             if self.report_sent:
@@ -99,7 +100,7 @@ class Reporter:
         if current:
             self.stats.closed()
 
-    def stopping(self, view: PeerView, connections: list[tuple[object, bool]], reason: str) -> None:
+    def stopping(self, view: PeerView, connections: Sequence[tuple[object, bool]], reason: str) -> None:
         """The peer is told to stop: report now each connection down (`opened`: it had an OPEN) and
         IDLE, then the peer IDLE, as 5.0 does before its processes hear of the shutdown."""
         if self.ended:

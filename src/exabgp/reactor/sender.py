@@ -19,11 +19,13 @@ Invariants:
 """
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TypeVar
 
 from exabgp import logger
 from exabgp.bgp.family import Family
 from exabgp.bgp.message.refresh import BEGIN, END, RouteRefresh
+from exabgp.bgp.message.table import Message
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.route import Route
 from exabgp.reactor.channel import Channel
@@ -34,13 +36,15 @@ reactor_log = logger.get('reactor')
 
 BATCH = 64 * 1024  # octets of UPDATEs written between two drains
 
+T = TypeVar('T')
+
 
 class Sender:
     def __init__(self, rib: AdjRibOut) -> None:
         self.rib = rib
         self._changed = asyncio.Event()
-        self._before: list[object] = []
-        self._after: list[object] = []
+        self._before: list[Message | bytes] = []
+        self._after: list[Message | bytes] = []
         self._closing: tuple[int, str | None] | None = None
 
     # ------------------------------------------------------------------ what to send
@@ -49,7 +53,7 @@ class Sender:
         """Something changed (the RIB, the queues, the session): look again."""
         self._changed.set()
 
-    def after_routes(self, message: object) -> None:
+    def after_routes(self, message: Message | bytes) -> None:
         """A message (a value, or its wire form) to send once the pending routes are out."""
         self._after.append(message)
         self._changed.set()
@@ -119,7 +123,7 @@ class Sender:
             channel.stop(0, 'internal error while sending updates')
 
     @staticmethod
-    async def _write(channel: Channel, messages: list[object]) -> None:
+    async def _write(channel: Channel, messages: Sequence[Message | bytes]) -> None:
         if not messages or channel.session.state is not State.ESTABLISHED:
             return
         channel.send(messages)
@@ -129,7 +133,7 @@ class Sender:
         self, channel: Channel, negotiated: Negotiated, resolve: Resolver, rate: int, withdrawals: bool
     ) -> None:
         session = channel.session
-        batch: list[object] = []
+        batch: list[Message | bytes] = []
         size = 0
         for wire in self.rib.updates(negotiated, resolve, withdrawals):
             if session.state is not State.ESTABLISHED:
@@ -147,7 +151,7 @@ class Sender:
             await self._write(channel, batch)
 
 
-def _take(messages: list[object]) -> list[object]:
+def _take(messages: list[T]) -> list[T]:
     taken = list(messages)
     messages.clear()
     return taken

@@ -20,6 +20,7 @@ Invariants (ExaBGP 5.0's semantics):
 from collections.abc import Callable, Iterable, Iterator
 from ipaddress import IPv4Address, IPv6Address
 
+from exabgp.bgp.attribute.attributes import Attributes
 from exabgp.bgp.family import Family
 from exabgp.bgp.message.update_pack import announce, eor, withdraw
 from exabgp.bgp.negotiated import Negotiated
@@ -27,7 +28,7 @@ from exabgp.bgp.nlri import table
 from exabgp.bgp.route import NextHop, Route
 
 Resolver = Callable[[NextHop, Family], IPv4Address | IPv6Address | None]
-Key = tuple[object, NextHop, Family]
+Key = tuple[Attributes, NextHop, Family]
 
 
 class AdjRibOut:

@@ -6,9 +6,11 @@ once; `Established` comes at most once, before any `Received` of an UPDATE.
 
 from dataclasses import dataclass
 from enum import Enum
+from typing import TypeAlias
 
 from exabgp.bgp.message.notification import Notification
 from exabgp.bgp.message.open import Open
+from exabgp.bgp.message.table import Message
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.session.state import State
 
@@ -23,7 +25,7 @@ class StateChanged:
 class Received:
     """A message from the peer, decoded, with its wire header and body (for the API's packets)."""
 
-    message: object
+    message: Message
     header: bytes
     body: bytes
 
@@ -37,7 +39,7 @@ class Sent:
 
     kind: int
     wire: bytes
-    message: object = None
+    message: Message | None = None
 
     @property
     def header(self) -> bytes:
@@ -85,3 +87,7 @@ class Reason:
 @dataclass(frozen=True, slots=True)
 class Closed:
     reason: Reason
+
+
+# every value `Session.events()` returns
+SessionEvent: TypeAlias = StateChanged | Received | Sent | Negotiation | Established | Closed

@@ -45,7 +45,7 @@ from exabgp.bgp.message.header import MessageType
 from exabgp.bgp.message.keepalive import KeepAlive
 from exabgp.bgp.message.notification import Notification
 from exabgp.bgp.message.open import Open
-from exabgp.bgp.message.table import unpack_message
+from exabgp.bgp.message.table import Message, unpack_message
 from exabgp.bgp.message.update import Update
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.session.config import SessionConfig
@@ -56,6 +56,7 @@ from exabgp.session.events import (
     Reason,
     Received,
     Sent,
+    SessionEvent,
     StateChanged,
     Why,
 )
@@ -64,7 +65,7 @@ from exabgp.session.state import Event, State
 
 SEND_HOLD_MINIMUM = 480.0  # RFC 9687 4: eight minutes, or twice the hold time if larger
 
-MESSAGE_EVENTS = {
+MESSAGE_EVENTS: dict[int, Event] = {
     MessageType.OPEN: Event.BGP_OPEN,
     MessageType.UPDATE: Event.UPDATE_MSG,
     MessageType.NOTIFICATION: Event.NOTIF_MSG,
@@ -91,7 +92,7 @@ class Session:
         self._framer = Framer()
         self._last_parsed = LastParsed()
         self._output: list[bytes] = []
-        self._events: list[object] = []
+        self._events: list[SessionEvent] = []
         self._open_wait: float | None = None
         self._hold: float | None = None
         self._keepalive: float | None = None
@@ -105,7 +106,7 @@ class Session:
         self._output.clear()
         return data
 
-    def events(self) -> list[object]:
+    def events(self) -> list[SessionEvent]:
         events = self._events
         self._events = []
         return events
@@ -139,7 +140,8 @@ class Session:
     def handle_timer(self, now: float) -> None:
         if self.closed:
             return
-        if self._send_deadline() is not None and now >= self._send_deadline():
+        send_deadline = self._send_deadline()
+        if send_deadline is not None and now >= send_deadline:
             self._dispatch(Event.SEND_HOLD_TIMER_EXPIRES, now)
         elif self._open_wait is not None and now >= self._open_wait:
             self._dispatch(Event.OPEN_WAIT_EXPIRES, now)
@@ -158,7 +160,7 @@ class Session:
         if not self.closed:
             self._dispatch(Event.MANUAL_STOP, now, _Stop(subcode, text))
 
-    def send(self, messages: Iterable[object], now: float) -> None:
+    def send(self, messages: Iterable[Message | bytes], now: float) -> None:
         """Queue messages for the peer, in order: values (packed here) or whole messages already
         packed (UPDATEs from the RIB). ESTABLISHED only; anything else is dropped."""
         if self.state is not State.ESTABLISHED:
@@ -170,7 +172,7 @@ class Session:
                 if report:
                     self._events.append(Sent(message[18], message))
             else:
-                self._queue(message, message.pack(self.negotiated))  # type: ignore[attr-defined]
+                self._queue(message, message.pack(self.negotiated))
 
     def output_blocked(self, now: float) -> None:
         """The reactor could not hand everything to the kernel: the send-hold timer runs from now."""
@@ -195,7 +197,7 @@ class Session:
             self._events.append(StateChanged(self.state, new))
             self.state = new
 
-    def _queue(self, message: object, wire: bytes) -> None:
+    def _queue(self, message: Message, wire: bytes) -> None:
         self._output.append(wire)
         if self.config.report_sent:
             self._events.append(Sent(wire[18], wire, message))
@@ -213,10 +215,11 @@ class Session:
         return bool(self.sent_open and self.sent_open.find(GracefulRestart))
 
     def _message(self, kind: int, header: bytes, body: bytes, now: float) -> None:
-        event = MESSAGE_EVENTS.get(kind)  # type: ignore[call-overload]
+        event = MESSAGE_EVENTS.get(kind)
         if event is None:
             # 5.0 answers an unknown type with 1/3 and this text as data
             raise PeerError(MESSAGE_HEADER_ERROR, BAD_MESSAGE_TYPE, f'can not decode message of type "{kind}"'.encode())
+        message: Message
         if kind == MessageType.UPDATE:
             message = Update.unpack(body, self.negotiated, self._last_parsed)
         else:
@@ -261,7 +264,8 @@ class Session:
             self._send_open(self.config.local_as)
             self._change(State.OPENSENT)
 
-    def _on_stop(self, now: float, stop: '_Stop') -> None:
+    def _on_stop(self, now: float, stop: object) -> None:
+        assert isinstance(stop, _Stop)  # what stop() dispatches with ManualStop
         if self.state is State.ESTABLISHED and self._graceful():
             self._close(Reason(Why.STOPPED, 'graceful restart negotiated, closing without notification'))
         elif self.state in (State.OPENSENT, State.OPENCONFIRM, State.ESTABLISHED):
@@ -269,10 +273,12 @@ class Session:
         else:
             self._close(Reason(Why.STOPPED, stop.text or ''))
 
-    def _on_connection_fails(self, now: float, text: str) -> None:
+    def _on_connection_fails(self, now: float, text: object) -> None:
+        assert isinstance(text, str)  # what connection_lost() dispatches with TcpConnectionFails
         self._close(Reason(Why.CONNECTION_LOST, text))
 
-    def _on_open(self, now: float, received: Open) -> None:
+    def _on_open(self, now: float, received: object) -> None:
+        assert isinstance(received, Open)  # BGPOpen is dispatched for a decoded OPEN only
         self.received_open = received
         if self.sent_open is None:
             # mirroring: our AS is theirs, known only now
@@ -307,7 +313,8 @@ class Session:
     def _on_message(self, now: float, message: object) -> None:
         """KEEPALIVE, UPDATE, ROUTE-REFRESH, OPERATIONAL in ESTABLISHED: already reported, nothing more."""
 
-    def _on_notification(self, now: float, message: Notification) -> None:
+    def _on_notification(self, now: float, message: object) -> None:
+        assert isinstance(message, Notification)  # NotifMsg is dispatched for a decoded NOTIFICATION only
         self._close(Reason(Why.NOTIFICATION_RECEIVED, message.describe(True), message))
 
     def _on_open_wait(self, now: float, message: object) -> None:
@@ -351,13 +358,13 @@ def _table() -> None:
     TRANSITIONS[(State.CONNECT, Event.TCP_CR_ACKED)] = Session._on_connected
     TRANSITIONS[(State.ACTIVE, Event.TCP_CONNECTION_CONFIRMED)] = Session._on_connected
     for state in (State.CONNECT, State.ACTIVE, *live):
-        TRANSITIONS[(state, Event.MANUAL_STOP)] = Session._on_stop  # type: ignore[assignment]
-        TRANSITIONS[(state, Event.TCP_CONNECTION_FAILS)] = Session._on_connection_fails  # type: ignore[assignment]
+        TRANSITIONS[(state, Event.MANUAL_STOP)] = Session._on_stop
+        TRANSITIONS[(state, Event.TCP_CONNECTION_FAILS)] = Session._on_connection_fails
     for state in waiting:
         TRANSITIONS[(state, Event.OPEN_WAIT_EXPIRES)] = Session._on_open_wait
-        TRANSITIONS[(state, Event.BGP_OPEN)] = Session._on_open  # type: ignore[assignment]
+        TRANSITIONS[(state, Event.BGP_OPEN)] = Session._on_open
     for state in (*live, State.CONNECT, State.ACTIVE):
-        TRANSITIONS[(state, Event.NOTIF_MSG)] = Session._on_notification  # type: ignore[assignment]
+        TRANSITIONS[(state, Event.NOTIF_MSG)] = Session._on_notification
         TRANSITIONS[(state, Event.SEND_HOLD_TIMER_EXPIRES)] = Session._on_send_hold
     for state in (State.OPENCONFIRM, State.ESTABLISHED):
         TRANSITIONS[(state, Event.HOLD_TIMER_EXPIRES)] = Session._on_hold

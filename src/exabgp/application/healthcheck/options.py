@@ -10,6 +10,7 @@ import argparse
 import ipaddress
 import re
 from pathlib import Path
+from typing import Any, NoReturn
 
 IFNAME = re.compile(r'[a-zA-Z0-9._:-]{1,15}')  # the kernel's interface name, at most 15 characters
 EXCLUSIVE = ('silent', 'syslog_facility', 'no_syslog')
@@ -285,7 +286,7 @@ def setargs(parser: argparse.ArgumentParser) -> None:
 class _Reader(argparse.ArgumentParser):
     """A parser for the lines of a --config file: its errors are raised, not printed."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         raise OptionError(message)
 
 
@@ -329,10 +330,11 @@ def ip_ifnames(pairs: list[str] | None, ips: list) -> dict:
     return bound
 
 
-def resolve(given: dict[str, object]) -> argparse.Namespace:
+def resolve(given: dict[str, Any]) -> argparse.Namespace:
     """All the options: the --config file's, then `given` (the command line's) over them, then the
     defaults; --ip-ifname checked against --ip."""
-    options: dict[str, object] = {}
+    # option name -> value, of the type argparse gives that option
+    options: dict[str, Any] = {}
     path = given.get('config')
     if isinstance(path, str):
         try:
@@ -344,7 +346,7 @@ def resolve(given: dict[str, object]) -> argparse.Namespace:
         if name not in DEFAULTS:
             continue
         if name in REPEATED and name in options:
-            options[name] = [*options[name], *value]  # type: ignore[misc]
+            options[name] = [*options[name], *value]
         else:
             options[name] = value
     chosen = [name for name in EXCLUSIVE if name in options]
@@ -353,5 +355,5 @@ def resolve(given: dict[str, object]) -> argparse.Namespace:
         raise OptionError(f'{spelled} can not be used together')
     for name, default in DEFAULTS.items():
         options.setdefault(name, default)
-    options['ip_ifnames'] = ip_ifnames(options['ip_ifnames'], options['ips'])  # type: ignore[arg-type]
+    options['ip_ifnames'] = ip_ifnames(options['ip_ifnames'], options['ips'])
     return argparse.Namespace(**options)

@@ -76,7 +76,7 @@ class _Aggregation:
             raise Malformed(
                 f'{Code(cls.CODE).name} must be {width + 4} octets, not {len(value)}', ATTRIBUTE_LENGTH_ERROR
             )
-        return trusted(cls, int.from_bytes(value[:width], 'big'), IPv4Address(value[width:]))  # type: ignore[return-value]
+        return trusted(cls, int.from_bytes(value[:width], 'big'), IPv4Address(value[width:]))
 
     def _packed(self, asn: int, width: int) -> bytes:
         return asn.to_bytes(width, 'big') + self.speaker.packed

@@ -53,7 +53,7 @@ class AIGP(Attribute):
             offset += length
         if metric is None:
             raise Malformed('AIGP attribute without an AIGP TLV', OPTIONAL_ATTRIBUTE_ERROR)
-        return trusted(cls, metric)  # type: ignore[return-value]
+        return trusted(cls, metric)
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         return b'\x01\x00\x0b' + self.metric.to_bytes(8, 'big')

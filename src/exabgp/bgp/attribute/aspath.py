@@ -128,7 +128,7 @@ class ASPath(Attribute):
 
     @classmethod
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'ASPath':
-        return trusted(cls, unpack_segments(value, 4 if negotiated.asn4 else 2))  # type: ignore[return-value]
+        return trusted(cls, unpack_segments(value, 4 if negotiated.asn4 else 2))
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         if negotiated.asn4:
@@ -183,7 +183,7 @@ class AS4Path(Attribute):
         segments = unpack_segments(value, 4)
         # RFC 6793 6: confederation segments must not be in AS4_PATH; they are dropped, not refused
         outside = tuple(segment for segment in segments if segment[0] in (AS_SET, AS_SEQUENCE))
-        return trusted(cls, outside)  # type: ignore[return-value]
+        return trusted(cls, outside)
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         return pack_segments(self.segments, 4)

@@ -377,7 +377,7 @@ def parse_attributes(data: bytes, negotiated: Negotiated) -> Parsed:
 
         if code == _NEXT_HOP:
             nexthop = attribute
-        elif code != _AS_PATH or attribute.segments:  # type: ignore[attr-defined]
+        elif code != _AS_PATH or (isinstance(attribute, ASPath) and attribute.segments):
             # 5.0 keeps no empty AS_PATH: the default packs it back on an internal session
             found[code] = attribute
 
@@ -386,7 +386,7 @@ def parse_attributes(data: bytes, negotiated: Negotiated) -> Parsed:
             reason = f'{ATTRIBUTES[dropped].name} from a four-octet speaker (RFC 6793 6)'
             outcome = _fault(outcome).record(Action.DISCARD, dropped, reason)
 
-    return trusted(  # type: ignore[return-value]
+    return trusted(
         Parsed,
         Attributes._of(found) if found else EMPTY,
         nexthop,

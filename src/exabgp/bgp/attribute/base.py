@@ -25,7 +25,7 @@ Invariants:
 """
 
 from enum import IntEnum
-from typing import ClassVar
+from typing import ClassVar, TypeVar
 
 from exabgp.bgp.negotiated import Negotiated
 
@@ -76,15 +76,17 @@ class Action(IntEnum):
 
 _set = object.__setattr__
 
+T = TypeVar('T')
 
-def trusted(cls: type, *values: object) -> object:
+
+def trusted(cls: type[T], *values: object) -> T:
     """A value of `cls` from fields already known valid (decoded from the wire), skipping `__init__` checks.
 
     Decoding is the hot path: a frozen dataclass's `__init__` and `__post_init__` cost more than the
     decoding itself, and a decoder has validated every field already.
     """
     made = object.__new__(cls)
-    for name, value in zip(cls.__slots__, values, strict=True):
+    for name, value in zip(cls.__dict__['__slots__'], values, strict=True):
         _set(made, name, value)
     return made
 

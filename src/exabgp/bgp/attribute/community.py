@@ -73,7 +73,7 @@ class Communities(Attribute):
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'Communities':
         if not value or len(value) % 4:
             raise Malformed(f'COMMUNITIES of {len(value)} octets', ATTRIBUTE_LENGTH_ERROR)
-        return trusted(cls, tuple(sorted(struct.unpack(f'!{len(value) // 4}I', value))))  # type: ignore[return-value]
+        return trusted(cls, tuple(sorted(struct.unpack(f'!{len(value) // 4}I', value))))
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         return b''.join(community.to_bytes(4, 'big') for community in self.communities)
@@ -110,7 +110,7 @@ class LargeCommunities(Attribute):
             raise Malformed(f'LARGE_COMMUNITY of {len(value)} octets', ATTRIBUTE_LENGTH_ERROR)
         numbers = struct.unpack(f'!{len(value) // 4}I', value)
         communities = set(zip(numbers[0::3], numbers[1::3], numbers[2::3], strict=True))
-        return trusted(cls, tuple(sorted(communities)))  # type: ignore[return-value]
+        return trusted(cls, tuple(sorted(communities)))
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         return b''.join(

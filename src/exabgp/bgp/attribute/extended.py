@@ -58,7 +58,7 @@ class _Extended:
 
     @classmethod
     def unpack(cls, value: bytes, negotiated: Negotiated) -> Self:
-        return trusted(cls, _unpack(value, cls.SIZE, cls.WHAT))  # type: ignore[return-value]
+        return trusted(cls, _unpack(value, cls.SIZE, cls.WHAT))
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         return b''.join(self.communities)

@@ -58,7 +58,8 @@ def _hex(raw: bytes) -> str:
 
 
 def _rate(raw: bytes) -> float:
-    return struct.unpack('!f', raw[4:8])[0]
+    rate: float = struct.unpack('!f', raw[4:8])[0]
+    return rate
 
 
 def _two_octet_as(label: str) -> Callable[[bytes], str]:

@@ -42,9 +42,9 @@ from exabgp.bgp.nlri.base import NLRI
 from exabgp.bgp.nlri.table import TABLE, FamilySpec, NextHopForm, codec
 
 # next-hop lengths by the AFI of the address: alone, or IPv6 global then link-local (RFC 2545)
-_LENGTHS = {AFI.IPV4: (4,), AFI.IPV6: (16, 32)}
+_LENGTHS: dict[int, tuple[int, ...]] = {AFI.IPV4: (4,), AFI.IPV6: (16, 32)}
 # what 5.0 also takes natively: an IPv4 next hop for an IPv6 family
-_NATIVE_EXTRA = {AFI.IPV6: AFI.IPV4}
+_NATIVE_EXTRA: dict[int, int] = {AFI.IPV6: AFI.IPV4}
 RD_SIZE = 8
 
 
@@ -79,9 +79,9 @@ def _negotiated(family: Family, name: str, negotiated: Negotiated) -> None:
         raise Unparsable(f'{name} for {family}, a family that was not negotiated', family)
 
 
-def _nlris(family: Family, data: bytes, addpath: bool, name: str) -> tuple[NLRI, ...]:
+def _nlris(nlri: type[NLRI], family: Family, data: bytes, addpath: bool, name: str) -> tuple[NLRI, ...]:
     try:
-        return tuple(codec(family).unpack_all(family, data, addpath))  # type: ignore[union-attr]
+        return tuple(nlri.unpack_all(family, data, addpath))
     except Malformed as error:
         raise Unparsable(f'{name} for {family}: {error.reason}', family) from None
 
@@ -105,7 +105,7 @@ def _nexthop(
     if size not in allowed:
         raise Unparsable(f'MP_REACH_NLRI for {family}: invalid next-hop length {len(packed)}', family)
     if size == 32:
-        return _address(whole[:16]), _address(whole[16:])  # type: ignore[return-value]
+        return _address(whole[:16]), IPv6Address(whole[16:])
     return _address(whole), None
 
 
@@ -168,7 +168,7 @@ class MPReach(Attribute):
         if len(value) < 5 + size:
             raise Unparsable(f'MP_REACH_NLRI for {family}: a {size} octet next hop overruns the attribute', family)
         nexthop, link_local = _nexthop(row, bytes(value[4 : 4 + size]), negotiated)
-        nlris = _nlris(family, value[5 + size :], negotiated.receive_path(family), 'MP_REACH_NLRI')
+        nlris = _nlris(row.codec, family, value[5 + size :], negotiated.receive_path(family), 'MP_REACH_NLRI')
         return cls(family, nexthop, nlris, link_local)
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
@@ -194,9 +194,10 @@ class MPUnreach(Attribute):
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'MPUnreach':
         family = _family(value, 'MP_UNREACH_NLRI', 3)
         _negotiated(family, 'MP_UNREACH_NLRI', negotiated)
-        if codec(family) is None:
+        nlri = codec(family)
+        if nlri is None:
             return cls(family, raw=bytes(value))
-        return cls(family, _nlris(family, value[3:], negotiated.receive_path(family), 'MP_UNREACH_NLRI'))
+        return cls(family, _nlris(nlri, family, value[3:], negotiated.receive_path(family), 'MP_UNREACH_NLRI'))
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         if self.raw:

@@ -31,7 +31,7 @@ class NextHop(Attribute):
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'NextHop':
         if len(value) != 4:
             raise Malformed(f'NEXT_HOP must be 4 octets, not {len(value)}', ATTRIBUTE_LENGTH_ERROR)
-        return trusted(cls, IPv4Address(value))  # type: ignore[return-value]
+        return trusted(cls, IPv4Address(value))
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         return self.address.packed

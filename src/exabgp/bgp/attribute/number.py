@@ -40,7 +40,7 @@ class FourOctets:
     def unpack(cls, value: bytes, negotiated: Negotiated) -> Self:
         if len(value) != SIZE:
             raise Malformed(f'{Code(cls.CODE).name} must be 4 octets, not {len(value)}', ATTRIBUTE_LENGTH_ERROR)
-        return trusted(cls, int.from_bytes(value, 'big'))  # type: ignore[return-value]
+        return trusted(cls, int.from_bytes(value, 'big'))
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         return self.value.to_bytes(SIZE, 'big')

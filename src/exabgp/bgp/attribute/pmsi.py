@@ -64,7 +64,7 @@ class PMSI(Attribute):
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'PMSI':
         if len(value) < 5:
             raise Malformed(f'PMSI_TUNNEL of {len(value)} octets', ATTRIBUTE_LENGTH_ERROR)
-        return trusted(cls, value[0], value[1], int.from_bytes(value[2:5], 'big'), value[5:])  # type: ignore[return-value]
+        return trusted(cls, value[0], value[1], int.from_bytes(value[2:5], 'big'), value[5:])
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         return bytes((self.flags, self.tunnel_type)) + self.label.to_bytes(3, 'big') + self.tunnel

@@ -29,7 +29,7 @@ class OriginatorID(Attribute):
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'OriginatorID':
         if len(value) != 4:
             raise Malformed(f'ORIGINATOR_ID must be 4 octets, not {len(value)}', ATTRIBUTE_LENGTH_ERROR)
-        return trusted(cls, IPv4Address(value))  # type: ignore[return-value]
+        return trusted(cls, IPv4Address(value))
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         return self.address.packed
@@ -54,7 +54,7 @@ class ClusterList(Attribute):
         if not value or len(value) % 4:
             raise Malformed(f'CLUSTER_LIST of {len(value)} octets', ATTRIBUTE_LENGTH_ERROR)
         clusters = tuple(IPv4Address(value[index : index + 4]) for index in range(0, len(value), 4))
-        return trusted(cls, clusters)  # type: ignore[return-value]
+        return trusted(cls, clusters)
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         return b''.join(cluster.packed for cluster in self.clusters)

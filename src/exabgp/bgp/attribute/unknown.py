@@ -26,6 +26,8 @@ class Unknown(Attribute):
         if self.flags & ~Flag.SIGNIFICANT:
             object.__setattr__(self, 'flags', self.flags & Flag.SIGNIFICANT)
 
+    # an unknown attribute's code and name are its own, not its class's: properties where every
+    # other attribute has class constants
     @property
     def CODE(self) -> int:  # type: ignore[override]
         return self.code

@@ -112,7 +112,7 @@ def _multisession(sent: Open, received: Open) -> PeerError | None:
         kind = MultiSession
     elif CiscoMultiSession.CODE in both:
         kind = CiscoMultiSession
-    elif sent.find(MultiSession) or sent.find(CiscoMultiSession):
+    elif any(sent.find(variant) for variant in (MultiSession, CiscoMultiSession)):
         return _error(OPEN_MESSAGE_ERROR, GROUPING_REQUIRED, 'multisession is mandatory with this peer')
     else:
         return None

@@ -51,7 +51,7 @@ NAMES: dict[int, str] = {
 
 
 # smallest valid message of each type, header included (RFC 4271 4.1, RFC 2918, draft operational)
-MINIMUM = {
+MINIMUM: dict[int, int] = {
     MessageType.OPEN: 29,
     MessageType.UPDATE: 23,
     MessageType.NOTIFICATION: 21,
@@ -71,7 +71,7 @@ def check(header: bytes, max_size: int) -> tuple[int, int]:
         raise PeerError(
             MESSAGE_HEADER_ERROR, BAD_MESSAGE_LENGTH, header[16:18], f'message length {length} is not in 19..{max_size}'
         )
-    minimum = MINIMUM.get(kind, HEADER_SIZE)  # type: ignore[call-overload]
+    minimum = MINIMUM.get(kind, HEADER_SIZE)
     if length < minimum or (kind == MessageType.KEEPALIVE and length != HEADER_SIZE):
         raise PeerError(
             MESSAGE_HEADER_ERROR,

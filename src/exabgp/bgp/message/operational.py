@@ -19,7 +19,7 @@ the body (5.0 ignores those). Every value packs back to its wire form; `__str__`
 
 from dataclasses import dataclass
 from ipaddress import IPv4Address
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from exabgp.bgp.errors import FSM_ERROR, PeerError
 from exabgp.bgp.family import Family, afi_name, safi_name
@@ -64,7 +64,13 @@ class Operational:
     __slots__ = ()
 
     TYPE: ClassVar[int] = MessageType.OPERATIONAL
-    kind: int  # the operational type code, a field or a property of each value
+
+    if TYPE_CHECKING:
+        # the operational type code: a field of most values, computed from the body by
+        # UnknownOperational; declared read-only here so that both may provide it (a class
+        # attribute here would be taken by the dataclasses below for a default)
+        @property
+        def kind(self) -> int: ...
 
     @classmethod
     def unpack(cls, body: bytes, negotiated: Negotiated) -> 'Operational':

@@ -32,6 +32,7 @@ Invariants:
 - `pack(negotiated)` is the bytes of every message the value needs (update_pack decides the layout).
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address
 from typing import ClassVar
@@ -55,6 +56,7 @@ from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri.base import NLRI
 from exabgp.bgp.nlri.inet import INET
 from exabgp.bgp.route import Route
+from exabgp.bgp.slots import slot_store
 
 _EOR_IPV4_BODY = b'\x00\x00\x00\x00'
 _ONLY_UNREACH = frozenset((Code.MP_UNREACH_NLRI,))
@@ -123,18 +125,18 @@ class Update:
         attributes = parsed.attributes
         nexthop = parsed.nexthop.address if parsed.nexthop is not None else None
         # (nlri list, next hop) for the NLRI field and for MP_REACH_NLRI
-        announced = [(body_nlri, nexthop)] if body_nlri else []
+        announced: list[_Announced] = [(body_nlri, nexthop)] if body_nlri else []
         code, reason = parsed.code, parsed.reason
         link_local = None
-        unparsed: tuple = ()
-        disabled: tuple = ()
+        unparsed: tuple[MPReach | MPUnreach, ...] = ()
+        disabled: tuple[Family, ...] = ()
 
         reach, unreach = parsed.mp_reach, parsed.mp_unreach
         if reach is not None or unreach is not None:
             # End-of-RIB: an MP_UNREACH_NLRI without NLRI, and nothing else (RFC 4724 2)
             only = reach is None and not withdrawn and not body_nlri and parsed.present == _ONLY_UNREACH
-            if only and len(unreach) == 3:  # type: ignore[arg-type]
-                return cls(eor=Family.of(int.from_bytes(unreach[:2], 'big'), unreach[2]))  # type: ignore[index]
+            if only and unreach is not None and len(unreach) == 3:
+                return cls(eor=Family.of(int.from_bytes(unreach[:2], 'big'), unreach[2]))
             mp = _MP(negotiated, withdrawn, announced)
             mp.unreach(unreach)
             mp.reach(reach)
@@ -191,6 +193,9 @@ class Update:
 
 EOR_IPV4 = Update(eor=IPV4_UNICAST)
 
+# the NLRI of the NLRI field or of one MP_REACH_NLRI, with the next hop they were announced with
+_Announced = tuple[Sequence[NLRI], IPv4Address | IPv6Address | None]
+
 
 class _MP:
     """Decodes the MP attributes of one UPDATE into its withdrawn and announced lists (RFC 4760),
@@ -208,7 +213,7 @@ class _MP:
         'withdrawn',
     )
 
-    def __init__(self, negotiated: Negotiated, withdrawn: list, announced: list) -> None:
+    def __init__(self, negotiated: Negotiated, withdrawn: list[NLRI], announced: list[_Announced]) -> None:
         self.negotiated = negotiated
         self.withdrawn = withdrawn
         self.announced = announced
@@ -256,7 +261,7 @@ class _MP:
             self.failed, self.code, self.reason = _DISABLE_FAMILY, code, error.reason
 
 
-def _missing(present: frozenset[int], nexthop: IPv4Address | None, body_nlri: list) -> int:
+def _missing(present: frozenset[int], nexthop: IPv4Address | None, body_nlri: Sequence[NLRI]) -> int:
     """The first well-known mandatory attribute an announcing UPDATE lacks (RFC 7606 3.d), or 0.
 
     ORIGIN and AS_PATH, and NEXT_HOP for the NLRI field (RFC 4760 makes it optional otherwise).
@@ -272,14 +277,14 @@ def _missing(present: frozenset[int], nexthop: IPv4Address | None, body_nlri: li
 
 
 _NEW = object.__new__
-_ROUTE_NLRI = Route.nlri.__set__  # type: ignore[attr-defined]
-_ROUTE_ATTRIBUTES = Route.attributes.__set__  # type: ignore[attr-defined]
-_ROUTE_NEXTHOP = Route.nexthop.__set__  # type: ignore[attr-defined]
+_ROUTE_NLRI = slot_store(Route, 'nlri')
+_ROUTE_ATTRIBUTES = slot_store(Route, 'attributes')
+_ROUTE_NEXTHOP = slot_store(Route, 'nexthop')
 
 
-def _routes(announced: list, attributes: Attributes) -> tuple[Route, ...]:
+def _routes(announced: list[_Announced], attributes: Attributes) -> tuple[Route, ...]:
     # the frozen dataclass __init__ costs three times the slot stores: this runs once per route
-    found = []
+    found: list[Route] = []
     append = found.append
     for nlris, nexthop in announced:
         for nlri in nlris:
@@ -292,14 +297,14 @@ def _routes(announced: list, attributes: Attributes) -> tuple[Route, ...]:
 
 
 # the slot stores of Update, for the same reason (unpack builds one per message)
-_ANNOUNCED = Update.announced.__set__  # type: ignore[attr-defined]
-_WITHDRAWN = Update.withdrawn.__set__  # type: ignore[attr-defined]
-_ATTRIBUTES = Update.attributes.__set__  # type: ignore[attr-defined]
-_EOR = Update.eor.__set__  # type: ignore[attr-defined]
-_LINK_LOCAL = Update.link_local.__set__  # type: ignore[attr-defined]
-_UNPARSED = Update.unparsed.__set__  # type: ignore[attr-defined]
-_ACTION = Update.action.__set__  # type: ignore[attr-defined]
-_CODE = Update.code.__set__  # type: ignore[attr-defined]
-_REASON = Update.reason.__set__  # type: ignore[attr-defined]
-_DISABLED = Update.disabled.__set__  # type: ignore[attr-defined]
-_DISCARDED = Update.discarded.__set__  # type: ignore[attr-defined]
+_ANNOUNCED = slot_store(Update, 'announced')
+_WITHDRAWN = slot_store(Update, 'withdrawn')
+_ATTRIBUTES = slot_store(Update, 'attributes')
+_EOR = slot_store(Update, 'eor')
+_LINK_LOCAL = slot_store(Update, 'link_local')
+_UNPARSED = slot_store(Update, 'unparsed')
+_ACTION = slot_store(Update, 'action')
+_CODE = slot_store(Update, 'code')
+_REASON = slot_store(Update, 'reason')
+_DISABLED = slot_store(Update, 'disabled')
+_DISCARDED = slot_store(Update, 'discarded')

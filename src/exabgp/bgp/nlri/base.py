@@ -17,7 +17,7 @@ Invariants:
   bgp.attribute.base) for a field that does not parse, so the UPDATE decoder can apply RFC 7606.
 """
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 from exabgp.bgp.family import Family
@@ -49,5 +49,5 @@ class NLRI:
         raise NotImplementedError
 
     @classmethod
-    def unpack_all(cls, family: Family, data: bytes, addpath: bool) -> list['NLRI']:
+    def unpack_all(cls, family: Family, data: bytes, addpath: bool) -> Sequence['NLRI']:
         raise NotImplementedError

@@ -30,9 +30,10 @@ from exabgp.bgp.errors import INVALID_NETWORK_FIELD, Malformed
 from exabgp.bgp.family import AFI, Family
 from exabgp.bgp.nlri import prefix
 from exabgp.bgp.nlri.base import NLRI
+from exabgp.bgp.slots import slot_store
 
 # address size in octets, by AFI
-SIZE = {AFI.IPV4: 4, AFI.IPV6: 16}
+SIZE: dict[int, int] = {AFI.IPV4: 4, AFI.IPV6: 16}
 _FOUR_ZEROS = bytes(4)
 
 
@@ -111,7 +112,7 @@ class INET(NLRI):
         return f'{self.prefix()} path-information {prefix.path_text(self.path_id)}'
 
     @classmethod
-    def unpack_all(cls, family: Family, data: bytes, addpath: bool) -> list['INET']:
+    def unpack_all(cls, family: Family, data: bytes, addpath: bool) -> list[NLRI]:
         """Every NLRI of a whole field, in order; `Malformed` (Invalid Network Field) if it does not parse."""
         if type(data) is not bytes:
             data = bytes(data)
@@ -123,7 +124,8 @@ class INET(NLRI):
         set_family = _SET_FAMILY
         set_packed = _SET_PACKED
         set_path = _SET_PATH
-        found = []
+        # a list of NLRI: the UPDATE decoder adds the NLRI of the MP attributes to it
+        found: list[NLRI] = []
         append = found.append
         offset = 0
         path_id = None
@@ -147,6 +149,6 @@ class INET(NLRI):
 
 
 _NEW = object.__new__
-_SET_FAMILY = INET.family.__set__  # type: ignore[attr-defined]
-_SET_PACKED = INET.packed.__set__  # type: ignore[attr-defined]
-_SET_PATH = INET.path_id.__set__  # type: ignore[attr-defined]
+_SET_FAMILY = slot_store(INET, 'family')
+_SET_PACKED = slot_store(INET, 'packed')
+_SET_PATH = slot_store(INET, 'path_id')

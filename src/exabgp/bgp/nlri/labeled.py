@@ -33,7 +33,7 @@ from exabgp.bgp.nlri import labels as stack
 from exabgp.bgp.nlri import prefix
 from exabgp.bgp.nlri.base import NLRI
 
-SIZE = {AFI.IPV4: 4, AFI.IPV6: 16}
+SIZE: dict[int, int] = {AFI.IPV4: 4, AFI.IPV6: 16}
 
 
 @dataclass(frozen=True, slots=True)

@@ -68,6 +68,8 @@ class FamilySpec:
 
 
 def _row(afi: AFI, safi: SAFI, **values: object) -> FamilySpec:
+    # the shared option dicts below mix value types, which mypy can not match to the fields one by
+    # one; a misspelt option or a missing field is a TypeError when this module is imported
     return FamilySpec(Family(afi, safi), **values)  # type: ignore[arg-type]
 
 

@@ -34,6 +34,7 @@ from exabgp.bgp.family import AFI, Family, safi_name
 from exabgp.bgp.nlri import table
 from exabgp.bgp.nlri.table import FamilySpec
 from exabgp.bgp.route import SELF, NextHop, Route
+from exabgp.bgp.slots import slot_store
 from exabgp.configuration import values
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import unsupported
@@ -279,7 +280,9 @@ def make_routes(family: Family, packed: bytes, length: int, tail: Tail) -> list[
     """The routes a prefix and its tail stand for (several when `split` applies). The prefix is
     already checked (prefix.parse), and the family built (check_family)."""
     pieces = [(packed, length)] if tail.split is None else prefix.split(packed, length, tail.split)
-    build = table.TABLE[family].codec.from_prefix  # type: ignore[union-attr]
+    codec = table.codec(family)
+    assert codec is not None  # check_family refused the families not built
+    build = codec.from_prefix
     qualifiers = tail.qualifiers()
     shared = tail.attributes
     nexthop = tail.nexthop
@@ -295,6 +298,6 @@ def make_routes(family: Family, packed: bytes, length: int, tail: Tail) -> list[
 
 
 _NEW = object.__new__
-_SET_NLRI = Route.nlri.__set__  # type: ignore[attr-defined]
-_SET_ATTRIBUTES = Route.attributes.__set__  # type: ignore[attr-defined]
-_SET_NEXTHOP = Route.nexthop.__set__  # type: ignore[attr-defined]
+_SET_NLRI = slot_store(Route, 'nlri')
+_SET_ATTRIBUTES = slot_store(Route, 'attributes')
+_SET_NEXTHOP = slot_store(Route, 'nexthop')
