@@ -43,14 +43,14 @@ class Listeners:
             sock = server.sockets[0]
             installed = self.keys[key]
             for peer in [peer for peer in installed if peer not in md5]:
-                tcp.clear_md5(sock, peer)  # type: ignore[arg-type]
+                tcp.clear_md5(sock, peer)
                 del installed[peer]
             for peer, secret in md5.items():
                 if installed.get(peer) != secret:
-                    tcp.set_md5(sock, peer, secret)  # type: ignore[arg-type]
+                    tcp.set_md5(sock, peer, secret)
                     installed[peer] = secret
             if min_ttl:
-                tcp.set_min_ttl(sock, host, min_ttl)  # type: ignore[arg-type]
+                tcp.set_min_ttl(sock, host, min_ttl)
             return
         sock = socket.socket(tcp.family_of(host), socket.SOCK_STREAM)
         try:

@@ -194,7 +194,7 @@ def route_family(afi: int, multicast: bool, written: Collection[str]) -> Family:
 
 
 # (afi, multicast) -> the family of a `route` statement without selecting keywords
-_PLAIN = {
+_PLAIN: dict[tuple[int, bool], Family] = {
     (afi, multicast): TABLE[Family(afi, SAFI.MULTICAST if multicast else SAFI.UNICAST)].family
     for afi in (AFI.IPV4, AFI.IPV6)
     for multicast in (False, True)
