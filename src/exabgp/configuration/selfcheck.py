@@ -107,13 +107,9 @@ def _same(sent: object, received: object) -> bool:
 
 
 def _key(route: Route, negotiated: Negotiated) -> tuple[object, ...]:
-    """A route's prefix as the wire carries it: with ADD-PATH, no path identifier travels as 0."""
+    """A route's NLRI as the wire carries it (with ADD-PATH, no path identifier travels as 0)."""
     nlri = route.nlri
-    path_id = nlri.path_id
-    if negotiated.send_path(nlri.family):
-        path_id = path_id or 0
-    # every family built (INET, Labeled) keeps its prefix as `packed`, which the NLRI protocol does not promise
-    return (nlri.family, nlri.packed, path_id)  # type: ignore[attr-defined]
+    return (nlri.family, nlri.pack(negotiated.send_path(nlri.family)))
 
 
 def routes(neighbor: Neighbor, version: str) -> list[str]:
