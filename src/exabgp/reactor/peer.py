@@ -13,6 +13,9 @@ Invariants:
 - The observer gets a `PeerView` (values) with every event, never the peer itself.
 - `stats` counts the messages of the current session by kind, as 5.0's `show neighbor` reports them,
   from the session's own `Received` and `Sent` events.
+- Nothing is dropped silently: configured families we can not decode (left out of the OPEN) are
+  warned about when the peer is made; an UPDATE part we could not use (RFC 7606 discard,
+  treat-as-withdraw, AFI/SAFI disable, an MP attribute kept raw) is warned about with its bytes.
 """
 
 import asyncio
@@ -27,7 +30,9 @@ from exabgp.bgp.family import Family
 from exabgp.bgp.message.header import NAMES
 from exabgp.bgp.message.notification import Notification
 from exabgp.bgp.message.refresh import QUERY, RouteRefresh
+from exabgp.bgp.message.update import Update
 from exabgp.bgp.negotiated import Negotiated, Refresh
+from exabgp.bgp.nlri import table
 from exabgp.configuration.model import Neighbor
 from exabgp.reactor import tcp
 from exabgp.reactor.channel import Channel
@@ -45,6 +50,7 @@ from exabgp.settings import Settings
 
 network = logger.get('network')
 reactor_log = logger.get('reactor')
+configuration_log = logger.get('configuration')
 
 CONNECT_TIMEOUT = 30.0
 
@@ -101,6 +107,12 @@ class Peer:
         self._restarted = True
         self.stats = Stats()
         self._load_routes(neighbor)
+        unbuilt = [str(family) for family in neighbor.families if family not in table.built(neighbor.families)]
+        if unbuilt:
+            configuration_log.warning(
+                f'neighbor {neighbor.peer()}: {", ".join(unbuilt)} not supported yet, '
+                'left out of the OPEN (no route of these families is sent or received)'
+            )
 
     # ------------------------------------------------------------------ routes
 
@@ -416,10 +428,25 @@ class Peer:
                 negotiated = self.established.session.negotiated
                 self.resend([message.family], enhanced=negotiated.refresh == Refresh.ENHANCED)
             return
-        announced = getattr(message, 'announced', None)
-        if announced is None or not self.neighbor.adj_rib_in:
+        if not isinstance(message, Update):
             return
-        self.rib_in.update(announced, message.withdrawn)  # type: ignore[attr-defined]
+        if message.action or message.unparsed:
+            self._undecoded(message, event.body)
+        if self.neighbor.adj_rib_in:
+            self.rib_in.update(message.announced, message.withdrawn)
+
+    def _undecoded(self, update: Update, body: bytes) -> None:
+        """What of a received UPDATE could not be used: the API gets the rest (5.0's JSON has no
+        place for it), the log says what and shows the bytes."""
+        if update.action:
+            what = update.action.name.lower().replace('_', '-')
+            families = f' ({", ".join(str(family) for family in update.disabled)})' if update.disabled else ''
+            self.log.warning(f'RFC 7606 {what}{families}: {update.reason}; UPDATE body {body.hex().upper()}')
+        for attribute in update.unparsed:
+            self.log.warning(
+                f'received an MP attribute of {attribute.family}, a family not supported yet: its routes are '
+                f'ignored; attribute {attribute.raw.hex().upper()}'
+            )
 
     def _negotiation(self, channel: Channel, event: Negotiation) -> None:
         local_id = event.sent.router_id

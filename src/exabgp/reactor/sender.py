@@ -14,6 +14,9 @@ Invariants:
   `_after` and go out after the next flush of the RIB, so they follow the routes changed before
   them; RFC 7313's Beginning of Route Refresh waits in `_before` and precedes the routes.
 - `run` returns when its session leaves ESTABLISHED; one failure is logged and ends that session.
+- A route the RIB could not send (its next hop does not resolve on this session) is logged as a
+  warning naming it and why, once per flush: the API had answered `done` before the session was
+  known (commands refuse it when the local address is known).
 """
 
 import asyncio
@@ -25,6 +28,7 @@ from exabgp.bgp.message.refresh import BEGIN, END, RouteRefresh
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.route import Route
 from exabgp.reactor.channel import Channel
+from exabgp.reactor.neighbor import address, self_unusable
 from exabgp.rib.outgoing import AdjRibOut, Resolver
 from exabgp.session.state import State
 
@@ -134,6 +138,20 @@ class Sender:
                 size = 0
         if batch:
             await self._write(channel, batch)
+        self._report_unresolved(channel)
+
+    def _report_unresolved(self, channel: Channel) -> None:
+        routes = self.rib.unresolved
+        if not routes:
+            return
+        local = address(channel.writer.get_extra_info('sockname')[0])
+        peer = channel.session.config.peer
+        for family in dict.fromkeys(route.nlri.family for route in routes):
+            chosen = [route for route in routes if route.nlri.family == family]
+            why = self_unusable(family, local) or f'the next hop can not be resolved (local address {local})'
+            more = f' and {len(chosen) - 1} more' if len(chosen) > 1 else ''
+            reactor_log.warning(f'peer {peer}: route {chosen[0].nlri}{more} not sent: {why}')
+        routes.clear()
 
 
 def _take(messages: list[object]) -> list[object]:

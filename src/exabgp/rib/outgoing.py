@@ -14,6 +14,8 @@ Invariants (ExaBGP 5.0's semantics):
 - A new session, a route refresh or `flush adj-rib out` sends the held routes again without copying
   them into the pending groups: `_resend` marks the families to walk.
 - Watchdogs: routes announced under a watchdog name can be withdrawn and announced again as a set.
+- A route whose next hop the session can not resolve (`next-hop self` of an IPv6 route on an IPv4
+  session) is not sent, and never silently: it is listed in `unresolved` for the caller to report.
 - Pure: no I/O; `updates()` is a generator, so the caller decides how much to send between awaits.
 """
 
@@ -42,6 +44,8 @@ class AdjRibOut:
         self._resend: set[Family] = set()
         self._watchdogs: dict[str, dict[object, Route]] = {}
         self._withdrawn_watchdogs: dict[str, dict[object, Route]] = {}
+        # routes left out of the last updates() because their next hop could not be resolved
+        self.unresolved: list[Route] = []
 
     # ------------------------------------------------------------------ changes
 
@@ -81,6 +85,10 @@ class AdjRibOut:
             return
         self._watchdogs.setdefault(name, {})[route.nlri.index()] = route
         self.announce(route)
+
+    def has_watchdog(self, name: str) -> bool:
+        """Whether some route is under the watchdog `name`, announced or withdrawn."""
+        return bool(self._watchdogs.get(name) or self._withdrawn_watchdogs.get(name))
 
     def watchdog_announce(self, name: str) -> int:
         routes = self._withdrawn_watchdogs.pop(name, {})
@@ -145,7 +153,7 @@ class AdjRibOut:
         """Every pending change as whole UPDATE messages, emptying the pending set as it goes.
 
         `resolve(nexthop, family)` turns `next-hop self` into the session's address (or None when
-        there is none, and the route is then left out). Without `withdrawals`, pending withdrawals
+        there is none, and the route is then left out and added to `unresolved`). Without `withdrawals`, pending withdrawals
         are dropped instead of sent (5.0 does so for the first flush of a session: the peer holds
         none of our routes yet)."""
         if self._resend:
@@ -187,6 +195,7 @@ class AdjRibOut:
     ) -> Iterator[bytes]:
         address = resolve(nexthop, family)
         if address is None:
+            self.unresolved.extend(routes)
             return
         attributes = routes[0].attributes
         if self._grouped(family):
