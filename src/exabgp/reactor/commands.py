@@ -182,6 +182,8 @@ class Commands:
             _flush(touched)
 
     async def one(self, client: Client, line: str, touched: set['Peer']) -> None:
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(f'command from {_who(client)} : {line}')
         try:
             command = parse(line, client.builder)
         except CommandError as error:
@@ -467,12 +469,18 @@ def _who(client: Client) -> str:
 
 def _done(client: Client) -> None:
     if client.ack:
-        client.output.answer(show.DONE)
+        _answer(client, show.DONE)
 
 
 def _error(client: Client) -> None:
     if client.ack:
-        client.output.answer(show.ERROR)
+        _answer(client, show.ERROR)
+
+
+def _answer(client: Client, text: str) -> None:
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug(f'responding to {_who(client)} : {text}')
+    client.output.answer(text)
 
 
 def _names(peers: Iterable['Peer']) -> str:

@@ -20,6 +20,7 @@ Invariants:
 
 import asyncio
 import contextlib
+import logging
 import time
 from ipaddress import IPv4Address, IPv6Address
 
@@ -39,6 +40,7 @@ from exabgp.reactor.channel import Channel
 from exabgp.reactor.neighbor import address, self_resolver, session_config
 from exabgp.reactor.observer import Observer, PeerView
 from exabgp.reactor.sender import Sender
+from exabgp.reactor.trace import Trace
 from exabgp.rib.incoming import AdjRibIn
 from exabgp.rib.outgoing import AdjRibOut
 from exabgp.session.backoff import Backoff
@@ -51,6 +53,7 @@ from exabgp.settings import Settings
 network = logger.get('network')
 reactor_log = logger.get('reactor')
 configuration_log = logger.get('configuration')
+statistics_log = logger.get('statistics')
 
 CONNECT_TIMEOUT = 30.0
 
@@ -86,6 +89,7 @@ class Peer:
         self.observer = observer
         self.generated = generated
         self.log = logger.PeerLog(network, f'{neighbor.peer()} ASN {neighbor.peer_as}')
+        self.trace = Trace(neighbor.peer())
         self.sender = Sender(AdjRibOut(neighbor.families, neighbor.group_updates))
         self.rib_out = self.sender.rib
         self.rib_in = AdjRibIn()
@@ -372,6 +376,9 @@ class Peer:
         self._event_channel = channel
         observer = self.observer
         stats = self.stats
+        if Trace.enabled():
+            self.trace.events(events, channel.session, asyncio.get_running_loop().time())
+        counting = statistics_log.isEnabledFor(logging.DEBUG)
         view = self.view()
         for event in events:
             if isinstance(event, Received):
@@ -379,12 +386,16 @@ class Peer:
                 kind = COUNTED.get(message.TYPE)  # type: ignore[attr-defined]
                 if kind is not None:
                     stats.received[kind] += 1
+                    if counting:
+                        self._counted('receive', kind, stats.received[kind])
                 self._received(event)
                 observer.received(view, message, event.header, event.body)
             elif isinstance(event, Sent):
                 kind = COUNTED.get(event.kind)  # type: ignore[call-overload]
                 if kind is not None:
                     stats.sent[kind] += 1
+                    if counting:
+                        self._counted('send', kind, stats.sent[kind])
                 if self._report_sent:
                     observer.sent(view, event)
             elif isinstance(event, StateChanged):
@@ -410,6 +421,9 @@ class Peer:
                 observer.fsm(view, 'idle')
                 if channel is self.established or self.established is None:
                     stats.closed()
+
+    def _counted(self, direction: str, kind: str, count: int) -> None:
+        statistics_log.debug(f'peer {self.neighbor.peer()} statistics for {direction}-{kind} counter {count}')
 
     def _down_reason(self, reason: Reason) -> str:
         """Why a session ended, in 5.0's words for the API's "down" event."""

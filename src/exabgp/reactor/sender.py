@@ -20,6 +20,7 @@ Invariants:
 """
 
 import asyncio
+import logging
 from collections.abc import Iterable
 
 from exabgp import logger
@@ -33,6 +34,7 @@ from exabgp.rib.outgoing import AdjRibOut, Resolver
 from exabgp.session.state import State
 
 reactor_log = logger.get('reactor')
+message_log = logger.get('message')  # 5.0's log.message: route changes on a configuration reload
 
 BATCH = 64 * 1024  # octets of UPDATEs written between two drains
 
@@ -69,11 +71,15 @@ class Sender:
         """The configuration's routes changed from `old` to `new`: withdraw what went away, announce
         what is new or different."""
         kept = {route.nlri: route for route in new}
+        debug = message_log.isEnabledFor(logging.DEBUG)
         for route in old:
             if route.nlri not in kept:
                 self.rib.withdraw(route)
+                if debug:
+                    message_log.debug(f'configuration reloaded: withdraw {route.nlri}')
         for route in kept.values():
-            self.rib.announce(route)
+            if self.rib.announce(route) and debug:
+                message_log.debug(f'configuration reloaded: announce {route.nlri} next-hop {route.nexthop}')
         self._changed.set()
 
     def session_ended(self) -> None:

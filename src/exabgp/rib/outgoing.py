@@ -17,16 +17,23 @@ Invariants (ExaBGP 5.0's semantics):
 - A route whose next hop the session can not resolve (`next-hop self` of an IPv6 route on an IPv4
   session) is not sent, and never silently: it is listed in `unresolved` for the caller to report.
 - Pure: no I/O; `updates()` is a generator, so the caller decides how much to send between awaits.
+- The `rib` topic (5.0's `log.rib`) gets `insert ROUTE` and `remove ROUTE` for each change; off,
+  it costs one check per change (per table for `hold`).
 """
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from ipaddress import IPv4Address, IPv6Address
 
+from exabgp import logger
 from exabgp.bgp.family import Family
 from exabgp.bgp.message.update_pack import announce, eor, withdraw
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri import table
 from exabgp.bgp.route import NextHop, Route
+
+log = logger.get('rib')
+DEBUG = logging.DEBUG
 
 Resolver = Callable[[NextHop, Family], IPv4Address | IPv6Address | None]
 Key = tuple[object, NextHop, Family]
@@ -55,6 +62,8 @@ class AdjRibOut:
         held = self._routes.get(index)
         if held is not None and held == route:
             return False
+        if log.isEnabledFor(DEBUG):
+            log.debug(f'insert {_text(route)}')
         self._routes[index] = route
         self._queue(route, False)
         return True
@@ -65,7 +74,10 @@ class AdjRibOut:
         dict entry a route, not three. The packing is the one `announce` gives, but where a route is
         given twice with different attributes: then groups go in the order of their routes as held."""
         held = self._routes
+        debug = log.isEnabledFor(DEBUG)
         for route in routes:
+            if debug:
+                log.debug(f'insert {_text(route)}')
             index = route.nlri.index()
             known = held.get(index)
             if known is not None:
@@ -75,6 +87,8 @@ class AdjRibOut:
             held[index] = route
 
     def withdraw(self, route: Route) -> None:
+        if log.isEnabledFor(DEBUG):
+            log.debug(f'remove {_text(route)}')
         self._routes.pop(route.nlri.index(), None)
         self._queue(route, True)
 
@@ -203,3 +217,8 @@ class AdjRibOut:
             return
         for route in routes:
             yield from announce(family, (route.nlri,), attributes, address, negotiated)
+
+
+def _text(route: Route) -> str:
+    hop = '' if route.nexthop is None else f' next-hop {route.nexthop}'
+    return f'{route.nlri}{hop}{route.attributes}'
