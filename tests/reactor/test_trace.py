@@ -122,6 +122,14 @@ def test_end_of_rib_is_named_from_its_octets(body: bytes, family: str | None) ->
     assert (None if found is None else str(found)) == family
 
 
+def test_attributes_of_a_malformed_body_stop_where_it_ends() -> None:
+    # the AS_PATH claims 6 octets and the body ends after 2
+    body = bytes.fromhex('0000 000b 40010100 4002060201'.replace(' ', ''))
+    (line,) = trace.attribute_lines(body)
+    assert line.startswith('attribute origin ')
+    assert list(trace.attribute_lines(b'\x00')) == []
+
+
 def test_hexdump_groups_two_octets() -> None:
     assert trace.hexdump(bytes.fromhex('ffff0013 04')) == 'FFFF 0013 04'
     assert logger.TOPICS['wire'] == 'packets'

@@ -16,7 +16,13 @@ The ordering contract (also in README.md, "API processes"):
    `processes-match`; the CLI is bound to every peer); with a selector, the bound peers it matches.
    `announce eor`, `announce route-refresh`, `flush adj-rib out` and `teardown` reach the established
    peers matching the selector (all established peers without one); `show` commands and watchdogs
-   every peer. A route, operational, eor, refresh, flush or clear command reaching no peer is an error.
+   every peer. A route, operational, eor, refresh, flush, clear or teardown command reaching no peer
+   is an error.
+5. No silent `done`: a command that can have no effect on any peer it selects is an error, saying
+   why (a family not configured, `next-hop self` the session's address family can not give, a
+   family or capability the session did not negotiate, a watchdog no route is under); peers left
+   out while others are served, and routes kept for a family the established session did not
+   negotiate, are warned about.
 
 Invariants: a command never raises out of here: a bad one is answered `error` and logged with the
 client's name and its text; the client and every session go on. Long output (`show adj-rib` of a big

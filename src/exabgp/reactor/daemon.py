@@ -104,6 +104,7 @@ class Daemon:
         except ConfigError as error:
             log.critical(error.report())
             return 1
+        log.info('loaded new configuration successfully')
         try:
             async with asyncio.TaskGroup() as group:
                 self._group = group

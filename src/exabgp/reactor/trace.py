@@ -11,7 +11,8 @@ What each topic prints (5.0's lines and formats; all at DEBUG, as 5.0 logs them)
 - `statistics`: the message counters as they move (`statistics for send-update counter 2`), logged
   by the peer where it counts (`statistics` here is that logger).
 - `routes` (`log.routes`): each route a received UPDATE announces or withdraws.
-- `parser`: each UPDATE body received, in hex, before it is decoded.
+- `parser`: each UPDATE body received, in hex, then each of its path attributes as it is on the
+  wire (`attribute origin             flag 0x40 type 0x01 len 0x01 payload 00`).
 
 Invariant: a topic switched off costs one `isEnabledFor` check per batch of events, never a
 formatting; `Trace.enabled()` is that check for the whole batch.
@@ -19,8 +20,11 @@ formatting; `Trace.enabled()` is that check for the whole batch.
 
 import logging
 import math
+from collections.abc import Iterator
 
 from exabgp import logger
+from exabgp.bgp.attribute.base import Flag
+from exabgp.bgp.attribute.table import ATTRIBUTES
 from exabgp.bgp.family import IPV4_UNICAST, Family
 from exabgp.bgp.message.header import NAMES, MessageType
 from exabgp.bgp.message.update import Update
@@ -57,6 +61,34 @@ def end_of_rib(body: bytes) -> Family | None:
     if any(len(body) == len(start) + 3 and body.startswith(start) for start in MP_EOR):
         return Family.of(int.from_bytes(body[-3:-1], 'big'), body[-1])
     return None
+
+
+def attribute_lines(body: bytes) -> Iterator[str]:
+    """One line per path attribute of an UPDATE body, read from its octets; the walk stops quietly
+    where the body is malformed (the decoder has said why)."""
+    if len(body) < 4:
+        return
+    start = 4 + int.from_bytes(body[:2], 'big')
+    end = min(start + int.from_bytes(body[start - 2 : start], 'big'), len(body))
+    while start + 3 <= end:
+        flag, code = body[start], body[start + 1]
+        size = 2 if flag & Flag.EXTENDED_LENGTH else 1
+        length = int.from_bytes(body[start + 2 : start + 2 + size], 'big')
+        if start + 2 + size + length > end:
+            return
+        value = body[start + 2 + size : start + 2 + size + length]
+        name = _attribute_name(code)
+        shown = f' payload {hexdump(value)}' if value else ''
+        yield f'attribute {name:<18} flag 0x{flag:02x} type 0x{code:02x} len 0x{length:02x}{shown}'
+        start += 2 + size + length
+
+
+def _attribute_name(code: int) -> str:
+    """5.0's name of an attribute in its logs (`as-path`, `mp-reach-nlri`)."""
+    entry = ATTRIBUTES.get(code)
+    if entry is None:
+        return f'unknown-{code}'
+    return getattr(entry.cls, 'NAME', None) or entry.name.lower().replace('_', '-')
 
 
 def payload(prefix: str, data: bytes) -> str:
@@ -105,6 +137,8 @@ class Trace:
                 if isinstance(message, Update):
                     if show_parser:
                         parser.debug(f'peer {who} {payload("parsing UPDATE", event.body)}')
+                        for line in attribute_lines(event.body):
+                            parser.debug(f'peer {who} {line}')
                     if show_routes:
                         self._routes(message)
                 if show_timer:
