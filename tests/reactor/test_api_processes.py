@@ -256,8 +256,8 @@ async def test_every_command_answers(tmp_path: Path) -> None:
         'announce route-refresh ipv4 unicast',
         'announce operational asm afi ipv4 safi unicast advisory "hi"',
         'flush adj-rib out',
-        'announce watchdog nothing',
-        'withdraw watchdog nothing',
+        'announce watchdog dog',
+        'withdraw watchdog dog',
         'clear adj-rib in',
         '# a comment',
         'help',
@@ -283,7 +283,10 @@ for line in stream:
     pass
 """
     config = processes(tmp_path, sender=sender)
-    config += two_speakers(free_port(), '', api('sender'), 'capability { route-refresh; operational; }')
+    capabilities = 'capability { route-refresh; operational; }'
+    # the watchdog's route starts withdrawn: the RIB shown below holds only the announced route
+    watched = 'static { route 10.9.0.0/16 next-hop self watchdog dog withdraw; }'
+    config += two_speakers(free_port(), capabilities, api('sender'), f'{capabilities} {watched}')
     async with daemon(tmp_path, config) as (_running, task):
         await wait_for_file(tmp_path / 'sender.result')
         assert not task.done()
@@ -358,3 +361,63 @@ for line in stream:
     found = result(tmp_path, 'sender')
     assert found[0] == 'error'
     assert found[1].startswith('exabgp ') and found[2] == 'done'
+
+
+def ipv4_session_with_ipv6_configured(port: int, sender_api: str) -> str:
+    """The sender (127.0.0.2) configures IPv6 unicast too; the receiver only IPv4: the IPv4 session
+    negotiates IPv4 unicast alone."""
+    config = two_speakers(port, '', sender_api)
+    marker = f'connect {port};'
+    head, tail = config.split(marker)
+    return head + marker + tail.replace('family { ipv4 unicast; }', 'family { ipv4 unicast; ipv6 unicast; }', 1)
+
+
+async def test_commands_that_could_have_no_effect_are_answered_error(tmp_path: Path, caplog) -> None:
+    commands = [
+        # 5.0.15 answers error too: an IPv6 next hop can not be taken from an IPv4 session
+        'announce route 2001:db8:1::/48 next-hop self',
+        # configured, not negotiated: kept for a later session, done, and a warning
+        'announce route 2001:db8:2::/48 next-hop 2001:db8::1',
+        'announce ipv4 multicast 10.32.0.0/24 next-hop 127.0.0.1',
+        'announce eor ipv6 unicast',
+        'announce route-refresh ipv4 unicast',
+        'announce operational asm afi ipv4 safi unicast advisory "hi"',
+        'announce watchdog nothing',
+        'withdraw watchdog nothing',
+        'neighbor 192.0.2.9 teardown 2',
+        'show adj-rib out',
+    ]
+    sender = f"""
+stream = events()
+until_up(stream)
+found = {{}}
+for command in {commands!r}:
+    send(command)
+    lines = []
+    for line in stream:
+        if line in ('done', 'error'):
+            break
+        if not line.startswith('{{ "exabgp"'):
+            lines.append(line)
+    found[command] = [line, lines]
+finish(found)
+for line in stream:
+    pass
+"""
+    config = processes(tmp_path, sender=sender)
+    config += ipv4_session_with_ipv6_configured(free_port(), api('sender'))
+    async with daemon(tmp_path, config) as (_running, task):
+        await wait_for_file(tmp_path / 'sender.result')
+        assert not task.done()
+    found = result(tmp_path, 'sender')
+    answers = {command: answer for command, (answer, _) in found.items()}
+    assert answers == {
+        **dict.fromkeys(commands, 'error'),
+        'announce route 2001:db8:2::/48 next-hop 2001:db8::1': 'done',
+        'show adj-rib out': 'done',
+    }
+    assert found['show adj-rib out'][1] == ['127.0.0.1 ipv6 unicast 2001:db8:2::/48 next-hop 2001:db8::1']
+    logged = [record.getMessage() for record in caplog.records]
+    assert any('does not have the same family as the BGP tcp session (ipv4' in line for line in logged)
+    assert any('kept for neighbor 127.0.0.1' in line and 'did not negotiate ipv6 unicast' in line for line in logged)
+    assert any('no route is under the watchdog' in line for line in logged)

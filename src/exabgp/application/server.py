@@ -10,7 +10,7 @@ import os
 import sys
 
 from exabgp import logger
-from exabgp.application import daemonise, profiling
+from exabgp.application import daemonise, logs, profiling, version
 from exabgp.application.validate import context
 from exabgp.configuration.model import Config
 from exabgp.configuration.parser import load
@@ -113,8 +113,15 @@ def run_loop(main, settings: Settings) -> int:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    settings = profiling.absolute(apply_flags(args, settings))
+    flagged = apply_flags(args, settings)
+    if flagged.log != settings.log:
+        # main set logging up from the settings alone: -v and -d change it
+        logs.configure(flagged)
+    settings = profiling.absolute(flagged)
     welcome.info('Thank you for using ExaBGP')
+    # 5.0 logs its release, location, Python and platform at debug, each under its own source
+    for line in version.lines(settings):
+        welcome.debug(line)
     paths = []
     for name in args.configuration:
         path = locate(name, settings.root)

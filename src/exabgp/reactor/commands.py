@@ -16,7 +16,13 @@ The ordering contract (also in README.md, "API processes"):
    `processes-match`; the CLI is bound to every peer); with a selector, the bound peers it matches.
    `announce eor`, `announce route-refresh`, `flush adj-rib out` and `teardown` reach the established
    peers matching the selector (all established peers without one); `show` commands and watchdogs
-   every peer. A route, operational, eor, refresh, flush or clear command reaching no peer is an error.
+   every peer. A route, operational, eor, refresh, flush, clear or teardown command reaching no peer
+   is an error.
+5. No silent `done`: a command that can have no effect on any peer it selects is an error, saying
+   why (a family not configured, `next-hop self` the session's address family can not give, a
+   family or capability the session did not negotiate, a watchdog no route is under); peers left
+   out while others are served, and routes kept for a family the established session did not
+   negotiate, are warned about.
 
 Invariants: a command never raises out of here: a bad one is answered `error` and logged with the
 client's name and its text; the client and every session go on. Long output (`show adj-rib` of a big
@@ -43,6 +49,7 @@ from exabgp.bgp.capability.graceful import GracefulRestart
 from exabgp.bgp.capability.multisession import CiscoMultiSession, MultiSession
 from exabgp.bgp.capability.operational import Operational as OperationalCapability
 from exabgp.bgp.capability.refresh import RouteRefresh as RefreshCapability
+from exabgp.bgp.family import Family
 from exabgp.bgp.message.open import Open
 from exabgp.bgp.message.refresh import RouteRefresh
 from exabgp.bgp.message.update_pack import eor
@@ -51,7 +58,7 @@ from exabgp.bgp.nlri import table
 from exabgp.bgp.route import SELF, Route
 from exabgp.configuration.model import ADDPATH_DISABLED, Config
 from exabgp.configuration.route.grammar import Builder
-from exabgp.reactor.neighbor import self_resolver
+from exabgp.reactor.neighbor import self_resolver, self_unusable
 from exabgp.reactor.output import Output
 from exabgp.settings import Settings
 
@@ -205,6 +212,8 @@ class Commands:
             _flush(touched)
 
     async def one(self, client: Client, line: str, touched: set['Peer']) -> None:
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(f'command from {_who(client)} : {line}')
         try:
             command = parse(line, client.builder)
         except CommandError as error:
@@ -254,40 +263,69 @@ class Commands:
         if not peers:
             raise CommandError('no neighbor matching the command')
         debug = log.isEnabledFor(logging.DEBUG)
+        refused: list[str] = []
+        applied = 0
+        kept: set[tuple[Peer, Family]] = set()
         for peer in peers:
-            families = peer.neighbor.families
             rib = peer.rib_out
             change = rib.withdraw if command.withdraw else rib.announce
             for route in command.routes:
-                if route.nlri.family not in families:
-                    log.error(
-                        f'the route family ({route.nlri.family}) is not configured on neighbor {peer.neighbor.name()}'
-                    )
+                problem = _unusable(peer, route, command.withdraw)
+                if problem is not None:
+                    refused.append(problem)
                     continue
                 change(route)
+                applied += 1
                 if debug:
                     what = 'removed from' if command.withdraw else 'added to'
                     log.debug(f'route {what} {peer.neighbor.name()} : {show.route_text(route, True)}')
+                negotiated = peer.negotiated
+                if negotiated is not None and route.nlri.family not in negotiated.families:
+                    kept.add((peer, route.nlri.family))
             touched.add(peer)
+        if not applied:
+            raise CommandError('; '.join(dict.fromkeys(refused)))
+        for problem in dict.fromkeys(refused):
+            log.warning(f'{_who(client)}: {problem}')
+        for peer, family in kept:
+            # accepted for later: it goes out with the next session that negotiates the family
+            log.warning(
+                f'{_who(client)}: the routes of {family} are kept for {peer.neighbor.name()} but not sent: '
+                f'the established session did not negotiate {family}'
+            )
         _done(client)
 
     async def _eor(self, client: Client, command: commands.EndOfRib, touched: set['Peer']) -> None:
         peers = self._established(command.selectors)
         if not peers:
             raise CommandError('no established neighbor matching the command')
-        for peer in peers:
-            peer.send_after_flush(eor(command.family))
+        family = command.family
+        sent = [peer for peer in peers if peer.negotiated is not None and family in peer.negotiated.families]
+        if not sent:
+            raise CommandError(f'the family {family} was not negotiated with {_names(peers)}')
+        for peer in sent:
+            peer.send_after_flush(eor(family))
+        _skipped(client, peers, sent, f'the family {family} was not negotiated')
         _done(client)
 
     async def _refresh(self, client: Client, command: commands.Refresh, touched: set['Peer']) -> None:
         peers = self._established(command.selectors)
         if not peers:
             raise CommandError('no established neighbor matching the command')
+        family = command.family
+        sent = []
         for peer in peers:
-            if command.family not in peer.neighbor.families:
-                log.error(f'the route family {command.family} is not configured on neighbor {peer.neighbor.name()}')
-            elif peer.neighbor.capability.route_refresh:
-                peer.send_after_flush(RouteRefresh(command.family))
+            negotiated = peer.negotiated
+            if negotiated is None or family not in negotiated.families:
+                continue
+            if negotiated.refresh == Refresh.ABSENT:
+                continue
+            peer.send_after_flush(RouteRefresh(family))
+            sent.append(peer)
+        why = f'route refresh for {family} was not negotiated'
+        if not sent:
+            raise CommandError(f'{why} with {_names(peers)}')
+        _skipped(client, peers, sent, why)
         _done(client)
 
     async def _operational(self, client: Client, command: commands.SendOperational, touched: set['Peer']) -> None:
@@ -295,18 +333,28 @@ class Commands:
         if not peers:
             raise CommandError('no neighbor matching the command')
         family = command.operational.family
+        sent = []
         for peer in peers:
+            negotiated = peer.negotiated
+            router_id = peer.router_id()
+            if negotiated is None or not negotiated.operational or router_id is None:
+                continue
             if family not in peer.neighbor.families:
-                log.error(f'the route family {family} is not configured on neighbor {peer.neighbor.name()}')
-            elif peer.neighbor.capability.operational:
-                router_id = peer.router_id()
-                if router_id is not None:
-                    peer.send_after_flush(command.message(router_id))
+                continue
+            peer.send_after_flush(command.message(router_id))
+            sent.append(peer)
+        why = f'no established session with the operational capability and the family {family}'
+        if not sent:
+            raise CommandError(f'{why}: {_names(peers)}')
+        _skipped(client, peers, sent, why)
         _done(client)
 
     async def _watchdog(self, client: Client, command: commands.Watchdog, touched: set['Peer']) -> None:
         name = command.name or client.name
-        for peer in self.daemon.peers.values():
+        peers = [peer for peer in self.daemon.peers.values() if peer.rib_out.has_watchdog(name)]
+        if not peers:
+            raise CommandError(f'no route is under the watchdog {name!r}')
+        for peer in peers:
             if command.withdraw:
                 peer.rib_out.watchdog_withdraw(name)
             else:
@@ -315,7 +363,10 @@ class Commands:
         _done(client)
 
     async def _teardown(self, client: Client, command: commands.Teardown, touched: set['Peer']) -> None:
-        for peer in self._established(command.selectors):
+        peers = self._established(command.selectors)
+        if not peers:
+            raise CommandError('no established neighbor matching the command')
+        for peer in peers:
             log.info(f'teardown scheduled for {peer.neighbor.name()}')
             peer.teardown(command.subcode)
         _done(client)
@@ -450,12 +501,43 @@ def _who(client: Client) -> str:
 
 def _done(client: Client) -> None:
     if client.ack:
-        client.output.answer(show.DONE)
+        _answer(client, show.DONE)
 
 
 def _error(client: Client) -> None:
     if client.ack:
-        client.output.answer(show.ERROR)
+        _answer(client, show.ERROR)
+
+
+def _answer(client: Client, text: str) -> None:
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug(f'responding to {_who(client)} : {text}')
+    client.output.answer(text)
+
+
+def _names(peers: Iterable['Peer']) -> str:
+    return ', '.join(peer.neighbor.name() for peer in peers)
+
+
+def _skipped(client: Client, peers: list['Peer'], sent: list['Peer'], why: str) -> None:
+    """Some of the peers a command selected were left out: said, as the command still had an effect."""
+    left = [peer for peer in peers if peer not in sent]
+    if left:
+        log.warning(f'{_who(client)}: {why} with {_names(left)}, nothing sent to it')
+
+
+def _unusable(peer: 'Peer', route: Route, withdraw: bool) -> str | None:
+    """Why `route` can not go in this peer's Adj-RIB-Out, or None."""
+    family = route.nlri.family
+    neighbor = peer.neighbor
+    if family not in neighbor.families:
+        return f'the family {family} is not configured on {neighbor.name()}'
+    if withdraw or route.nexthop is not SELF:
+        return None
+    local = peer.local_address()
+    if local is None:
+        return None  # not known before the session: the sender warns if it can not be resolved
+    return self_unusable(family, local)
 
 
 def _flush(peers: set['Peer']) -> None:

@@ -179,6 +179,7 @@ class Daemon:
         except ConfigError as error:
             log.critical(error.report())
             return 1
+        log.info('loaded new configuration successfully')
         try:
             async with asyncio.TaskGroup() as group:
                 self._group = group
@@ -320,6 +321,8 @@ class Daemon:
         """A peer for `neighbor`, registered (connections are handed to it from now on) and running
         unless the daemon is still starting."""
         peer = Peer(neighbor, self.settings, self.observer, generated=generated)
+        if not generated:
+            log.debug(f'new peer: {neighbor.name()}')
         key = _key(neighbor) if not generated else f'{_key(neighbor)} {id(peer)}'
         self.peers[key] = peer
         if self._running:

@@ -53,18 +53,31 @@ def session_config(
     )
 
 
+def self_unusable(family: Family, local: IPv4Address | IPv6Address) -> str | None:
+    """Why `next-hop self` can not be resolved for a route of `family` on a session whose local
+    address is `local`, or None when it can: IPv4 routes take the local address or, on an IPv6
+    session, the router id (5.0); IPv6 routes need an IPv6 session (5.0 refuses the others too)."""
+    if family.afi == AFI.IPV4 or (family.afi == AFI.IPV6 and isinstance(local, IPv6Address)):
+        return None
+    session = 'ipv4' if isinstance(local, IPv4Address) else 'ipv6'
+    return (
+        f'use of "next-hop self": the route ({family}) does not have the same family as the BGP tcp '
+        f'session ({session}, local address {local})'
+    )
+
+
 def self_resolver(local: IPv4Address | IPv6Address, identifier: IPv4Address | None) -> Resolver:
     """`next-hop self`: our address on this session for its own AFI; for IPv4 routes on an IPv6
-    session, 5.0 uses the router id (which may not be known yet: then there is no address to give)."""
+    session, 5.0 uses the router id; None where `self_unusable` says why."""
 
     def resolve(nexthop: NextHop, family: Family) -> IPv4Address | IPv6Address | None:
         if nexthop is None or isinstance(nexthop, IPv4Address | IPv6Address):
             return nexthop
-        if family.afi == AFI.IPV4:
-            return local if isinstance(local, IPv4Address) else identifier
-        if family.afi == AFI.IPV6 and isinstance(local, IPv6Address):
-            return local
-        return None
+        if self_unusable(family, local) is not None:
+            return None
+        if family.afi == AFI.IPV4 and not isinstance(local, IPv4Address):
+            return identifier
+        return local
 
     return resolve
 

@@ -13,6 +13,9 @@ Invariants:
 - What the sessions say goes to the `Reporter` (reactor/reporter.py: the observer's calls and
   `show neighbor`'s counts) with a `PeerView` of values, never the peer itself; the peer acts only on
   what concerns its connections and RIBs.
+- Nothing is dropped silently: configured families we can not decode (left out of the OPEN) are
+  warned about when the peer is made; an UPDATE part we could not use (RFC 7606 discard,
+  treat-as-withdraw, AFI/SAFI disable, an MP attribute kept raw) is warned about with its bytes.
 """
 
 import asyncio
@@ -28,6 +31,7 @@ from exabgp.bgp.message.refresh import QUERY, RouteRefresh
 from exabgp.bgp.message.table import Message
 from exabgp.bgp.message.update import Update
 from exabgp.bgp.negotiated import Negotiated, Refresh
+from exabgp.bgp.nlri import table
 from exabgp.configuration.model import Neighbor
 from exabgp.reactor import md5drops, tcp
 from exabgp.reactor.channel import Channel
@@ -35,6 +39,7 @@ from exabgp.reactor.neighbor import address, self_resolver, session_config
 from exabgp.reactor.observer import Observer, PeerView
 from exabgp.reactor.reporter import OPENED, Reporter
 from exabgp.reactor.sender import Sender
+from exabgp.reactor.trace import Trace
 from exabgp.rib.incoming import AdjRibIn
 from exabgp.rib.outgoing import AdjRibOut
 from exabgp.session.backoff import Backoff
@@ -46,6 +51,7 @@ from exabgp.settings import Settings
 
 network = logger.get('network')
 reactor_log = logger.get('reactor')
+configuration_log = logger.get('configuration')
 
 CONNECT_TIMEOUT = 30.0
 
@@ -57,6 +63,7 @@ class Peer:
         self.observer = observer
         self.generated = generated
         self.log = logger.PeerLog(network, f'{neighbor.peer()} ASN {neighbor.peer_as}')
+        self.trace = Trace(neighbor.peer())
         self.sender = Sender(AdjRibOut(neighbor.families, neighbor.group_updates))
         self.rib_out = self.sender.rib
         self.rib_in = AdjRibIn()
@@ -76,9 +83,15 @@ class Peer:
         self._event_channel: Channel | None = None
         self._groups: dict[Channel, asyncio.TaskGroup] = {}
         self._restarted = True
-        self.reporter = Reporter(observer)
+        self.reporter = Reporter(observer, neighbor.peer())
         self.stats = self.reporter.stats
         self._load_routes(neighbor)
+        unbuilt = [str(family) for family in neighbor.families if family not in table.built(neighbor.families)]
+        if unbuilt:
+            configuration_log.warning(
+                f'neighbor {neighbor.peer()}: {", ".join(unbuilt)} not supported yet, '
+                'left out of the OPEN (no route of these families is sent or received)'
+            )
 
     # ------------------------------------------------------------------ routes
 
@@ -363,6 +376,8 @@ class Peer:
     def _events(self, channel: Channel, events: list[SessionEvent]) -> None:
         self._event_channel = channel
         reporter = self.reporter
+        if Trace.enabled():
+            self.trace.events(events, channel.session, asyncio.get_running_loop().time())
         view = self.view()
         for event in events:
             if isinstance(event, Closed):
@@ -397,9 +412,25 @@ class Peer:
                 negotiated = self.established.session.negotiated
                 self.resend([message.family], enhanced=negotiated.refresh == Refresh.ENHANCED)
             return
-        if not isinstance(message, Update) or not self.neighbor.adj_rib_in:
+        if not isinstance(message, Update):
             return
-        self.rib_in.update(message.announced, message.withdrawn)
+        if message.action or message.unparsed:
+            self._undecoded(message, event.body)
+        if self.neighbor.adj_rib_in:
+            self.rib_in.update(message.announced, message.withdrawn)
+
+    def _undecoded(self, update: Update, body: bytes) -> None:
+        """What of a received UPDATE could not be used: the API gets the rest (5.0's JSON has no
+        place for it), the log says what and shows the bytes."""
+        if update.action:
+            what = update.action.name.lower().replace('_', '-')
+            families = f' ({", ".join(str(family) for family in update.disabled)})' if update.disabled else ''
+            self.log.warning(f'RFC 7606 {what}{families}: {update.reason}; UPDATE body {body.hex().upper()}')
+        for attribute in update.unparsed:
+            self.log.warning(
+                f'received an MP attribute of {attribute.family}, a family not supported yet: its routes are '
+                f'ignored; attribute {attribute.raw.hex().upper()}'
+            )
 
     def _negotiation(self, channel: Channel, event: Negotiation) -> None:
         local_id = event.sent.router_id

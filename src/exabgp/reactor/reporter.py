@@ -14,14 +14,18 @@ Invariants:
   of the shutdown (`stopping`); the sessions close later, and that is not reported again.
 """
 
+import logging
 import time
 from collections.abc import Sequence
 
+from exabgp import logger
 from exabgp.api import show
 from exabgp.bgp.message.header import NAMES
 from exabgp.reactor.observer import Observer, PeerView
 from exabgp.session.events import Closed, Negotiation, Received, Sent, StateChanged
 from exabgp.session.state import State
+
+statistics_log = logger.get('statistics')
 
 OPENED = (State.OPENSENT, State.OPENCONFIRM, State.ESTABLISHED)
 
@@ -49,10 +53,11 @@ class Stats:
 
 
 class Reporter:
-    __slots__ = ('_opened', '_reported', 'ended', 'observer', 'report_sent', 'stats')
+    __slots__ = ('_opened', '_reported', 'ended', 'observer', 'peer', 'report_sent', 'stats')
 
-    def __init__(self, observer: Observer) -> None:
+    def __init__(self, observer: Observer, peer: str) -> None:
         self.observer = observer
+        self.peer = peer
         self.stats = Stats()
         # whether some process asked for what we send (read when a connection starts)
         self.report_sent = False
@@ -70,11 +75,13 @@ class Reporter:
             kind = COUNTED.get(message.TYPE)
             if kind is not None:
                 self.stats.received[kind] += 1
+                self._counted('receive', kind, self.stats.received[kind])
             observer.received(view, message, event.header, event.body)
         elif isinstance(event, Sent):
             kind = COUNTED.get(event.kind)
             if kind is not None:
                 self.stats.sent[kind] += 1
+                self._counted('send', kind, self.stats.sent[kind])
             if self.report_sent:
                 observer.sent(view, event)
         elif isinstance(event, StateChanged):
@@ -85,6 +92,11 @@ class Reporter:
                 observer.fsm(view, str(event.new).lower())
         elif isinstance(event, Negotiation):
             observer.negotiated(view, event.sent, event.received, event.negotiated)
+
+    def _counted(self, direction: str, kind: str, count: int) -> None:
+        # 5.0's statistics topic; a level check, never a formatting, when it is off
+        if statistics_log.isEnabledFor(logging.DEBUG):
+            statistics_log.debug(f'peer {self.peer} statistics for {direction}-{kind} counter {count}')
 
     def closed(self, view: PeerView, connection: object, event: Closed, reason: str, current: bool) -> None:
         """A connection's session ended; `reason` in 5.0's words, `current`: it was the session the

@@ -16,9 +16,13 @@ Invariants:
 - `run` returns when its session leaves ESTABLISHED; one failure is logged and ends that session.
 - Stopping (`close_after_routes`) sends what is pending first, then closes the session with the
   Cease given: the routes changed before a stop reach the peer.
+- A route the RIB could not send (its next hop does not resolve on this session) is logged as a
+  warning naming it and why, once per flush: the API had answered `done` before the session was
+  known (commands refuse it when the local address is known).
 """
 
 import asyncio
+import logging
 from collections.abc import Iterable, Sequence
 from typing import TypeVar
 
@@ -29,10 +33,12 @@ from exabgp.bgp.message.table import Message
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.route import Route
 from exabgp.reactor.channel import Channel
+from exabgp.reactor.neighbor import address, self_unusable
 from exabgp.rib.outgoing import AdjRibOut, Resolver
 from exabgp.session.state import State
 
 reactor_log = logger.get('reactor')
+message_log = logger.get('message')  # 5.0's log.message: route changes on a configuration reload
 
 BATCH = 64 * 1024  # octets of UPDATEs written between two drains
 
@@ -72,11 +78,15 @@ class Sender:
         """The configuration's routes changed from `old` to `new`: withdraw what went away, announce
         what is new or different."""
         kept = {route.nlri: route for route in new}
+        debug = message_log.isEnabledFor(logging.DEBUG)
         for route in old:
             if route.nlri not in kept:
                 self.rib.withdraw(route)
+                if debug:
+                    message_log.debug(f'configuration reloaded: withdraw {route.nlri}')
         for route in kept.values():
-            self.rib.announce(route)
+            if self.rib.announce(route) and debug:
+                message_log.debug(f'configuration reloaded: announce {route.nlri} next-hop {route.nexthop}')
         self._changed.set()
 
     def close_after_routes(self, subcode: int, text: str | None) -> None:
@@ -149,6 +159,20 @@ class Sender:
                 size = 0
         if batch:
             await self._write(channel, batch)
+        self._report_unresolved(channel)
+
+    def _report_unresolved(self, channel: Channel) -> None:
+        routes = self.rib.unresolved
+        if not routes:
+            return
+        local = address(channel.writer.get_extra_info('sockname')[0])
+        peer = channel.session.config.peer
+        for family in dict.fromkeys(route.nlri.family for route in routes):
+            chosen = [route for route in routes if route.nlri.family == family]
+            why = self_unusable(family, local) or f'the next hop can not be resolved (local address {local})'
+            more = f' and {len(chosen) - 1} more' if len(chosen) > 1 else ''
+            reactor_log.warning(f'peer {peer}: route {chosen[0].nlri}{more} not sent: {why}')
+        routes.clear()
 
 
 def _take(messages: list[T]) -> list[T]:

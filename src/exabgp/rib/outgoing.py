@@ -14,18 +14,27 @@ Invariants (ExaBGP 5.0's semantics):
 - A new session, a route refresh or `flush adj-rib out` sends the held routes again without copying
   them into the pending groups: `_resend` marks the families to walk.
 - Watchdogs: routes announced under a watchdog name can be withdrawn and announced again as a set.
+- A route whose next hop the session can not resolve (`next-hop self` of an IPv6 route on an IPv4
+  session) is not sent, and never silently: it is listed in `unresolved` for the caller to report.
 - Pure: no I/O; `updates()` is a generator, so the caller decides how much to send between awaits.
+- The `rib` topic (5.0's `log.rib`) gets `insert ROUTE` and `remove ROUTE` for each change; off,
+  it costs one check per change (per table for `hold`).
 """
 
+import logging
 from collections.abc import Callable, Iterable, Iterator
 from ipaddress import IPv4Address, IPv6Address
 
+from exabgp import logger
 from exabgp.bgp.attribute.attributes import Attributes
 from exabgp.bgp.family import Family
 from exabgp.bgp.message.update_pack import announce, eor, withdraw
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri import table
 from exabgp.bgp.route import NextHop, Route
+
+log = logger.get('rib')
+DEBUG = logging.DEBUG
 
 Resolver = Callable[[NextHop, Family], IPv4Address | IPv6Address | None]
 Key = tuple[Attributes, NextHop, Family]
@@ -43,6 +52,8 @@ class AdjRibOut:
         self._resend: set[Family] = set()
         self._watchdogs: dict[str, dict[object, Route]] = {}
         self._withdrawn_watchdogs: dict[str, dict[object, Route]] = {}
+        # routes left out of the last updates() because their next hop could not be resolved
+        self.unresolved: list[Route] = []
 
     # ------------------------------------------------------------------ changes
 
@@ -52,6 +63,8 @@ class AdjRibOut:
         held = self._routes.get(index)
         if held is not None and held == route:
             return False
+        if log.isEnabledFor(DEBUG):
+            log.debug(f'insert {_text(route)}')
         self._routes[index] = route
         self._queue(route, False)
         return True
@@ -62,7 +75,10 @@ class AdjRibOut:
         dict entry a route, not three. The packing is the one `announce` gives, but where a route is
         given twice with different attributes: then groups go in the order of their routes as held."""
         held = self._routes
+        debug = log.isEnabledFor(DEBUG)
         for route in routes:
+            if debug:
+                log.debug(f'insert {_text(route)}')
             index = route.nlri.index()
             known = held.get(index)
             if known is not None:
@@ -72,6 +88,8 @@ class AdjRibOut:
             held[index] = route
 
     def withdraw(self, route: Route) -> None:
+        if log.isEnabledFor(DEBUG):
+            log.debug(f'remove {_text(route)}')
         self._routes.pop(route.nlri.index(), None)
         self._queue(route, True)
 
@@ -82,6 +100,10 @@ class AdjRibOut:
             return
         self._watchdogs.setdefault(name, {})[route.nlri.index()] = route
         self.announce(route)
+
+    def has_watchdog(self, name: str) -> bool:
+        """Whether some route is under the watchdog `name`, announced or withdrawn."""
+        return bool(self._watchdogs.get(name) or self._withdrawn_watchdogs.get(name))
 
     def watchdog_announce(self, name: str) -> int:
         routes = self._withdrawn_watchdogs.pop(name, {})
@@ -146,7 +168,7 @@ class AdjRibOut:
         """Every pending change as whole UPDATE messages, emptying the pending set as it goes.
 
         `resolve(nexthop, family)` turns `next-hop self` into the session's address (or None when
-        there is none, and the route is then left out). Without `withdrawals`, pending withdrawals
+        there is none, and the route is then left out and added to `unresolved`). Without `withdrawals`, pending withdrawals
         are dropped instead of sent (5.0 does so for the first flush of a session: the peer holds
         none of our routes yet)."""
         if self._resend:
@@ -188,6 +210,7 @@ class AdjRibOut:
     ) -> Iterator[bytes]:
         address = resolve(nexthop, family)
         if address is None:
+            self.unresolved.extend(routes)
             return
         attributes = routes[0].attributes
         if self._grouped(family):
@@ -195,3 +218,8 @@ class AdjRibOut:
             return
         for route in routes:
             yield from announce(family, (route.nlri,), attributes, address, negotiated)
+
+
+def _text(route: Route) -> str:
+    hop = '' if route.nexthop is None else f' next-hop {route.nexthop}'
+    return f'{route.nlri}{hop}{route.attributes}'

@@ -115,6 +115,13 @@ class Session:
         deadlines = [d for d in (self._open_wait, self._hold, self._keepalive, self._send_deadline()) if d is not None]
         return min(deadlines) if deadlines else None
 
+    def timers(self, now: float) -> tuple[float | None, float | None]:
+        """Seconds left before the hold timer expires and before our next KEEPALIVE (None: not
+        running), for the troubleshooting log."""
+        hold = None if self._hold is None else max(self._hold - now, 0.0)
+        keepalive = None if self._keepalive is None else max(self._keepalive - now, 0.0)
+        return hold, keepalive
+
     @property
     def closed(self) -> bool:
         return self.state is State.IDLE
