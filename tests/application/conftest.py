@@ -11,6 +11,14 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 DEMO_PORT = 1790
 
 
+def free_port() -> int:
+    """A port nothing listens on now: the tests' own daemons use it, not the demo's (other runs on
+    this machine may hold that one)."""
+    with socket.socket() as probe:
+        probe.bind(('127.0.0.1', 0))
+        return int(probe.getsockname()[1])
+
+
 def _unusable() -> str:
     """Why the demo can not run here ('' when it can): it needs 127.0.0.2 and port 1790 free."""
     for address, port in (('127.0.0.1', DEMO_PORT), ('127.0.0.2', 0)):

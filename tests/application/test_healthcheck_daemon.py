@@ -9,7 +9,7 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import DEMO_PORT, ROOT
+from conftest import ROOT, free_port
 
 RECEIVER = """
 import sys
@@ -101,7 +101,7 @@ def test_the_route_follows_the_check(tmp_path: Path, demo_environment: dict[str,
     (tmp_path / 'healthcheck.conf').write_text(HEALTHCHECK.format(here=tmp_path))
     config = tmp_path / 'exabgp.conf'
     config.write_text(
-        CONFIG.format(python=sys.executable, exabgp=ROOT / 'sbin' / 'exabgp', here=tmp_path, port=DEMO_PORT)
+        CONFIG.format(python=sys.executable, exabgp=ROOT / 'sbin' / 'exabgp', here=tmp_path, port=free_port())
     )
     (tmp_path / 'up').touch()
     record = tmp_path / 'received'
@@ -203,7 +203,7 @@ def test_the_withdrawal_at_shutdown_reaches_the_peer_before_the_session_closes(
     # the service stays up: its routes are withdrawn only because it is stopped
     (tmp_path / 'healthcheck.conf').write_text(HEALTHCHECK.replace('withdraw-on-down\n', '').format(here=tmp_path))
     (tmp_path / 'up').touch()
-    values = {'python': sys.executable, 'exabgp': ROOT / 'sbin' / 'exabgp', 'here': tmp_path, 'port': DEMO_PORT}
+    values = {'python': sys.executable, 'exabgp': ROOT / 'sbin' / 'exabgp', 'here': tmp_path, 'port': free_port()}
     (tmp_path / 'receiving.conf').write_text(RECEIVING_DAEMON.format(**values))
     (tmp_path / 'service.conf').write_text(SERVICE_DAEMON.format(**values))
     record = tmp_path / 'received'
