@@ -14,14 +14,11 @@ gobgp is not installed.
 """
 
 import json
-import os
-import sys
 
 import pytest
 from peers import GoBGP, free_port, missing
 
-from exabgp.reactor.observer import Observer
-from interop import OUR_AS, OURS, InProcess, call, until
+from interop import OUR_AS, OURS, ApiProcess, InProcess, call, until, with_processes
 
 pytestmark = pytest.mark.skipif(
     bool(missing(*GoBGP.programs)),
@@ -30,23 +27,6 @@ pytestmark = pytest.mark.skipif(
 
 GOBGP = '127.0.0.3'
 HOLD = 9
-
-PROCESS = """\
-import os, select, sys
-
-commands = os.open(sys.argv[1], os.O_RDWR)
-with open(sys.argv[2], 'a', buffering=1) as record:
-    while True:
-        for fd in select.select([0, commands], [], [])[0]:
-            data = os.read(fd, 65536)
-            if fd == 0:
-                if not data:
-                    sys.exit(0)
-                record.write(data.decode())
-            else:
-                sys.stdout.write(data.decode())
-                sys.stdout.flush()
-"""
 
 
 def gobgp_config(port: int) -> str:
@@ -74,12 +54,10 @@ def gobgp_config(port: int) -> str:
 {families}"""
 
 
-def our_config(port: int, script: str, fifo: str, record: str) -> str:
-    return f"""
-process labeled {{
-    run {sys.executable} {script} {fifo} {record};
-    encoder json;
-}}
+def our_config(port: int, process: ApiProcess) -> str:
+    return (
+        process.block()
+        + f"""
 neighbor {GOBGP} {{
     router-id 10.255.0.1;
     local-address {OURS};
@@ -92,7 +70,7 @@ neighbor {GOBGP} {{
         ipv6 nlri-mpls;
     }}
     api {{
-        processes [ labeled ];
+        processes [ {process.name} ];
         receive {{ parsed; update; }}
     }}
     static {{
@@ -106,45 +84,12 @@ neighbor {GOBGP} {{
     }}
 }}
 """
-
-
-class Both(Observer):
-    """The test's counter and the API processes both see every event (an in-process daemon given an
-    observer tells its processes nothing otherwise)."""
-
-    def __init__(self, *observers: Observer) -> None:
-        self.observers = observers
-
-    def wants_sent(self, neighbor) -> bool:
-        return any(observer.wants_sent(neighbor) for observer in self.observers)
-
-
-def _forward(name: str):
-    def method(self, *args) -> None:
-        for observer in self.observers:
-            getattr(observer, name)(*args)
-
-    return method
-
-
-for _name in ('connected', 'up', 'down', 'fsm', 'negotiated', 'received', 'sent', 'signal'):
-    setattr(Both, _name, _forward(_name))
-
-
-def with_processes(config: str) -> InProcess:
-    ours = InProcess(config)
-    ours.daemon.observer = Both(ours.counter, ours.daemon.processes)
-    return ours
+    )
 
 
 class Setup:
     def __init__(self, directory: str) -> None:
-        self.fifo = os.path.join(directory, 'commands')
-        self.record = os.path.join(directory, 'received')
-        self.script = os.path.join(directory, 'process.py')
-        os.mkfifo(self.fifo)
-        with open(self.script, 'w') as handle:
-            handle.write(PROCESS)
+        self.process = ApiProcess(directory)
         port = free_port(GOBGP)
         self.gobgp = GoBGP(
             directory,
@@ -159,23 +104,7 @@ class Setup:
         )
 
     def config(self) -> str:
-        return our_config(self.gobgp.port, self.script, self.fifo, self.record)
-
-    def command(self, line: str) -> None:
-        # O_RDWR: the process holds the FIFO open too, so this never blocks
-        descriptor = os.open(self.fifo, os.O_RDWR)
-        try:
-            os.write(descriptor, (line + '\n').encode())
-        finally:
-            os.close(descriptor)
-
-    def updates(self) -> list[dict]:
-        """The "update" objects of the JSON lines our API process received so far."""
-        if not os.path.exists(self.record):
-            return []
-        with open(self.record) as handle:
-            lines = [json.loads(line) for line in handle if line.startswith('{')]
-        return [line['neighbor']['message']['update'] for line in lines if 'update' in line['neighbor']['message']]
+        return our_config(self.gobgp.port, self.process)
 
     def held(self, family: str) -> dict[str, tuple[list[int], str]]:
         """What gobgpd holds from us in `family` (ipv4-mpls, ipv6-mpls): prefix -> (labels, next hop)."""
@@ -211,11 +140,11 @@ async def test_our_labeled_routes_at_gobgp(setup: Setup) -> None:
         await until(lambda: holds('ipv6-mpls', ipv6), 15, 'gobgpd to hold our IPv6 labeled route', 0.25)
 
         # from the API: a new route, a label replaced, a withdrawal (by prefix and label), IPv6 too
-        setup.command('announce route 10.2.2.0/24 next-hop 192.0.2.1 label 400')
-        setup.command('announce ipv4 nlri-mpls 10.2.1.0/24 next-hop 192.0.2.1 label 500 med 5')
-        setup.command('withdraw route 10.2.0.0/24 label 100')
-        setup.command('announce route 2001:db8:4::/48 next-hop 2001:db8::1 label [ 600 601 ]')
-        setup.command('withdraw ipv6 nlri-mpls 2001:db8:2::/48 next-hop 2001:db8::1 label 300')
+        setup.process.command('announce route 10.2.2.0/24 next-hop 192.0.2.1 label 400')
+        setup.process.command('announce ipv4 nlri-mpls 10.2.1.0/24 next-hop 192.0.2.1 label 500 med 5')
+        setup.process.command('withdraw route 10.2.0.0/24 label 100')
+        setup.process.command('announce route 2001:db8:4::/48 next-hop 2001:db8::1 label [ 600 601 ]')
+        setup.process.command('withdraw ipv6 nlri-mpls 2001:db8:2::/48 next-hop 2001:db8::1 label 300')
         ipv4 = {'10.2.1.0/24': ([500], '192.0.2.1'), '10.2.2.0/24': ([400], '192.0.2.1')}
         ipv6 = {'2001:db8:4::/48': ([600, 601], '2001:db8::1')}
         await until(lambda: holds('ipv4-mpls', ipv4), 15, 'gobgpd to see the API changes (IPv4)', 0.25)
@@ -250,18 +179,18 @@ async def test_gobgp_labeled_routes_at_our_api_process(setup: Setup) -> None:
         await until(ours.established, 15, 'the session to come up')
         rib = setup.gobgp.gobgp
         await call(rib, 'global', 'rib', '-a', 'ipv4-mpls', 'add', '10.1.0.0/24', '100', 'nexthop', '192.0.2.3')
-        await until(lambda: len(setup.updates()) == 1, 15, 'the first route at our API process')
+        await until(lambda: len(setup.process.updates()) == 1, 15, 'the first route at our API process')
         await call(rib, 'global', 'rib', '-a', 'ipv4-mpls', 'add', '10.1.1.0/24', '100/200', 'nexthop', '192.0.2.3')
-        await until(lambda: len(setup.updates()) == 2, 15, 'the second route at our API process')
+        await until(lambda: len(setup.process.updates()) == 2, 15, 'the second route at our API process')
         await call(rib, 'global', 'rib', '-a', 'ipv6-mpls', 'add', '2001:db8:3::/48', '300', 'nexthop', '2001:db8::3')
-        await until(lambda: len(setup.updates()) == 3, 15, 'the IPv6 route at our API process')
-        assert setup.updates() == GOBGP_ANNOUNCES
+        await until(lambda: len(setup.process.updates()) == 3, 15, 'the IPv6 route at our API process')
+        assert setup.process.updates() == GOBGP_ANNOUNCES
         assert len(ours.peer.rib_in) == 3
 
         await call(rib, 'global', 'rib', '-a', 'ipv4-mpls', 'del', '10.1.1.0/24', '100/200')
-        await until(lambda: len(setup.updates()) == 4, 15, 'the IPv4 withdrawal at our API process')
+        await until(lambda: len(setup.process.updates()) == 4, 15, 'the IPv4 withdrawal at our API process')
         await call(rib, 'global', 'rib', '-a', 'ipv6-mpls', 'del', '2001:db8:3::/48', '300')
-        await until(lambda: len(setup.updates()) == 5, 15, 'the IPv6 withdrawal at our API process')
-        assert setup.updates() == GOBGP_ANNOUNCES + GOBGP_WITHDRAWS
+        await until(lambda: len(setup.process.updates()) == 5, 15, 'the IPv6 withdrawal at our API process')
+        assert setup.process.updates() == GOBGP_ANNOUNCES + GOBGP_WITHDRAWS
         assert len(ours.peer.rib_in) == 1
         assert ours.counter.downs == []
