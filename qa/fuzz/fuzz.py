@@ -30,12 +30,13 @@ from exabgp.api.json_messages import encode as encode_json
 from exabgp.api.text_messages import encode as encode_text
 from exabgp.application.decode import ALL_FAMILIES
 from exabgp.bgp.errors import PeerError
-from exabgp.bgp.family import AFI, IPV4_MULTICAST, IPV4_UNICAST, IPV6_MULTICAST, IPV6_UNICAST
+from exabgp.bgp.family import AFI, IPV4_MULTICAST, IPV4_UNICAST, IPV6_MULTICAST, IPV6_UNICAST, SAFI, Family
 from exabgp.bgp.message.header import HEADER_SIZE, check, frame
 from exabgp.bgp.message.table import unpack_message
 from exabgp.bgp.negotiated import EXTENDED_SIZE, Negotiated
 
 IP = (IPV4_UNICAST, IPV4_MULTICAST, IPV6_UNICAST, IPV6_MULTICAST)
+LABELED = (Family(AFI.IPV4, SAFI.NLRI_MPLS), Family(AFI.IPV6, SAFI.NLRI_MPLS))
 VARIANTS = (
     Negotiated(local_as=65000, peer_as=65001, asn4=True, families=IP),
     Negotiated(local_as=65000, peer_as=65000, asn4=False),
@@ -43,9 +44,9 @@ VARIANTS = (
         local_as=65000,
         peer_as=65000,
         asn4=True,
-        families=IP,
-        addpath_send=frozenset(IP),
-        addpath_receive=frozenset(IP),
+        families=IP + LABELED,
+        addpath_send=frozenset(IP + LABELED),
+        addpath_receive=frozenset(IP + LABELED),
     ),
     Negotiated(
         local_as=65000,

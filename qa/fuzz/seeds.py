@@ -1,9 +1,10 @@
 """Valid messages the fuzzer mutates: (type code, body) pairs.
 
 Three sources: messages our own encoders build here (every message type, UPDATEs of several
-families, with ADD-PATH, link-local next hops, 2-octet AS paths, RFC 7606 faults, End-of-RIB), the
-UPDATE golden vectors of tests/api/update_vectors.py, and, when shared/reference sits beside the
-repository, every wire message of its decoding and encoding cases (both snapshots).
+families, labeled unicast among them, with ADD-PATH, link-local next hops, 2-octet AS paths,
+RFC 7606 faults, End-of-RIB), the UPDATE golden vectors of tests/api/update_vectors.py, and, when
+shared/reference sits beside the repository, every wire message of its decoding and encoding cases
+(both snapshots).
 """
 
 import pathlib
@@ -28,7 +29,8 @@ from exabgp.bgp.capability.multiprotocol import MultiProtocol
 from exabgp.bgp.capability.nexthop import ExtendedNextHop
 from exabgp.bgp.capability.refresh import EnhancedRouteRefresh, RouteRefresh
 from exabgp.bgp.capability.software import SoftwareVersion
-from exabgp.bgp.family import AFI, IPV4_MULTICAST, IPV4_UNICAST, IPV6_UNICAST
+from exabgp.bgp.family import AFI, IPV4_MULTICAST, IPV4_UNICAST, IPV6_UNICAST, SAFI, Family
+from exabgp.bgp.message import update_pack
 from exabgp.bgp.message.header import HEADER_SIZE, MARKER, MessageType
 from exabgp.bgp.message.keepalive import KeepAlive
 from exabgp.bgp.message.notification import Notification
@@ -38,6 +40,7 @@ from exabgp.bgp.message.refresh import RouteRefresh as RouteRefreshMessage
 from exabgp.bgp.message.update import Update
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri.inet import INET
+from exabgp.bgp.nlri.labeled import Labeled
 from exabgp.bgp.route import Route
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
@@ -69,6 +72,16 @@ _ADDPATH = Negotiated(
     addpath_send=frozenset((IPV4_UNICAST, IPV6_UNICAST)),
     addpath_receive=frozenset((IPV4_UNICAST, IPV6_UNICAST)),
 )
+_LABELED_V4 = Family(AFI.IPV4, SAFI.NLRI_MPLS)
+_LABELED_V6 = Family(AFI.IPV6, SAFI.NLRI_MPLS)
+_LABELED = Negotiated(
+    local_as=65000,
+    peer_as=65000,
+    asn4=True,
+    families=(_LABELED_V4, _LABELED_V6),
+    addpath_send=frozenset((_LABELED_V4,)),
+    addpath_receive=frozenset((_LABELED_V4,)),
+)
 
 
 def _v4(text: str, length: int, path_id: int | None = None) -> INET:
@@ -82,6 +95,27 @@ def _v6(text: str, length: int, path_id: int | None = None) -> INET:
 def _framed(messages: list[bytes]) -> Iterator[Seed]:
     for message in messages:
         yield message[18], message[HEADER_SIZE:]
+
+
+def _labeled() -> list[bytes]:
+    """Labeled unicast (RFC 8277): a label, a stack with a path identifier, IPv6, the withdrawal 5.0
+    sends (the route's attributes and NEXT_HOP with MP_UNREACH_NLRI), the withdrawal compatibility
+    value, End-of-RIB."""
+    hop = IPv4Address('10.0.0.1')
+    ipv4 = [
+        Labeled.make(_LABELED_V4, IPv4Address('10.0.0.0').packed, 24, (100,)),
+        Labeled.make(_LABELED_V4, IPv4Address('10.0.1.0').packed, 24, (100, 200), 5),
+    ]
+    ipv6 = [Labeled.make(_LABELED_V6, IPv6Address('2001:db8:1::').packed, 48, (301, 302, 303))]
+    return [
+        *update_pack.announce(_LABELED_V4, ipv4, _PATH, hop, _LABELED),
+        *update_pack.announce(_LABELED_V6, ipv6, _PATH, IPv6Address('2001:db8::1'), _LABELED),
+        *update_pack.withdraw(_LABELED_V4, ipv4[:1], _LABELED, _PATH, hop),
+        *update_pack.withdraw(_LABELED_V4, [Labeled.make(_LABELED_V4, bytes(4), 0, (0x80000,))], _LABELED),
+        *update_pack.withdraw(_LABELED_V6, ipv6, _LABELED),
+        update_pack.eor(_LABELED_V4),
+        update_pack.eor(_LABELED_V6),
+    ]
 
 
 def built() -> Iterator[Seed]:
@@ -114,6 +148,7 @@ def built() -> Iterator[Seed]:
     ]
     for value, negotiated in updates:
         yield from _framed(value.messages(negotiated))
+    yield from _framed(_labeled())
     rich = Open(
         4,
         23456,

@@ -9,7 +9,10 @@ its client is called in a worker thread, so the daemon's timers and sockets keep
 import asyncio
 import inspect
 import ipaddress
+import json
 import logging
+import os
+import sys
 import time
 from collections.abc import Callable, Iterable
 
@@ -121,6 +124,92 @@ class InProcess:
 
     def established(self) -> bool:
         return bool(self.daemon.peers) and self.peer.established is not None
+
+
+class Both(Observer):
+    """Two observers see every event: the test's counter and the daemon's API processes (an
+    in-process daemon given an observer tells its processes nothing otherwise)."""
+
+    def __init__(self, *observers: Observer) -> None:
+        self.observers = observers
+
+    def wants_sent(self, neighbor: Neighbor) -> bool:
+        return any(observer.wants_sent(neighbor) for observer in self.observers)
+
+
+def _forward(name: str) -> Callable:
+    def method(self: Both, *args: object) -> None:
+        for observer in self.observers:
+            getattr(observer, name)(*args)
+
+    return method
+
+
+for _name in ('connected', 'up', 'down', 'fsm', 'negotiated', 'received', 'sent', 'signal'):
+    setattr(Both, _name, _forward(_name))
+
+
+def with_processes(config: str) -> InProcess:
+    """Our daemon in-process whose API processes are told what happens, as they are out of process."""
+    ours = InProcess(config)
+    ours.daemon.observer = Both(ours.counter, ours.daemon.processes)
+    return ours
+
+
+_PROCESS = """\
+import os, select, sys
+
+commands = os.open(sys.argv[1], os.O_RDWR)
+with open(sys.argv[2], 'a', buffering=1) as record:
+    while True:
+        for fd in select.select([0, commands], [], [])[0]:
+            data = os.read(fd, 65536)
+            if fd == 0:
+                if not data:
+                    sys.exit(0)
+                record.write(data.decode())
+            else:
+                sys.stdout.write(data.decode())
+                sys.stdout.flush()
+"""
+
+
+class ApiProcess:
+    """A real API process, a script in `directory`: it writes every line the daemon sends it to a
+    file, and copies what the test writes to a FIFO to its stdout, as commands."""
+
+    def __init__(self, directory: str, name: str = 'api') -> None:
+        self.name = name
+        self.fifo = os.path.join(directory, f'{name}.commands')
+        self.record = os.path.join(directory, f'{name}.received')
+        self.script = os.path.join(directory, f'{name}.py')
+        os.mkfifo(self.fifo)
+        with open(self.script, 'w') as handle:
+            handle.write(_PROCESS)
+
+    def block(self) -> str:
+        """Its `process` block for our configuration."""
+        return f'process {self.name} {{\n    run {sys.executable} {self.script} {self.fifo} {self.record};\n    encoder json;\n}}\n'
+
+    def command(self, line: str) -> None:
+        # O_RDWR: the process holds the FIFO open too, so this never blocks
+        descriptor = os.open(self.fifo, os.O_RDWR)
+        try:
+            os.write(descriptor, (line + '\n').encode())
+        finally:
+            os.close(descriptor)
+
+    def messages(self) -> list[dict]:
+        """The "message" objects of the JSON lines it received so far."""
+        if not os.path.exists(self.record):
+            return []
+        with open(self.record) as handle:
+            lines = [json.loads(line) for line in handle if line.startswith('{')]
+        return [line['neighbor']['message'] for line in lines if 'message' in line.get('neighbor', {})]
+
+    def updates(self) -> list[dict]:
+        """The "update" objects it received so far (End-of-RIB markers left out)."""
+        return [message['update'] for message in self.messages() if 'update' in message]
 
 
 async def until(condition: Callable, timeout: float, what: str, interval: float = 0.1) -> float:

@@ -104,7 +104,7 @@ class Labeled(NLRI):
                 path_id = int.from_bytes(data[offset : offset + 4], 'big')
                 offset += 4
             length = data[offset]
-            labels, left = stack.read(data, offset + 1, length)
+            labels, left = stack.read(data, offset + 1, length, bits)
             start = offset + 1 + stack.ENTRY_SIZE * len(labels)
             if left > bits:
                 raise Malformed(

@@ -11,10 +11,19 @@ bottom-of-stack bit, set on the last entry only (as ExaBGP 5.0 sends a stack).
 
 Invariants:
 - A stack is a tuple of labels (ints, 0..2**20-1); `pack` writes S on its last entry.
-- `read` stops at the entry with S set, or at the withdrawal "compatibility" values 0x800000 and
-  0x000000 (RFC 8277 2.4, RFC 3107 3), or where too little of the NLRI's length is left for another
-  entry; it never reads past the NLRI's own length and raises `Malformed` only when not even one
-  entry fits.
+- `read` ends a stack at the first entry with S set, or at a first entry holding a withdrawal
+  "compatibility" value, 0x800000 or 0x000000 (RFC 8277 2.4, RFC 3107 3: so a stack whose top
+  label is 0 or 524288 without S reads as that label alone, as in 5.0). When no entry within the
+  NLRI's length has S, the stack is its first entry alone if the bits left after it can be the
+  prefix (1 to the address size): RFC 8277 2.2 has one label, its S ignored on receipt. Any other
+  stack raises `Malformed`: read to the end of the length, an unterminated stack would eat the
+  prefix and decode to a /0 (5.0.15 refuses it too). So does an NLRI too short for one entry (5.0
+  decodes that as a prefix without labels, which RFC 8277 has no room for). It never reads past
+  the NLRI's own length.
+- 5.0.15 tries the first-entry rule before looking for S, so it reads a two-label stack whose
+  first entry leaves a possible prefix length (its own `label [ 100 200 ]` on a /8) as one label
+  and a wrong prefix; reading S first decodes every stack it sends (but those topped by 0 or
+  524288).
 """
 
 from exabgp.bgp.errors import INVALID_NETWORK_FIELD, Malformed
@@ -34,18 +43,23 @@ def pack(labels: tuple[int, ...]) -> bytes:
     )
 
 
-def read(data: bytes, offset: int, bits: int) -> tuple[tuple[int, ...], int]:
-    """The stack at `offset` in an NLRI whose length field said `bits`: (labels, bits left for the rest)."""
-    labels = []
-    while True:
-        if bits < ENTRY_BITS or offset + ENTRY_SIZE > len(data):
-            raise Malformed(f'the NLRI ends inside its label stack ({bits} bits left)', INVALID_NETWORK_FIELD)
+def read(data: bytes, offset: int, bits: int, address_bits: int) -> tuple[tuple[int, ...], int]:
+    """The stack at `offset` in an NLRI whose length field said `bits`, of a family whose addresses
+    have `address_bits`: (labels, bits left for the rest)."""
+    labels: list[int] = []
+    left = bits
+    while left >= ENTRY_BITS and offset + ENTRY_SIZE <= len(data):
         raw = int.from_bytes(data[offset : offset + ENTRY_SIZE], 'big')
         labels.append(raw >> 4)
         offset += ENTRY_SIZE
-        bits -= ENTRY_BITS
-        if raw & BOTTOM or raw in WITHDRAWN or bits < ENTRY_BITS:
-            return tuple(labels), bits
+        left -= ENTRY_BITS
+        if raw & BOTTOM or (len(labels) == 1 and raw in WITHDRAWN):
+            return tuple(labels), left
+    if not labels:
+        raise Malformed(f'the NLRI is too short for a label ({bits} bits)', INVALID_NETWORK_FIELD)
+    if 0 < bits - ENTRY_BITS <= address_bits:
+        return (labels[0],), bits - ENTRY_BITS
+    raise Malformed('the label stack of the NLRI has no bottom of stack', INVALID_NETWORK_FIELD)
 
 
 def text(labels: tuple[int, ...]) -> str:

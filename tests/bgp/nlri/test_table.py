@@ -1,0 +1,123 @@
+"""The family table and the lists derived from it: the default families in 5.0's order, the names
+the `family { }` section reads, the rows the announce forms write to, which family a `route`
+statement is, and the families we can offer."""
+
+import pytest
+
+from exabgp.bgp.family import AFI, IPV4_MULTICAST, IPV4_UNICAST, IPV6_MULTICAST, IPV6_UNICAST, SAFI, Family
+from exabgp.bgp.nlri import table
+from exabgp.bgp.nlri.inet import INET
+from exabgp.bgp.nlri.labeled import Labeled
+
+IPV4_LABELED = Family(AFI.IPV4, SAFI.NLRI_MPLS)
+IPV6_LABELED = Family(AFI.IPV6, SAFI.NLRI_MPLS)
+
+# the multiprotocol capabilities of the OPEN 5.0.15 sends for a neighbor without a `family`
+# section, in order (recorded with qa/sbin/bgp --record)
+OPEN_5_0 = [
+    (1, 1), (1, 2), (1, 4), (1, 5), (1, 85), (1, 128), (1, 132), (1, 133), (1, 134),
+    (2, 1), (2, 2), (2, 4), (2, 5), (2, 85), (2, 128), (2, 133), (2, 134),
+    (25, 65), (25, 70), (16388, 71), (16388, 72),
+]  # fmt: skip
+
+
+def test_default_is_the_order_5_0_offers() -> None:
+    assert [(int(family.afi), int(family.safi)) for family in table.DEFAULT] == OPEN_5_0
+    assert len(set(table.DEFAULT)) == len(table.DEFAULT) == len(table.TABLE)
+
+
+def test_all_is_sorted_by_afi_then_safi() -> None:
+    assert sorted(table.ALL) == sorted(table.DEFAULT)
+    keys = [(int(family.afi), int(family.safi)) for family in table.ALL]
+    assert keys == sorted(keys)
+
+
+def test_built_families_are_the_ones_with_a_codec() -> None:
+    assert table.built(table.DEFAULT) == (
+        IPV4_UNICAST,
+        IPV4_MULTICAST,
+        IPV4_LABELED,
+        IPV6_UNICAST,
+        IPV6_MULTICAST,
+        IPV6_LABELED,
+    )
+    assert table.built((Family(AFI.IPV4, SAFI.FLOW_IP), IPV6_LABELED)) == (IPV6_LABELED,)
+    assert table.codec(IPV4_UNICAST) is INET and table.codec(IPV6_LABELED) is Labeled
+    assert table.codec(Family(AFI.IPV4, SAFI.MPLS_VPN)) is None
+    assert table.spec(Family.of(3, 1)) is None and table.codec(Family.of(3, 1)) is None
+
+
+def test_names_are_5_0s_words() -> None:
+    names = table.names()
+    assert list(names) == ['ipv4', 'ipv6', 'l2vpn', 'bgp-ls']
+    assert names['ipv4']['nlri-mpls'] == IPV4_LABELED
+    assert names['ipv6']['nlri-mpls'] == IPV6_LABELED
+    # not accepted in a `family { }` section by 5.0.15 ("invalid afi/safi pair")
+    assert 'rtc' not in names['ipv4'] and 'multicast' not in names['ipv6']
+    everything = table.names(configurable_only=False)
+    assert everything['ipv4']['rtc'] == Family(AFI.IPV4, SAFI.RTC)
+    assert everything['ipv6']['multicast'] == IPV6_MULTICAST
+    assert {str(family) for words in everything.values() for family in words.values()} == {
+        str(family) for family in table.DEFAULT
+    }
+
+
+def test_only_ipv4_unicast_uses_the_nlri_field_and_groups() -> None:
+    assert table.NLRI_FIELD == IPV4_UNICAST
+    assert [family for family in table.DEFAULT if table.grouped(family)] == [IPV4_UNICAST]
+    assert not table.grouped(Family.of(3, 1))
+
+
+def test_labeled_rows() -> None:
+    for family in (IPV4_LABELED, IPV6_LABELED):
+        row = table.TABLE[family]
+        assert row.name == f'{family.afi.label} nlri-mpls'
+        assert row.built and row.announce and row.addpath and row.withdraw_attributes
+        assert row.keywords == {'path-information', 'label'} and row.selected_by == ('label',)
+    # RFC 8950: an IPv4 labeled route may take an IPv6 next hop, as IPv4 unicast
+    assert table.TABLE[IPV4_LABELED].extended_nexthop == AFI.IPV6
+    assert table.TABLE[IPV6_LABELED].extended_nexthop is None
+
+
+@pytest.mark.parametrize(
+    ('afi', 'word', 'family'),
+    [
+        (AFI.IPV4, 'unicast', IPV4_UNICAST),
+        (AFI.IPV4, 'multicast', IPV4_MULTICAST),
+        (AFI.IPV4, 'nlri-mpls', IPV4_LABELED),
+        (AFI.IPV6, 'nlri-mpls', IPV6_LABELED),
+        (AFI.IPV6, 'multicast', IPV6_MULTICAST),
+        (AFI.IPV4, 'flow', Family(AFI.IPV4, SAFI.FLOW_IP)),
+        (AFI.IPV6, 'mpls-vpn', Family(AFI.IPV6, SAFI.MPLS_VPN)),
+        (AFI.IPV4, 'rtc', None),
+        (AFI.IPV4, 'evpn', None),
+        (AFI.L2VPN, 'vpls', None),
+        (AFI.IPV4, 'nonsense', None),
+    ],
+)
+def test_announce_family(afi, word, family) -> None:
+    row = table.announce_family(afi, word)
+    assert (row.family if row is not None else None) == family
+
+
+@pytest.mark.parametrize(
+    ('afi', 'multicast', 'written', 'family'),
+    [
+        (AFI.IPV4, False, (), IPV4_UNICAST),
+        (AFI.IPV4, True, (), IPV4_MULTICAST),
+        (AFI.IPV4, False, ('med', 'path-information'), IPV4_UNICAST),
+        (AFI.IPV4, False, ('label',), IPV4_LABELED),
+        # label wins over the multicast range (5.0: `route 224.0.6.0/24 ... label 5` is nlri-mpls)
+        (AFI.IPV4, True, ('label',), IPV4_LABELED),
+        (AFI.IPV6, False, ('label',), IPV6_LABELED),
+        # rd makes it VPN whatever else is written
+        (AFI.IPV4, False, ('label', 'rd'), Family(AFI.IPV4, SAFI.MPLS_VPN)),
+        (AFI.IPV6, False, ('route-distinguisher',), Family(AFI.IPV6, SAFI.MPLS_VPN)),
+    ],
+)
+def test_route_family_precedence(afi, multicast, written, family) -> None:
+    assert table.route_family(afi, multicast, written) == family
+
+
+def test_selecting_keywords() -> None:
+    assert table.selecting_keywords() == {'label', 'rd', 'route-distinguisher'}
