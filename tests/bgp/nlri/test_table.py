@@ -120,4 +120,4 @@ def test_route_family_precedence(afi, multicast, written, family) -> None:
 
 
 def test_selecting_keywords() -> None:
-    assert table.selecting_keywords() == {'label', 'rd', 'route-distinguisher'}
+    assert table.SELECTING == {'label', 'rd', 'route-distinguisher'}
