@@ -28,7 +28,7 @@ ROOT = pathlib.Path(__file__).resolve().parents[2]
 CANDIDATES = [ROOT.parent / 'shared' / 'reference', ROOT.parent.parent / 'shared' / 'reference']
 REFERENCE = next((path for path in CANDIDATES if path.is_dir()), None)
 VOLATILE = ('exabgp', 'host', 'pid', 'ppid', 'time', 'version')
-SUPPORTED = ('ipv4-unicast-', 'bgp-open-')
+SUPPORTED = ('ipv4-unicast-', 'bgp-open-', 'bgp-evpn-')
 
 HEAD = (
     '{ "exabgp": "5.0.0", "time": 0.0, "host" : "host", "pid" : 1, "ppid" : 1, "counter": 1, "type": "update", '

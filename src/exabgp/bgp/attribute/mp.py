@@ -45,6 +45,8 @@ from exabgp.bgp.nlri.table import TABLE, FamilySpec, NextHopForm, codec
 _LENGTHS: dict[int, tuple[int, ...]] = {AFI.IPV4: (4,), AFI.IPV6: (16, 32)}
 # what 5.0 also takes natively: an IPv4 next hop for an IPv6 family
 _NATIVE_EXTRA: dict[int, int] = {AFI.IPV6: AFI.IPV4}
+# a next hop of either AFI: IPv4, IPv6 global, IPv6 global then link-local
+_ANY_LENGTHS = (4, 16, 32)
 RD_SIZE = 8
 
 
@@ -93,6 +95,12 @@ def _nexthop(
     family = row.family
     if row.nexthop is NextHopForm.NONE:
         return None, None
+    if row.nexthop is NextHopForm.ANY:
+        if len(packed) not in _ANY_LENGTHS:
+            raise Unparsable(f'MP_REACH_NLRI for {family}: invalid next-hop length {len(packed)}', family)
+        if len(packed) == 32:
+            return _address(packed[:16]), _address(packed[16:])  # type: ignore[return-value]
+        return _address(packed), None
     addresses = _rd_free(packed, family) if row.nexthop is NextHopForm.RD_IP else [packed]
     whole = b''.join(addresses)
     size = len(whole)

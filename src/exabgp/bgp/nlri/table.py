@@ -23,6 +23,7 @@ from enum import Enum
 
 from exabgp.bgp.family import AFI, SAFI, Family
 from exabgp.bgp.nlri.base import NLRI
+from exabgp.bgp.nlri.evpn import EVPN
 from exabgp.bgp.nlri.inet import INET
 from exabgp.bgp.nlri.labeled import Labeled
 
@@ -33,6 +34,7 @@ class NextHopForm(Enum):
     IP = 'ip'  # the address (IPv6: global, optionally then link-local)
     RD_IP = 'rd-ip'  # an 8-octet zero route distinguisher before each address
     NONE = 'none'  # no next hop (length 0)
+    ANY = 'any'  # an IPv4 or IPv6 address whatever the AFI, told by its length (L2VPN EVPN, RFC 7432 7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +119,7 @@ ROWS = (
     _row(AFI.IPV6, SAFI.FLOW_IP, **_FLOW),
     _row(AFI.IPV6, SAFI.FLOW_VPN, **_FLOW),
     _row(AFI.L2VPN, SAFI.VPLS, nexthop_required=False, show='l2vpn'),
-    _row(AFI.L2VPN, SAFI.EVPN, show='l2vpn'),
+    _row(AFI.L2VPN, SAFI.EVPN, codec=EVPN, nexthop=NextHopForm.ANY, show='l2vpn'),
     _row(AFI.BGP_LS, SAFI.BGP_LS, nexthop_required=False),
     _row(AFI.BGP_LS, SAFI.BGP_LS_VPN, nexthop_required=False),
 )
