@@ -88,8 +88,13 @@ def _nexthop(
 ) -> tuple[IPv4Address | IPv6Address | None, IPv6Address | None]:
     """The next hop and link-local next hop of an MP_REACH_NLRI, in the family's next-hop form."""
     family = row.family
-    if row.nexthop is NextHopForm.NONE:
+    if row.nexthop is NextHopForm.NONE or (row.nexthop is NextHopForm.OPTIONAL and not packed):
         return None, None
+    if row.nexthop is NextHopForm.OPTIONAL:
+        # a FlowSpec redirect next hop: 5.0 sends an IPv4 or an IPv6 address for either AFI
+        if len(packed) not in (4, 16, 32):
+            raise Unparsable(f'MP_REACH_NLRI for {family}: invalid next-hop length {len(packed)}', family)
+        return (_address(packed[:16]), _address(packed[16:])) if len(packed) == 32 else (_address(packed), None)
     addresses = _rd_free(packed, family) if row.nexthop is NextHopForm.RD_IP else [packed]
     whole = b''.join(addresses)
     size = len(whole)

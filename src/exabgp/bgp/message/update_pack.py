@@ -40,7 +40,7 @@ from exabgp.bgp.family import Family
 from exabgp.bgp.message.header import HEADER_SIZE, MessageType, frame
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri.base import NLRI
-from exabgp.bgp.nlri.table import NLRI_FIELD, TABLE
+from exabgp.bgp.nlri.table import NLRI_FIELD, TABLE, without_nexthop
 from exabgp.bgp.route import NextHop, Route
 
 log = logger.get('parser')
@@ -165,7 +165,7 @@ def announce_packed(
     family: Family,
     nlris: Iterable[NLRI],
     attributes: bytes,
-    nexthop: IPv4Address | IPv6Address,
+    nexthop: IPv4Address | IPv6Address | None,
     negotiated: Negotiated,
     link_local: IPv6Address | None = None,
 ) -> list[bytes]:
@@ -197,7 +197,7 @@ def announce(
     link_local: IPv6Address | None = None,
 ) -> list[bytes]:
     """The messages announcing these NLRI of one family, sharing `attributes` and `nexthop`."""
-    if not isinstance(nexthop, IPv4Address | IPv6Address):
+    if not isinstance(nexthop, IPv4Address | IPv6Address) and (nexthop is not None or not without_nexthop(family)):
         raise ValueError(f'an announcement needs an IP next hop, not {nexthop!r}')
     packed = attributes.pack(negotiated, nexthop_attribute(nexthop))
     return announce_packed(family, nlris, packed, nexthop, negotiated, link_local)
@@ -213,11 +213,13 @@ def messages(
     withdrawn: Sequence[NLRI],
     negotiated: Negotiated,
     link_local: IPv6Address | None = None,
+    withdrawn_attributes: Attributes | None = None,
 ) -> list[bytes]:
     """Every message for these routes and withdrawals, of any families and paths: per family (in
     5.0's family order), the withdrawals, then the routes of each (attributes, next hop) in turn, in
     the order their first NLRI comes in 5.0's NLRI order. 5.0 itself hands its encoder one family
-    and one path at a time, which is `withdraw` and `announce`."""
+    and one path at a time, which is `withdraw` and `announce`. `withdrawn_attributes`: what the
+    withdrawals of a family 5.0 sends with attributes carry."""
     families: dict[Family, tuple[list[NLRI], dict[tuple[Attributes, NextHop], list[NLRI]]]] = {}
     for nlri in withdrawn:
         families.setdefault(nlri.family, ([], {}))[0].append(nlri)
@@ -227,7 +229,7 @@ def messages(
     found = []
     for family in sorted(families, key=family_order):
         removed, added = families[family]
-        found.extend(withdraw(family, removed, negotiated))
+        found.extend(withdraw(family, removed, negotiated, withdrawn_attributes))
         for (attributes, nexthop), nlris in added.items():
             found.extend(announce(family, nlris, attributes, nexthop, negotiated, link_local))
     return found
