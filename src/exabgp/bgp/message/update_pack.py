@@ -148,7 +148,7 @@ def withdraw(
     carried = b''
     row = TABLE.get(family)
     if attributes is not None and row is not None and row.withdraw_attributes:
-        hop = nexthop if isinstance(nexthop, IPv4Address | IPv6Address) else None
+        hop = nexthop if isinstance(nexthop, IPv4Address | IPv6Address) and not without_nexthop(family) else None
         carried = attributes.pack(negotiated, nexthop_attribute(hop))
     budget = negotiated.msg_size - HEADER_SIZE - _FIELDS - len(carried)
     return [
@@ -199,7 +199,8 @@ def announce(
     """The messages announcing these NLRI of one family, sharing `attributes` and `nexthop`."""
     if not isinstance(nexthop, IPv4Address | IPv6Address) and (nexthop is not None or not without_nexthop(family)):
         raise ValueError(f'an announcement needs an IP next hop, not {nexthop!r}')
-    packed = attributes.pack(negotiated, nexthop_attribute(nexthop))
+    # a FlowSpec redirect next hop is only in MP_REACH_NLRI: 5.0 sends no NEXT_HOP attribute for it
+    packed = attributes.pack(negotiated, () if without_nexthop(family) else nexthop_attribute(nexthop))
     return announce_packed(family, nlris, packed, nexthop, negotiated, link_local)
 
 
