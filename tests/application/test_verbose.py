@@ -28,7 +28,7 @@ neighbor 127.0.0.1 {{
     local-as 65001;
     peer-as 65002;
     connect {closed_port()};
-    family {{ ipv4 unicast; ipv4 flow; }}
+    family {{ ipv4 unicast; bgp-ls bgp-ls; }}
     static {{ route 10.0.0.0/24 next-hop self; }}
 }}
 """)
@@ -52,10 +52,10 @@ def test_verbose_logs_every_topic_at_debug_with_time_and_pid(tmp_path: Path) -> 
     assert any(source == 'reactor' and text.startswith('new peer: neighbor 127.0.0.1') for source, text in found)
     assert any(source == 'network' and 'connecting to 127.0.0.1:' in text for source, text in found)
     # the family left out of the OPEN is said at the default level too
-    assert any('ipv4 flow not supported yet, left out of the OPEN' in text for _, text in found)
+    assert any('bgp-ls bgp-ls not supported yet, left out of the OPEN' in text for _, text in found)
 
 
 def test_without_verbose_no_debug_line(tmp_path: Path) -> None:
     lines = run(tmp_path)
     assert not any('insert 10.0.0.0/24' in line or 'new peer:' in line for line in lines)
-    assert any('ipv4 flow not supported yet' in line for line in lines)
+    assert any('bgp-ls bgp-ls not supported yet' in line for line in lines)

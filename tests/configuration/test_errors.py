@@ -410,20 +410,20 @@ BROKEN = [
         "'label' can not be used in a unicast route",
     ),
     (
-        'announce flow unsupported',
+        'announce flow bad value',
         NEIGHBOR
-        + '    announce {\n        ipv6 {\n            flow match destination 2001::/64;\n        }\n    }\n}\n',
+        + '    announce {\n        ipv6 {\n            flow match destination 2001::/64 next-header 999;\n        }\n    }\n}\n',
         8,
-        13,
-        'family ipv6 flow is not supported yet',
+        58,
+        "'999' is too large, the largest value is 255",
     ),
     (
-        'flow block unsupported',
+        'flow block bad keyword',
         NEIGHBOR
-        + '    flow {\n        route drop {\n            match {\n                destination 2001::/64;\n            }\n            then {\n                discard;\n            }\n        }\n    }\n}\n',
-        7,
-        9,
-        'family ipv6 flow is not supported yet',
+        + '    flow {\n        route drop {\n            match {\n                destination 2001::/64;\n            }\n            then {\n                bogus;\n            }\n        }\n    }\n}\n',
+        12,
+        17,
+        "invalid keyword 'bogus' in a flow route",
     ),
     (
         'announce unicast wrong family',

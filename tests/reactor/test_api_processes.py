@@ -109,7 +109,7 @@ async def test_a_bad_command_is_answered_error_and_the_next_ones_run(tmp_path: P
         'bogus',
         'announce route 10.1.0.0/24',
         'neighbor 192.0.2.99 announce route 10.2.0.0/24 next-hop self',
-        'announce flow route { match { destination 10.0.0.0/8; } then { discard; } }',
+        'announce flow route { match { destination 10.0.0.0/33; } then { discard; } }',
         'announce route 10.3.0.0/24 next-hop self',
     ]
     sender = f"""

@@ -31,7 +31,7 @@ neighbor 127.0.0.1 {
     family {
         ipv4 unicast;
         ipv6 unicast;
-        ipv4 flow;
+        bgp-ls bgp-ls;
     }
     static {
         route 10.5.0.0/24 next-hop self;
@@ -67,7 +67,7 @@ async def test_what_a_peer_can_not_do_is_warned_about(caplog) -> None:
     peer = Peer(neighbor, settings.load({}, ''), Observer())
     # at start: the family left out of the OPEN
     assert warnings(caplog) == [
-        'neighbor 127.0.0.1: ipv4 flow not supported yet, left out of the OPEN '
+        'neighbor 127.0.0.1: bgp-ls bgp-ls not supported yet, left out of the OPEN '
         '(no route of these families is sent or received)'
     ]
     task = asyncio.create_task(peer.run())

@@ -3,6 +3,8 @@
     [neighbor SELECTOR [, ...]] announce|withdraw route PREFIX TAIL
     [neighbor SELECTOR [, ...]] announce|withdraw ipv4|ipv6 unicast|multicast PREFIX TAIL
     [neighbor SELECTOR [, ...]] announce|withdraw attribute(s) TAIL nlri PREFIX ...
+    [neighbor SELECTOR [, ...]] announce|withdraw flow route MATCH... ACTION...  (configuration.route.flow)
+    [neighbor SELECTOR [, ...]] announce|withdraw ipv4|ipv6 flow|flow-vpn MATCH... ACTION...
     [neighbor SELECTOR [, ...]] announce eor [AFI SAFI]
     [neighbor SELECTOR [, ...]] announce route-refresh AFI SAFI
     [neighbor SELECTOR [, ...]] announce operational KIND afi AFI safi SAFI ...
@@ -19,7 +21,7 @@ Invariants:
 - Routes are read by the configuration's route grammar (`configuration.route.statements`), never by
   a grammar of our own: a route written in an API command means what it means in a configuration
   file, and the same `Builder` interns the attributes routes share (one builder per process).
-- A route of a family whose codec is not built yet (flow, vpls, VPN, ...) is an error saying
+- A route of a family whose codec is not built yet (vpls, VPN, ...) is an error saying
   'not supported yet', as in the configuration.
 - Words are 5.0's; where 5.0 matched a command anywhere in the line, we read it from the start
   (after the selectors), which accepts every line 5.0's own documentation shows.
@@ -36,7 +38,7 @@ from exabgp.bgp.route import Route
 from exabgp.configuration import model, operational
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError, unsupported
-from exabgp.configuration.route import statements
+from exabgp.configuration.route import flow, statements
 from exabgp.configuration.route.grammar import Builder
 from exabgp.configuration.tokenizer import Statement, tokenize
 
@@ -203,7 +205,7 @@ SINGLE: dict[str, Command] = {
 # commands taking no neighbor selector
 GLOBAL = ('show', 'enable-ack', 'disable-ack', 'silence-ack', 'shutdown', 'reload', 'restart', 'version', 'help')
 
-NOT_BUILT = {'flow': 'flow routes', 'vpls': 'vpls routes'}
+NOT_BUILT = {'vpls': 'vpls routes'}
 
 OPERATIONAL_KINDS = {name.lower(): code for code, name in NAMES.items()}
 
@@ -267,6 +269,10 @@ def _change(statement: Statement, start: int, selectors: Selectors, builder: Bui
         return Routes(selectors, withdraw, tuple(route for routes, _, _ in found for route in routes))
     if what in ('ipv4', 'ipv6'):
         return _family_route(cursor, what, selectors, withdraw, builder)
+    if what == 'flow':
+        if cursor.next() != 'route':
+            raise CommandError(f"the command is '{words[start]} flow route ...'")
+        return _flow(cursor, selectors, withdraw, builder)
     if what == 'watchdog':
         if selectors:
             raise CommandError("'watchdog' does not take a neighbor selection")
@@ -294,8 +300,21 @@ def _family_route(cursor: Cursor, afi_word: str, selectors: Selectors, withdraw:
     row = table.announce_family(AFI_BY_NAME[afi_word], kind)
     if row is None or not row.built:
         raise cursor.fail(unsupported(f'{afi_word} {kind} routes'))
+    if row.show == 'flow':
+        return _flow(cursor, selectors, withdraw, builder)
     routes, _, _ = statements.announced(builder, cursor, row, withdraw=withdraw)
     return Routes(selectors, withdraw, tuple(routes))
+
+
+def _flow(cursor: Cursor, selectors: Selectors, withdraw: bool, builder: Builder) -> Routes:
+    """A flow route in 5.0's one-line form: the block form on one line, or its keywords in any order."""
+    made = flow.FlowDraft()
+    flow.flat(cursor, made)
+    try:
+        route = flow.finish(made, builder)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    return Routes(selectors, withdraw, (route,))
 
 
 def _family(cursor: Cursor, default: Family | None) -> Family:

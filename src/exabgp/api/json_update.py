@@ -70,7 +70,10 @@ def _announced(update: Update, compact: bool) -> str:
             group = families.setdefault(family, {})
             listed = group.setdefault(nexthop_text(nexthop), [])
             last_family, last_nexthop = family, nexthop
-        text = f'"{nlri.prefix()}"' if compact and type(nlri) is INET and nlri.path_id is None else nlri.json()
+        if type(nlri) is INET:
+            text = f'"{nlri.prefix()}"' if compact and nlri.path_id is None else nlri.json()
+        else:
+            text = nlri.json() if nexthop is None else nlri.json_at(nexthop_text(nexthop))
         listed.append(text)
         if link_local is not None and isinstance(nexthop, IPv6Address):
             group.setdefault(local_text, []).append(text)

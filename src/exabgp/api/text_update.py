@@ -68,6 +68,10 @@ def update(peer: Peer, direction: str, message: Update, header: bytes = b'', bod
                 if hop is not last or shown is None:
                     last, shown = hop, (f' next-hop {nexthop_text(hop)}' if hop is not None else '')
                 nlri = str(route.nlri)
+                if hop is None:
+                    # 5.0 writes a route without next hop (FlowSpec) without the word 'announced'
+                    lines.append(f'{start} {nlri} {attributes}\n')
+                    continue
                 lines.append(f'{start} announced {nlri}{shown}{attributes}\n')
                 if link_local is not None and isinstance(hop, IPv6Address):
                     lines.append(f'{start} announced {nlri}{local_hop}{attributes}\n')

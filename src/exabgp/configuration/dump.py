@@ -19,12 +19,13 @@ from exabgp.bgp.attribute.aigp import AIGP
 from exabgp.bgp.attribute.aspath import AS_SEQUENCE, ASPath
 from exabgp.bgp.attribute.base import Attribute, Code
 from exabgp.bgp.attribute.community import Communities, LargeCommunities
-from exabgp.bgp.attribute.extended import ExtendedCommunities
+from exabgp.bgp.attribute.extended import ExtendedCommunities, IPv6ExtendedCommunities
 from exabgp.bgp.attribute.localpref import LocalPreference
 from exabgp.bgp.attribute.med import MED
 from exabgp.bgp.attribute.reflection import ClusterList, OriginatorID
 from exabgp.bgp.attribute.unknown import Unknown
 from exabgp.bgp.family import AFI, afi_name, safi_name
+from exabgp.bgp.nlri import prefix as ip_prefix
 from exabgp.bgp.nlri import table
 from exabgp.bgp.route import Route
 from exabgp.configuration.model import ADDPATH_NAMES, EVENTS, MESSAGES, Config, Neighbor, Operational, Process
@@ -107,6 +108,17 @@ def attribute_text(attribute: Attribute) -> str:
         assert isinstance(attribute, ExtendedCommunities)
         values = ' '.join(f'0x{value.hex()}' for value in attribute.communities)
         return f'extended-community [ {values} ]'
+    if code == Code.IPV6_EXTENDED_COMMUNITY:
+        # only flow routes carry them, written as the flow actions building them
+        assert isinstance(attribute, IPv6ExtendedCommunities)
+        words = []
+        for value in attribute.communities:
+            address = ip_prefix.text(value[2:18])
+            if value[1] == 0x0B:
+                words.append(f'redirect [{address}]:{int.from_bytes(value[18:20], "big")}')
+            else:
+                words.append(f'redirect-to-nexthop-ietf {address}')
+        return ' '.join(words)
     if code == Code.AIGP:
         assert isinstance(attribute, AIGP)
         return f'aigp {attribute.metric}'
@@ -128,6 +140,8 @@ def _form(route: Route) -> str:
     (written in `announce { ipv4 { unicast ...; } }`)."""
     family = route.nlri.family
     row = table.TABLE[family]
+    if row.show == 'flow':
+        return 'flow'
     afi, packed, _ = prefix.parse(route.nlri.prefix())
     multicast = afi == AFI.IPV4 and 224 <= packed[0] <= 239
     if table.route_family(afi, multicast, row.selected_by[:1]) == family:
@@ -142,19 +156,25 @@ def _routes(neighbor: Neighbor) -> Iterator[str]:
         form = _form(route)
         if form != current:
             if current:
-                yield '    }\n' if current == 'static' else '        }\n    }\n'
-            yield '    static {\n' if form == 'static' else f'    announce {{\n        {form.split()[0]} {{\n'
+                yield '    }\n' if current in ('static', 'flow') else '        }\n    }\n'
+            if form in ('static', 'flow'):
+                yield f'    {form} {{\n'
+            else:
+                yield f'    announce {{\n        {form.split()[0]} {{\n'
             current = form
         text = route_text(route)
         watchdog = watched.get(index)
         if watchdog is not None:
             text += f' watchdog {quote(watchdog.name)}' + (' withdraw' if watchdog.withdrawn else '')
-        if form == 'static':
+        if form == 'flow':
+            # the one-line form of a flow route: its words without the leading 'flow'
+            yield f'        route {text.removeprefix("flow ")};\n'
+        elif form == 'static':
             yield f'        route {text};\n'
         else:
             yield f'            {form.split()[1]} {text};\n'
     if current:
-        yield '    }\n' if current == 'static' else '        }\n    }\n'
+        yield '    }\n' if current in ('static', 'flow') else '        }\n    }\n'
 
 
 def _operational(message: Operational) -> str:

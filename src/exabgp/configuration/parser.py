@@ -303,8 +303,8 @@ class Parser:
         self.block(
             header,
             'flow',
-            {'route': holding.flow_line},
-            {'route': lambda statement: holding.flow_block(statement, self)},
+            {'route': lambda cursor: holding.flow_line(self.routes, cursor, draft)},
+            {'route': lambda statement: holding.flow_block(self.routes, statement, self, draft)},
         )
 
     def l2vpn(self, header: Statement, draft: Draft) -> None:

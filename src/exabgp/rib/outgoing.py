@@ -208,8 +208,8 @@ class AdjRibOut:
     def _announce(
         self, family: Family, routes: list[Route], nexthop: NextHop, negotiated: Negotiated, resolve: Resolver
     ) -> Iterator[bytes]:
-        address = resolve(nexthop, family)
-        if address is None:
+        address = resolve(nexthop, family) if nexthop is not None else None
+        if address is None and not table.without_nexthop(family):
             self.unresolved.extend(routes)
             return
         attributes = routes[0].attributes

@@ -29,9 +29,10 @@ from exabgp.bgp.nlri.inet import INET
 from exabgp.bgp.route import Route
 
 ALL = (IPV4_UNICAST, IPV4_MULTICAST, IPV6_UNICAST, IPV6_MULTICAST)
-FLOW = Family(AFI.IPV4, SAFI.FLOW_IP)
+# a family we have no codec for (SAFI 140 is unassigned): its MP attributes are kept raw
+RAW = Family(AFI.IPV4, 140)
 # what `exabgp decode` negotiates: an internal session, 4-octet ASNs, every family
-DECODE = Negotiated(local_as=65533, peer_as=65533, asn4=True, families=(*ALL, FLOW))
+DECODE = Negotiated(local_as=65533, peer_as=65533, asn4=True, families=(*ALL, RAW))
 ADDPATH = Negotiated(
     local_as=65533, peer_as=65533, asn4=True, families=ALL, addpath_send=frozenset(ALL), addpath_receive=frozenset(ALL)
 )
@@ -134,7 +135,7 @@ def test_end_of_rib_both_ways(family, wire):
     ('wire', 'family'),
     [
         (body(attributes=mp(15, '000201')).hex(), IPV6_UNICAST),  # the short length form
-        (body(attributes=mp(15, '000185')).hex(), FLOW),
+        (body(attributes=mp(15, '000185')).hex(), Family(AFI.IPV4, SAFI.FLOW_IP)),
         (body(attributes=mp(15, '4242ff')).hex(), Family(0x4242, 0xFF)),  # not negotiated: still only a marker
     ],
 )
@@ -180,11 +181,11 @@ def test_addpath_applies_to_both_fields():
 
 
 def test_family_without_codec_is_kept_raw():
-    update = Update.unpack(body(attributes=ORIGIN + AS_PATH + mp(14, '000185000005011820010a')), DECODE)
-    assert update.unparsed == (MPReach(FLOW, raw=bytes.fromhex('000185000005011820010a')),)
+    update = Update.unpack(body(attributes=ORIGIN + AS_PATH + mp(14, '00018c000005011820010a')), DECODE)
+    assert update.unparsed == (MPReach(RAW, raw=bytes.fromhex('00018c000005011820010a')),)
     assert update.announced == () and update.action == Action.NONE
-    update = Update.unpack(body(attributes=mp(15, '000185051820010a')), DECODE)
-    assert update.unparsed == (MPUnreach(FLOW, raw=bytes.fromhex('000185051820010a')),)
+    update = Update.unpack(body(attributes=mp(15, '00018c051820010a')), DECODE)
+    assert update.unparsed == (MPUnreach(RAW, raw=bytes.fromhex('00018c051820010a')),)
 
 
 # ---------------------------------------------------------------- RFC 7606
@@ -466,7 +467,7 @@ SEEDS = [
     body(withdrawn='180a0000', attributes=MANDATORY, nlri='180a0001'),
     body(attributes=ORIGIN + AS_PATH + mp(14, '000201' + '10' + '00' * 15 + '01' + '00' + '4020010db800010000')),
     body(attributes=mp(15, '000201' + '4020010db800010000')),
-    body(attributes=ORIGIN + AS_PATH + mp(14, '000185000005011820010a')),
+    body(attributes=ORIGIN + AS_PATH + mp(14, '00018c000005011820010a')),
     bytes.fromhex('0000001c40010100400200400304c0000201800404000000c8400504000000640000200a010101'),
     *reference_bodies(),
 ]

@@ -93,9 +93,11 @@ def _nexthop(
 ) -> tuple[IPv4Address | IPv6Address | None, IPv6Address | None]:
     """The next hop and link-local next hop of an MP_REACH_NLRI, in the family's next-hop form."""
     family = row.family
-    if row.nexthop is NextHopForm.NONE:
+    if row.nexthop is NextHopForm.NONE or (row.nexthop is NextHopForm.OPTIONAL and not packed):
         return None, None
-    if row.nexthop is NextHopForm.ANY:
+    if row.nexthop in (NextHopForm.ANY, NextHopForm.OPTIONAL):
+        # an address of either AFI told by its length: EVPN (RFC 7432 7), and a FlowSpec redirect
+        # next hop (5.0 sends an IPv4 or an IPv6 address for either AFI)
         if len(packed) not in _ANY_LENGTHS:
             raise Unparsable(f'MP_REACH_NLRI for {family}: invalid next-hop length {len(packed)}', family)
         if len(packed) == 32:

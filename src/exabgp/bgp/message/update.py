@@ -180,7 +180,9 @@ class Update:
         """Every whole message this value needs, in the order they are to be sent."""
         if self.eor is not None:
             return [update_pack.eor(self.eor)]
-        return update_pack.messages(self.announced, self.withdrawn, negotiated, self.link_local)
+        # a withdrawal alone keeps the attributes it came with, for the families 5.0 sends them with
+        carried = self.attributes if self.withdrawn and not self.announced and len(self.attributes) else None
+        return update_pack.messages(self.announced, self.withdrawn, negotiated, self.link_local, carried)
 
     def pack(self, negotiated: Negotiated) -> bytes:
         return b''.join(self.messages(negotiated))

@@ -40,7 +40,7 @@ from exabgp.bgp.family import Family
 from exabgp.bgp.message.header import HEADER_SIZE, MessageType, frame
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri.base import NLRI
-from exabgp.bgp.nlri.table import NLRI_FIELD, TABLE
+from exabgp.bgp.nlri.table import NLRI_FIELD, TABLE, without_nexthop
 from exabgp.bgp.route import NextHop, Route
 
 log = logger.get('parser')
@@ -148,7 +148,7 @@ def withdraw(
     carried = b''
     row = TABLE.get(family)
     if attributes is not None and row is not None and row.withdraw_attributes:
-        hop = nexthop if isinstance(nexthop, IPv4Address | IPv6Address) else None
+        hop = nexthop if isinstance(nexthop, IPv4Address | IPv6Address) and not without_nexthop(family) else None
         carried = attributes.pack(negotiated, nexthop_attribute(hop))
     budget = negotiated.msg_size - HEADER_SIZE - _FIELDS - len(carried)
     return [
@@ -165,7 +165,7 @@ def announce_packed(
     family: Family,
     nlris: Iterable[NLRI],
     attributes: bytes,
-    nexthop: IPv4Address | IPv6Address,
+    nexthop: IPv4Address | IPv6Address | None,
     negotiated: Negotiated,
     link_local: IPv6Address | None = None,
 ) -> list[bytes]:
@@ -197,9 +197,10 @@ def announce(
     link_local: IPv6Address | None = None,
 ) -> list[bytes]:
     """The messages announcing these NLRI of one family, sharing `attributes` and `nexthop`."""
-    if not isinstance(nexthop, IPv4Address | IPv6Address):
+    if not isinstance(nexthop, IPv4Address | IPv6Address) and (nexthop is not None or not without_nexthop(family)):
         raise ValueError(f'an announcement needs an IP next hop, not {nexthop!r}')
-    packed = attributes.pack(negotiated, nexthop_attribute(nexthop))
+    # a FlowSpec redirect next hop is only in MP_REACH_NLRI: 5.0 sends no NEXT_HOP attribute for it
+    packed = attributes.pack(negotiated, () if without_nexthop(family) else nexthop_attribute(nexthop))
     return announce_packed(family, nlris, packed, nexthop, negotiated, link_local)
 
 
@@ -213,11 +214,13 @@ def messages(
     withdrawn: Sequence[NLRI],
     negotiated: Negotiated,
     link_local: IPv6Address | None = None,
+    withdrawn_attributes: Attributes | None = None,
 ) -> list[bytes]:
     """Every message for these routes and withdrawals, of any families and paths: per family (in
     5.0's family order), the withdrawals, then the routes of each (attributes, next hop) in turn, in
     the order their first NLRI comes in 5.0's NLRI order. 5.0 itself hands its encoder one family
-    and one path at a time, which is `withdraw` and `announce`."""
+    and one path at a time, which is `withdraw` and `announce`. `withdrawn_attributes`: what the
+    withdrawals of a family 5.0 sends with attributes carry."""
     families: dict[Family, tuple[list[NLRI], dict[tuple[Attributes, NextHop], list[NLRI]]]] = {}
     for nlri in withdrawn:
         families.setdefault(nlri.family, ([], {}))[0].append(nlri)
@@ -227,7 +230,7 @@ def messages(
     found = []
     for family in sorted(families, key=family_order):
         removed, added = families[family]
-        found.extend(withdraw(family, removed, negotiated))
+        found.extend(withdraw(family, removed, negotiated, withdrawn_attributes))
         for (attributes, nexthop), nlris in added.items():
             found.extend(announce(family, nlris, attributes, nexthop, negotiated, link_local))
     return found

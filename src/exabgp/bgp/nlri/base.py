@@ -8,7 +8,8 @@ Invariants:
 - `pack(addpath)` returns the wire form, with the 4-octet path identifier first when `addpath` is
   true (RFC 7911) and no path identifier otherwise.
 - `order()` is 5.0's sort key for packing the NLRI of one family into UPDATEs.
-- `json()` is the JSON object ExaBGP 5.0 writes for it in an update; `__str__` is its configuration
+- `json()` is the JSON object ExaBGP 5.0 writes for it in an update (`json_at` when announced with
+  a next hop); `__str__` is its configuration
   (and text API, and `show adj-rib`) form; `prefix()` the "prefix" of `show adj-rib ... json`.
 - `from_prefix` builds one from what a route statement says: a prefix (a whole packed address, its
   bits past the length zero) and the qualifiers written with it, by keyword (`path-information`,
@@ -43,6 +44,11 @@ class NLRI:
 
     def prefix(self) -> str:
         raise NotImplementedError
+
+    def json_at(self, nexthop: str) -> str:
+        """The JSON of the NLRI announced through `nexthop` (5.0's text of it): only FlowSpec, whose
+        5.0 JSON names its redirect next hop, writes it; the others leave it to the grouping key."""
+        return self.json()
 
     @classmethod
     def from_prefix(cls, family: Family, address: bytes, length: int, qualifiers: Mapping[str, Any]) -> 'NLRI':

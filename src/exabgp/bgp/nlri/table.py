@@ -24,6 +24,7 @@ from enum import Enum
 from exabgp.bgp.family import AFI, SAFI, Family
 from exabgp.bgp.nlri.base import NLRI
 from exabgp.bgp.nlri.evpn import EVPN
+from exabgp.bgp.nlri.flow import Flow
 from exabgp.bgp.nlri.inet import INET
 from exabgp.bgp.nlri.labeled import Labeled
 
@@ -35,6 +36,7 @@ class NextHopForm(Enum):
     RD_IP = 'rd-ip'  # an 8-octet zero route distinguisher before each address
     NONE = 'none'  # no next hop (length 0)
     ANY = 'any'  # an IPv4 or IPv6 address whatever the AFI, told by its length (L2VPN EVPN, RFC 7432 7)
+    OPTIONAL = 'optional'  # an address when the route has one, else length 0 (FlowSpec)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +91,15 @@ _LABELED = {
 }
 _VPN = {'announce': True, 'nexthop': NextHopForm.RD_IP, 'nexthop_section': True, 'addpath': True}
 _VPN_ROUTE = {'selected_by': ('rd', 'route-distinguisher'), 'precedence': 2}
-_FLOW = {'announce': True, 'nexthop': NextHopForm.NONE, 'nexthop_required': False, 'show': 'flow'}
+# RFC 8955 4: no next hop, unless the route redirects to one (draft-simpson-idr-flowspec-redirect)
+_FLOW = {
+    'codec': Flow,
+    'announce': True,
+    'nexthop': NextHopForm.OPTIONAL,
+    'nexthop_required': False,
+    'withdraw_attributes': True,
+    'show': 'flow',
+}
 
 ROWS = (
     _row(
@@ -148,6 +158,12 @@ def codec(family: Family) -> type[NLRI] | None:
 def built(families: Iterable[Family]) -> tuple[Family, ...]:
     """Those of `families` we can decode and encode: the ones we may offer in an OPEN."""
     return tuple(family for family in families if codec(family) is not None)
+
+
+def without_nexthop(family: Family) -> bool:
+    """Its routes may be announced with no next hop at all (FlowSpec)."""
+    row = TABLE.get(family)
+    return row is not None and row.nexthop in (NextHopForm.NONE, NextHopForm.OPTIONAL)
 
 
 def grouped(family: Family) -> bool:

@@ -4,18 +4,17 @@ Routes go into the neighbor's (or template's) `Draft` as they are read, with the
 to and, for each family, where its first route was written (the neighbor checks its families once
 its section is closed).
 
-Families whose codec is not built yet are read only as far as needed to name them: a flow route is
-read to its end to learn whether it is IPv4 or IPv6, VPN or not, then refused at its first word.
+Flow routes are read by configuration.route.flow, in the block form or on one line.
 """
 
 from typing import Any, Protocol
 
-from exabgp.bgp.family import AFI, SAFI, Family
+from exabgp.bgp.family import AFI
 from exabgp.bgp.nlri import table
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError, unsupported
 from exabgp.configuration.neighbor import Draft
-from exabgp.configuration.route import prefix, statements
+from exabgp.configuration.route import flow, prefix, statements
 from exabgp.configuration.route.grammar import ROUTE, Builder, Spec, check_family, make_routes, read_tail
 from exabgp.configuration.tokenizer import Statement
 
@@ -26,6 +25,8 @@ class Blocks(Protocol):
     def block(
         self, opening: Statement | None, where: str, commands: Any, sections: Any, fallback: Any = None
     ) -> Any: ...
+
+    def no_name(self, header: Statement) -> None: ...
 
 
 def store(draft: Draft, parsed: statements.Parsed, statement: Statement, at: int) -> None:
@@ -95,39 +96,42 @@ def announce(builder: Builder, cursor: Cursor, afi_text: str, draft: Draft) -> N
         raise cursor.fail_at(0, f"invalid keyword '{keyword}' in announce {afi_text}")
     if not row.built:
         raise cursor.fail_at(0, unsupported(f'family {row.family}'))
+    if row.show == 'flow':
+        flow_line(builder, cursor, draft)
+        return
     store(draft, statements.announced(builder, cursor, row), cursor.statement, 1)
 
 
-def _flow_family(words: list[list[str]]) -> Family:
-    """IPv6 when a source or destination is an IPv6 prefix; VPN when a route-distinguisher is set."""
-    ipv6 = False
-    vpn = False
-    for line in words:
-        for index, word in enumerate(line):
-            if word in ('rd', 'route-distinguisher'):
-                vpn = True
-            if word.startswith(('source', 'destination')) and index + 1 < len(line) and ':' in line[index + 1]:
-                ipv6 = True
-    return Family(AFI.IPV6 if ipv6 else AFI.IPV4, SAFI.FLOW_VPN if vpn else SAFI.FLOW_IP)
+def _flow_store(draft: Draft, made: flow.FlowDraft, statement: Statement, builder: Builder) -> None:
+    try:
+        route = flow.finish(made, builder)
+    except ValueError as error:
+        raise ConfigError(str(error), statement.location(0)) from None
+    store(draft, ([route], None, route.nlri.family), statement, 0)
 
 
-def flow_line(cursor: Cursor) -> None:
-    """`route match ... then ...;` written on one line."""
-    raise cursor.fail_at(0, unsupported(f'family {_flow_family([cursor.words])}'))
+def flow_line(builder: Builder, cursor: Cursor, draft: Draft) -> None:
+    """`route KEYWORD VALUE ... ACTION ...;`: a flow route written on one line."""
+    made = flow.FlowDraft()
+    flow.flat(cursor, made)
+    _flow_store(draft, made, cursor.statement, builder)
 
 
-def flow_block(header: Statement, parser: Blocks) -> None:
-    """`route NAME { match { } then { } scope { } }`: read to its end, then refused."""
-    seen: list[list[str]] = [header.words]
+def flow_block(builder: Builder, header: Statement, parser: Blocks, draft: Draft) -> None:
+    """`route NAME { rd ..; next-hop ..; match { } then { } scope { } }`."""
+    made = flow.FlowDraft()
 
-    def collect(cursor: Cursor) -> None:
-        seen.append(cursor.words)
+    def command(cursor: Cursor) -> None:
+        cursor.index = 0
+        flow.keyword(cursor, made, cursor.next())
+        cursor.done()
 
     def section(statement: Statement) -> None:
-        parser.block(statement, 'flow route', {}, {}, collect)
+        parser.no_name(statement)
+        parser.block(statement, f'flow route {statement.words[0]}', {}, {}, command)
 
-    parser.block(header, 'flow route', {}, {'match': section, 'then': section, 'scope': section}, collect)
-    raise ConfigError(unsupported(f'family {_flow_family(seen)}'), header.location(0))
+    parser.block(header, 'flow route', {}, {'match': section, 'then': section, 'scope': section}, command)
+    _flow_store(draft, made, header, builder)
 
 
 def vpls(cursor: Cursor) -> None:
