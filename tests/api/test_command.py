@@ -124,7 +124,7 @@ def test_other_commands(line: str, expected: object) -> None:
         ('announce route 10.0.0.0/24', 'missing next-hop'),
         ('announce route 10.0.0.0/33 next-hop 1.1.1.1', 'is not a valid prefix'),
         ('announce route 10.0.0.0/24 next-hop 1.1.1.1 bad 3', "invalid keyword 'bad'"),
-        ('announce route 10.0.0.0/24 next-hop 1.1.1.1 rd 1:1', 'not supported yet'),
+        ('announce route 10.0.0.0/24 next-hop 1.1.1.1 rd 1:1', 'missing label: ipv4 mpls-vpn routes need one'),
         ('announce flow route { match { destination 10.0.0.0/8; } then { discard; } }', 'not supported yet'),
         ('withdraw vpls 10.0.0.1', 'not supported yet'),
         ('announce ipv4 flow destination 10.0.0.0/8', 'not supported yet'),

@@ -269,9 +269,9 @@ def test_labels_and_distinguishers_are_checked_before_the_family_is_refused() ->
     assert raised.value.location.column == 45
     with pytest.raises(ConfigError, match="'1:x' is not a valid route-distinguisher"):
         route_of('route 10.0.0.0/8 next-hop 1.1.1.1 rd 1:x')
-    with pytest.raises(ConfigError, match='family ipv6 mpls-vpn is not supported yet') as raised:
+    with pytest.raises(ConfigError, match='missing next-hop: ipv6 mpls-vpn routes need one') as raised:
         route_of('route 2001:db8::/32 label 5 rd 65000:1')
-    assert raised.value.location.column == 29  # at rd
+    assert raised.value.location.column == 39
 
 
 def test_label_makes_a_route_labeled_unicast() -> None:

@@ -63,10 +63,10 @@ def update(peer: Peer, direction: str, message: Update, header: bytes = b'', bod
                 hop = route.nexthop
                 if hop is not last or shown is None:
                     last, shown = hop, (f' next-hop {nexthop_text(hop)}' if hop is not None else '')
-                nlri = str(route.nlri)
-                lines.append(f'{start} announced {nlri}{shown}{attributes}\n')
+                nlri = route.nlri
+                lines.append(f'{start} announced {nlri.extensive(shown)}{attributes}\n')
                 if link_local is not None and isinstance(hop, IPv6Address):
-                    lines.append(f'{start} announced {nlri}{local_hop}{attributes}\n')
+                    lines.append(f'{start} announced {nlri.extensive(local_hop)}{attributes}\n')
 
         field_withdrawn = _leading(message.withdrawn, lambda nlri: nlri.family == NLRI_FIELD)
         field_announced = _leading(message.announced, _in_nlri_field)

@@ -12,7 +12,10 @@ Rules (5.0's): an IPv4 `route` being announced needs a next hop, and so does a r
 whose table row says `nexthop_required` written in its own section (unicast, labeled: not
 multicast); a `route` is the family its keywords select (bgp.nlri.table.route_family), else
 unicast, or multicast for an IPv4 prefix in 224.0.0.0/4; a statement in a family's own section
-writes one of the keywords that select the family (`label` for labeled unicast).
+writes one of the keywords that select the family (`label` for labeled unicast). A route being
+announced writes the keywords its row `requires` (a VPN route its label, as 5.0 refuses it without),
+and a `route` of such a family needs a next hop whatever its AFI (5.0 accepts an IPv6 VPN route
+without one, then fails to send it).
 """
 
 from exabgp.bgp.family import AFI, Family
@@ -42,9 +45,19 @@ def route(builder: Builder, cursor: Cursor, withdraw: bool = False) -> Parsed:
     tail = builder.tail(cursor, afi, ROUTE)
     family = family_of(afi, packed, tail)
     check_family(cursor, family, at)
-    if not withdraw and tail.nexthop is None and afi == AFI.IPV4:
-        raise cursor.fail_here('missing next-hop: an IPv4 route needs one')
+    row = table.TABLE[family]
+    if not withdraw and tail.nexthop is None and (afi == AFI.IPV4 or row.requires):
+        need = 'an IPv4 route needs one' if afi == AFI.IPV4 else f'{family} routes need one'
+        raise cursor.fail_here(f'missing next-hop: {need}')
+    if not withdraw:
+        _required(cursor, row, tail)
     return make_routes(family, packed, length, tail), tail.watchdog, family
+
+
+def _required(cursor: Cursor, row: FamilySpec, tail: Tail) -> None:
+    for keyword in row.requires:
+        if keyword not in tail.selected:
+            raise cursor.fail_here(f'missing {keyword}: {row.family} routes need one')
 
 
 def family_of(afi: int, packed: bytes, tail: Tail) -> Family:
@@ -66,6 +79,8 @@ def announced(builder: Builder, cursor: Cursor, row: FamilySpec, withdraw: bool 
         raise cursor.fail_here('missing next-hop')
     if row.selected_by and not tail.selected.intersection(row.selected_by):
         raise cursor.fail_here(f'missing {row.selected_by[0]}: {family} routes need one')
+    if not withdraw:
+        _required(cursor, row, tail)
     return make_routes(family, packed, length, tail), tail.watchdog, family
 
 
