@@ -20,6 +20,8 @@ Invariants:
   announcing a route again with another label replaces it, as in 5.0.
 - `order()` is 5.0's sort key (its index: path identifier, the NLRI length less the labels, the
   route distinguisher, the address octets).
+- The length field is one octet: a route whose labels, route distinguisher and prefix need more
+  than 255 bits (an IPv6 /120 with three labels) is refused when made (`ValueError`).
 - The label stack is read as bgp.nlri.labels reads one, never into the route distinguisher: an
   NLRI too short for one label entry and a route distinguisher is `Malformed`.
 - Text (`__str__`, the withdrawn form): `10.0.0.0/24 path-information 0.0.0.1 label 100 rd 65000:1`;
@@ -38,6 +40,7 @@ from exabgp.bgp.nlri import prefix, rd
 from exabgp.bgp.nlri.base import NLRI
 
 SIZE = {AFI.IPV4: 4, AFI.IPV6: 16}
+MAX_BITS = 255  # the NLRI length field is one octet
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,13 +69,17 @@ class VPN(NLRI):
             raise ValueError(f'a route distinguisher is {rd.SIZE} octets, not {len(distinguisher)}')
         if not labels or any(not 0 <= label <= stack.LABEL_MAX for label in labels):
             raise ValueError(f'invalid label stack {labels}')
+        if length + stack.ENTRY_BITS * len(labels) + rd.BITS > MAX_BITS:
+            raise ValueError(f'a /{length} VPN prefix with {len(labels)} labels does not fit the NLRI length field')
         return cls(family, bytes(distinguisher), prefix.pack(address, length), tuple(labels), path_id)
 
     @classmethod
     def from_prefix(cls, family: Family, address: bytes, length: int, qualifiers: Mapping[str, Any]) -> 'VPN':
-        # 5.0 sends a VPN route written without a label with an empty stack: label 0 is what its
-        # wire form then holds for a receiver, so the route is built with it
-        labels = qualifiers['label'] or (0,)
+        labels = qualifiers['label'] or ()
+        if length + stack.ENTRY_BITS * len(labels) + rd.BITS > MAX_BITS:
+            raise ValueError(
+                f'a /{length} VPN prefix with {len(labels)} labels is longer than the NLRI length field allows'
+            )
         return cls(family, qualifiers['rd'], prefix.pack(address, length), labels, qualifiers['path-information'])
 
     def prefix(self) -> str:

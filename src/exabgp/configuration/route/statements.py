@@ -45,19 +45,27 @@ def route(builder: Builder, cursor: Cursor, withdraw: bool = False) -> Parsed:
     tail = builder.tail(cursor, afi, ROUTE)
     family = family_of(afi, packed, tail)
     check_family(cursor, family, at)
-    row = table.TABLE[family]
-    if not withdraw and tail.nexthop is None and (afi == AFI.IPV4 or row.requires):
-        need = 'an IPv4 route needs one' if afi == AFI.IPV4 else f'{family} routes need one'
-        raise cursor.fail_here(f'missing next-hop: {need}')
     if not withdraw:
-        _required(cursor, row, tail)
-    return make_routes(family, packed, length, tail), tail.watchdog, family
+        problem = missing(afi, family, tail)
+        if problem:
+            raise cursor.fail_here(problem)
+    return make_routes(family, packed, length, tail, cursor.statement, at), tail.watchdog, family
 
 
-def _required(cursor: Cursor, row: FamilySpec, tail: Tail) -> None:
+def missing(afi: int, family: Family, tail: Tail) -> str:
+    """What a `route` being announced lacks ('' when nothing): a next hop, or a keyword its family requires."""
+    row = table.TABLE[family]
+    if tail.nexthop is None and (afi == AFI.IPV4 or row.requires):
+        need = 'an IPv4 route needs one' if afi == AFI.IPV4 else f'{family} routes need one'
+        return f'missing next-hop: {need}'
+    return _required(row, tail)
+
+
+def _required(row: FamilySpec, tail: Tail) -> str:
     for keyword in row.requires:
         if keyword not in tail.selected:
-            raise cursor.fail_here(f'missing {keyword}: {row.family} routes need one')
+            return f'missing {keyword}: {row.family} routes need one'
+    return ''
 
 
 def family_of(afi: int, packed: bytes, tail: Tail) -> Family:
@@ -79,9 +87,9 @@ def announced(builder: Builder, cursor: Cursor, row: FamilySpec, withdraw: bool 
         raise cursor.fail_here('missing next-hop')
     if row.selected_by and not tail.selected.intersection(row.selected_by):
         raise cursor.fail_here(f'missing {row.selected_by[0]}: {family} routes need one')
-    if not withdraw:
-        _required(cursor, row, tail)
-    return make_routes(family, packed, length, tail), tail.watchdog, family
+    if not withdraw and _required(row, tail):
+        raise cursor.fail_here(_required(row, tail))
+    return make_routes(family, packed, length, tail, cursor.statement, at), tail.watchdog, family
 
 
 def attributes(builder: Builder, cursor: Cursor) -> list[Parsed]:
@@ -103,7 +111,7 @@ def attributes(builder: Builder, cursor: Cursor) -> list[Parsed]:
         prefix_afi, packed, length = read_prefix(cursor)
         family = family_of(prefix_afi, packed, tail)
         check_family(cursor, family, at)
-        found.append((make_routes(family, packed, length, tail), tail.watchdog, family))
+        found.append((make_routes(family, packed, length, tail, cursor.statement, at), tail.watchdog, family))
     return found
 
 
