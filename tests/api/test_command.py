@@ -124,7 +124,7 @@ def test_other_commands(line: str, expected: object) -> None:
         ('announce route 10.0.0.0/24', 'missing next-hop'),
         ('announce route 10.0.0.0/33 next-hop 1.1.1.1', 'is not a valid prefix'),
         ('announce route 10.0.0.0/24 next-hop 1.1.1.1 bad 3', "invalid keyword 'bad'"),
-        ('announce route 10.0.0.0/24 next-hop 1.1.1.1 rd 1:1', 'not supported yet'),
+        ('announce route 10.0.0.0/24 next-hop 1.1.1.1 rd 1:1', 'missing label: ipv4 mpls-vpn routes need one'),
         ('announce flow route { match { } then { discard; } }', 'needs at least one match'),
         ('announce flow route destination 10.0.0.0/33 discard', 'not a valid flow prefix'),
         ('announce flow route destination-port =80&', 'not a valid expression'),

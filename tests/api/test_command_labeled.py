@@ -81,7 +81,6 @@ def test_end_of_rib_and_refresh_of_the_family() -> None:
         'announce ipv6 unicast 2001:db8::/32 next-hop 2001:db8::1 label 7',
         'announce route 10.0.0.0/24 next-hop 1.2.3.4 label 1048576',  # 20 bits
         'announce route 10.0.0.0/24 next-hop 1.2.3.4 label [ ]',
-        'announce route 10.0.0.0/24 next-hop 1.2.3.4 label 100 rd 65000:1',  # mpls-vpn: not built yet
         'announce ipv4 nlri-mpls 10.0.3.0/24 next-hop 1.2.3.5 label 7 rd 65000:1',
         'announce eor ipv4 labeled',
     ],
@@ -91,9 +90,9 @@ def test_refused(line: str) -> None:
         one(line)
 
 
-def test_vpn_is_refused_as_not_supported_yet() -> None:
-    with pytest.raises(CommandError, match='family ipv4 mpls-vpn is not supported yet'):
-        one('announce route 10.0.0.0/24 next-hop 1.2.3.4 label 100 rd 65000:1')
+def test_rd_makes_a_labeled_route_a_vpn_route() -> None:
+    (route,) = one('announce route 10.0.0.0/24 next-hop 1.2.3.4 label 100 rd 65000:1').routes
+    assert str(route.nlri.family) == 'ipv4 mpls-vpn'
 
 
 def test_show_adj_rib_out() -> None:

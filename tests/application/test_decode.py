@@ -95,7 +95,9 @@ def test_reference_case_of_a_family_not_decoded_yet(capsys, path):
     code, out, err = decode(capsys, wire)
     assert (code, out) == (1, '')
     assert err.startswith('exabgp decode: ') and err.count('\n') == 1
-    assert 'is not supported yet' in err or 'not negotiated' in err
+    # main's vpnv4-extended-nexthop-1: a 24-octet VPN next hop without the RFC 8950 capability,
+    # which 5.0.15 refuses too ('invalid payload')
+    assert 'is not supported yet' in err or 'not negotiated' in err or 'invalid next-hop length 24' in err
 
 
 @pytest.mark.skipif(REFERENCE is None, reason='no shared/reference beside the repository')

@@ -387,11 +387,11 @@ BROKEN = [
         'invalid attribute, the flag is not 0x hexadecimal',
     ),
     (
-        'route vpn unsupported',
-        NEIGHBOR + '    static {\n        route 10.0.0.0/24 next-hop 1.1.1.1 rd 1:1 label 100;\n    }\n}\n',
+        'route vpn without label',
+        NEIGHBOR + '    static {\n        route 10.0.0.0/24 next-hop 1.1.1.1 rd 1:1;\n    }\n}\n',
         7,
-        44,
-        'family ipv4 mpls-vpn is not supported yet',
+        50,
+        'missing label: ipv4 mpls-vpn routes need one',
     ),
     (
         'labeled route without label',

@@ -269,9 +269,9 @@ def test_labels_and_distinguishers_are_checked_before_the_family_is_refused() ->
     assert raised.value.location.column == 45
     with pytest.raises(ConfigError, match="'1:x' is not a valid route-distinguisher"):
         route_of('route 10.0.0.0/8 next-hop 1.1.1.1 rd 1:x')
-    with pytest.raises(ConfigError, match='family ipv6 mpls-vpn is not supported yet') as raised:
+    with pytest.raises(ConfigError, match='missing next-hop: ipv6 mpls-vpn routes need one') as raised:
         route_of('route 2001:db8::/32 label 5 rd 65000:1')
-    assert raised.value.location.column == 29  # at rd
+    assert raised.value.location.column == 39
 
 
 def test_label_makes_a_route_labeled_unicast() -> None:
@@ -295,3 +295,53 @@ def test_labeled_unicast_in_its_own_section() -> None:
         statements.announced(builder, Cursor(tokenize('nlri-mpls 10.0.3.0/24 label 7'), 1), TABLE[family])
     with pytest.raises(ConfigError, match="'rd' can not be used in a nlri-mpls route"):
         statements.announced(builder, Cursor(tokenize('nlri-mpls 10.0.3.0/24 rd 1:1'), 1), TABLE[family])
+
+
+def test_rd_makes_a_route_vpn() -> None:
+    routes, _, family = route_of('route 10.0.0.0/24 next-hop 1.1.1.1 label 100 rd 1.2.3.4:5 path-information 7')
+    assert family == Family(AFI.IPV4, SAFI.MPLS_VPN)
+    (route,) = routes
+    assert str(route.nlri) == '10.0.0.0/24 path-information 0.0.0.7 label 100 rd 1.2.3.4:5'
+    assert route.nlri.rd == bytes.fromhex('0001010203040005')
+    # rd wins over label, route-distinguisher is its other name, split makes each piece VPN
+    routes, _, family = route_of('route 2001:db8::/48 route-distinguisher 65000:1 label 5 next-hop ::1 split /49')
+    assert family == Family(AFI.IPV6, SAFI.MPLS_VPN)
+    assert [str(route.nlri) for route in routes] == [
+        '2001:db8::/49 label 5 rd 65000:1',
+        '2001:db8:0:8000::/49 label 5 rd 65000:1',
+    ]
+    # a withdrawal needs neither label nor next hop
+    (route,), _, _ = route_of('route 10.0.0.0/24 rd 1:1', withdraw=True)
+    assert route.nlri.labels == ()
+
+
+def test_vpn_routes_need_a_label_and_a_next_hop() -> None:
+    with pytest.raises(ConfigError, match='missing label: ipv4 mpls-vpn routes need one'):
+        route_of('route 10.0.0.0/24 next-hop 1.1.1.1 rd 1:1')
+    with pytest.raises(ConfigError, match='missing next-hop: ipv6 mpls-vpn routes need one'):
+        route_of('route 2001:db8::/48 rd 1:1 label 5')
+    with pytest.raises(ConfigError, match='longer than the NLRI length field allows') as raised:
+        route_of('route 2001:db8::/120 next-hop ::1 rd 1:1 label [ 1 2 3 ]')
+    assert raised.value.location.column == 7
+
+
+def test_vpn_in_its_own_section_and_in_blocks() -> None:
+    family = Family(AFI.IPV4, SAFI.MPLS_VPN)
+    builder = Builder()
+    cursor = Cursor(tokenize('mpls-vpn 10.0.3.0/24 next-hop 1.2.3.5 rd 2:2 label 7'), 1)
+    routes, _, found = statements.announced(builder, cursor, TABLE[family])
+    assert found == family and str(routes[0].nlri) == '10.0.3.0/24 label 7 rd 2:2'
+    with pytest.raises(ConfigError, match='missing rd'):
+        statements.announced(
+            builder, Cursor(tokenize('mpls-vpn 10.0.3.0/24 next-hop 1.2.3.5 label 7'), 1), TABLE[family]
+        )
+    with pytest.raises(ConfigError, match='missing label'):
+        statements.announced(
+            builder, Cursor(tokenize('mpls-vpn 10.0.3.0/24 next-hop 1.2.3.5 rd 1:1'), 1), TABLE[family]
+        )
+    base = 'neighbor 127.0.0.1 { router-id 1.1.1.1; local-address 127.0.0.1; local-as 1; peer-as 1; static { %s } }'
+    config = load_text(base % 'route 10.0.0.0/24 { rd 1:1; label 5; next-hop 1.1.1.1; }')
+    (neighbor,) = config.neighbors
+    assert [str(route.nlri) for route in neighbor.routes] == ['10.0.0.0/24 label 5 rd 1:1']
+    with pytest.raises(ConfigError, match='missing label'):
+        load_text(base % 'route 10.0.0.0/24 { rd 1:1; next-hop 1.1.1.1; }')

@@ -299,7 +299,7 @@ def configuration(neighbor: Neighbor) -> list[str]:
 def route_text(route: Route, extensive: bool) -> str:
     """A route as `show adj-rib` writes it: the NLRI, its next hop, and with `extensive` the attributes."""
     nexthop = route.nexthop
-    text = str(route.nlri) if nexthop is None else f'{route.nlri} next-hop {nexthop_text(nexthop)}'
+    text = route.nlri.extensive('' if nexthop is None else f' next-hop {nexthop_text(nexthop)}')
     return text + str(route.attributes) if extensive else text
 
 
@@ -333,6 +333,7 @@ def rib_json_v2(address: str, routes: Sequence[Route], neighbor: dict[str, Any] 
                 'prefix': route.nlri.prefix(),
                 'nexthop': nexthop,
                 'family': {'afi': afi_name(family.afi), 'safi': safi_name(family.safi)},
+                **route.nlri.details(),
             },
             'attributes': json.loads(f'{{ {route.attributes.json()} }}'),
         }

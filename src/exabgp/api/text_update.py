@@ -67,14 +67,14 @@ def update(peer: Peer, direction: str, message: Update, header: bytes = b'', bod
                 hop = route.nexthop
                 if hop is not last or shown is None:
                     last, shown = hop, (f' next-hop {nexthop_text(hop)}' if hop is not None else '')
-                nlri = str(route.nlri)
+                nlri = route.nlri
                 if hop is None:
                     # 5.0 writes a route without next hop (FlowSpec) without the word 'announced'
                     lines.append(f'{start} {nlri} {attributes}\n')
                     continue
-                lines.append(f'{start} announced {nlri}{shown}{attributes}\n')
+                lines.append(f'{start} announced {nlri.extensive(shown)}{attributes}\n')
                 if link_local is not None and isinstance(hop, IPv6Address):
-                    lines.append(f'{start} announced {nlri}{local_hop}{attributes}\n')
+                    lines.append(f'{start} announced {nlri.extensive(local_hop)}{attributes}\n')
 
         field_withdrawn = _leading(message.withdrawn, lambda nlri: nlri.family == NLRI_FIELD)
         field_announced = _leading(message.announced, _in_nlri_field)

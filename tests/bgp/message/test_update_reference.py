@@ -19,6 +19,7 @@ from exabgp.bgp.errors import PeerError
 from exabgp.bgp.family import AFI, SAFI, Family
 from exabgp.bgp.message.update import Update
 from exabgp.bgp.negotiated import Negotiated
+from exabgp.bgp.nlri.table import TABLE
 
 REFERENCE = pathlib.Path('/work/shared/reference')
 EVERY_FAMILY = tuple(Family(afi, safi) for afi in AFI for safi in SAFI)
@@ -120,6 +121,11 @@ def test_reference_updates_pack_back_identical(snapshot, name, configuration, me
             # an attribute we do not decode yet is passed on marked Partial (RFC 4271 9), not as received
             continue
         assert update.action == Action.NONE, update.reason
+        if not update.announced and len(update.attributes) > 0:
+            # 5.0 sends a VPN or labeled withdrawal with its route's attributes: a decoded UPDATE
+            # keeps them, but packs its withdrawals alone (the Adj-RIB-Out gives the route's)
+            assert all(TABLE[nlri.family].withdraw_attributes for nlri in update.withdrawn)
+            continue
         assert update.messages(session) == [message], message.hex()
         checked += 1
     if name in UNICAST:

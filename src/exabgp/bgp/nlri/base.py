@@ -9,8 +9,11 @@ Invariants:
   true (RFC 7911) and no path identifier otherwise.
 - `order()` is 5.0's sort key for packing the NLRI of one family into UPDATEs.
 - `json()` is the JSON object ExaBGP 5.0 writes for it in an update (`json_at` when announced with
-  a next hop); `__str__` is its configuration
-  (and text API, and `show adj-rib`) form; `prefix()` the "prefix" of `show adj-rib ... json`.
+  a next hop); `__str__` is its configuration (and text API, and `show adj-rib`) form; `prefix()` the
+  "prefix" of `show adj-rib ... json`; `extensive(hop)` the text of an announced route, `hop` being
+  ` next-hop X` or '' (after the NLRI unless the family puts it elsewhere: 5.0 writes a VPN route's
+  `rd` after it); `details()` what 5.0 adds to the "nlri" of `show adj-rib ... extensive json`
+  beyond the prefix and next hop.
 - `from_prefix` builds one from what a route statement says: a prefix (a whole packed address, its
   bits past the length zero) and the qualifiers written with it, by keyword (`path-information`,
   `label`, `rd`; None when not written). The route grammar checked each value already.
@@ -49,6 +52,12 @@ class NLRI:
         """The JSON of the NLRI announced through `nexthop` (5.0's text of it): only FlowSpec, whose
         5.0 JSON names its redirect next hop, writes it; the others leave it to the grouping key."""
         return self.json()
+
+    def extensive(self, hop: str) -> str:
+        return f'{self}{hop}'
+
+    def details(self) -> dict[str, Any]:
+        return {}
 
     @classmethod
     def from_prefix(cls, family: Family, address: bytes, length: int, qualifiers: Mapping[str, Any]) -> 'NLRI':

@@ -89,6 +89,9 @@ class Labeled(NLRI):
     def __str__(self) -> str:
         return f'{self.prefix()}{self._path(False)} {stack.text(self.labels)}'
 
+    def details(self) -> dict[str, Any]:
+        return {'label': [[label] for label in self.labels]}
+
     @classmethod
     def unpack_all(cls, family: Family, data: bytes, addpath: bool) -> list['Labeled']:
         data = bytes(data)

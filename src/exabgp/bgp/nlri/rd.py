@@ -1,32 +1,35 @@
-"""Route distinguishers as NLRI carry them (RFC 4364 4.2), and as ExaBGP 5.0 writes them.
+"""Route distinguishers as NLRI carry them (RFC 4364 4.2).
 
-    +-------------------------------+-------------------------------------------------+
-    | Type (2 octets)               | Value (6 octets)                                |
-    +-------------------------------+-------------------------------------------------+
-    type 0: administrator a 2-octet ASN, assigned number 4 octets      ->  ASN:N
-    type 1: administrator an IPv4 address, assigned number 2 octets    ->  A.B.C.D:N
-    type 2: administrator a 4-octet ASN, assigned number 2 octets      ->  ASN:N
+    +-------------------+--------------------------------------------+
+    | Type (2 octets)   | Value (6 octets)                           |
+    +-------------------+--------------------------------------------+
+    type 0: administrator 2-octet AS   (2) | assigned number (4)
+    type 1: administrator IPv4 address (4) | assigned number (2)
+    type 2: administrator 4-octet AS   (4) | assigned number (2)
 
 Invariants:
-- A route distinguisher is kept as its 8 raw octets; nothing here checks its type, so any value
-  received is kept and sent back unchanged.
-- `text` is 5.0's form: the three types above, and `0x` then the 8 octets in upper-case hex for
-  another type. `json` is the JSON member 5.0 writes: `"rd": "TEXT"`.
+- A route distinguisher is kept as its 8 wire octets (`bytes`); every type is accepted on
+  receipt, the ones RFC 4364 does not define included (5.0 keeps them and prints them in hex).
+- `text` is 5.0's form, the same in JSON, the text API and the configuration: `65000:1` (types 0
+  and 2), `1.2.3.4:1` (type 1), and `0x` followed by the 8 octets in upper-case hex for any other.
+- The configuration's parser of the same forms is configuration.route.qualifiers.
 """
 
 SIZE = 8
+BITS = SIZE * 8
+ZERO = bytes(SIZE)
 
 
-def text(raw: bytes) -> str:
-    kind = int.from_bytes(raw[0:2], 'big')
+def text(rd: bytes) -> str:
+    kind = int.from_bytes(rd[:2], 'big')
     if kind == 0:
-        return f'{int.from_bytes(raw[2:4], "big")}:{int.from_bytes(raw[4:8], "big")}'
+        return f'{int.from_bytes(rd[2:4], "big")}:{int.from_bytes(rd[4:8], "big")}'
     if kind == 1:
-        return f'{raw[2]}.{raw[3]}.{raw[4]}.{raw[5]}:{int.from_bytes(raw[6:8], "big")}'
+        return f'{rd[2]}.{rd[3]}.{rd[4]}.{rd[5]}:{int.from_bytes(rd[6:8], "big")}'
     if kind == 2:
-        return f'{int.from_bytes(raw[2:6], "big")}:{int.from_bytes(raw[6:8], "big")}'
-    return '0x' + raw.hex().upper()
+        return f'{int.from_bytes(rd[2:6], "big")}:{int.from_bytes(rd[6:8], "big")}'
+    return '0x' + rd.hex().upper()
 
 
-def json(raw: bytes) -> str:
-    return f'"rd": "{text(raw)}"'
+def json(rd: bytes) -> str:
+    return f'"rd": "{text(rd)}"'

@@ -27,6 +27,7 @@ from exabgp.bgp.nlri.evpn import EVPN
 from exabgp.bgp.nlri.flow import Flow
 from exabgp.bgp.nlri.inet import INET
 from exabgp.bgp.nlri.labeled import Labeled
+from exabgp.bgp.nlri.vpn import VPN
 
 
 class NextHopForm(Enum):
@@ -56,6 +57,9 @@ class FamilySpec:
     selected_by: tuple[str, ...] = ()  # route keywords that make a `route` statement this family
     precedence: int = 0  # which family wins when keywords of several are written (rd over label)
     nexthop_required: bool = True  # a route being announced must give one
+    # keywords a route being announced must write beyond what selects the family (VPN: `label`,
+    # as 5.0 refuses a VPN route without one); `route` statements also need a next hop for it
+    requires: tuple[str, ...] = ()
     grouped: bool = False  # group-updates packs its routes together
     nlri_field: bool = False  # IPv4 unicast: the UPDATE's NLRI and withdrawn routes fields
     withdraw_attributes: bool = False  # withdrawals carry the route's path attributes (5.0 does)
@@ -89,8 +93,14 @@ _LABELED = {
     'withdraw_attributes': True,
     'aliases': ('labeled-unicast',),
 }
-_VPN = {'announce': True, 'nexthop': NextHopForm.RD_IP, 'nexthop_section': True, 'addpath': True}
-_VPN_ROUTE = {'selected_by': ('rd', 'route-distinguisher'), 'precedence': 2}
+_VPN = {'codec': VPN, 'announce': True, 'nexthop': NextHopForm.RD_IP, 'nexthop_section': True, 'addpath': True}
+_VPN_ROUTE = {
+    'selected_by': ('rd', 'route-distinguisher'),
+    'precedence': 2,
+    'keywords': frozenset(('path-information', 'label', 'rd', 'route-distinguisher')),
+    'requires': ('label',),
+    'withdraw_attributes': True,
+}
 # RFC 8955 4: no next hop, unless the route redirects to one (draft-simpson-idr-flowspec-redirect)
 _FLOW = {
     'codec': Flow,

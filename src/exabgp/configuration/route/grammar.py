@@ -37,9 +37,10 @@ from exabgp.bgp.route import SELF, NextHop, Route
 from exabgp.bgp.slots import slot_store
 from exabgp.configuration import values
 from exabgp.configuration.cursor import Cursor
-from exabgp.configuration.errors import unsupported
+from exabgp.configuration.errors import ConfigError, unsupported
 from exabgp.configuration.model import Watchdog
 from exabgp.configuration.route import attributes, prefix, qualifiers
+from exabgp.configuration.tokenizer import Statement
 
 # the kind of route statement taking every keyword: static `route`, `attributes`, and the API's
 # `announce route`; the other kinds are the family rows of `announce { AFI { SAFI ... } }`
@@ -276,9 +277,11 @@ def check_family(cursor: Cursor, family: Family, index: int) -> None:
         raise cursor.fail_at(index, unsupported(f'family {family}'))
 
 
-def make_routes(family: Family, packed: bytes, length: int, tail: Tail) -> list[Route]:
+def make_routes(family: Family, packed: bytes, length: int, tail: Tail, statement: Statement, at: int) -> list[Route]:
     """The routes a prefix and its tail stand for (several when `split` applies). The prefix is
-    already checked (prefix.parse), and the family built (check_family)."""
+    already checked (prefix.parse), and the family built (check_family); a codec refusing the
+    route (a VPN NLRI longer than its one-octet length field allows) is reported at the prefix,
+    word `at` of `statement`."""
     pieces = [(packed, length)] if tail.split is None else prefix.split(packed, length, tail.split)
     codec = table.codec(family)
     assert codec is not None  # check_family refused the families not built
@@ -288,12 +291,15 @@ def make_routes(family: Family, packed: bytes, length: int, tail: Tail) -> list[
     nexthop = tail.nexthop
     # frozen dataclass with slots: setting the slots directly skips three object.__setattr__
     made = []
-    for address, size in pieces:
-        route = _NEW(Route)
-        _SET_NLRI(route, build(family, address, size, qualifiers))
-        _SET_ATTRIBUTES(route, shared)
-        _SET_NEXTHOP(route, nexthop)
-        made.append(route)
+    try:
+        for address, size in pieces:
+            route = _NEW(Route)
+            _SET_NLRI(route, build(family, address, size, qualifiers))
+            _SET_ATTRIBUTES(route, shared)
+            _SET_NEXTHOP(route, nexthop)
+            made.append(route)
+    except ValueError as exc:
+        raise ConfigError(str(exc), statement.location(at)) from None
     return made
 
 

@@ -53,7 +53,7 @@ def static_route(builder: Builder, statement: Statement, draft: Draft) -> None:
         tail = builder.tails.get((afi, ROUTE, *words[2:])) if afi else None
         if tail is not None and (tail.nexthop is not None or afi != AFI.IPV4):
             family = statements.family_of(afi, packed, tail)
-            store(draft, (make_routes(family, packed, length, tail), tail.watchdog, family), statement, 1)
+            store(draft, (make_routes(family, packed, length, tail, statement, 1), tail.watchdog, family), statement, 1)
             return
     store(draft, statements.route(builder, Cursor(statement)), statement, 1)
 
@@ -77,10 +77,11 @@ def static_block(builder: Builder, header: Statement, parser: Blocks, draft: Dra
     tail = builder.finish(spec)
     family = statements.family_of(afi, packed, tail)
     check_family(cursor, family, 1)
-    if spec.nexthop is None and afi == AFI.IPV4:
+    problem = statements.missing(afi, family, tail)
+    if problem:
         where = closing.location(0) if closing is not None else header.location(len(header.words))
-        raise ConfigError('missing next-hop: an IPv4 route needs one', where)
-    store(draft, (make_routes(family, packed, length, tail), tail.watchdog, family), header, 1)
+        raise ConfigError(problem, where)
+    store(draft, (make_routes(family, packed, length, tail, header, 1), tail.watchdog, family), header, 1)
 
 
 def announce(builder: Builder, cursor: Cursor, afi_text: str, draft: Draft) -> None:

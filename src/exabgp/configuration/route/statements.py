@@ -12,7 +12,10 @@ Rules (5.0's): an IPv4 `route` being announced needs a next hop, and so does a r
 whose table row says `nexthop_required` written in its own section (unicast, labeled: not
 multicast); a `route` is the family its keywords select (bgp.nlri.table.route_family), else
 unicast, or multicast for an IPv4 prefix in 224.0.0.0/4; a statement in a family's own section
-writes one of the keywords that select the family (`label` for labeled unicast).
+writes one of the keywords that select the family (`label` for labeled unicast). A route being
+announced writes the keywords its row `requires` (a VPN route its label, as 5.0 refuses it without),
+and a `route` of such a family needs a next hop whatever its AFI (5.0 accepts an IPv6 VPN route
+without one, then fails to send it).
 """
 
 from exabgp.bgp.family import AFI, Family
@@ -42,9 +45,27 @@ def route(builder: Builder, cursor: Cursor, withdraw: bool = False) -> Parsed:
     tail = builder.tail(cursor, afi, ROUTE)
     family = family_of(afi, packed, tail)
     check_family(cursor, family, at)
-    if not withdraw and tail.nexthop is None and afi == AFI.IPV4:
-        raise cursor.fail_here('missing next-hop: an IPv4 route needs one')
-    return make_routes(family, packed, length, tail), tail.watchdog, family
+    if not withdraw:
+        problem = missing(afi, family, tail)
+        if problem:
+            raise cursor.fail_here(problem)
+    return make_routes(family, packed, length, tail, cursor.statement, at), tail.watchdog, family
+
+
+def missing(afi: int, family: Family, tail: Tail) -> str:
+    """What a `route` being announced lacks ('' when nothing): a next hop, or a keyword its family requires."""
+    row = table.TABLE[family]
+    if tail.nexthop is None and (afi == AFI.IPV4 or row.requires):
+        need = 'an IPv4 route needs one' if afi == AFI.IPV4 else f'{family} routes need one'
+        return f'missing next-hop: {need}'
+    return _required(row, tail)
+
+
+def _required(row: FamilySpec, tail: Tail) -> str:
+    for keyword in row.requires:
+        if keyword not in tail.selected:
+            return f'missing {keyword}: {row.family} routes need one'
+    return ''
 
 
 def family_of(afi: int, packed: bytes, tail: Tail) -> Family:
@@ -66,7 +87,9 @@ def announced(builder: Builder, cursor: Cursor, row: FamilySpec, withdraw: bool 
         raise cursor.fail_here('missing next-hop')
     if row.selected_by and not tail.selected.intersection(row.selected_by):
         raise cursor.fail_here(f'missing {row.selected_by[0]}: {family} routes need one')
-    return make_routes(family, packed, length, tail), tail.watchdog, family
+    if not withdraw and _required(row, tail):
+        raise cursor.fail_here(_required(row, tail))
+    return make_routes(family, packed, length, tail, cursor.statement, at), tail.watchdog, family
 
 
 def attributes(builder: Builder, cursor: Cursor) -> list[Parsed]:
@@ -88,7 +111,7 @@ def attributes(builder: Builder, cursor: Cursor) -> list[Parsed]:
         prefix_afi, packed, length = read_prefix(cursor)
         family = family_of(prefix_afi, packed, tail)
         check_family(cursor, family, at)
-        found.append((make_routes(family, packed, length, tail), tail.watchdog, family))
+        found.append((make_routes(family, packed, length, tail, cursor.statement, at), tail.watchdog, family))
     return found
 
 
