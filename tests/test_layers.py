@@ -30,6 +30,8 @@ GRAPH: dict[str, tuple[str, ...]] = {
     'settings': (),
     'reactor': ('bgp', 'session', 'rib', 'configuration', 'api', 'settings'),
     'application': ('bgp', 'session', 'rib', 'configuration', 'api', 'reactor', 'settings'),
+    # the library API: the reactor's peers for another asyncio program
+    'speaker': ('bgp', 'session', 'configuration', 'api', 'reactor', 'settings'),
     '__main__': ('application',),
     '__init__': (),
     'logger': (),
