@@ -14,6 +14,7 @@ session is up, and again after it comes back).
 import asyncio
 import signal
 import sys
+from pathlib import Path
 
 from common import arguments, configuration
 
@@ -24,9 +25,8 @@ async def main() -> int:
     parser = arguments(__doc__.splitlines()[0])
     parser.add_argument('--routes', help='a file of routes, one a line (default: stdin)')
     options = parser.parse_args()
-    source = open(options.routes) if options.routes else sys.stdin
-    with source:
-        lines = [line.strip() for line in source if line.strip() and not line.lstrip().startswith('#')]
+    text = Path(options.routes).read_text() if options.routes else sys.stdin.read()
+    lines = [line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith('#')]
 
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
