@@ -29,7 +29,7 @@ GRAPH: dict[str, tuple[str, ...]] = {
     ),
     'settings': (),
     'reactor': ('bgp', 'session', 'rib', 'configuration', 'api', 'settings'),
-    'application': ('bgp', 'session', 'rib', 'configuration', 'api', 'reactor', 'settings'),
+    'application': ('bgp', 'session', 'rib', 'configuration', 'api', 'reactor', 'settings', 'speaker'),
     # the library API: the reactor's peers for another asyncio program
     'speaker': ('bgp', 'session', 'configuration', 'api', 'reactor', 'settings'),
     '__main__': ('application',),

@@ -5,7 +5,7 @@ A BGP speaker with no FIB, driven by scripts, drop-in compatible with ExaBGP 5.0
 The import graph (tests/test_layers.py holds the same edges and fails on any other):
 
     speaker      -> reactor, api, configuration, session, bgp, settings (the library API)
-    application  -> reactor, api, configuration, rib, session, bgp, settings
+    application  -> speaker, reactor, api, configuration, rib, session, bgp, settings
     reactor      -> api, configuration, rib, session, bgp, settings
     api          -> bgp; of configuration only the route and operational grammar it reads
                     commands with (tokenizer, cursor, errors, route, operational) and the model

@@ -21,7 +21,8 @@ Invariants:
   with Cease 6/5.
 - `announce`/`withdraw` change the Adj-RIB-Out of each selected peer, then wake its sender: when they
   return, `rib_out()` shows the change (the API's `done`); the UPDATEs follow once a session is up.
-  A route no selected peer can take raises `ValueError` saying why, as the API answers `error`.
+  A route no selected peer can take raises `ValueError` saying why, as the API answers `error`;
+  routes some peers took and others refused are logged (warning), as the API does.
 - Events are values, delivered to each `events()` subscription through its own queue bounded in
   events (`queue`). The policy is the API processes' (reactor/output.py): nothing the speaker does
   waits on a consumer; when a queue is full its events are dropped until the consumer has read it
@@ -534,9 +535,22 @@ class Speaker:
                 touched.add(one)
         if made and not applied:
             raise ValueError('; '.join(dict.fromkeys(refused)))
+        for problem in dict.fromkeys(refused):
+            # some went in, these did not: said, as the API's warning does
+            log.warning(f'route not {"withdrawn" if withdraw else "announced"}: {problem}')
         for one in touched:
             one.flush()
         return applied
+
+    async def sent(self, peer: str | None = None, timeout: float | None = None) -> None:
+        """Wait until the established session of `peer` (of every established peer when None) has
+        been written every change of its Adj-RIB-Out (handed to the kernel, not acknowledged by
+        the peer); TimeoutError after `timeout`. A peer not established is not waited for."""
+        async with asyncio.timeout(timeout):
+            chosen = [self._peer(peer)] if peer is not None else list(self._peers.values())
+            for one in chosen:
+                if one.established is not None:
+                    await one.sender.idle.wait()
 
     def rib_out(self, peer: str) -> list[Route]:
         """The routes the peer is (or will be, once established) sent."""

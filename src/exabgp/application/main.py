@@ -25,12 +25,13 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     'healthcheck': ('exabgp.application.healthcheck', 'monitor a service and announce or withdraw its routes'),
     'env': ('exabgp.application.environ', 'show the settings'),
     'decode': ('exabgp.application.decode', 'decode hex-encoded BGP messages'),
+    'mrt': ('exabgp.application.mrt', 'print or replay MRT files (TABLE_DUMP_V2, BGP4MP)'),
     'server': ('exabgp.application.server', 'start the daemon'),
     'validate': ('exabgp.application.validate', 'validate configuration files'),
 }
 
 # Logging set up for these commands only: the others print their answer and nothing else.
-LOGGING = ('server', 'validate', 'decode', 'configuration')
+LOGGING = ('server', 'validate', 'decode', 'configuration', 'mrt')
 
 DESCRIPTION = """\
 The BGP swiss army knife of networking, on asyncio.

@@ -52,17 +52,21 @@ class Sender:
         self._before: list[Message | bytes] = []
         self._after: list[Message | bytes] = []
         self._closing: tuple[int, str | None] | None = None
+        # set while the established session has been sent everything (the library's `sent()`);
+        # cleared by any change, before the task looks at it
+        self.idle = asyncio.Event()
 
     # ------------------------------------------------------------------ what to send
 
     def wake(self) -> None:
         """Something changed (the RIB, the queues, the session): look again."""
+        self.idle.clear()
         self._changed.set()
 
     def after_routes(self, message: Message | bytes) -> None:
         """A message (a value, or its wire form) to send once the pending routes are out."""
         self._after.append(message)
-        self._changed.set()
+        self.wake()
 
     def resend(self, families: Iterable[Family], enhanced: bool) -> None:
         """Send these families of the table again; `enhanced` wraps each in RFC 7313's Beginning
@@ -72,7 +76,7 @@ class Sender:
         if enhanced:
             self._before.extend(RouteRefresh(family, BEGIN) for family in chosen)
             self._after.extend(RouteRefresh(family, END) for family in chosen)
-        self._changed.set()
+        self.wake()
 
     def replace(self, old: Iterable[Route], new: Iterable[Route]) -> None:
         """The configuration's routes changed from `old` to `new`: withdraw what went away, announce
@@ -87,7 +91,7 @@ class Sender:
         for route in kept.values():
             if self.rib.announce(route) and debug:
                 message_log.debug(f'configuration reloaded: announce {route.nlri} next-hop {route.nexthop}')
-        self._changed.set()
+        self.wake()
 
     def close_after_routes(self, subcode: int, text: str | None) -> None:
         """Send what is pending, then close the established session with Cease `subcode`."""
@@ -127,6 +131,8 @@ class Sender:
                 if self._closing is not None:
                     channel.stop(*self._closing)
                     return
+                if not self._changed.is_set():
+                    self.idle.set()
                 await self._changed.wait()
         except Exception as exc:  # one peer's failure must not take the daemon down
             reactor_log.error(f'peer {session.config.peer}: sending updates failed: {exc!r}')
