@@ -22,7 +22,7 @@ Invariants (ExaBGP 5.0's semantics):
 """
 
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from ipaddress import IPv4Address, IPv6Address
 
 from exabgp import logger
@@ -59,14 +59,21 @@ class AdjRibOut:
 
     def announce(self, route: Route) -> bool:
         """Queue `route`; False when it is already announced exactly so (nothing to send)."""
-        index = route.nlri.index()
+        nlri = route.nlri
+        index = nlri.index()
         held = self._routes.get(index)
-        if held is not None and held == route:
+        # an NLRI that is its own index (INET) equals the held one: only the others compare it
+        if (
+            held is not None
+            and held.attributes == route.attributes
+            and held.nexthop == route.nexthop
+            and (index is nlri or held.nlri == nlri)
+        ):
             return False
         if log.isEnabledFor(DEBUG):
             log.debug(f'insert {_text(route)}')
         self._routes[index] = route
-        self._queue(route, False)
+        self._queue(route, index, False)
         return True
 
     def hold(self, routes: Iterable[Route]) -> None:
@@ -90,8 +97,9 @@ class AdjRibOut:
     def withdraw(self, route: Route) -> None:
         if log.isEnabledFor(DEBUG):
             log.debug(f'remove {_text(route)}')
-        self._routes.pop(route.nlri.index(), None)
-        self._queue(route, True)
+        index = route.nlri.index()
+        self._routes.pop(index, None)
+        self._queue(route, index, True)
 
     def announce_watched(self, name: str, route: Route, withdrawn: bool) -> None:
         """A route under a watchdog: held back when the watchdog starts withdrawn."""
@@ -134,10 +142,8 @@ class AdjRibOut:
         self._where.clear()
         self._resend.clear()
 
-    def _queue(self, route: Route, withdrawn: bool) -> None:
-        nlri = route.nlri
-        index = nlri.index()
-        key = (route.attributes, route.nexthop, nlri.family)
+    def _queue(self, route: Route, index: Hashable, withdrawn: bool) -> None:
+        key = (route.attributes, route.nexthop, route.nlri.family)
         previous = self._where.get(index)
         if previous is not None and previous != key:
             group = self._pending[previous]

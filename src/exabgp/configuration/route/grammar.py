@@ -23,8 +23,8 @@ Invariants:
   a statement holding quoted words is never cached, as a quoted word equals its unquoted twin.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv6Address
 from typing import Any
 
@@ -89,10 +89,9 @@ class Tail:
     labels: tuple[int, ...] | None = None
     rd: bytes | None = None
     selected: frozenset[str] = frozenset()
-
-    def qualifiers(self) -> dict[str, Any]:
-        """What the NLRI codecs build from (bgp.nlri.base.NLRI.from_prefix)."""
-        return {'path-information': self.path_id, 'label': self.labels, 'rd': self.rd}
+    # what the NLRI codecs build from (bgp.nlri.base.NLRI.from_prefix), made once for every route
+    # written with these words; the codecs only read it
+    qualifiers: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 def _next_hop(cursor: Cursor, spec: Spec, afi: int) -> None:
@@ -249,7 +248,9 @@ class Builder:
         if isinstance(nexthop, IPv4Address | IPv6Address):
             nexthop = self.nexthops.setdefault(nexthop, nexthop)
         watchdog = Watchdog(spec.watchdog, spec.withdraw) if spec.watchdog else None
-        return Tail(shared, nexthop, spec.path_id, spec.split, watchdog, spec.labels, spec.rd, frozenset(spec.selected))
+        qualifiers = {'path-information': spec.path_id, 'label': spec.labels, 'rd': spec.rd}
+        selected = frozenset(spec.selected)
+        return Tail(shared, nexthop, spec.path_id, spec.split, watchdog, spec.labels, spec.rd, selected, qualifiers)
 
     def tail(self, cursor: Cursor, afi: int, kind: Kind) -> Tail:
         """The tail from the cursor to the end of the statement, cached by its words."""
@@ -286,7 +287,7 @@ def make_routes(family: Family, packed: bytes, length: int, tail: Tail, statemen
     codec = table.codec(family)
     assert codec is not None  # check_family refused the families not built
     build = codec.from_prefix
-    qualifiers = tail.qualifiers()
+    qualifiers = tail.qualifiers
     shared = tail.attributes
     nexthop = tail.nexthop
     # frozen dataclass with slots: setting the slots directly skips three object.__setattr__
