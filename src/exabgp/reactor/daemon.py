@@ -399,7 +399,10 @@ class Daemon:
         try:
             return self.load()
         except ConfigError as error:
-            log.error(f'reload failed, keeping the running configuration:\n{error.report()}')
+            log.error(
+                f'reload failed, keeping the running configuration:\n{error.report()}',
+                extra=logger.event('config.reload', outcome='failure', error=error.report()),
+            )
             return None
 
     def restart(self) -> bool:
@@ -425,7 +428,9 @@ class Daemon:
                 self._add(neighbor)
         self.config = config
         self._relisten(config)
-        log.info('configuration reloaded, every session restarted')
+        log.info(
+            'configuration reloaded, every session restarted', extra=logger.event('config.reload', outcome='success')
+        )
         return True
 
     def reload(self, restart_processes: bool = False) -> bool:
@@ -456,5 +461,5 @@ class Daemon:
                 self._add(neighbor)
         self.config = config
         self._relisten(config)
-        log.info('configuration reloaded')
+        log.info('configuration reloaded', extra=logger.event('config.reload', outcome='success'))
         return True
