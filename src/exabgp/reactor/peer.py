@@ -69,6 +69,8 @@ class Peer:
         self.rib_in = AdjRibIn()
         self.backoff = Backoff()
         self.attempts = 0
+        # a connection was tried, accepted or (passive) waited for: readiness (/readyz)
+        self.attempted = False
         self._md5_before: dict[str, int] = {}  # the kernel MD5 drop counters as our last attempt began
         self.channels: list[Channel] = []
         self.established: Channel | None = None
@@ -211,6 +213,7 @@ class Peer:
         view = self.view()
         self.observer.fsm(view, 'active')
         self.observer.fsm(view, 'idle')
+        self.attempted = True
         if self.passive:
             return self._accepted(await self._incoming.get())
         outgoing = asyncio.create_task(self._connect())
