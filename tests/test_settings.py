@@ -64,6 +64,9 @@ DEFAULTS = {
     'loop.uvloop': False,
     'process.queue': 33554432,
     'cli.socket': '',
+    'log.format': 'text',
+    'metrics.address': '127.0.0.1',
+    'metrics.port': 0,
 }
 
 
@@ -77,8 +80,16 @@ def load(environ=None, ini: str | None = None, tmp: pathlib.Path | None = None) 
 
 
 def test_there_are_52_options_as_in_5_0_plus_ours() -> None:
-    ours = ('loop', 'process', 'cli')
-    assert sum(len(options) for section, options in S.SPEC.items() if section not in ours) == 52
+    assert (
+        sum(
+            1
+            for section, options in S.SPEC.items()
+            if section not in S.OUR_SECTIONS
+            for option in options
+            if (section, option) not in S.OUR_OPTIONS
+        )
+        == 52
+    )
     assert {f'{section}.{option}' for section, options in S.SPEC.items() for option in options} == set(DEFAULTS)
 
 
@@ -208,14 +219,21 @@ def test_settings_are_frozen_and_replace_makes_a_copy() -> None:
 def test_env_lines_match_5_0_forms() -> None:
     lines = list(S.env_lines(load({'exabgp_tcp_bind': '127.0.0.1'})))
     # 5.0's 45 lines, then ours
-    assert len(lines) == 48
+    assert len(lines) == 51
     assert lines[0] == 'exabgp.profile.enable=false'
     assert "exabgp.profile.file=''" in lines
     assert "exabgp.daemon.umask='0o137'" in lines
     assert 'exabgp.log.level=INFO' in lines
     assert "exabgp.tcp.bind='127.0.0.1'" in lines
     assert lines[44] == 'exabgp.reactor.speed=1.0'
-    assert lines[45:] == ['exabgp.loop.uvloop=false', 'exabgp.process.queue=33554432', "exabgp.cli.socket=''"]
+    assert lines[45:] == [
+        'exabgp.log.format=text',
+        'exabgp.loop.uvloop=false',
+        'exabgp.process.queue=33554432',
+        "exabgp.cli.socket=''",
+        "exabgp.metrics.address='127.0.0.1'",
+        'exabgp.metrics.port=0',
+    ]
 
 
 def test_ini_lines_are_sorted_with_blank_line_headers() -> None:
@@ -224,7 +242,10 @@ def test_ini_lines_are_sorted_with_blank_line_headers() -> None:
     headers = [line for line in lines if line.startswith('\n[')]
     # 5.0's nine sections sorted, then ours sorted
     assert headers[:9] == sorted(headers[:9])
-    assert headers[9:] == ['\n[exabgp.cli]', '\n[exabgp.loop]', '\n[exabgp.process]']
+    assert headers[9:] == ['\n[exabgp.cli]', '\n[exabgp.loop]', '\n[exabgp.metrics]', '\n[exabgp.process]']
+    # our option of 5.0's log section is its last line there
+    start = lines.index('\n[exabgp.log]')
+    assert lines[start + 17 : start + 20] == ['timers = false', 'format = text', '\n[exabgp.pdb]']
     assert lines[-2:] == ['\n[exabgp.process]', 'queue = 33554432']
     assert "umask = '0o137'" in lines
 

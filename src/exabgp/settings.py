@@ -128,6 +128,7 @@ LEVEL = Kind(f'one of {" ".join(LOG_LEVELS)}', _level, str)
 IP_LIST = Kind('space separated IP addresses', _ip_list, lambda v: _quote(' '.join(v)))
 ENCODER = Kind('text or json', _choice('text', 'json'), str)
 ROUTES_FORMAT = Kind('v1 or v2', _choice('v1', 'v2'), str)
+LOG_FORMAT = Kind('text or json', _choice('text', 'json'), str)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +174,8 @@ SPEC: dict[str, dict[str, Option]] = {
         'routes': Option(BOOLEAN, 'false', 'log received routes'),
         'parser': Option(BOOLEAN, 'false', 'log BGP message parsing details'),
         'short': Option(BOOLEAN, 'true', 'short log lines, without time and pid'),
+        # ours (printed after 5.0's lines, see OUR_OPTIONS)
+        'format': Option(LOG_FORMAT, 'text', "log lines as 5.0's text, or one JSON object a line (json)"),
     },
     'tcp': {
         'once': Option(BOOLEAN, 'false', 'one connection attempt per peer (deprecated: use tcp.attempts)'),
@@ -226,10 +229,17 @@ SPEC: dict[str, dict[str, Option]] = {
     'cli': {
         'socket': Option(STRING, '', 'unix socket the daemon accepts cli commands on (none when empty)'),
     },
+    'metrics': {
+        'address': Option(STRING, '127.0.0.1', 'address the /metrics, /healthz and /readyz HTTP server listens on'),
+        'port': Option(INTEGER, '0', 'port of the /metrics, /healthz and /readyz HTTP server, 0 for none (off)'),
+    },
 }
 
 HIDDEN_SECTIONS = ('debug',)
-OUR_SECTIONS = ('loop', 'process', 'cli')
+OUR_SECTIONS = ('loop', 'process', 'cli', 'metrics')
+# ours, in 5.0's sections: `exabgp env -e` prints them after 5.0's lines; the ini form keeps them in
+# their section (a second `[exabgp.log]` would make 5.0 refuse the file)
+OUR_OPTIONS = (('log', 'format'),)
 # the sections `exabgp env` prints: 5.0's, then ours
 FIVE_SECTIONS = tuple(section for section in SPEC if section not in HIDDEN_SECTIONS + OUR_SECTIONS)
 
@@ -263,6 +273,7 @@ class Settings:
     loop: Any
     process: Any
     cli: Any
+    metrics: Any
     version: str = RELEASE
     env_file: str = ''
     root: str = ''
@@ -368,7 +379,13 @@ def _changed(settings: Settings, section: str, option: str) -> bool:
 
 
 def _printed() -> Iterator[tuple[str, str, Option]]:
-    for section in (*FIVE_SECTIONS, *OUR_SECTIONS):
+    for section in FIVE_SECTIONS:
+        for option, spec in SPEC[section].items():
+            if (section, option) not in OUR_OPTIONS:
+                yield section, option, spec
+    for section, option in OUR_OPTIONS:
+        yield section, option, SPEC[section][option]
+    for section in OUR_SECTIONS:
         for option, spec in SPEC[section].items():
             yield section, option, spec
 
@@ -378,7 +395,8 @@ def ini_lines(settings: Settings, diff: bool = False) -> Iterator[str]:
     5.0's sections first (the lines 5.0 prints), ours after them."""
     for section in (*sorted(FIVE_SECTIONS), *sorted(OUR_SECTIONS)):
         header = f'\n[{APPLICATION}.{section}]'
-        for option in sorted(SPEC[section]):
+        # our options of a 5.0 section last in it: 5.0's lines keep their order
+        for option in sorted(SPEC[section], key=lambda name: ((section, name) in OUR_OPTIONS, name)):
             if diff and not _changed(settings, section, option):
                 continue
             if header:

@@ -1,5 +1,6 @@
 """Logging: destinations, formats, levels and the per-topic switches."""
 
+import json
 import logging
 import pathlib
 
@@ -103,3 +104,23 @@ def test_remote_syslog_destination() -> None:
     assert handler.address == ('127.0.0.1', 514)
     assert handler.formatter.short is True
     handler.close()
+
+
+def test_json_format_writes_one_object_a_line_with_the_event_and_its_fields(tmp_path: pathlib.Path) -> None:
+    path = configure(tmp_path, format='json')
+    peer = logger.PeerLog(logger.get('network'), '127.0.0.2 ASN 65002')
+    peer.info('session established', extra=logger.event('peer.state', state='established', message='kept out'))
+    logger.get('reactor').warning('two\nlines')
+    first, second = (json.loads(line) for line in flushed(path))
+    assert first['level'] == 'INFO' and first['topic'] == 'network' and first['event'] == 'peer.state'
+    assert first['peer'] == '127.0.0.2' and first['state'] == 'established'
+    # a field never replaces one of the line's own keys
+    assert first['message'] == 'peer 127.0.0.2 ASN 65002 session established'
+    assert first['time'].endswith('Z') and isinstance(first['pid'], int)
+    assert second['event'] == 'reactor.message' and second['message'] == 'two\nlines' and 'peer' not in second
+
+
+def test_text_format_is_unchanged_by_events(tmp_path: pathlib.Path) -> None:
+    path = configure(tmp_path)
+    logger.PeerLog(logger.get('network'), '127.0.0.1').info('up', extra=logger.event('peer.state', state='up'))
+    assert flushed(path)[0].endswith('network         peer 127.0.0.1 up')

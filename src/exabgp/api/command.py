@@ -12,6 +12,7 @@
     neighbor SELECTOR teardown SUBCODE
     show neighbor [IP] [summary|extensive|configuration] [json]
     show adj-rib in|out [IP] [extensive] [json]
+    show health [json]                          (ours: healthy, ready, loop lag, peers)
     [neighbor SELECTOR] flush adj-rib out       [neighbor SELECTOR] clear adj-rib in|out
     enable-ack  disable-ack  silence-ack  shutdown  reload  restart  version  help  reset  # TEXT
 
@@ -104,6 +105,13 @@ class Teardown:
 
 
 @dataclass(frozen=True, slots=True)
+class ShowHealth:
+    """`show health` (ours): what /healthz and /readyz say."""
+
+    json: bool
+
+
+@dataclass(frozen=True, slots=True)
 class ShowNeighbor:
     """`show neighbor`: `view` is summary, extensive, configuration or '' (then a usage text)."""
 
@@ -176,6 +184,7 @@ Command = (
     | Watchdog
     | Teardown
     | ShowNeighbor
+    | ShowHealth
     | ShowRib
     | FlushRib
     | ClearRib
@@ -357,6 +366,10 @@ def _show(words: list[str]) -> Command:
     what, rest = words[0], list(words[1:])
     json = _flag(rest, 'json')
     _flag(rest, 'text')
+    if what == 'health':
+        if rest:
+            raise CommandError(f"unexpected '{rest[0]}' in show health")
+        return ShowHealth(json)
     if what == 'neighbor':
         views = [word for word in ('summary', 'extensive', 'configuration') if _flag(rest, word)]
         if len(rest) > 1:

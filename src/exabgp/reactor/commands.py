@@ -32,6 +32,7 @@ is full, so no session and no other client is starved.
 
 import asyncio
 import dataclasses
+import json
 import logging
 import re
 import time
@@ -93,6 +94,10 @@ class Host(Protocol):
 
     def command(self, action: str) -> None:
         """shutdown, reload, full-reload or restart."""
+        ...
+
+    async def health_report(self) -> dict[str, object]:
+        """`show health`: healthy, ready, loop lag, peers (reactor/metrics.py)."""
         ...
 
 
@@ -176,6 +181,8 @@ class Commands:
     def __init__(self, settings: Settings, daemon: Host) -> None:
         self.daemon = daemon
         self.settings = settings
+        # per client name: [commands, commands answered with an error] (metrics)
+        self.counts: dict[str, list[int]] = {}
         self._handlers = {
             commands.Routes: self._routes,
             commands.EndOfRib: self._eor,
@@ -185,6 +192,7 @@ class Commands:
             commands.Teardown: self._teardown,
             commands.ShowNeighbor: self._show_neighbor,
             commands.ShowRib: self._show_rib,
+            commands.ShowHealth: self._show_health,
             commands.FlushRib: self._flush_rib,
             commands.ClearRib: self._clear_rib,
             commands.Ack: self._ack,
@@ -214,6 +222,10 @@ class Commands:
     async def one(self, client: Client, line: str, touched: set['Peer']) -> None:
         if log.isEnabledFor(logging.DEBUG):
             log.debug(f'command from {_who(client)} : {line}')
+        count = self.counts.get(client.name)
+        if count is None:
+            count = self.counts[client.name] = [0, 0]
+        count[0] += 1
         try:
             command = parse(line, client.builder)
         except CommandError as error:
@@ -226,10 +238,12 @@ class Commands:
             self._refuse(client, line, str(error))
         except Exception as exc:  # a bug in one command must not stop the client or the daemon
             log.exception(f'{_who(client)}: command {line!r} failed: {exc!r}')
+            count[1] += 1
             _error(client)
 
     def _refuse(self, client: Client, line: str, reason: str) -> None:
         log.error(f'{_who(client)}: command {line!r} refused: {reason}')
+        self.counts[client.name][1] += 1
         _error(client)
 
     # ------------------------------------------------------------------ selecting peers
@@ -456,6 +470,15 @@ class Commands:
                     await output.room()
                     # a big table is shown a chunk at a time: sessions and other clients run between
                     await asyncio.sleep(0)
+        _done(client)
+
+    async def _show_health(self, client: Client, command: commands.ShowHealth, touched: set['Peer']) -> None:
+        report = await self.daemon.health_report()
+        if command.json:
+            client.output.answer(json.dumps(report))
+        else:
+            for key, value in report.items():
+                client.output.answer(f'{key} {str(value).lower() if isinstance(value, bool) else value}')
         _done(client)
 
     # ------------------------------------------------------------------ the rest

@@ -22,6 +22,8 @@ Invariants:
   the sessions are still up, so what they send as they leave (a healthcheck withdraws its routes on
   SIGTERM) is applied and sent; then each peer sends what is pending and closes with Cease.
   The API's `shutdown`, `reload` and `restart` commands do what the signals do (`command`).
+- With `metrics.port` set, /metrics, /healthz and /readyz are served from this loop (metrics.py),
+  with a probe of the loop lag; reloads are counted by outcome (`health`), commands by client.
 - Under systemd (`notify`): READY=1 once listening with the processes started, STOPPING=1 as the
   shutdown begins, WATCHDOG=1 from a task of the loop while it runs.
 """
@@ -42,6 +44,7 @@ from exabgp.reactor import md5drops, tcp
 from exabgp.reactor.commands import Commands
 from exabgp.reactor.control import Control
 from exabgp.reactor.listener import Listeners, matches
+from exabgp.reactor.metrics import Health, Server
 from exabgp.reactor.notify import Notifier
 from exabgp.reactor.observer import Observer
 from exabgp.reactor.peer import Peer
@@ -166,12 +169,22 @@ class Daemon:
         # peers are registered from the start, and their tasks run once start-up is over
         self._running = False
         self.md5_check = MD5_CHECK
+        self.health = Health(settings.version, '')
+        self.metrics = Server(settings, self, self.health)
+        # per client name: [commands, commands answered with an error]
+        self.command_counts: dict[str, list[int]] = self.commands.counts
+
+    @property
+    def started(self) -> bool:
+        """The start-up is over: the peers run."""
+        return self._running
 
     # ------------------------------------------------------------------ life
 
     async def run(self) -> int:
         loop = asyncio.get_running_loop()
         log.info(f'event loop: {loop_name(loop)}')
+        self.health.loop = type(loop).__module__.split('.')[0]
         for number, action in SIGNALS.items():
             loop.add_signal_handler(number, self.signalled, action, number)
         try:
@@ -196,6 +209,10 @@ class Daemon:
                 if not self.settings.daemon.drop and not self._drop():
                     return 1
                 await self.control.start()
+                if not await self.metrics.start():
+                    return 1
+                if self.metrics.enabled:
+                    group.create_task(self.health.probe())
                 self.notify.ready()
                 watchdog = group.create_task(self.notify.keep_alive())
                 await self._delay()
@@ -214,6 +231,7 @@ class Daemon:
             for number in SIGNALS:
                 loop.remove_signal_handler(number)
             await self.control.close()
+            await self.metrics.close()
             await self.listeners.close()
             self.notify.close()
         return self.exit_code
@@ -238,6 +256,9 @@ class Daemon:
     def dropped(self) -> dict[str, int]:
         """API events each peer's processes did not get (for `show neighbor extensive`)."""
         return self.processes.dropped
+
+    async def health_report(self) -> dict[str, object]:
+        return self.health.report(self, await self.health.current_lag())
 
     def stop(self, code: int = 0) -> None:
         self.exit_code = code
@@ -399,7 +420,10 @@ class Daemon:
         try:
             return self.load()
         except ConfigError as error:
-            log.error(f'reload failed, keeping the running configuration:\n{error.report()}')
+            log.error(
+                f'reload failed, keeping the running configuration:\n{error.report()}',
+                extra=logger.event('config.reload', outcome='failure', error=error.report()),
+            )
             return None
 
     def restart(self) -> bool:
@@ -407,6 +431,7 @@ class Daemon:
         closed with Cease 6/3 and established again on the new configuration (a neighbor whose
         settings changed is started afresh, a removed one stopped, a new one started)."""
         config = self._read()
+        self.health.reloaded(config is not None)
         if config is None:
             return False
         if self._group is not None:
@@ -425,11 +450,14 @@ class Daemon:
                 self._add(neighbor)
         self.config = config
         self._relisten(config)
-        log.info('configuration reloaded, every session restarted')
+        log.info(
+            'configuration reloaded, every session restarted', extra=logger.event('config.reload', outcome='success')
+        )
         return True
 
     def reload(self, restart_processes: bool = False) -> bool:
         config = self._read()
+        self.health.reloaded(config is not None)
         if config is None:
             return False
         if self._group is not None:
@@ -456,5 +484,5 @@ class Daemon:
                 self._add(neighbor)
         self.config = config
         self._relisten(config)
-        log.info('configuration reloaded')
+        log.info('configuration reloaded', extra=logger.event('config.reload', outcome='success'))
         return True

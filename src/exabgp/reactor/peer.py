@@ -69,6 +69,8 @@ class Peer:
         self.rib_in = AdjRibIn()
         self.backoff = Backoff()
         self.attempts = 0
+        # a connection was tried, accepted or (passive) waited for: readiness (/readyz)
+        self.attempted = False
         self._md5_before: dict[str, int] = {}  # the kernel MD5 drop counters as our last attempt began
         self.channels: list[Channel] = []
         self.established: Channel | None = None
@@ -211,6 +213,7 @@ class Peer:
         view = self.view()
         self.observer.fsm(view, 'active')
         self.observer.fsm(view, 'idle')
+        self.attempted = True
         if self.passive:
             return self._accepted(await self._incoming.get())
         outgoing = asyncio.create_task(self._connect())
@@ -227,7 +230,10 @@ class Peer:
         try:
             reader, writer = outgoing.result()
         except (OSError, TimeoutError) as exc:
-            self.log.info(f'connection to {self.neighbor.peer()} failed: {exc}')
+            self.log.info(
+                f'connection to {self.neighbor.peer()} failed: {exc}',
+                extra=logger.event('peer.connect', outcome='failed', error=str(exc)),
+            )
             if self.neighbor.md5_password and isinstance(exc, TimeoutError):
                 self._unanswered_md5()
             await self._failed()
@@ -381,7 +387,10 @@ class Peer:
         view = self.view()
         for event in events:
             if isinstance(event, Closed):
-                self.log.info(f'session closed: {event.reason}')
+                self.log.info(
+                    f'session closed: {event.reason}',
+                    extra=logger.event('peer.state', state='idle', reason=str(event.reason)),
+                )
                 current = channel is self.established or self.established is None
                 reporter.closed(view, channel, event, self._down_reason(event.reason), current)
                 continue
@@ -425,7 +434,16 @@ class Peer:
         if update.action:
             what = update.action.name.lower().replace('_', '-')
             families = f' ({", ".join(str(family) for family in update.disabled)})' if update.disabled else ''
-            self.log.warning(f'RFC 7606 {what}{families}: {update.reason}; UPDATE body {body.hex().upper()}')
+            self.log.warning(
+                f'RFC 7606 {what}{families}: {update.reason}; UPDATE body {body.hex().upper()}',
+                extra=logger.event(
+                    'update.error',
+                    action=what,
+                    families=[str(family) for family in update.disabled],
+                    reason=update.reason,
+                    body=body.hex().upper(),
+                ),
+            )
         for attribute in update.unparsed:
             self.log.warning(
                 f'received an MP attribute of {attribute.family}, a family not supported yet: its routes are '
@@ -457,7 +475,7 @@ class Peer:
         self.backoff.reset()
         self._restarted = False
         self.stats.complete = time.time()
-        self.log.info('session established')
+        self.log.info('session established', extra=logger.event('peer.state', state='established'))
         local = address(channel.writer.get_extra_info('sockname')[0])
         resolve = self_resolver(local, channel.session.config.router_id)
         neighbor = self.neighbor

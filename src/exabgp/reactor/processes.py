@@ -82,6 +82,8 @@ class Processes(Observer):
         self._counters: dict[int, int] = {}
         # events about each peer (by address) some process did not get: `show neighbor extensive`
         self.dropped: dict[str, int] = {}
+        # times each process was started again after it ended (metrics)
+        self.restarts: dict[str, int] = {}
         self._host = socket.gethostname()
         self._pid = os.getpid()
         self._ppid = os.getppid()
@@ -118,11 +120,17 @@ class Processes(Observer):
         del self.running[process.name]
         api = self.settings.api
         if api.terminate:
-            log.critical(f'process {process.name} ended and api.terminate is set: stopping')
+            log.critical(
+                f'process {process.name} ended and api.terminate is set: stopping',
+                extra=logger.event('process.ended', process=process.name, action='stop'),
+            )
             self.stop_daemon(1)
             return
         if not (api.respawn and process.config.respawn):
-            log.info(f'process {process.name} ended and is not respawned')
+            log.info(
+                f'process {process.name} ended and is not respawned',
+                extra=logger.event('process.ended', process=process.name, action='none'),
+            )
             return
         window = int(time.time()) & RESPAWN_WINDOW_MASK
         last, count = self._respawns.get(process.name, (window, 0))
@@ -132,7 +140,11 @@ class Processes(Observer):
             log.critical(f'Too many death for {process.name} ({RESPAWN_LIMIT}) terminating program')
             self.stop_daemon(1)
             return
-        log.info(f'process {process.name} ended, restarting it')
+        log.info(
+            f'process {process.name} ended, restarting it',
+            extra=logger.event('process.ended', process=process.name, action='restart'),
+        )
+        self.restarts[process.name] = self.restarts.get(process.name, 0) + 1
         task = asyncio.get_running_loop().create_task(self._spawn(process.config))
         self._background.add(task)
         task.add_done_callback(self._background.discard)

@@ -54,6 +54,8 @@ class AdjRibOut:
         self._withdrawn_watchdogs: dict[str, dict[object, Route]] = {}
         # routes left out of the last updates() because their next hop could not be resolved
         self.unresolved: list[Route] = []
+        # NLRI put in UPDATEs since the RIB was made, by (family, withdrawn): never reset (metrics)
+        self.sent: dict[tuple[Family, bool], int] = {}
 
     # ------------------------------------------------------------------ changes
 
@@ -168,6 +170,10 @@ class AdjRibOut:
     def __len__(self) -> int:
         return len(self._routes)
 
+    def queued(self) -> int:
+        """Changes (announces and withdrawals) waiting for the next flush."""
+        return len(self._where)
+
     # ------------------------------------------------------------------ sending
 
     def updates(self, negotiated: Negotiated, resolve: Resolver, withdrawals: bool = True) -> Iterator[bytes]:
@@ -195,6 +201,7 @@ class AdjRibOut:
             removed = [route.nlri for route, withdrawn in changes.values() if withdrawn] if withdrawals else []
             added = [route for route, withdrawn in changes.values() if not withdrawn]
             if removed:
+                self._count(family, True, len(removed))
                 if self._grouped(family):
                     yield from withdraw(family, removed, negotiated)
                 else:
@@ -208,6 +215,10 @@ class AdjRibOut:
         for family in negotiated.families:
             yield eor(family)
 
+    def _count(self, family: Family, withdrawn: bool, count: int) -> None:
+        key = (family, withdrawn)
+        self.sent[key] = self.sent.get(key, 0) + count
+
     def _grouped(self, family: Family) -> bool:
         return self.group_updates and table.grouped(family)
 
@@ -218,6 +229,7 @@ class AdjRibOut:
         if address is None and not table.without_nexthop(family):
             self.unresolved.extend(routes)
             return
+        self._count(family, False, len(routes))
         attributes = routes[0].attributes
         if self._grouped(family):
             yield from announce(family, [route.nlri for route in routes], attributes, address, negotiated)
