@@ -258,7 +258,8 @@ def _srv6(code: int, body: bytes) -> tuple[list[str], list[str]]:
     return members, []
 
 
-_DECODERS = {1: _node, 2: _link, 3: _prefix, 4: _prefix, 6: _srv6}
+SRV6_SID = 6
+_DECODERS = {1: _node, 2: _link, 3: _prefix, 4: _prefix, SRV6_SID: _srv6}
 # the types whose 5.0 JSON names the next hop (after `head`, before `tail`)
 _WITH_NEXTHOP = (1, 3, 4)
 
@@ -318,7 +319,8 @@ class BGPLS(NLRI):
             value = body[rd.SIZE :]
             route = rd.json(body[: rd.SIZE])
         members, after = decoder(code, value)
-        if route:
+        if route and code != SRV6_SID:
+            # 5.0 reads the RD of an SRv6 SID NLRI but does not write it
             after.append(route)
         tail = ''.join(f', {member}' for member in after)
         if code in _WITH_NEXTHOP:
