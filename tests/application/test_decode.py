@@ -29,6 +29,8 @@ CANDIDATES = [ROOT.parent / 'shared' / 'reference', ROOT.parent.parent / 'shared
 REFERENCE = next((path for path in CANDIDATES if path.is_dir()), None)
 VOLATILE = ('exabgp', 'host', 'pid', 'ppid', 'time', 'version')
 SUPPORTED = ('ipv4-unicast-', 'bgp-open-', 'bgp-evpn-', 'bgp-flow-')
+# decoded, but 6.0 renamed members of their JSON (main's cases are 6.0's): only 5.0's are compared
+SUPPORTED_5_0 = ('bgp-ls-',)
 
 HEAD = (
     '{ "exabgp": "5.0.0", "time": 0.0, "host" : "host", "pid" : 1, "ppid" : 1, "counter": 1, "type": "update", '
@@ -66,8 +68,17 @@ def reference(supported: bool) -> list:
     return [
         pytest.param(path, id=f'{path.parent.parent.parent.name}/{path.name}')
         for path in sorted(REFERENCE.glob('*/qa/decoding/*'))
-        if path.name.startswith(SUPPORTED) == supported
+        if _supported(path) is supported
     ]
+
+
+def _supported(path) -> bool | None:
+    """Whether we decode the case to its JSON; None for a case of 6.0's JSON for a family we decode."""
+    if path.name.startswith(SUPPORTED):
+        return True
+    if path.name.startswith(SUPPORTED_5_0):
+        return True if path.parent.parent.parent.name == 'exabgp-5.0' else None
+    return False
 
 
 def stable(document: dict, snapshot: str) -> dict:
@@ -102,8 +113,8 @@ def test_reference_case_of_a_family_not_decoded_yet(capsys, path):
 
 @pytest.mark.skipif(REFERENCE is None, reason='no shared/reference beside the repository')
 def test_reference_cases_are_found():
-    assert len(reference(supported=True)) >= 13
-    assert len(reference(supported=False)) >= 15
+    assert len(reference(supported=True)) >= 20
+    assert len(reference(supported=False)) >= 3
 
 
 # ---------------------------------------------------------------- identical to 5.0.15

@@ -30,8 +30,8 @@ def _reference() -> pathlib.Path | None:
 REFERENCE = _reference()
 pytestmark = pytest.mark.skipif(REFERENCE is None, reason='no shared/reference beside the repository')
 
-# attributes decoded by later issues (BGP-LS, tunnel encapsulation, prefix-SID): raw for now
-LATER = {Code.BGP_LS, Code.TUNNEL_ENCAP, Code.BGP_PREFIX_SID}
+# attributes decoded by later issues (tunnel encapsulation, prefix-SID): raw for now
+LATER = {Code.TUNNEL_ENCAP, Code.BGP_PREFIX_SID}
 
 
 def _configs(case: pathlib.Path) -> list[str]:
@@ -150,4 +150,6 @@ def test_reference_decoding_attributes(name: str, body: bytes, attribute: dict) 
     assert parsed.action == Action.NONE, parsed.reason
     if parsed.present & LATER:
         pytest.skip('carries an attribute decoded by a later issue')
+    if name.startswith('exabgp-main/') and Code.BGP_LS in parsed.present:
+        pytest.skip("6.0 renamed BGP-LS attribute members (sr-adjs, ...): we write 5.0's")
     assert json.loads('{' + parsed.attributes.json() + '}') == attribute

@@ -103,6 +103,12 @@ def _nexthop(
         if len(packed) == 32:
             return _address(packed[:16]), _address(packed[16:])  # type: ignore[return-value]
         return _address(packed), None
+    if row.nexthop is NextHopForm.RD_ANY:
+        # a BGP-LS VPN next hop: an RD then an address of either AFI, told by its length
+        addresses = _rd_free(packed, family)
+        if len(addresses) == 2:
+            return _address(addresses[0]), IPv6Address(addresses[1])
+        return _address(addresses[0]), None
     addresses = _rd_free(packed, family) if row.nexthop is NextHopForm.RD_IP else [packed]
     whole = b''.join(addresses)
     size = len(whole)
@@ -136,7 +142,7 @@ def nexthop_octets(
     form = row.nexthop if row is not None else NextHopForm.IP
     if form is NextHopForm.NONE or nexthop is None:
         return b''
-    rd = bytes(RD_SIZE) if form is NextHopForm.RD_IP else b''
+    rd = bytes(RD_SIZE) if form in (NextHopForm.RD_IP, NextHopForm.RD_ANY) else b''
     octets = rd + nexthop.packed
     if link_local is not None:
         octets += rd + link_local.packed

@@ -6,8 +6,8 @@ flags it must carry, and the RFC 7606 action for a malformed value or wrong flag
 makes a flags error a malformed attribute). `when` says on which sessions it is accepted at all
 (AIGP only where configured, as 5.0); elsewhere it is ignored like an unknown non-transitive one.
 A code missing here is unknown: kept raw if optional transitive, dropped if optional
-non-transitive, a session reset if well-known. BGP-LS (29), tunnel encapsulation (23) and prefix-SID
-(40) are not decoded yet: each becomes one line here when it is.
+non-transitive, a session reset if well-known. Tunnel encapsulation (23) and prefix-SID (40) are not
+decoded yet: each becomes one line here when it is.
 """
 
 from collections.abc import Callable
@@ -19,6 +19,7 @@ from exabgp.bgp.attribute.aspath import AS4Path, ASPath
 from exabgp.bgp.attribute.base import Action, Attribute, Code, Flag
 from exabgp.bgp.attribute.community import Communities, LargeCommunities
 from exabgp.bgp.attribute.extended import ExtendedCommunities, IPv6ExtendedCommunities
+from exabgp.bgp.attribute.linkstate import LinkState
 from exabgp.bgp.attribute.localpref import LocalPreference
 from exabgp.bgp.attribute.med import MED
 from exabgp.bgp.attribute.nexthop import NextHop
@@ -68,6 +69,7 @@ ATTRIBUTES: dict[int, Entry] = {
     Code.PMSI_TUNNEL:             Entry(PMSI, OPTIONAL | TRANSITIVE, TAW, 'PMSI_TUNNEL'),               # RFC 6514 5
     Code.IPV6_EXTENDED_COMMUNITY: Entry(IPv6ExtendedCommunities, OPTIONAL | TRANSITIVE, TAW, 'IPV6_EXTENDED_COMMUNITY'),  # 7.15
     Code.AIGP:                    Entry(AIGP, OPTIONAL, DISCARD, 'AIGP', _aigp_configured),             # RFC 7311 3.2
+    Code.BGP_LS:                  Entry(LinkState, OPTIONAL, DISCARD, 'BGP_LS'),                        # RFC 9552 8.2.2
     Code.LARGE_COMMUNITY:         Entry(LargeCommunities, OPTIONAL | TRANSITIVE, TAW, 'LARGE_COMMUNITY'),  # RFC 8092 6
 }
 # fmt: on

@@ -23,6 +23,7 @@ from enum import Enum
 
 from exabgp.bgp.family import AFI, SAFI, Family
 from exabgp.bgp.nlri.base import NLRI
+from exabgp.bgp.nlri.bgpls import BGPLS
 from exabgp.bgp.nlri.evpn import EVPN
 from exabgp.bgp.nlri.flow import Flow
 from exabgp.bgp.nlri.inet import INET
@@ -38,6 +39,7 @@ class NextHopForm(Enum):
     NONE = 'none'  # no next hop (length 0)
     ANY = 'any'  # an IPv4 or IPv6 address whatever the AFI, told by its length (L2VPN EVPN, RFC 7432 7)
     OPTIONAL = 'optional'  # an address when the route has one, else length 0 (FlowSpec)
+    RD_ANY = 'rd-any'  # a zero route distinguisher then an address of either AFI (BGP-LS VPN, RFC 9552 5.2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +142,9 @@ ROWS = (
     _row(AFI.IPV6, SAFI.FLOW_VPN, **_FLOW),
     _row(AFI.L2VPN, SAFI.VPLS, nexthop_required=False, show='l2vpn'),
     _row(AFI.L2VPN, SAFI.EVPN, codec=EVPN, nexthop=NextHopForm.ANY, show='l2vpn'),
-    _row(AFI.BGP_LS, SAFI.BGP_LS, nexthop_required=False),
-    _row(AFI.BGP_LS, SAFI.BGP_LS_VPN, nexthop_required=False),
+    # RFC 9552 5.1: the next hop of either AFI (5.0 takes 4 or 16 octets, 12 or 24 with an RD)
+    _row(AFI.BGP_LS, SAFI.BGP_LS, codec=BGPLS, nexthop=NextHopForm.ANY, nexthop_required=False),
+    _row(AFI.BGP_LS, SAFI.BGP_LS_VPN, codec=BGPLS, nexthop=NextHopForm.RD_ANY, nexthop_required=False),
 )
 
 TABLE: dict[Family, FamilySpec] = {row.family: row for row in ROWS}
