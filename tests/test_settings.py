@@ -64,6 +64,7 @@ DEFAULTS = {
     'loop.uvloop': False,
     'process.queue': 33554432,
     'cli.socket': '',
+    'notification.text': False,
 }
 
 
@@ -77,7 +78,7 @@ def load(environ=None, ini: str | None = None, tmp: pathlib.Path | None = None) 
 
 
 def test_there_are_52_options_as_in_5_0_plus_ours() -> None:
-    ours = ('loop', 'process', 'cli')
+    ours = ('loop', 'process', 'cli', 'notification')
     assert sum(len(options) for section, options in S.SPEC.items() if section not in ours) == 52
     assert {f'{section}.{option}' for section, options in S.SPEC.items() for option in options} == set(DEFAULTS)
 
@@ -208,14 +209,19 @@ def test_settings_are_frozen_and_replace_makes_a_copy() -> None:
 def test_env_lines_match_5_0_forms() -> None:
     lines = list(S.env_lines(load({'exabgp_tcp_bind': '127.0.0.1'})))
     # 5.0's 45 lines, then ours
-    assert len(lines) == 48
+    assert len(lines) == 49
     assert lines[0] == 'exabgp.profile.enable=false'
     assert "exabgp.profile.file=''" in lines
     assert "exabgp.daemon.umask='0o137'" in lines
     assert 'exabgp.log.level=INFO' in lines
     assert "exabgp.tcp.bind='127.0.0.1'" in lines
     assert lines[44] == 'exabgp.reactor.speed=1.0'
-    assert lines[45:] == ['exabgp.loop.uvloop=false', 'exabgp.process.queue=33554432', "exabgp.cli.socket=''"]
+    assert lines[45:] == [
+        'exabgp.loop.uvloop=false',
+        'exabgp.process.queue=33554432',
+        "exabgp.cli.socket=''",
+        'exabgp.notification.text=false',
+    ]
 
 
 def test_ini_lines_are_sorted_with_blank_line_headers() -> None:
@@ -224,7 +230,7 @@ def test_ini_lines_are_sorted_with_blank_line_headers() -> None:
     headers = [line for line in lines if line.startswith('\n[')]
     # 5.0's nine sections sorted, then ours sorted
     assert headers[:9] == sorted(headers[:9])
-    assert headers[9:] == ['\n[exabgp.cli]', '\n[exabgp.loop]', '\n[exabgp.process]']
+    assert headers[9:] == ['\n[exabgp.cli]', '\n[exabgp.loop]', '\n[exabgp.notification]', '\n[exabgp.process]']
     assert lines[-2:] == ['\n[exabgp.process]', 'queue = 33554432']
     assert "umask = '0o137'" in lines
 

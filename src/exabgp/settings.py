@@ -226,10 +226,13 @@ SPEC: dict[str, dict[str, Option]] = {
     'cli': {
         'socket': Option(STRING, '', 'unix socket the daemon accepts cli commands on (none when empty)'),
     },
+    'notification': {
+        'text': Option(BOOLEAN, 'false', 'NOTIFICATION data as 5.0 sends it (English text), not as the RFCs define it'),
+    },
 }
 
 HIDDEN_SECTIONS = ('debug',)
-OUR_SECTIONS = ('loop', 'process', 'cli')
+OUR_SECTIONS = ('loop', 'process', 'cli', 'notification')
 # the sections `exabgp env` prints: 5.0's, then ours
 FIVE_SECTIONS = tuple(section for section in SPEC if section not in HIDDEN_SECTIONS + OUR_SECTIONS)
 
@@ -263,6 +266,7 @@ class Settings:
     loop: Any
     process: Any
     cli: Any
+    notification: Any
     version: str = RELEASE
     env_file: str = ''
     root: str = ''

@@ -354,7 +354,8 @@ class Peer:
         reader, writer = item
         if refuse_connection(self.established is not None, self._stopping):
             text = 'could not accept the connection, already established'
-            wire = Notification.outgoing(6, CONNECTION_COLLISION_RESOLUTION, text).pack(Negotiated())
+            five = self.settings.notification.text
+            wire = Notification.outgoing(6, CONNECTION_COLLISION_RESOLUTION, text, five=five).pack(Negotiated())
             writer.write(wire)
             writer.close()
             self.log.info('refused an incoming connection: a session is already established')

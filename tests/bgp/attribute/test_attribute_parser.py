@@ -188,18 +188,23 @@ def test_duplicate_mp_attributes_reset(mp: str) -> None:
     assert parsed.action == Action.RESET
     assert parsed.subcode == 1
     name = 'mp-reach-nlri' if mp == MP_REACH else 'mp-unreach-nlri'
-    assert parsed.data == f'multiple attribute for {name}'.encode()
     error = parsed.error()
     assert isinstance(error, PeerError)
-    assert (error.code, error.subcode) == (3, 1)
+    # RFC 4271 6.3: Malformed Attribute List carries no data; 5.0 sends its reason
+    assert (error.code, error.subcode, error.data) == (3, 1, b'')
+    assert error.chosen(True) == (1, f'multiple attribute for {name}'.encode())
 
 
 @pytest.mark.parametrize('flags', ['c0', '00', '40', 'e0'])
 def test_mp_attributes_with_wrong_flags_reset(flags: str) -> None:
     parsed = parse(flags + MP_REACH[2:])
     assert parsed.action == Action.RESET
-    assert parsed.subcode == 9
-    assert parsed.data.startswith(b'invalid flag 0x')
+    # RFC 4271 6.3: Attribute Flags Error with the attribute as data; 5.0: optional attribute error, text
+    error = parsed.error()
+    assert (error.code, error.subcode, error.data) == (3, 4, bytes.fromhex(flags + MP_REACH[2:]))
+    five_subcode, five_data = error.chosen(True)
+    assert five_subcode == 9
+    assert five_data.startswith(b'invalid flag 0x')
 
 
 @pytest.mark.parametrize('flags', ['90', 'b0'])

@@ -95,11 +95,13 @@ def unpack_capabilities(data: bytes) -> tuple[Capability, ...]:
     while parameters:
         kind, value, parameters = _split(parameters, 'parameter', extended)
         if kind == AUTHENTICATION:
-            reason = 'Authentication Notification (Deprecated)'
-            raise PeerError(OPEN_MESSAGE_ERROR, AUTHENTICATION_DEPRECATED, reason.encode('ascii'), reason)
+            raise PeerError.texted(
+                OPEN_MESSAGE_ERROR, AUTHENTICATION_DEPRECATED, 'Authentication Notification (Deprecated)'
+            )
         if kind != CAPABILITIES:
-            reason = f'unknown OPEN parameter {kind:#x}'
-            raise PeerError(OPEN_MESSAGE_ERROR, UNSUPPORTED_OPTIONAL_PARAMETER, reason.encode('ascii'), reason)
+            raise PeerError.texted(
+                OPEN_MESSAGE_ERROR, UNSUPPORTED_OPTIONAL_PARAMETER, f'unknown OPEN parameter {kind:#x}'
+            )
         while value:
             code, content, value = _split(value, 'capability', False)
             capabilities.append(decode(code, content))
@@ -131,8 +133,11 @@ class Open:
             length = (HEADER_SIZE + len(body)).to_bytes(2, 'big')
             raise PeerError(MESSAGE_HEADER_ERROR, BAD_MESSAGE_LENGTH, length, f'OPEN of {len(body)} octets')
         if body[0] != VERSION:
-            reason = f'version number: {body[0]}'
-            raise PeerError(OPEN_MESSAGE_ERROR, UNSUPPORTED_VERSION_NUMBER, reason.encode('ascii'), reason)
+            # RFC 4271 6.2: the data is the largest version we support, two octets
+            largest = VERSION.to_bytes(2, 'big')
+            raise PeerError.texted(
+                OPEN_MESSAGE_ERROR, UNSUPPORTED_VERSION_NUMBER, f'version number: {body[0]}', largest
+            )
         return cls(
             body[0],
             int.from_bytes(body[1:3], 'big'),
