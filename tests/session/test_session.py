@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 
 from exabgp.bgp.capability.asn4 import ASN4
 from exabgp.bgp.capability.graceful import GracefulRestart
+from exabgp.bgp.capability.hostname import HostName
 from exabgp.bgp.capability.multiprotocol import MultiProtocol
-from exabgp.bgp.family import IPV4_UNICAST
+from exabgp.bgp.family import AFI, IPV4_UNICAST, Family
 from exabgp.bgp.message.header import MARKER, MessageType, frame
 from exabgp.bgp.message.keepalive import KeepAlive
 from exabgp.bgp.message.notification import Notification
@@ -41,11 +42,12 @@ def config(
     router_id: str = '10.0.0.1',
     hold: int = 90,
     graceful: bool = False,
+    build_open: object = None,
     **extra: object,
 ) -> SessionConfig:
     return SessionConfig(
         peer='127.0.0.2',
-        build_open=opener(hold, router_id, graceful),
+        build_open=build_open or opener(hold, router_id, graceful),  # type: ignore[arg-type]
         router_id=IPv4Address(router_id),
         local_as=local_as,
         peer_as=peer_as,
@@ -477,3 +479,32 @@ def test_any_message_in_any_state_is_handled(point: str, sequence: list[str], ti
         assert isinstance(events[-1], Closed)
     else:
         assert Closed not in kinds(events)
+
+
+def test_rfc_9072_extended_open_both_ways() -> None:
+    # our capabilities past 255 octets go out in the RFC 9072 form, and a peer's OPEN in that form
+    # is read: both sessions reach ESTABLISHED with the long capability negotiated
+    host = HostName('h' * 64, 'example.' * 8)
+    many = tuple(MultiProtocol(Family(AFI.IPV4, safi)) for safi in range(100, 130))
+
+    def big(asn: int, router_id: str) -> Open:
+        return Open(4, asn, 90, IPv4Address(router_id), (MultiProtocol(IPV4_UNICAST), ASN4(asn), host, *many))
+
+    a = Session(config(build_open=lambda asn: big(asn, '10.0.0.1')), outgoing=True)
+    b = Session(
+        config(local_as=65001, peer_as=65000, router_id='10.0.0.2', build_open=lambda asn: big(asn, '10.0.0.2')),
+        outgoing=False,
+    )
+    a.connection_made(0.0)
+    b.connection_made(0.0)
+    wire = a.data_to_send()
+    [(kind, _, body)] = list(Framer(65535).feed(wire))
+    assert kind == MessageType.OPEN
+    assert body[9:11] == b'\xff\xff'
+    b.receive_data(wire, 0.0)
+    pump(a, b, 0.0)
+    assert a.state is b.state is State.ESTABLISHED
+    assert b.received_open is not None
+    assert b.received_open.find(HostName) == (host,)
+    assert b.negotiated.families[0] == IPV4_UNICAST
+    assert len(b.negotiated.families) == 31
