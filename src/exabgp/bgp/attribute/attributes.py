@@ -307,6 +307,7 @@ def parse_attributes(data: bytes, negotiated: Negotiated) -> Parsed:
     unreach = None
     offset = 0
     end = len(data)
+    external = not negotiated.ibgp
 
     while offset < end:
         begin = offset
@@ -358,6 +359,10 @@ def parse_attributes(data: bytes, negotiated: Negotiated) -> Parsed:
             continue
 
         if entry.when is not None and not entry.when(negotiated):
+            continue
+        if external and entry.internal:
+            reason = f'{entry.name} from an external peer (RFC 7606 7)'
+            outcome = _fault(outcome).record(Action.DISCARD, code, reason)
             continue
 
         expected = entry.flags
