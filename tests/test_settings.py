@@ -67,6 +67,7 @@ DEFAULTS = {
     'log.format': 'text',
     'metrics.address': '127.0.0.1',
     'metrics.port': 0,
+    'notification.text': False,
 }
 
 
@@ -219,7 +220,7 @@ def test_settings_are_frozen_and_replace_makes_a_copy() -> None:
 def test_env_lines_match_5_0_forms() -> None:
     lines = list(S.env_lines(load({'exabgp_tcp_bind': '127.0.0.1'})))
     # 5.0's 45 lines, then ours
-    assert len(lines) == 51
+    assert len(lines) == 52
     assert lines[0] == 'exabgp.profile.enable=false'
     assert "exabgp.profile.file=''" in lines
     assert "exabgp.daemon.umask='0o137'" in lines
@@ -233,6 +234,7 @@ def test_env_lines_match_5_0_forms() -> None:
         "exabgp.cli.socket=''",
         "exabgp.metrics.address='127.0.0.1'",
         'exabgp.metrics.port=0',
+        'exabgp.notification.text=false',
     ]
 
 
@@ -242,7 +244,13 @@ def test_ini_lines_are_sorted_with_blank_line_headers() -> None:
     headers = [line for line in lines if line.startswith('\n[')]
     # 5.0's nine sections sorted, then ours sorted
     assert headers[:9] == sorted(headers[:9])
-    assert headers[9:] == ['\n[exabgp.cli]', '\n[exabgp.loop]', '\n[exabgp.metrics]', '\n[exabgp.process]']
+    assert headers[9:] == [
+        '\n[exabgp.cli]',
+        '\n[exabgp.loop]',
+        '\n[exabgp.metrics]',
+        '\n[exabgp.notification]',
+        '\n[exabgp.process]',
+    ]
     # our option of 5.0's log section is its last line there
     start = lines.index('\n[exabgp.log]')
     assert lines[start + 17 : start + 20] == ['timers = false', 'format = text', '\n[exabgp.pdb]']

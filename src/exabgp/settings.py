@@ -233,10 +233,13 @@ SPEC: dict[str, dict[str, Option]] = {
         'address': Option(STRING, '127.0.0.1', 'address the /metrics, /healthz and /readyz HTTP server listens on'),
         'port': Option(INTEGER, '0', 'port of the /metrics, /healthz and /readyz HTTP server, 0 for none (off)'),
     },
+    'notification': {
+        'text': Option(BOOLEAN, 'false', 'NOTIFICATION data as 5.0 sends it (English text), not as the RFCs define it'),
+    },
 }
 
 HIDDEN_SECTIONS = ('debug',)
-OUR_SECTIONS = ('loop', 'process', 'cli', 'metrics')
+OUR_SECTIONS = ('loop', 'process', 'cli', 'metrics', 'notification')
 # ours, in 5.0's sections: `exabgp env -e` prints them after 5.0's lines; the ini form keeps them in
 # their section (a second `[exabgp.log]` would make 5.0 refuse the file)
 OUR_OPTIONS = (('log', 'format'),)
@@ -274,6 +277,7 @@ class Settings:
     process: Any
     cli: Any
     metrics: Any
+    notification: Any
     version: str = RELEASE
     env_file: str = ''
     root: str = ''

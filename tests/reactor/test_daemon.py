@@ -213,8 +213,8 @@ async def test_restart_reads_the_configuration_again_and_establishes_every_sessi
         peer.first_update.clear()
         daemon.command('restart')
         await asyncio.wait_for(peer.first_update.wait(), 10)
-        # as 5.0: Cease, Peer De-configured; a new session with the new configuration's routes only
-        assert peer.notifications == [(6, 3, b'Peer De-configured')]
+        # Cease, Peer De-configured (no data, RFC 4486; 5.0 sends the subcode name); a new session with the new configuration's routes only
+        assert peer.notifications == [(6, 3, b'')]
         assert peer.connections == 2
         assert peer.prefixes() == {'10.2.0.0/16'}
     finally:

@@ -93,6 +93,10 @@ async def test_what_a_peer_can_not_do_is_warned_about(caplog) -> None:
     received = [line for line in warnings(caplog) if 'RFC 7606' in line]
     assert len(received) == 1
     assert 'ipv4 multicast' in received[0] and MULTICAST.hex().upper() in received[0]
+    # RFC 7606 6: the peer, the attribute, the NLRI and the whole UPDATE, header included
+    assert received[0].startswith('peer 127.0.0.1 ASN 65002 RFC 7606 ')
+    assert 'attribute 14 (MP_REACH_NLRI)' in received[0]
+    assert frame(MessageType.UPDATE, MULTICAST).hex().upper() in received[0]
     assert peer.established is not None
     peer.stop()
     writer.close()

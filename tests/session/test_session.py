@@ -8,8 +8,9 @@ from hypothesis import strategies as st
 
 from exabgp.bgp.capability.asn4 import ASN4
 from exabgp.bgp.capability.graceful import GracefulRestart
+from exabgp.bgp.capability.hostname import HostName
 from exabgp.bgp.capability.multiprotocol import MultiProtocol
-from exabgp.bgp.family import IPV4_UNICAST
+from exabgp.bgp.family import AFI, IPV4_UNICAST, Family
 from exabgp.bgp.message.header import MARKER, MessageType, frame
 from exabgp.bgp.message.keepalive import KeepAlive
 from exabgp.bgp.message.notification import Notification
@@ -41,11 +42,12 @@ def config(
     router_id: str = '10.0.0.1',
     hold: int = 90,
     graceful: bool = False,
+    build_open: object = None,
     **extra: object,
 ) -> SessionConfig:
     return SessionConfig(
         peer='127.0.0.2',
-        build_open=opener(hold, router_id, graceful),
+        build_open=build_open or opener(hold, router_id, graceful),  # type: ignore[arg-type]
         router_id=IPv4Address(router_id),
         local_as=local_as,
         peer_as=peer_as,
@@ -169,25 +171,44 @@ def test_received_messages_push_the_hold_timer_back() -> None:
     assert a.closed
 
 
-def test_open_wait_expiry() -> None:
-    a = Session(config(), outgoing=True)
+@pytest.mark.parametrize(
+    ('text', 'expected'),
+    [
+        # RFC 4271 8.2.2: the hold timer expires in OpenSent: 4/0, no data
+        (False, (4, 0, b'')),
+        (True, (1, 1, b'waited for open too long, we do not like stuck in active')),
+    ],
+)
+def test_open_wait_expiry(text: bool, expected: tuple[int, int, bytes]) -> None:
+    a = Session(config(notification_text=text), outgoing=True)
     a.connection_made(0.0)
     a.data_to_send()
     assert a.next_deadline() == 60.0
     a.handle_timer(60.0)
-    assert notifications(a.data_to_send()) == [(1, 1, b'waited for open too long, we do not like stuck in active')]
+    assert notifications(a.data_to_send()) == [expected]
     assert a.closed
+    [closed] = [event for event in a.events() if isinstance(event, Closed)]
+    assert 'waited for open too long' in closed.reason.text
 
 
 def test_keepalive_before_open_is_an_fsm_error_5_1() -> None:
+    # RFC 6608 4: the data is the type of the unexpected message
     a = Session(config(), outgoing=True)
+    a.connection_made(0.0)
+    a.data_to_send()
+    a.receive_data(KEEPALIVE, 1.0)
+    assert notifications(a.data_to_send()) == [(5, 1, bytes([MessageType.KEEPALIVE]))]
+    assert a.closed
+
+
+def test_keepalive_before_open_in_5_0s_words() -> None:
+    a = Session(config(notification_text=True), outgoing=True)
     a.connection_made(0.0)
     a.data_to_send()
     a.receive_data(KEEPALIVE, 1.0)
     [(code, subcode, data)] = notifications(a.data_to_send())
     assert (code, subcode) == (5, 1)
     assert data.startswith(b'The first packet received is not an open message')
-    assert a.closed
 
 
 def test_update_in_openconfirm_is_an_fsm_error_5_2() -> None:
@@ -198,21 +219,21 @@ def test_update_in_openconfirm_is_an_fsm_error_5_2() -> None:
     assert b.state is State.OPENCONFIRM
     b.data_to_send()
     b.receive_data(frame(MessageType.UPDATE, b'\x00\x00\x00\x00'), 0.0)
-    assert [(c, s) for c, s, _ in notifications(b.data_to_send())] == [(5, 2)]
+    assert notifications(b.data_to_send()) == [(5, 2, bytes([MessageType.UPDATE]))]
 
 
 def test_open_in_established_is_an_fsm_error_5_3() -> None:
     a, b = pair()
     establish(a, b)
     a.receive_data(opener(90, '10.0.0.2')(65001).pack(Negotiated()), 1.0)
-    assert [(c, s) for c, s, _ in notifications(a.data_to_send())] == [(5, 3)]
+    assert notifications(a.data_to_send()) == [(5, 3, bytes([MessageType.OPEN]))]
 
 
 def test_bad_marker_is_1_1() -> None:
     a, b = pair()
     establish(a, b)
     a.receive_data(b'\x00' * 16 + b'\x00\x13\x04', 1.0)
-    assert [(c, s) for c, s, _ in notifications(a.data_to_send())] == [(1, 1)]
+    assert notifications(a.data_to_send()) == [(1, 1, b'')]
     assert a.closed
 
 
@@ -223,32 +244,47 @@ def test_bad_length_is_1_2_with_the_length() -> None:
     assert notifications(a.data_to_send()) == [(1, 2, b'\x00\x12')]
 
 
-def test_unknown_message_type_is_1_3_as_5_0_words_it() -> None:
+def test_unknown_message_type_is_1_3_with_the_type() -> None:
+    # RFC 4271 6.1: the data is the erroneous type field
     a, b = pair()
+    establish(a, b)
+    a.receive_data(frame(255, b''), 1.0)
+    assert notifications(a.data_to_send()) == [(1, 3, b'\xff')]
+
+
+def test_unknown_message_type_is_1_3_as_5_0_words_it() -> None:
+    a = Session(config(notification_text=True), outgoing=True)
+    b = Session(config(local_as=65001, peer_as=65000, router_id='10.0.0.2'), outgoing=False)
     establish(a, b)
     a.receive_data(frame(255, b''), 1.0)
     assert notifications(a.data_to_send()) == [(1, 3, b'can not decode message of type "255"')]
 
 
-def test_wrong_peer_as_is_2_2() -> None:
-    a = Session(config(peer_as=64999), outgoing=True)
+@pytest.mark.parametrize(
+    ('text', 'data'), [(False, b''), (True, b'ASN in OPEN (65001) did not match ASN expected (64999)')]
+)
+def test_wrong_peer_as_is_2_2(text: bool, data: bytes) -> None:
+    # RFC 4271 6.2 gives Bad Peer AS no data: the explanation is logged
+    a = Session(config(peer_as=64999, notification_text=text), outgoing=True)
     b = Session(config(local_as=65001, peer_as=None, router_id='10.0.0.2'), outgoing=False)
     a.connection_made(0.0)
     b.connection_made(0.0)
     a.data_to_send()
     a.receive_data(b.data_to_send(), 0.0)
     assert a.closed
-    [(code, subcode, data)] = notifications(a.data_to_send())
-    assert (code, subcode) == (2, 2)
-    assert data == b'ASN in OPEN (65001) did not match ASN expected (64999)'
+    assert notifications(a.data_to_send()) == [(2, 2, data)]
+    [closed] = [event for event in a.events() if isinstance(event, Closed)]
+    assert closed.reason.text == 'ASN in OPEN (65001) did not match ASN expected (64999)'
 
 
-def test_stop_sends_cease_and_closes_once() -> None:
-    a, b = pair()
+@pytest.mark.parametrize(('text', 'data'), [(False, b''), (True, b'Peer De-configured')])
+def test_stop_sends_cease_and_closes_once(text: bool, data: bytes) -> None:
+    a = Session(config(notification_text=text), outgoing=True)
+    b = Session(config(local_as=65001, peer_as=65000, router_id='10.0.0.2'), outgoing=False)
     establish(a, b)
     a.events()
     a.stop(5.0)
-    assert notifications(a.data_to_send()) == [(6, 3, b'Peer De-configured')]
+    assert notifications(a.data_to_send()) == [(6, 3, data)]
     a.stop(6.0)
     a.connection_lost(7.0)
     assert a.data_to_send() == b''
@@ -443,3 +479,32 @@ def test_any_message_in_any_state_is_handled(point: str, sequence: list[str], ti
         assert isinstance(events[-1], Closed)
     else:
         assert Closed not in kinds(events)
+
+
+def test_rfc_9072_extended_open_both_ways() -> None:
+    # our capabilities past 255 octets go out in the RFC 9072 form, and a peer's OPEN in that form
+    # is read: both sessions reach ESTABLISHED with the long capability negotiated
+    host = HostName('h' * 64, 'example.' * 8)
+    many = tuple(MultiProtocol(Family(AFI.IPV4, safi)) for safi in range(100, 130))
+
+    def big(asn: int, router_id: str) -> Open:
+        return Open(4, asn, 90, IPv4Address(router_id), (MultiProtocol(IPV4_UNICAST), ASN4(asn), host, *many))
+
+    a = Session(config(build_open=lambda asn: big(asn, '10.0.0.1')), outgoing=True)
+    b = Session(
+        config(local_as=65001, peer_as=65000, router_id='10.0.0.2', build_open=lambda asn: big(asn, '10.0.0.2')),
+        outgoing=False,
+    )
+    a.connection_made(0.0)
+    b.connection_made(0.0)
+    wire = a.data_to_send()
+    [(kind, _, body)] = list(Framer(65535).feed(wire))
+    assert kind == MessageType.OPEN
+    assert body[9:11] == b'\xff\xff'
+    b.receive_data(wire, 0.0)
+    pump(a, b, 0.0)
+    assert a.state is b.state is State.ESTABLISHED
+    assert b.received_open is not None
+    assert b.received_open.find(HostName) == (host,)
+    assert b.negotiated.families[0] == IPV4_UNICAST
+    assert len(b.negotiated.families) == 31

@@ -14,6 +14,7 @@ A line is either an option or a step:
     option:update:send-default-route    send 0.0.0.0/0 after the OPEN
     option:timeout:N                    the case's time limit in seconds
     option:file:NAME                    a configuration file (main)
+    option:env:NAME=VALUE               a setting for the daemon (`exabgp_notification_text=true`)
 
     [C]N:raw:MARKER:LENGTH:TYPE:BODY    a message the daemon must send (hex, colons anywhere)
     [C]N:notification:TEXT              the peer sends a NOTIFICATION (cease) with TEXT as data
@@ -93,6 +94,7 @@ class Options:
     inspect_open: bool = False
     send_default_route: bool = False
     timeout: float | None = None
+    env: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +153,12 @@ def _option(options: dict, files: list[str], text: str, where: str) -> None:
         raise CaseError(f'{where}: option {name} needs a number, not {value!r}') from None
     if name == 'file':
         files.append(value)
+        return
+    if name == 'env':
+        key, equal, setting = value.partition('=')
+        if not equal or not key.lower().startswith(('exabgp_', 'exabgp.')):
+            raise CaseError(f'{where}: option env needs exabgp_SECTION_OPTION=VALUE, not {value!r}')
+        options['env'] = (*options.get('env', ()), (key.strip(), setting.strip()))
         return
     raise CaseError(f'{where}: unknown option {text!r}')
 

@@ -122,7 +122,8 @@ async def session_case(entry: suites.Entry, settings: Settings) -> Result:
             directory, configs = workspace.make_directory(), case.configs
         peer = Peer(case, signal_daemon=lambda name: child.signal(name) if child else 'the daemon is not started')
         port = await peer.listen()
-        env = workspace.environment(workspace.daemon_settings(port, case.options.tcp_connections, entry.reference))
+        daemon_settings = workspace.daemon_settings(port, case.options.tcp_connections, entry.reference)
+        env = workspace.environment(daemon_settings | dict(case.options.env))
         command = [*settings.daemon, '-d', '-p', *configs]
         output = os.path.join(directory, 'daemon.log')
         log.append(

@@ -1,8 +1,13 @@
 """Protocol errors as data.
 
 `PeerError` is the only exception a message's `unpack` may raise: it carries the NOTIFICATION code, subcode
-and data (RFC 4271 section 6) the session answers with, and a reason for the log. Anything else
-escaping a decoder is a bug. The NOTIFICATION itself is a message value (bgp.message.notification).
+and data the session answers with, and a reason for the log. Anything else escaping a decoder is a
+bug. The NOTIFICATION itself is a message value (bgp.message.notification).
+
+The data is what the RFC defining the error puts there (RFC 4271 section 6, 5492, 6608, 7313),
+never English: routers decode it by the RFC. The explanation goes in `reason`, for the log. Where
+ExaBGP 5.0 sends something else (its text as data, sometimes another subcode), `five` holds its
+(subcode, data), sent instead when the `exabgp.notification.text` setting asks for 5.0's form.
 
 `Malformed` never leaves the codec: an attribute or NLRI decoder raises it, and the UPDATE decoder
 turns it into an RFC 7606 action (from the attribute's table entry) or a `PeerError`.
@@ -12,12 +17,26 @@ turns it into an RFC 7606 action (from the attribute's table entry) or a `PeerEr
 class PeerError(Exception):
     """Decoding failed in a way the peer must be told about with a NOTIFICATION."""
 
-    def __init__(self, code: int, subcode: int, data: bytes = b'', reason: str = '') -> None:
+    def __init__(
+        self, code: int, subcode: int, data: bytes = b'', reason: str = '', five: tuple[int, bytes] | None = None
+    ) -> None:
         super().__init__(reason or f'notification {code}/{subcode}')
         self.code = code
         self.subcode = subcode
         self.data = data
         self.reason = reason or f'notification {code}/{subcode}'
+        self.five = five
+
+    @classmethod
+    def texted(cls, code: int, subcode: int, reason: str, data: bytes = b'') -> 'PeerError':
+        """An error 5.0 answers with the same code and subcode and its reason as data."""
+        return cls(code, subcode, data, reason, (subcode, reason.encode('ascii', 'replace')))
+
+    def chosen(self, five: bool) -> tuple[int, bytes]:
+        """(subcode, data) to send: the RFC's, or 5.0's when `five` and 5.0 differs."""
+        if five and self.five is not None:
+            return self.five
+        return self.subcode, self.data
 
     def __repr__(self) -> str:
         return f'PeerError({self.code}, {self.subcode}, {self.data!r}, {self.reason!r})'
@@ -80,3 +99,31 @@ BFD_DOWN = 10
 
 ROUTE_REFRESH_MESSAGE_ERROR = 7
 INVALID_MESSAGE_LENGTH = 1
+
+
+# RFC 4271 6.3: the UPDATE error subcodes whose data is the erroneous attribute (type, length, value)
+ATTRIBUTE_AS_DATA = frozenset(
+    (
+        UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE,
+        ATTRIBUTE_FLAGS_ERROR,
+        ATTRIBUTE_LENGTH_ERROR,
+        INVALID_ORIGIN_ATTRIBUTE,
+        INVALID_NEXT_HOP_ATTRIBUTE,
+        OPTIONAL_ATTRIBUTE_ERROR,
+    )
+)
+
+
+def update_error(subcode: int, attribute: bytes, reason: str, five: tuple[int, bytes] | None = None) -> PeerError:
+    """An UPDATE message error with the data RFC 4271 6.3 gives `subcode`: the whole attribute for
+    the subcodes naming one, its type code alone for Missing Well-known Attribute, else nothing.
+    5.0 sends the whole attribute whatever the subcode, unless `five` says otherwise."""
+    if subcode in ATTRIBUTE_AS_DATA:
+        data = attribute
+    elif subcode == MISSING_WELL_KNOWN_ATTRIBUTE:
+        data = attribute[1:2]
+    else:
+        data = b''
+    if five is None and data != attribute:
+        five = (subcode, attribute)
+    return PeerError(UPDATE_MESSAGE_ERROR, subcode, data, reason, five)

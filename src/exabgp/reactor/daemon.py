@@ -161,7 +161,7 @@ class Daemon:
         self.observer = observer or self.processes
         self.config = Config()
         self.peers: dict[str, Peer] = {}
-        self.listeners = Listeners(self._dispatch)
+        self.listeners = Listeners(self._dispatch, settings.notification.text)
         self.exit_code = 0
         self._done = asyncio.Event()
         self._group: asyncio.TaskGroup | None = None

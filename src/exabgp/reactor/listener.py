@@ -26,8 +26,10 @@ Dispatch = Callable[[asyncio.StreamReader, asyncio.StreamWriter, str, str], bool
 
 
 class Listeners:
-    def __init__(self, dispatch: Dispatch) -> None:
+    def __init__(self, dispatch: Dispatch, notification_text: bool = False) -> None:
         self.dispatch = dispatch
+        # 5.0's NOTIFICATION data (its text) rather than the RFC's (none for 6/5)
+        self.notification_text = notification_text
         self.servers: dict[tuple[str, int], asyncio.Server] = {}
         # the md5 keys installed on each listening socket, by peer (address or range)
         self.keys: dict[tuple[str, int], dict[str, bytes]] = {}
@@ -87,7 +89,9 @@ class Listeners:
         if self.dispatch(reader, writer, local, remote):
             return
         log.info(f'refused connection from {remote} to {local}: no neighbor is configured for it')
-        wire = Notification.outgoing(CEASE, CONNECTION_REJECTED, 'no session configured for the peer')
+        wire = Notification.outgoing(
+            CEASE, CONNECTION_REJECTED, 'no session configured for the peer', five=self.notification_text
+        )
         with contextlib.suppress(OSError):
             writer.write(wire.pack(Negotiated()))
             await writer.drain()

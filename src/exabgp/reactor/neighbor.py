@@ -50,6 +50,7 @@ def session_config(
         open_wait=float(settings.bgp.openwait),
         aigp=neighbor.capability.aigp,
         report_sent=report_sent,
+        notification_text=settings.notification.text,
     )
 
 

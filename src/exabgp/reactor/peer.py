@@ -24,6 +24,7 @@ import time
 from ipaddress import IPv4Address, IPv6Address
 
 from exabgp import logger
+from exabgp.bgp.attribute.table import ATTRIBUTES
 from exabgp.bgp.errors import CONNECTION_COLLISION_RESOLUTION
 from exabgp.bgp.family import Family
 from exabgp.bgp.message.notification import Notification
@@ -54,6 +55,7 @@ reactor_log = logger.get('reactor')
 configuration_log = logger.get('configuration')
 
 CONNECT_TIMEOUT = 30.0
+MAXIMUM_LOGGED = 20  # NLRI named in an RFC 7606 warning; the UPDATE's hex holds them all
 
 
 class Peer:
@@ -360,7 +362,8 @@ class Peer:
         reader, writer = item
         if refuse_connection(self.established is not None, self._stopping):
             text = 'could not accept the connection, already established'
-            wire = Notification.outgoing(6, CONNECTION_COLLISION_RESOLUTION, text).pack(Negotiated())
+            five = self.settings.notification.text
+            wire = Notification.outgoing(6, CONNECTION_COLLISION_RESOLUTION, text, five=five).pack(Negotiated())
             writer.write(wire)
             writer.close()
             self.log.info('refused an incoming connection: a session is already established')
@@ -424,24 +427,31 @@ class Peer:
         if not isinstance(message, Update):
             return
         if message.action or message.unparsed:
-            self._undecoded(message, event.body)
+            self._undecoded(message, event.header + event.body)
         if self.neighbor.adj_rib_in:
             self.rib_in.update(message.announced, message.withdrawn)
 
-    def _undecoded(self, update: Update, body: bytes) -> None:
+    def _undecoded(self, update: Update, wire: bytes) -> None:
         """What of a received UPDATE could not be used: the API gets the rest (5.0's JSON has no
-        place for it), the log says what and shows the bytes."""
+        place for it). The log says what RFC 7606 section 6 asks for: the peer (the adapter's
+        prefix), the attribute at fault, the NLRI it cost and the whole UPDATE in hex."""
         if update.action:
             what = update.action.name.lower().replace('_', '-')
             families = f' ({", ".join(str(family) for family in update.disabled)})' if update.disabled else ''
+            entry = ATTRIBUTES.get(update.code)
+            culprit = f'attribute {update.code} ({entry.name})' if entry else f'attribute {update.code}'
+            nlri = [str(route) for route in update.withdrawn[:MAXIMUM_LOGGED]]
+            if len(update.withdrawn) > MAXIMUM_LOGGED:
+                nlri.append(f'and {len(update.withdrawn) - MAXIMUM_LOGGED} more')
             self.log.warning(
-                f'RFC 7606 {what}{families}: {update.reason}; UPDATE body {body.hex().upper()}',
+                f'RFC 7606 {what}{families}: {update.reason}; {culprit if update.code else "attribute field"}; '
+                f'NLRI {" ".join(nlri) or "none"}; UPDATE {wire.hex().upper()}',
                 extra=logger.event(
                     'update.error',
                     action=what,
                     families=[str(family) for family in update.disabled],
                     reason=update.reason,
-                    body=body.hex().upper(),
+                    body=wire.hex().upper(),
                 ),
             )
         for attribute in update.unparsed:

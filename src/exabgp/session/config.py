@@ -27,3 +27,5 @@ class SessionConfig:
     send_hold: float | None = None
     # report every message we send as a `Sent` event (only when an API process asked for them)
     report_sent: bool = False
+    # NOTIFICATION data as 5.0 sends it (English text) rather than as the RFCs define it
+    notification_text: bool = False

@@ -11,7 +11,10 @@ Invariants:
   `connection_made` is Tcp_CR_Acked (we connected) or TcpConnectionConfirmed (they did),
   `connection_lost` TcpConnectionFails, `stop` ManualStop, each message and timer its own. Every
   transition goes through `TRANSITIONS[(state, event)]`; an event arriving in a state with no entry
-  is answered with the RFC 6608 FSM error NOTIFICATION for that state (5/1, 5/2, 5/3).
+  is answered with the RFC 6608 FSM error NOTIFICATION for that state (5/1, 5/2, 5/3), the type
+  of the unexpected message as data.
+- Every NOTIFICATION we send carries the data its RFC defines; the explanation is the `Closed`
+  reason's text, for the log. `config.notification_text` sends 5.0's texts as data instead.
 - `_close` is the only teardown: it queues the NOTIFICATION when there is one, moves to IDLE and
   emits `Closed` exactly once; afterwards every input is ignored and nothing more is queued.
 - Timers are deadlines compared with `now`: open-wait (bgp.openwait, until the OPEN is in), hold
@@ -30,8 +33,8 @@ from exabgp.bgp.capability.asn4 import ASN4
 from exabgp.bgp.capability.graceful import GracefulRestart
 from exabgp.bgp.capability.negotiation import negotiate, validate
 from exabgp.bgp.errors import (
-    BAD_MESSAGE_TYPE,
     CEASE,
+    CONNECTION_NOT_SYNCHRONIZED,
     FSM_ERROR,
     FSM_UNEXPECTED_IN_ESTABLISHED,
     FSM_UNEXPECTED_IN_OPENCONFIRM,
@@ -41,7 +44,7 @@ from exabgp.bgp.errors import (
     PEER_DECONFIGURED,
     PeerError,
 )
-from exabgp.bgp.message.header import MessageType
+from exabgp.bgp.message.header import MessageType, unknown_type
 from exabgp.bgp.message.keepalive import KeepAlive
 from exabgp.bgp.message.notification import Notification
 from exabgp.bgp.message.open import Open
@@ -224,8 +227,7 @@ class Session:
     def _message(self, kind: int, header: bytes, body: bytes, now: float) -> None:
         event = MESSAGE_EVENTS.get(kind)
         if event is None:
-            # 5.0 answers an unknown type with 1/3 and this text as data
-            raise PeerError(MESSAGE_HEADER_ERROR, BAD_MESSAGE_TYPE, f'can not decode message of type "{kind}"'.encode())
+            raise unknown_type(kind)
         message: Message
         if kind == MessageType.UPDATE:
             message = Update.unpack(body, self.negotiated, self._last_parsed)
@@ -245,12 +247,23 @@ class Session:
 
     def _unexpected(self, event: Event, message: object) -> None:
         subcode = FSM_SUBCODES.get(self.state, 0)
-        first = self.state is State.OPENSENT and event in MESSAGE_EVENTS.values()
-        text = f'The first packet received is not an open message ({message})' if first else None
-        self._notify(Notification.outgoing(FSM_ERROR, subcode, text), Why.NOTIFICATION_SENT)
+        kind = getattr(message, 'TYPE', None)
+        explanation = f'unexpected {event.name} in state {self.state.name}'
+        if self.config.notification_text:
+            first = self.state is State.OPENSENT and kind is not None
+            text = f'The first packet received is not an open message ({message})' if first else None
+            notification = Notification.outgoing(FSM_ERROR, subcode, text, five=True)
+        else:
+            # RFC 6608 4: the data is the type of the unexpected message
+            notification = Notification(FSM_ERROR, subcode, b'' if kind is None else bytes((kind,)))
+        self._notify(notification, Why.NOTIFICATION_SENT, explanation)
 
     def _fail(self, error: PeerError) -> None:
-        self._notify(Notification.from_error(error), Why.NOTIFICATION_SENT, error.reason)
+        notification = Notification.from_error(error, self.config.notification_text)
+        self._notify(notification, Why.NOTIFICATION_SENT, error.reason)
+
+    def _outgoing(self, code: int, subcode: int, text: str | None) -> Notification:
+        return Notification.outgoing(code, subcode, text, five=self.config.notification_text)
 
     def _notify(self, notification: Notification, why: Why, text: str = '') -> None:
         self._queue(notification, notification.pack(self.negotiated))
@@ -276,7 +289,7 @@ class Session:
         if self.state is State.ESTABLISHED and self._graceful():
             self._close(Reason(Why.STOPPED, 'graceful restart negotiated, closing without notification'))
         elif self.state in (State.OPENSENT, State.OPENCONFIRM, State.ESTABLISHED):
-            self._notify(Notification.outgoing(CEASE, stop.subcode, stop.text), Why.STOPPED)
+            self._notify(self._outgoing(CEASE, stop.subcode, stop.text), Why.STOPPED, stop.text or '')
         else:
             self._close(Reason(Why.STOPPED, stop.text or ''))
 
@@ -325,13 +338,16 @@ class Session:
         self._close(Reason(Why.NOTIFICATION_RECEIVED, message.describe(True), message))
 
     def _on_open_wait(self, now: float, message: object) -> None:
-        self._notify(
-            Notification.outgoing(MESSAGE_HEADER_ERROR, 1, 'waited for open too long, we do not like stuck in active'),
-            Why.NOTIFICATION_SENT,
-        )
+        text = 'waited for open too long, we do not like stuck in active'
+        if self.config.notification_text:
+            notification = Notification.outgoing(MESSAGE_HEADER_ERROR, CONNECTION_NOT_SYNCHRONIZED, text, five=True)
+        else:
+            # RFC 4271 8.2.2: the hold timer running while we wait for the OPEN expires with 4/0
+            notification = Notification(HOLD_TIMER_EXPIRED, 0)
+        self._notify(notification, Why.NOTIFICATION_SENT, text)
 
     def _on_hold(self, now: float, message: object) -> None:
-        self._notify(Notification.outgoing(HOLD_TIMER_EXPIRED, 0, ''), Why.NOTIFICATION_SENT, 'hold timer expired')
+        self._notify(Notification(HOLD_TIMER_EXPIRED, 0), Why.NOTIFICATION_SENT, 'hold timer expired')
 
     def _on_keepalive_timer(self, now: float, message: object) -> None:
         self._send_keepalive(now)

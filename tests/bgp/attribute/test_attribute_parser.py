@@ -188,18 +188,23 @@ def test_duplicate_mp_attributes_reset(mp: str) -> None:
     assert parsed.action == Action.RESET
     assert parsed.subcode == 1
     name = 'mp-reach-nlri' if mp == MP_REACH else 'mp-unreach-nlri'
-    assert parsed.data == f'multiple attribute for {name}'.encode()
     error = parsed.error()
     assert isinstance(error, PeerError)
-    assert (error.code, error.subcode) == (3, 1)
+    # RFC 4271 6.3: Malformed Attribute List carries no data; 5.0 sends its reason
+    assert (error.code, error.subcode, error.data) == (3, 1, b'')
+    assert error.chosen(True) == (1, f'multiple attribute for {name}'.encode())
 
 
 @pytest.mark.parametrize('flags', ['c0', '00', '40', 'e0'])
 def test_mp_attributes_with_wrong_flags_reset(flags: str) -> None:
     parsed = parse(flags + MP_REACH[2:])
     assert parsed.action == Action.RESET
-    assert parsed.subcode == 9
-    assert parsed.data.startswith(b'invalid flag 0x')
+    # RFC 4271 6.3: Attribute Flags Error with the attribute as data; 5.0: optional attribute error, text
+    error = parsed.error()
+    assert (error.code, error.subcode, error.data) == (3, 4, bytes.fromhex(flags + MP_REACH[2:]))
+    five_subcode, five_data = error.chosen(True)
+    assert five_subcode == 9
+    assert five_data.startswith(b'invalid flag 0x')
 
 
 @pytest.mark.parametrize('flags', ['90', 'b0'])
@@ -265,3 +270,27 @@ def test_parse_accepts_memoryview_and_bytearray() -> None:
     data = bytes.fromhex(ORIGIN + '400600')
     for form in (memoryview(data), bytearray(data)):
         assert list(parse_attributes(form, ASN4).attributes) == [Origin(IGP), ATOMIC_AGGREGATE]  # type: ignore[arg-type]
+
+
+# RFC 7606 7.5, 7.9, 7.10: LOCAL_PREF, ORIGINATOR_ID and CLUSTER_LIST from an external peer are discarded
+LOCAL_PREF_200 = '400504000000c8'
+ORIGINATOR_ID = '80090401020304'
+CLUSTER_LIST = '800a040a0a0a0a'
+
+
+@pytest.mark.parametrize(
+    ('wire', 'code'),
+    [(LOCAL_PREF_200, Code.LOCAL_PREF), (ORIGINATOR_ID, Code.ORIGINATOR_ID), (CLUSTER_LIST, Code.CLUSTER_LIST)],
+)
+def test_internal_attributes_from_an_external_peer_are_discarded(wire: str, code: int) -> None:
+    external = Negotiated(local_as=65000, peer_as=65001, asn4=True)
+    parsed = parse(ORIGIN + wire + MED_100, external)
+    assert parsed.action == Action.DISCARD
+    assert parsed.discarded == (code,)
+    assert list(parsed.attributes) == [Origin(IGP), MED(100)]
+    assert 'external peer' in parsed.reason
+    # the same attribute from an internal peer is kept
+    internal = Negotiated(local_as=65000, peer_as=65000, asn4=True)
+    kept = parse(ORIGIN + wire + MED_100, internal)
+    assert kept.action == Action.NONE
+    assert [attribute.CODE for attribute in kept.attributes] == sorted([Code.ORIGIN, code, Code.MED])

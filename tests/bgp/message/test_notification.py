@@ -92,19 +92,44 @@ def test_one_we_send_is_shown_as_sent() -> None:
 
 def test_outgoing_builds_what_5_0_sends() -> None:
     # confirmed with 5.0.15's Notify(code, subcode[, text]).message()
-    assert Notification.outgoing(6, 2, 'test').data == b'\x04test'
-    assert Notification.outgoing(6, 2).data == b'\x17Administrative Shutdown'
-    assert Notification.outgoing(6, 3).data == b'Peer De-configured'
-    assert Notification.outgoing(2, 2, 'bad').data == b'bad'
-    assert Notification.outgoing(9, 9).data == b'unknown notification type'
-    long = Notification.outgoing(6, 4, 'x' * 300).data
+    assert Notification.outgoing(6, 2, 'test', five=True).data == b'\x04test'
+    assert Notification.outgoing(6, 2, five=True).data == b'\x17Administrative Shutdown'
+    assert Notification.outgoing(6, 3, five=True).data == b'Peer De-configured'
+    assert Notification.outgoing(2, 2, 'bad', five=True).data == b'bad'
+    assert Notification.outgoing(9, 9, five=True).data == b'unknown notification type'
+    long = Notification.outgoing(6, 4, 'x' * 300, five=True).data
     assert long[0] == 255
     assert len(long) == 256
+
+
+def test_outgoing_carries_only_what_the_rfcs_define() -> None:
+    # RFC 9003: a Shutdown Communication for Cease 2 and 4, the subcode name when there is no text
+    assert Notification.outgoing(6, 2, 'test').data == b'\x04test'
+    assert Notification.outgoing(6, 4, 'maintenance').data == b'\x0bmaintenance'
+    assert Notification.outgoing(6, 4).data == b'\x14Administrative Reset'
+    # RFC 4486 gives the other Cease subcodes no data: the text is for our log only
+    assert Notification.outgoing(6, 3).data == b''
+    assert Notification.outgoing(6, 5, 'no session configured for the peer').data == b''
+    assert Notification.outgoing(6, 7, 'collision').data == b''
+    assert Notification.outgoing(2, 2, 'bad').data == b''
+
+
+def test_a_long_shutdown_communication_is_cut_on_a_character_boundary() -> None:
+    # RFC 9003 2: at most 255 octets of UTF-8; a two-octet character must not be split
+    data = Notification.outgoing(6, 2, 'é' * 200).data
+    assert data[0] == len(data) - 1 == 254
+    assert data[1:].decode('utf-8') == 'é' * 127
 
 
 def test_from_error_keeps_code_subcode_and_data() -> None:
     error = PeerError(3, 1, b'\x00\x01', 'malformed')
     assert Notification.from_error(error) == Notification(3, 1, b'\x00\x01')
+
+
+def test_from_error_sends_5_0s_form_when_asked() -> None:
+    error = PeerError(2, 2, b'', 'bad peer AS', (2, b'bad peer AS'))
+    assert Notification.from_error(error) == Notification(2, 2, b'')
+    assert Notification.from_error(error, five=True) == Notification(2, 2, b'bad peer AS')
 
 
 def test_names() -> None:

@@ -136,7 +136,19 @@ ERRORS = [
 def test_errors_as_5_0_sends_them(body: str, code: int, subcode: int, data: bytes) -> None:
     with pytest.raises(PeerError) as caught:
         Open.unpack(bytes.fromhex(body), DEFAULT)
-    assert (caught.value.code, caught.value.subcode, caught.value.data) == (code, subcode, data)
+    assert (caught.value.code, *caught.value.chosen(True)) == (code, subcode, data)
+
+
+# the data the RFCs define, sent by default: the largest version we support for 2/1 (RFC 4271 6.2),
+# the length for 1/2, nothing for the others (RFC 4271 and 5492 define none)
+RFC_DATA = {'03fde800b40a00000100': b'\x00\x04', '04fde8': b'\x00\x16'}
+
+
+@pytest.mark.parametrize(('body', 'code', 'subcode', 'data'), ERRORS, ids=[body for body, *_ in ERRORS])
+def test_errors_carry_the_rfc_data(body: str, code: int, subcode: int, data: bytes) -> None:
+    with pytest.raises(PeerError) as caught:
+        Open.unpack(bytes.fromhex(body), DEFAULT)
+    assert (caught.value.code, caught.value.subcode, caught.value.data) == (code, subcode, RFC_DATA.get(body, b''))
 
 
 def test_an_extended_marker_without_room_for_its_length_is_an_error() -> None:

@@ -103,4 +103,5 @@ ERRORS = [
 def test_short_bodies_are_fsm_errors_as_in_5_0(body: str, data: bytes) -> None:
     with pytest.raises(PeerError) as caught:
         Operational.unpack(bytes.fromhex(body), DEFAULT)
-    assert (caught.value.code, caught.value.subcode, caught.value.data) == (5, 0, data)
+    assert (caught.value.code, caught.value.subcode, caught.value.data) == (5, 0, b'')
+    assert caught.value.chosen(True) == (0, data)

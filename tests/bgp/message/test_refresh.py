@@ -35,7 +35,10 @@ def test_golden_both_ways(value: RouteRefresh, body: str, name: str) -> None:
 def test_errors(body: str, subcode: int, data: bytes) -> None:
     with pytest.raises(PeerError) as caught:
         RouteRefresh.unpack(bytes.fromhex(body), DEFAULT)
-    assert (caught.value.code, caught.value.subcode, caught.value.data) == (7, subcode, data)
+    # RFC 7313 5: the data is the whole ROUTE-REFRESH message; 5.0 sends a sentence
+    whole = bytes.fromhex('ff' * 16) + (19 + len(body) // 2).to_bytes(2, 'big') + b'\x05' + bytes.fromhex(body)
+    assert (caught.value.code, caught.value.subcode, caught.value.data) == (7, subcode, whole)
+    assert caught.value.chosen(True) == (subcode, data)
 
 
 def test_an_unknown_subtype_is_named_invalid() -> None:

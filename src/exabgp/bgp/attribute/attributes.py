@@ -32,12 +32,13 @@ from exabgp.bgp.attribute.origin import IGP, ORIGINS
 from exabgp.bgp.attribute.table import ATTRIBUTES
 from exabgp.bgp.attribute.unknown import Unknown
 from exabgp.bgp.errors import (
+    ATTRIBUTE_FLAGS_ERROR,
     MALFORMED_ATTRIBUTE_LIST,
     OPTIONAL_ATTRIBUTE_ERROR,
     UNRECOGNIZED_WELL_KNOWN_ATTRIBUTE,
-    UPDATE_MESSAGE_ERROR,
     Malformed,
     PeerError,
+    update_error,
 )
 from exabgp.bgp.negotiated import Negotiated
 
@@ -192,14 +193,16 @@ class Parsed:
     action: Action = Action.NONE
     code: int = 0  # the attribute behind `action`, 0 when the field itself is at fault
     reason: str = ''
-    subcode: int = 0  # UPDATE message error subcode a reset sends (5.0's, where 5.0 resets)
-    data: bytes = b''  # and its data
+    subcode: int = 0  # UPDATE message error subcode a reset sends
+    data: bytes = b''  # the attribute at fault (type, length, value), when there is one
+    five: tuple[int, bytes] | None = None  # what 5.0 sends instead (subcode, data), when it differs
     discarded: tuple[int, ...] = ()  # attributes dropped by attribute discard
     present: frozenset[int] = field(default_factory=frozenset)  # codes found in the field
 
     def error(self) -> PeerError:
-        """The NOTIFICATION a session reset sends."""
-        return PeerError(UPDATE_MESSAGE_ERROR, self.subcode, self.data, self.reason)
+        """The NOTIFICATION a session reset sends: RFC 4271 6.3's data for the subcode, and 5.0's
+        form (the attribute as data, or its text) as the alternative."""
+        return update_error(self.subcode, self.data, self.reason, self.five)
 
     def error_json(self) -> str:
         """The `"error"` items 5.0 adds to the attribute object of an UPDATE it found faults in."""
@@ -227,7 +230,7 @@ _AS4 = (int(Code.AS4_PATH), int(Code.AS4_AGGREGATOR))
 class _Outcome:
     """The worst RFC 7606 action met so far while walking the field; made at the first fault."""
 
-    __slots__ = ('action', 'code', 'data', 'discarded', 'reason', 'subcode')
+    __slots__ = ('action', 'code', 'data', 'discarded', 'five', 'reason', 'subcode')
 
     def __init__(self) -> None:
         self.action = Action.NONE
@@ -235,9 +238,18 @@ class _Outcome:
         self.reason = ''
         self.subcode = 0
         self.data = b''
+        self.five: tuple[int, bytes] | None = None
         self.discarded: list[int] = []
 
-    def record(self, action: Action, code: int, reason: str, subcode: int = 0, data: bytes = b'') -> '_Outcome':
+    def record(
+        self,
+        action: Action,
+        code: int,
+        reason: str,
+        subcode: int = 0,
+        data: bytes = b'',
+        five: tuple[int, bytes] | None = None,
+    ) -> '_Outcome':
         if action == Action.DISCARD:
             self.discarded.append(code)
         if action > self.action:
@@ -246,6 +258,7 @@ class _Outcome:
             self.reason = reason
             self.subcode = subcode
             self.data = data
+            self.five = five
         return self
 
 
@@ -294,6 +307,7 @@ def parse_attributes(data: bytes, negotiated: Negotiated) -> Parsed:
     unreach = None
     offset = 0
     end = len(data)
+    external = not negotiated.ibgp
 
     while offset < end:
         begin = offset
@@ -323,7 +337,8 @@ def parse_attributes(data: bytes, negotiated: Negotiated) -> Parsed:
         if code in present:
             if code in (_MP_REACH, _MP_UNREACH):
                 reason = f'multiple attribute for {_mp_name(code)}'
-                outcome = _fault(outcome).record(Action.RESET, code, reason, MALFORMED_ATTRIBUTE_LIST, reason.encode())
+                five = (MALFORMED_ATTRIBUTE_LIST, reason.encode())
+                outcome = _fault(outcome).record(Action.RESET, code, reason, MALFORMED_ATTRIBUTE_LIST, b'', five)
                 break
             continue
         present.add(code)
@@ -345,6 +360,10 @@ def parse_attributes(data: bytes, negotiated: Negotiated) -> Parsed:
 
         if entry.when is not None and not entry.when(negotiated):
             continue
+        if external and entry.internal:
+            reason = f'{entry.name} from an external peer (RFC 7606 7)'
+            outcome = _fault(outcome).record(Action.DISCARD, code, reason)
+            continue
 
         expected = entry.flags
         # RFC 7606 3.c: Optional and Transitive must match; a well-known attribute is never Partial
@@ -355,7 +374,11 @@ def parse_attributes(data: bytes, negotiated: Negotiated) -> Parsed:
                     f'invalid flag 0x{flags & ~_PARTIAL:02X} for {_mp_name(code)}, '
                     'RFC 4760 makes it optional non-transitive'
                 )
-                outcome = _fault(outcome).record(Action.RESET, code, reason, OPTIONAL_ATTRIBUTE_ERROR, reason.encode())
+                # RFC 4271 6.3 names the flags error; 5.0 sends an optional attribute error, with text
+                five = (OPTIONAL_ATTRIBUTE_ERROR, reason.encode())
+                outcome = _fault(outcome).record(
+                    Action.RESET, code, reason, ATTRIBUTE_FLAGS_ERROR, data[begin:offset], five
+                )
                 break
             outcome = _fault(outcome).record(entry.action, code, f'invalid flags 0x{flags:02X} for {entry.name}')
             continue
@@ -397,6 +420,7 @@ def parse_attributes(data: bytes, negotiated: Negotiated) -> Parsed:
         outcome.reason,
         outcome.subcode,
         outcome.data,
+        outcome.five,
         tuple(outcome.discarded),
         frozenset(present),
     )

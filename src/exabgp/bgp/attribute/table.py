@@ -5,6 +5,8 @@ MP_UNREACH_NLRI, which the parser hands over raw to bgp.attribute.mp), the Optio
 flags it must carry, and the RFC 7606 action for a malformed value or wrong flags (RFC 7606 3.c
 makes a flags error a malformed attribute). `when` says on which sessions it is accepted at all
 (AIGP only where configured, as 5.0); elsewhere it is ignored like an unknown non-transitive one.
+`internal` marks the attributes RFC 7606 says to discard when an external peer sends them
+(LOCAL_PREF 7.5, ORIGINATOR_ID 7.9, CLUSTER_LIST 7.10): the parser drops them with attribute discard.
 A code missing here is unknown: kept raw if optional transitive, dropped if optional
 non-transitive, a session reset if well-known. Tunnel encapsulation (23) and prefix-SID (40) are not
 decoded yet: each becomes one line here when it is.
@@ -39,6 +41,7 @@ class Entry:
     action: Action
     name: str
     when: Callable[[Negotiated], bool] | None = None
+    internal: bool = False
 
 
 def _aigp_configured(negotiated: Negotiated) -> bool:
@@ -55,12 +58,12 @@ ATTRIBUTES: dict[int, Entry] = {
     Code.AS_PATH:                 Entry(ASPath, TRANSITIVE, TAW, 'AS_PATH'),                            # 7.2
     Code.NEXT_HOP:                Entry(NextHop, TRANSITIVE, TAW, 'NEXT_HOP'),                          # 7.3
     Code.MED:                     Entry(MED, OPTIONAL, TAW, 'MULTI_EXIT_DISC'),                         # 7.4
-    Code.LOCAL_PREF:              Entry(LocalPreference, TRANSITIVE, TAW, 'LOCAL_PREF'),                # 7.5
+    Code.LOCAL_PREF:              Entry(LocalPreference, TRANSITIVE, TAW, 'LOCAL_PREF', internal=True),  # 7.5
     Code.ATOMIC_AGGREGATE:        Entry(AtomicAggregate, TRANSITIVE, DISCARD, 'ATOMIC_AGGREGATE'),      # 7.6
     Code.AGGREGATOR:              Entry(Aggregator, OPTIONAL | TRANSITIVE, DISCARD, 'AGGREGATOR'),      # 7.7
     Code.COMMUNITY:               Entry(Communities, OPTIONAL | TRANSITIVE, TAW, 'COMMUNITIES'),        # 7.8
-    Code.ORIGINATOR_ID:           Entry(OriginatorID, OPTIONAL, TAW, 'ORIGINATOR_ID'),                  # 7.9
-    Code.CLUSTER_LIST:            Entry(ClusterList, OPTIONAL, TAW, 'CLUSTER_LIST'),                    # 7.10
+    Code.ORIGINATOR_ID:           Entry(OriginatorID, OPTIONAL, TAW, 'ORIGINATOR_ID', internal=True),   # 7.9
+    Code.CLUSTER_LIST:            Entry(ClusterList, OPTIONAL, TAW, 'CLUSTER_LIST', internal=True),     # 7.10
     Code.MP_REACH_NLRI:           Entry(None, OPTIONAL, RESET, 'MP_REACH_NLRI'),                        # 7.11, RFC 4760 7
     Code.MP_UNREACH_NLRI:         Entry(None, OPTIONAL, RESET, 'MP_UNREACH_NLRI'),                      # 7.12
     Code.EXTENDED_COMMUNITY:      Entry(ExtendedCommunities, OPTIONAL | TRANSITIVE, TAW, 'EXTENDED_COMMUNITIES'),  # 7.14

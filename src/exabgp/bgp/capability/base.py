@@ -69,8 +69,9 @@ def tlv(code: int, value: bytes) -> bytes:
 
 
 def malformed(reason: str) -> PeerError:
-    """5.0 answers a malformed capability with OPEN error / unspecific, its reason as data."""
-    return PeerError(OPEN_MESSAGE_ERROR, UNSPECIFIC, reason.encode('ascii', 'replace'), reason)
+    """A malformed capability: OPEN error / unspecific, without data (RFC 5492 defines none); 5.0
+    sends its reason as data."""
+    return PeerError.texted(OPEN_MESSAGE_ERROR, UNSPECIFIC, reason)
 
 
 def utf8(data: bytes, what: str) -> str:

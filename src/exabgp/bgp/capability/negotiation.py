@@ -102,7 +102,8 @@ def negotiate(sent: Open, received: Open, *, aigp: bool = False) -> Negotiated:
 
 
 def _error(code: int, subcode: int, reason: str) -> PeerError:
-    return PeerError(code, subcode, reason.encode('ascii'), reason)
+    # RFC 4271 6.2 gives these OPEN errors no data; 5.0 sends the reason
+    return PeerError.texted(code, subcode, reason)
 
 
 def _multisession(sent: Open, received: Open) -> PeerError | None:

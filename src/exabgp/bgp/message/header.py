@@ -83,7 +83,9 @@ def check(header: bytes, max_size: int) -> tuple[int, int]:
 
 
 def unknown_type(kind: int) -> PeerError:
-    return PeerError(MESSAGE_HEADER_ERROR, BAD_MESSAGE_TYPE, bytes([kind]), f'unknown message type {kind}')
+    """RFC 4271 6.1: Bad Message Type, the type octet as data (5.0 sends a sentence instead)."""
+    five = (BAD_MESSAGE_TYPE, f'can not decode message of type "{kind}"'.encode())
+    return PeerError(MESSAGE_HEADER_ERROR, BAD_MESSAGE_TYPE, bytes([kind]), f'unknown message type {kind}', five)
 
 
 def frame(kind: int, body: bytes) -> bytes:

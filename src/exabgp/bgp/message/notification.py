@@ -11,6 +11,9 @@ RFC 9003 for Cease / Administrative Shutdown and Cease / Administrative Reset.
 
 Invariants:
 - A Notification is a message value, never an exception; `data` is the data octets as on the wire.
+- What we send carries the data its RFC defines and nothing else (RFC 4271 6, 4486, 5492, 6608,
+  7313, 8203/9003): no English. `five=True` builds 5.0's form instead (its texts as data, the
+  subcode name when it has none), for the `exabgp.notification.text` setting.
 - `unpack` never fails: a body too short to hold a code reads as 0/0 with 5.0's explanation.
 - `shown(received)` is the data as 5.0 shows it: for a NOTIFICATION it received, a Shutdown
   Communication is replaced by its reading ('Shutdown Communication: "..."', or 'invalid Shutdown
@@ -126,14 +129,25 @@ class Notification:
         return cls(body[0], body[1], bytes(body[2:]))
 
     @classmethod
-    def from_error(cls, error: PeerError) -> Self:
-        return cls(error.code, error.subcode, error.data)
+    def from_error(cls, error: PeerError, five: bool = False) -> Self:
+        subcode, data = error.chosen(five)
+        return cls(error.code, subcode, data)
 
     @classmethod
-    def outgoing(cls, code: int, subcode: int, text: str | None = None) -> Self:
-        """The NOTIFICATION 5.0 sends for (code, subcode, text): the subcode name when no text is
-        given, and a Shutdown Communication (length octet first) for Cease 2 and 4."""
-        data = (SUBCODE_NAMES.get((code, subcode), 'unknown notification type') if text is None else text).encode()
+    def outgoing(cls, code: int, subcode: int, text: str | None = None, five: bool = False) -> Self:
+        """The NOTIFICATION for (code, subcode, text), where `text` is the explanation we log.
+
+        By the RFCs, only Cease 2 and 4 carry text, as a Shutdown Communication (RFC 9003: length
+        octet first, at most 255 octets of UTF-8, cut on a character boundary); without text, the
+        subcode name, as 5.0 sends it. The others carry nothing. 5.0 (`five`) sends the text, or the
+        subcode name when there is none, as data whatever the code."""
+        name = SUBCODE_NAMES.get((code, subcode), 'unknown notification type')
+        if five:
+            data = (name if text is None else text).encode()
+        elif code == CEASE and subcode in SHUTDOWN_SUBCODES:
+            data = (text or name).encode('utf-8')[:255].decode('utf-8', 'ignore').encode('utf-8')
+        else:
+            return cls(code, subcode, b'')
         if code == CEASE and subcode in SHUTDOWN_SUBCODES:
             data = data[:255]
             data = bytes((len(data),)) + data

@@ -22,9 +22,10 @@ Invariants:
 - `asn` is the speaker's AS: on a decoded OPEN it is the 2-octet field as received (AS_TRANS when
   the speaker's AS needs 4 octets); `pack` writes AS_TRANS for an AS above 65535.
 - `capabilities` holds every capability TLV in wire order, whatever parameter carried it.
-- `unpack` raises only PeerError, with the data 5.0 sends: 1/2 for a body too short, 2/1 for a
-  version other than 4, 2/0 for a parameter or capability running past its container, 2/5 for the
-  deprecated authentication parameter, 2/4 for any other unknown parameter type. It keeps what 5.0
+- `unpack` raises only PeerError: 1/2 for a body too short (the length as data), 2/1 for a version
+  other than 4 (our version, 4, as two octets of data), 2/0 for a parameter or capability running
+  past its container, 2/5 for the deprecated authentication parameter, 2/4 for any other unknown
+  parameter type (no data: RFC 4271 and 5492 define none; 5.0's sentence is the `five` form). It keeps what 5.0
   lets through: bytes after the optional parameters are ignored, a parameters length running past
   the body reads what is there (but 255 alone is a truncated RFC 9072 marker: 2/0), and hold time,
   BGP identifier and AS are checked after the OPEN exchange (bgp.capability.negotiation.validate),
@@ -95,11 +96,13 @@ def unpack_capabilities(data: bytes) -> tuple[Capability, ...]:
     while parameters:
         kind, value, parameters = _split(parameters, 'parameter', extended)
         if kind == AUTHENTICATION:
-            reason = 'Authentication Notification (Deprecated)'
-            raise PeerError(OPEN_MESSAGE_ERROR, AUTHENTICATION_DEPRECATED, reason.encode('ascii'), reason)
+            raise PeerError.texted(
+                OPEN_MESSAGE_ERROR, AUTHENTICATION_DEPRECATED, 'Authentication Notification (Deprecated)'
+            )
         if kind != CAPABILITIES:
-            reason = f'unknown OPEN parameter {kind:#x}'
-            raise PeerError(OPEN_MESSAGE_ERROR, UNSUPPORTED_OPTIONAL_PARAMETER, reason.encode('ascii'), reason)
+            raise PeerError.texted(
+                OPEN_MESSAGE_ERROR, UNSUPPORTED_OPTIONAL_PARAMETER, f'unknown OPEN parameter {kind:#x}'
+            )
         while value:
             code, content, value = _split(value, 'capability', False)
             capabilities.append(decode(code, content))
@@ -131,8 +134,11 @@ class Open:
             length = (HEADER_SIZE + len(body)).to_bytes(2, 'big')
             raise PeerError(MESSAGE_HEADER_ERROR, BAD_MESSAGE_LENGTH, length, f'OPEN of {len(body)} octets')
         if body[0] != VERSION:
-            reason = f'version number: {body[0]}'
-            raise PeerError(OPEN_MESSAGE_ERROR, UNSUPPORTED_VERSION_NUMBER, reason.encode('ascii'), reason)
+            # RFC 4271 6.2: the data is the largest version we support, two octets
+            largest = VERSION.to_bytes(2, 'big')
+            raise PeerError.texted(
+                OPEN_MESSAGE_ERROR, UNSUPPORTED_VERSION_NUMBER, f'version number: {body[0]}', largest
+            )
         return cls(
             body[0],
             int.from_bytes(body[1:3], 'big'),

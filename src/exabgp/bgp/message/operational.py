@@ -39,7 +39,7 @@ _REPLY_END = 19  # then the counter
 
 
 def _error(reason: str) -> PeerError:
-    return PeerError(FSM_ERROR, 0, reason.encode('ascii'), reason)
+    return PeerError.texted(FSM_ERROR, 0, reason)
 
 
 def _family(body: bytes) -> Family:

@@ -37,11 +37,14 @@ class RouteRefresh:
     @classmethod
     def unpack(cls, body: bytes, negotiated: Negotiated) -> Self:
         if len(body) != 4:
-            reason = 'invalid route-refresh message'
-            raise PeerError(ROUTE_REFRESH_MESSAGE_ERROR, INVALID_MESSAGE_LENGTH, reason.encode('ascii'), reason)
+            # RFC 7313 5: the data is the whole ROUTE-REFRESH message
+            whole = frame(cls.TYPE, body)
+            raise PeerError.texted(
+                ROUTE_REFRESH_MESSAGE_ERROR, INVALID_MESSAGE_LENGTH, 'invalid route-refresh message', whole
+            )
         if body[2] not in _NAMES:
             reason = 'invalid route-refresh message subtype'
-            raise PeerError(ROUTE_REFRESH_MESSAGE_ERROR, MALFORMED_SUBTYPE, reason.encode('ascii'), reason)
+            raise PeerError.texted(ROUTE_REFRESH_MESSAGE_ERROR, MALFORMED_SUBTYPE, reason, frame(cls.TYPE, body))
         return cls(Family.of(int.from_bytes(body[:2], 'big'), body[3]), body[2])
 
     def pack(self, negotiated: Negotiated) -> bytes:

@@ -48,6 +48,7 @@ from exabgp.bgp.errors import (
     UPDATE_MESSAGE_ERROR,
     Malformed,
     PeerError,
+    update_error,
 )
 from exabgp.bgp.family import IPV4_UNICAST, Family
 from exabgp.bgp.message import update_pack
@@ -256,7 +257,7 @@ class _MP:
         """AFI/SAFI disable for an MP attribute we cannot use; a reset when its AFI/SAFI is unreadable."""
         if error.family is None:
             attribute = header(Flag.OPTIONAL, code, len(value)) + value
-            raise PeerError(UPDATE_MESSAGE_ERROR, error.subcode, attribute, error.reason)
+            raise update_error(error.subcode, attribute, error.reason)
         self.disabled.append(error.family)
         # RFC 7606 3.j: between equal actions the first error found is the one reported
         if self.failed < _DISABLE_FAMILY:
