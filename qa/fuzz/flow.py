@@ -69,11 +69,11 @@ def mutate(rng: random.Random) -> tuple[int, int, bytes]:
     return afi, safi, bytes(data)
 
 
-def main() -> int:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 10**6
-    rng = random.Random(int(sys.argv[2]) if len(sys.argv) > 2 else 1)
-    decoded = refused = failed = 0
-    start = time.monotonic()
+def run(count: int, seed: int) -> tuple[int, int, list[str]]:
+    """Decode `count` inputs: how many decoded, how many were refused, and the failures."""
+    rng = random.Random(seed)
+    decoded = refused = 0
+    failures = []
     for _ in range(count):
         afi, safi, data = mutate(rng)
         family = FAMILIES[(afi, safi)]
@@ -89,11 +89,19 @@ def main() -> int:
         except Malformed:
             refused += 1
         except Exception as error:  # any other exception is the bug this looks for
-            failed += 1
-            print(f'FAILED {family} addpath={addpath} {data.hex()}: {error!r}')
+            failures.append(f'FAILED {family} addpath={addpath} {data.hex()}: {error!r}')
+    return decoded, refused, failures
+
+
+def main() -> int:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 10**6
+    start = time.monotonic()
+    decoded, refused, failures = run(count, int(sys.argv[2]) if len(sys.argv) > 2 else 1)
     taken = time.monotonic() - start
-    print(f'{count} inputs in {taken:.1f}s: {decoded} decoded, {refused} refused (Malformed), {failed} failed')
-    return 1 if failed else 0
+    for failure in failures:
+        print(failure)
+    print(f'{count} inputs in {taken:.1f}s: {decoded} decoded, {refused} refused (Malformed), {len(failures)} failed')
+    return 1 if failures else 0
 
 
 if __name__ == '__main__':
