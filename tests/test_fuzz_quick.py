@@ -8,6 +8,7 @@ import sys
 FUZZ = pathlib.Path(__file__).resolve().parents[1] / 'qa' / 'fuzz'
 sys.path.insert(0, str(FUZZ))
 
+import flow  # noqa: E402
 import seeds  # noqa: E402
 
 import fuzz  # noqa: E402
@@ -39,3 +40,9 @@ def test_a_crash_is_reported_with_its_input():
     assert len(tally.failures) == 1
     assert 'decoding failed: type 2, session variant 9, body 0000000000' in tally.failures[0]
     assert 'AttributeError' in tally.failures[0]
+
+
+def test_quick_flow_nlri_fuzz_finds_nothing():
+    decoded, refused, failures = flow.run(3000, seed=5)
+    assert failures == []
+    assert decoded > 200 and refused > 200

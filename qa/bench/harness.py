@@ -184,6 +184,7 @@ def neighbor(
     routes: Iterable[str] = (),
     api: str = '',
     extra: str = '',
+    families: Iterable[str] = ('ipv4 unicast',),
 ) -> str:
     """A 5.0 `neighbor` block (text for ours and 5.0.15 alike) with `routes` in its static block."""
     lines = [
@@ -193,7 +194,7 @@ def neighbor(
         f'    local-as {local_as};',
         f'    peer-as {peer_as};',
         '    hold-time 180;',
-        '    family { ipv4 unicast; }',
+        f'    family {{ {" ".join(family + ";" for family in families)} }}',
     ]
     if extra:
         lines.append(extra)
@@ -272,9 +273,34 @@ def _prefixes(data: bytes, start: int, end: int) -> list[bytes]:
     return found
 
 
+def _flows(data: bytes, start: int, end: int) -> list[bytes]:
+    """The FlowSpec rules of an MP_REACH_NLRI's NLRI field (RFC 8955 4: 1- or 2-octet lengths)."""
+    found = []
+    while start < end:
+        size, head = (data[start], 1) if data[start] < 0xF0 else (int.from_bytes(data[start : start + 2]) & 0xFFF, 2)
+        found.append(data[start : start + head + size])
+        start += head + size
+    return found
+
+
+def _reached_flows(body: bytes, start: int, end: int) -> list[bytes]:
+    """The FlowSpec rules announced in the path attributes body[start:end] (none for others)."""
+    while start < end:
+        flags, code = body[start], body[start + 1]
+        width = 2 if flags & 0x10 else 1
+        size = int.from_bytes(body[start + 2 : start + 2 + width])
+        value = start + 2 + width
+        if code == 14 and body[value + 2] in (133, 134):
+            hop = body[value + 3]
+            return _flows(body, value + 5 + hop, value + size)
+        start = value + size
+    return []
+
+
 class Receiver:
-    """A passive BGP speaker on loopback that holds the IPv4 unicast prefixes it is sent (see the
-    module docstring). `wait(count)` returns the time the held set first had `count` prefixes."""
+    """A passive BGP speaker on loopback that holds the IPv4 unicast prefixes (and FlowSpec rules)
+    it is sent (see the module docstring). `wait(count)` returns the time the held set first had
+    `count` of them. FlowSpec withdrawals are not read: the flow benchmark only announces."""
 
     address = '127.0.0.1'
 
@@ -339,9 +365,12 @@ class Receiver:
         withdrawn = int.from_bytes(body[:2], 'big')
         if withdrawn:
             self.held.difference_update(_prefixes(body, 2, 2 + withdrawn))
-        start = 4 + withdrawn + int.from_bytes(body[2 + withdrawn : 4 + withdrawn], 'big')
+        attributes = 4 + withdrawn
+        start = attributes + int.from_bytes(body[2 + withdrawn : 4 + withdrawn], 'big')
         if start < len(body):
             self.held.update(_prefixes(body, start, len(body)))
+        elif start > attributes:
+            self.held.update(_reached_flows(body, attributes, start))
         if self.waiting:
             self._check()
 

@@ -141,7 +141,7 @@ class Bench:
             await asyncio.wait([waiting], timeout=0.2)
         return waiting.result()
 
-    async def api(self, who: str, count: int, per_line: int) -> Run:
+    async def api(self, who: str, count: int, per_line: int, flow: bool = False) -> Run:
         notes = self.path('notes')
         if os.path.exists(notes):
             os.unlink(notes)
@@ -151,7 +151,12 @@ threading.Thread(target=drain, daemon=True).start()
 def prefix(index):
     return f'{{10 + (index >> 16)}}.{{(index >> 8) & 255}}.{{index & 255}}.0/32'
 routes, per_line = {count}, {per_line}
-if per_line == 1:
+if {flow}:
+    lines = [
+        f'announce flow route destination {{prefix(index)}} protocol tcp destination-port =80 rate-limit 9600'
+        for index in range(routes)
+    ]
+elif per_line == 1:
     lines = [f'announce route {{prefix(index)}} next-hop 192.0.2.1' for index in range(routes)]
 else:
     lines = [
@@ -170,7 +175,7 @@ while True:
         port = await receiver.start()
         api = 'processes [ announcer ]; neighbor-changes;'
         text = harness.process('announcer', announcer) + harness.neighbor(
-            receiver.address, '127.0.0.1', 65000, 65000, api=api
+            receiver.address, '127.0.0.1', 65000, 65000, api=api, families=('ipv4 flow',) if flow else ('ipv4 unicast',)
         )
         daemon = self.daemon(who, port, 'api', text)
         try:
@@ -365,6 +370,20 @@ drain()
         command = [program('bird'), '-p', '-c', path] if who == BIRD else [*self.commands[who], 'validate', path]
         return _child(command, self.settings(who, exabgp_log_enable='false'), count)
 
+    async def config_flow(self, who: str, count: int) -> Run:
+        """`validate` a configuration of `count` distinct FlowSpec rules (5.0's flow block)."""
+        path = self.path(f'flow-{count}.conf')
+        rules = ''.join(
+            f'        route r{index} {{ match {{ destination {harness.prefix(index)}; protocol tcp; '
+            f'destination-port [ =80 =443 ]; }} then {{ rate-limit 9600; }} }}\n'
+            for index in range(count)
+        )
+        text = harness.neighbor('127.0.0.1', '127.0.0.1', 65000, 65001, families=('ipv4 flow',))
+        with open(path, 'w') as handle:
+            handle.write(text[: text.rindex('}')] + '    flow {\n' + rules + '    }\n}\n')
+        command = [*self.commands[who], 'validate', path]
+        return _child(command, self.settings(who, exabgp_log_enable='false'), count)
+
     async def decode(self, who: str) -> Run:
         return _child([*self.commands[who], 'decode', UPDATE], self.settings(who), 0)
 
@@ -481,17 +500,19 @@ SCENARIOS = (
     'static-big',
     'api-lines',
     'api-batches',
+    'api-flow',
     'inbound',
     'inbound-uvloop',
     'churn',
     'config-load',
+    'config-flow',
     'decode',
     'idle',
 )
 
 
 # the scenarios whose figure is a running daemon's: --uvloop runs ours on uvloop in them too
-LOOPED = ('static', 'static-big', 'api-lines', 'api-batches', 'inbound', 'churn', 'idle')
+LOOPED = ('static', 'static-big', 'api-lines', 'api-batches', 'api-flow', 'inbound', 'churn', 'idle')
 
 
 def plan(bench: Bench, name: str) -> tuple[list[str], object]:
@@ -503,10 +524,12 @@ def plan(bench: Bench, name: str) -> tuple[list[str], object]:
         'static-big': (everyone, lambda who: bench.static(who, args.big)),
         'api-lines': ([OURS, ORACLE], lambda who: bench.api(who, args.routes, 1)),
         'api-batches': ([OURS, ORACLE], lambda who: bench.api(who, args.routes, args.per_line)),
+        'api-flow': ([OURS, ORACLE], lambda who: bench.api(who, args.flow_rules, 1, flow=True)),
         'inbound': (everyone, lambda who: bench.inbound(who, args.routes)),
         'inbound-uvloop': ([OURS, UVLOOP], lambda who: bench.inbound(who, args.routes)),
         'churn': (everyone, lambda who: bench.churn(who, args.churn_routes, args.cycles)),
         'config-load': (everyone, lambda who: bench.config_load(who, args.routes)),
+        'config-flow': ([OURS, ORACLE], lambda who: bench.config_flow(who, args.flow_rules)),
         'decode': ([OURS, ORACLE], lambda who: _decode_many(bench, who)),
         'idle': (everyone, lambda who: bench.idle(who, args.idle_seconds)),
     }
@@ -529,6 +552,7 @@ def main() -> int:
     parser.add_argument('--routes', type=int, default=100_000)
     parser.add_argument('--big', type=int, default=1_000_000, help='routes of static-big')
     parser.add_argument('--churn-routes', type=int, default=10_000)
+    parser.add_argument('--flow-rules', type=int, default=10_000, help='FlowSpec rules of api-flow')
     parser.add_argument('--cycles', type=int, default=2)
     parser.add_argument('--per-line', type=int, default=1000, help='prefixes per `announce attributes` command')
     parser.add_argument('--idle-seconds', type=float, default=60.0)
@@ -562,7 +586,12 @@ def main() -> int:
     for name in args.scenarios or SCENARIOS:
         daemons, measure = plan(bench, name)
         series = results[name] = {who: Series() for who in daemons}
-        size = {'static-big': args.big, 'churn': args.churn_routes}.get(name, args.routes)
+        size = {
+            'static-big': args.big,
+            'churn': args.churn_routes,
+            'api-flow': args.flow_rules,
+            'config-flow': args.flow_rules,
+        }.get(name, args.routes)
         if ORACLE in series and (ORACLE not in bench.commands or size > args.oracle_max):
             series[ORACLE].skipped = (
                 'not run' if ORACLE not in bench.commands else f'skipped above --oracle-max {args.oracle_max:,}'

@@ -1,8 +1,9 @@
 """Valid messages the fuzzer mutates: (type code, body) pairs.
 
-Three sources: messages our own encoders build here (every message type, UPDATEs of several
+Four sources: messages our own encoders build here (every message type, UPDATEs of several
 families, labeled unicast among them, with ADD-PATH, link-local next hops, 2-octet AS paths,
-RFC 7606 faults, End-of-RIB), the UPDATE golden vectors of tests/api/update_vectors.py, and, when
+RFC 7606 faults, End-of-RIB), the UPDATE golden vectors of tests/api/update_vectors.py, the wire
+messages of our own functional cases (qa/encoding, qa/api, qa/decoding), and, when
 shared/reference sits beside the repository, every wire message of its decoding and encoding cases
 (both snapshots).
 """
@@ -226,6 +227,21 @@ def reference() -> Iterator[Seed]:
                 yield seed
 
 
+def own() -> Iterator[Seed]:
+    """Every wire message of our own functional cases (qa/encoding, qa/api, qa/decoding: FlowSpec,
+    EVPN, VPN and labeled UPDATEs among them)."""
+    qa = pathlib.Path(__file__).resolve().parents[1]
+    for path in sorted(qa.glob('decoding/*')):
+        lines = path.read_text(errors='replace').splitlines()
+        if len(lines) > 1 and (seed := _message(lines[1])) is not None:
+            yield seed
+    for path in sorted([*qa.glob('encoding/*.ci'), *qa.glob('api/*.ci')]):
+        for line in path.read_text(errors='replace').splitlines():
+            _, found, raw = line.partition(':raw:')
+            if found and (seed := _message(raw)) is not None:
+                yield seed
+
+
 def every() -> list[Seed]:
     """All seeds, without duplicates, in a stable order."""
-    return list(dict.fromkeys([*built(), *golden(), *reference()]))
+    return list(dict.fromkeys([*built(), *golden(), *own(), *reference()]))

@@ -418,6 +418,14 @@ BROKEN = [
         "'999' is too large, the largest value is 255",
     ),
     (
+        'flow port name 5.0 does not know',
+        NEIGHBOR
+        + '    announce {\n        ipv4 {\n            flow match destination 10.0.0.0/8 destination-port www;\n        }\n    }\n}\n',
+        8,
+        64,
+        "'www' is not a valid value",
+    ),
+    (
         'flow block bad keyword',
         NEIGHBOR
         + '    flow {\n        route drop {\n            match {\n                destination 2001::/64;\n            }\n            then {\n                bogus;\n            }\n        }\n    }\n}\n',

@@ -1,5 +1,5 @@
-"""Flow routes in the configuration and the API (configuration.route.flow): 44 rules covering every
-component, operator form and action, each read in the `flow { route NAME { ... } }` block and as the
+"""Flow routes in the configuration and the API (configuration.route.flow): 47 rules covering every
+component, operator form and action (port names included), each read in the `flow { route NAME { ... } }` block and as the
 API's one-line `announce flow route { ... }`, give the NLRI, next hop and extended communities
 ExaBGP 5.0.15 builds from the same configuration (its configuration parser and NLRI packer)."""
 
@@ -308,6 +308,28 @@ GOLDEN = [
         '0401100A2B',
         'no-nexthop',
         (9225060888114418853,),
+    ),
+    # port names (a subset of 5.0's IANA table), hex and '+' sums as 5.0 reads them
+    (
+        'match { destination 10.0.0.1/32; destination-port [ =http =https ]; } then { discard; }',
+        'ipv4 flow',
+        '0C01200A0000010501509101BB',
+        'no-nexthop',
+        (9225060886715039744,),
+    ),
+    (
+        'match { destination 10.0.0.2/32; source-port >=0x400&<=ntp+1; port SSH; } then { discard; }',
+        'ipv4 flow',
+        '0F01200A00000204811606130400C57C',
+        'no-nexthop',
+        (9225060886715039744,),
+    ),
+    (
+        'match { destination 10.0.0.3/32; port [ bgp domain http-alt echo dnp ]; } then { discard; }',
+        'ipv4 flow',
+        '1301200A0000030401B30135111F900107914E20',
+        'no-nexthop',
+        (9225060886715039744,),
     ),
     (
         'next-hop 10.9.9.9; match { destination 10.44.0.0/16; } then { redirect-to-nexthop; }',

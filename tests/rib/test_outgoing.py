@@ -174,12 +174,37 @@ def test_held_routes_go_out_with_the_resend_as_announced_ones_would() -> None:
     assert not held.pending()
 
 
-def test_the_last_of_two_held_versions_of_a_route_is_sent() -> None:
+def test_every_configured_version_goes_out_in_the_first_session_the_last_held_and_sent_last() -> None:
+    """5.0 sends each version of a route the configuration writes twice (reference api-flow-merge);
+    the one held, the last written, goes last, and alone in later sessions."""
+    med = [route('10.0.0.0/24', '10.0.1.254', Origin(0), MED(value)) for value in (1, 2, 1, 3)]
     rib = AdjRibOut([IPV4_UNICAST])
-    rib.hold(
-        [route('10.0.0.0/24', '10.0.1.254', Origin(0), MED(1)), route('10.0.0.0/24', '10.0.1.254', Origin(0), MED(2))]
-    )
+    rib.hold(med)
     rib.resend()
-    [update] = decoded(list(rib.updates(IBGP, resolve)), IBGP)
-    assert [str(r.nlri) for r in update.announced] == ['10.0.0.0/24']
-    assert MED(2) in list(update.attributes)
+    updates = decoded(list(rib.updates(IBGP, resolve)), IBGP)
+    assert [[str(r.nlri) for r in update.announced] for update in updates] == [['10.0.0.0/24']] * 3
+    assert [next(a for a in update.attributes if isinstance(a, MED)) for update in updates] == [
+        MED(2),
+        MED(1),
+        MED(3),
+    ]
+    assert [r.attributes for r in rib.routes()] == [med[3].attributes]
+    rib.resend()
+    (again,) = decoded(list(rib.updates(IBGP, resolve)), IBGP)
+    assert MED(3) in list(again.attributes)
+
+
+def test_a_change_before_the_first_session_forgets_the_earlier_configured_versions() -> None:
+    first, second = (route('10.0.0.0/24', '10.0.1.254', Origin(0), MED(value)) for value in (1, 2))
+    withdrawn = AdjRibOut([IPV4_UNICAST])
+    withdrawn.hold([first, second])
+    withdrawn.withdraw(second)
+    withdrawn.resend()
+    (update,) = decoded(list(withdrawn.updates(IBGP, resolve, withdrawals=True)), IBGP)
+    assert not update.announced
+    replaced = AdjRibOut([IPV4_UNICAST])
+    replaced.hold([first, second])
+    replaced.announce(first)
+    replaced.resend()
+    (update,) = decoded(list(replaced.updates(IBGP, resolve)), IBGP)
+    assert MED(1) in list(update.attributes)

@@ -13,6 +13,12 @@ Invariants (ExaBGP 5.0's semantics):
   `withdraw_attributes` carry the attributes of the route they were given (5.0's bytes).
 - A new session, a route refresh or `flush adj-rib out` sends the held routes again without copying
   them into the pending groups: `_resend` marks the families to walk.
+- A route the configuration gives several times with different attributes or next hop is held as
+  its last version; the earlier versions go out once, before the held routes, in the first session
+  after `hold` (5.0 queues every configured version at load, and later sessions resend only its
+  RIB). Each distinct version other than the held one is sent once, and the held one after them
+  all, so the peer ends with the route held (5.0 orders them by attribute set, which can leave the
+  peer with an earlier version). A change to that NLRI before then forgets its earlier versions.
 - Watchdogs: routes announced under a watchdog name can be withdrawn and announced again as a set.
 - A route whose next hop the session can not resolve (`next-hop self` of an IPv6 route on an IPv4
   session) is not sent, and never silently: it is listed in `unresolved` for the caller to report.
@@ -50,6 +56,8 @@ class AdjRibOut:
         # NLRI -> the group its pending change is in
         self._where: dict[object, Key] = {}
         self._resend: set[Family] = set()
+        # NLRI -> the configuration's earlier versions of a held route, for the first session
+        self._shadowed: dict[object, dict[tuple[Attributes, NextHop | None], Route]] = {}
         self._watchdogs: dict[str, dict[object, Route]] = {}
         self._withdrawn_watchdogs: dict[str, dict[object, Route]] = {}
         # routes left out of the last updates() because their next hop could not be resolved
@@ -75,6 +83,7 @@ class AdjRibOut:
         if log.isEnabledFor(DEBUG):
             log.debug(f'insert {_text(route)}')
         self._routes[index] = route
+        self._shadowed.pop(index, None)
         self._queue(route, index, False)
         return True
 
@@ -82,7 +91,8 @@ class AdjRibOut:
         """Take `routes` as announced without queueing them: the configuration's, which the resend
         every new session starts with sends. Nothing is pending for them, so a big table costs one
         dict entry a route, not three. The packing is the one `announce` gives, but where a route is
-        given twice with different attributes: then groups go in the order of their routes as held."""
+        given twice with different attributes: then groups go in the order of their routes as held,
+        and the earlier versions are kept for the first session (see the module's invariants)."""
         held = self._routes
         debug = log.isEnabledFor(DEBUG)
         for route in routes:
@@ -94,6 +104,11 @@ class AdjRibOut:
                 if known == route:
                     continue
                 del held[index]  # a changed route goes where a queued change would: last
+                versions = self._shadowed.setdefault(index, {})
+                version = (route.attributes, route.nexthop)
+                versions.pop(version, None)
+                if (known.attributes, known.nexthop) != version:  # 5.0 keeps one route per attribute set
+                    versions[(known.attributes, known.nexthop)] = known
             held[index] = route
 
     def withdraw(self, route: Route) -> None:
@@ -101,6 +116,7 @@ class AdjRibOut:
             log.debug(f'remove {_text(route)}')
         index = route.nlri.index()
         self._routes.pop(index, None)
+        self._shadowed.pop(index, None)
         self._queue(route, index, True)
 
     def announce_watched(self, name: str, route: Route, withdrawn: bool) -> None:
@@ -140,6 +156,7 @@ class AdjRibOut:
     def clear(self) -> None:
         """Forget everything (`clear adj-rib out`), sending nothing."""
         self._routes.clear()
+        self._shadowed.clear()
         self._pending.clear()
         self._where.clear()
         self._resend.clear()
@@ -186,6 +203,14 @@ class AdjRibOut:
         if self._resend:
             families, self._resend = self._resend, set()
             groups: dict[Key, list[Route]] = {}
+            shadowed, self._shadowed = self._shadowed, {}
+            for versions in shadowed.values():
+                for route in versions.values():
+                    groups.setdefault((route.attributes, route.nexthop, route.nlri.family), []).append(route)
+            for (_, nexthop, family), routes in groups.items():
+                if family in families:
+                    yield from self._announce(family, routes, nexthop, negotiated, resolve)
+            groups = {}
             for index, route in self._routes.items():
                 family = route.nlri.family
                 if family in families and index not in self._where:

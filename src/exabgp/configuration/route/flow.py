@@ -8,7 +8,7 @@
 match: `source`/`destination` (`-ipv4`/`-ipv6`) PREFIX (IPv6: ADDRESS/LENGTH[/OFFSET]), and the
 numeric or bitmask keywords of bgp.nlri.flow_match, each taking one term or `[ TERM TERM ]` (OR),
 a term being `OPVALUE` pairs joined by `&` (AND): `>1024&<2048`, `=80`, `!=0`, `syn&!ack`, names
-for protocols, ICMP types and codes, TCP flags (`fin+syn`) and fragments.
+for protocols, ports (a common subset of 5.0's IANA names), ICMP types and codes, TCP flags (`fin+syn`) and fragments.
 then: accept, discard, rate-limit N [bytes|packets], redirect ASN:N | IP:N | IP, redirect-to-nexthop,
 redirect-to-nexthop-ietf IP, copy IP, mark DSCP, action sample|terminal|sample-terminal,
 community, large-community, extended-community. scope: interface-set [transitive|non-transitive]:
@@ -100,6 +100,8 @@ def _value(code: int, word: str) -> int:
         value = _named_value(word, flow_match.TCP_FLAGS_BITS, True)
     elif code == flow_match.FRAGMENT:
         value = _named_value(word, flow_match.FRAGMENT_BITS, True)
+    elif code in (flow_match.PORT, flow_match.DESTINATION_PORT, flow_match.SOURCE_PORT):
+        value = _named_value(word, flow_match.PORTS, False)
     else:
         value = _number(word) if not word.startswith('0x') else None
     if value is None:
