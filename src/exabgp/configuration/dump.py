@@ -22,6 +22,7 @@ from exabgp.bgp.attribute.community import Communities, LargeCommunities
 from exabgp.bgp.attribute.extended import ExtendedCommunities, IPv6ExtendedCommunities
 from exabgp.bgp.attribute.localpref import LocalPreference
 from exabgp.bgp.attribute.med import MED
+from exabgp.bgp.attribute.prefixsid import PrefixSID
 from exabgp.bgp.attribute.reflection import ClusterList, OriginatorID
 from exabgp.bgp.attribute.unknown import Unknown
 from exabgp.bgp.family import AFI, afi_name, safi_name
@@ -29,7 +30,7 @@ from exabgp.bgp.nlri import prefix as ip_prefix
 from exabgp.bgp.nlri import table
 from exabgp.bgp.route import Route
 from exabgp.configuration.model import ADDPATH_NAMES, EVENTS, MESSAGES, Config, Neighbor, Operational, Process
-from exabgp.configuration.route import prefix
+from exabgp.configuration.route import prefix, prefixsid
 
 _PLAIN = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789./:_-+=@%!*?~^<>&$')
 _ESCAPE = {'\\': '\\\\', '"': '\\"', '\n': '\\n', '\t': '\\t', '\r': '\\r', '\b': '\\b', '\f': '\\f'}
@@ -122,6 +123,9 @@ def attribute_text(attribute: Attribute) -> str:
     if code == Code.AIGP:
         assert isinstance(attribute, AIGP)
         return f'aigp {attribute.metric}'
+    if code == Code.BGP_PREFIX_SID:
+        assert isinstance(attribute, PrefixSID)
+        return prefixsid.text(attribute)
     raise ValueError(f'no configuration grammar for attribute {code}')
 
 

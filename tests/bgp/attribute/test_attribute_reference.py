@@ -30,8 +30,8 @@ def _reference() -> pathlib.Path | None:
 REFERENCE = _reference()
 pytestmark = pytest.mark.skipif(REFERENCE is None, reason='no shared/reference beside the repository')
 
-# attributes decoded by later issues (BGP-LS, tunnel encapsulation, prefix-SID): raw for now
-LATER = {Code.BGP_LS, Code.TUNNEL_ENCAP, Code.BGP_PREFIX_SID}
+# attributes decoded by later issues (BGP-LS, tunnel encapsulation): raw for now
+LATER = {Code.BGP_LS, Code.TUNNEL_ENCAP}
 
 
 def _configs(case: pathlib.Path) -> list[str]:

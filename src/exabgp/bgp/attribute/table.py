@@ -6,8 +6,9 @@ flags it must carry, and the RFC 7606 action for a malformed value or wrong flag
 makes a flags error a malformed attribute). `when` says on which sessions it is accepted at all
 (AIGP only where configured, as 5.0); elsewhere it is ignored like an unknown non-transitive one.
 A code missing here is unknown: kept raw if optional transitive, dropped if optional
-non-transitive, a session reset if well-known. BGP-LS (29), tunnel encapsulation (23) and prefix-SID
-(40) are not decoded yet: each becomes one line here when it is.
+non-transitive, a session reset if well-known. BGP-LS (29) and tunnel encapsulation (23) are not
+decoded yet (5.0.15 does not decode the tunnel encapsulation either): each becomes one line here
+when it is.
 """
 
 from collections.abc import Callable
@@ -24,6 +25,7 @@ from exabgp.bgp.attribute.med import MED
 from exabgp.bgp.attribute.nexthop import NextHop
 from exabgp.bgp.attribute.origin import Origin
 from exabgp.bgp.attribute.pmsi import PMSI
+from exabgp.bgp.attribute.prefixsid import PrefixSID
 from exabgp.bgp.attribute.reflection import ClusterList, OriginatorID
 from exabgp.bgp.negotiated import Negotiated
 
@@ -69,5 +71,6 @@ ATTRIBUTES: dict[int, Entry] = {
     Code.IPV6_EXTENDED_COMMUNITY: Entry(IPv6ExtendedCommunities, OPTIONAL | TRANSITIVE, TAW, 'IPV6_EXTENDED_COMMUNITY'),  # 7.15
     Code.AIGP:                    Entry(AIGP, OPTIONAL, DISCARD, 'AIGP', _aigp_configured),             # RFC 7311 3.2
     Code.LARGE_COMMUNITY:         Entry(LargeCommunities, OPTIONAL | TRANSITIVE, TAW, 'LARGE_COMMUNITY'),  # RFC 8092 6
+    Code.BGP_PREFIX_SID:          Entry(PrefixSID, OPTIONAL | TRANSITIVE, DISCARD, 'BGP_PREFIX_SID'),   # RFC 8669 6
 }
 # fmt: on
