@@ -55,6 +55,7 @@ class FamilySpec:
     configurable: bool = True  # accepted in `family { }` and `add-path { }`
     announce: bool = False  # `announce { AFI { SAFI ... } }` and the API's `announce AFI SAFI ...`
     keywords: frozenset[str] = frozenset()  # route keywords it takes beyond the common ones
+    common: bool = True  # its routes take the common keywords (attributes, split, watchdog ...)
     selected_by: tuple[str, ...] = ()  # route keywords that make a `route` statement this family
     precedence: int = 0  # which family wins when keywords of several are written (rd over label)
     nexthop_required: bool = True  # a route being announced must give one
@@ -105,13 +106,14 @@ _VPN_ROUTE = {
     'requires': ('label',),
     'withdraw_attributes': True,
 }
-# draft-mpmz-bess-mup-safi: 5.0 takes a next hop of either AFI without extended next hop, and
-# sends the route's attributes with its withdrawal
+# draft-mpmz-bess-mup-safi: 5.0 takes a next hop of either AFI without extended next hop, sends
+# the route's attributes with its withdrawal, and reads no other keyword than these three
 _MUP = {
     'codec': MUP,
     'announce': True,
     'nexthop': NextHopForm.ANY,
-    'keywords': frozenset(('bgp-prefix-sid-srv6',)),
+    'keywords': frozenset(('next-hop', 'extended-community', 'bgp-prefix-sid-srv6')),
+    'common': False,
     'withdraw_attributes': True,
     'grammar': 'mup',
 }

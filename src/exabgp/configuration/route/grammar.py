@@ -197,7 +197,7 @@ def _keywords(kind: Kind) -> dict[str, Callable[[Cursor, Spec, int], None]]:
     known = _BY_FAMILY.get(kind.family)
     if known is None:
         known = _BY_FAMILY[kind.family] = {
-            **COMMON,
+            **(COMMON if kind.common else {}),
             **{name: handler for name, handler in EVERY.items() if name in kind.keywords},
         }
     return known

@@ -6,8 +6,8 @@
     mup-t1st PREFIX rd RD teid N qfi N endpoint ADDRESS [source ADDRESS]   type 1 session transformed
     mup-t2st ADDRESS rd RD teid N/BITS                            type 2 session transformed
 
-then the route's tail: `next-hop`, `extended-community`, `bgp-prefix-sid-srv6` and the other
-keywords every route takes. An IPv4 next hop of an IPv6 route becomes its IPv4-mapped IPv6
+then the route's tail: `next-hop`, `extended-community` and `bgp-prefix-sid-srv6`, the only
+keywords 5.0 reads there. An IPv4 next hop of an IPv6 route becomes its IPv4-mapped IPv6
 address, as in 5.0 (so no NEXT_HOP attribute goes with it).
 
 Invariants: addresses and prefixes are of the section's AFI (5.0 reads them as such); a TEID fits
