@@ -226,6 +226,19 @@ def reference() -> Iterator[Seed]:
                 yield seed
 
 
+def own() -> Iterator[Seed]:
+    """Every wire message of our own decoding and encoding cases (qa/decoding, qa/encoding)."""
+    for path in sorted((ROOT / 'qa' / 'decoding').glob('*')):
+        lines = path.read_text(errors='replace').splitlines()
+        if len(lines) > 1 and (seed := _message(lines[1])) is not None:
+            yield seed
+    for path in sorted((ROOT / 'qa').glob('*/*.ci')):
+        for line in path.read_text(errors='replace').splitlines():
+            _, found, raw = line.partition(':raw:')
+            if found and (seed := _message(raw)) is not None:
+                yield seed
+
+
 def every() -> list[Seed]:
     """All seeds, without duplicates, in a stable order."""
-    return list(dict.fromkeys([*built(), *golden(), *reference()]))
+    return list(dict.fromkeys([*built(), *golden(), *own(), *reference()]))
