@@ -585,11 +585,12 @@ BROKEN = [
         'family ipv4 mcast-vpn is not supported yet',
     ),
     (
-        'prefix-sid unsupported',
-        NEIGHBOR + '    static {\n        route 10.0.0.0/24 next-hop 1.1.1.1 bgp-prefix-sid [ 777 ];\n    }\n}\n',
+        'prefix-sid label index too large',
+        NEIGHBOR
+        + '    static {\n        route 10.0.0.0/24 next-hop 1.1.1.1 bgp-prefix-sid [ 4294967296 ];\n    }\n}\n',
         7,
-        44,
-        'bgp-prefix-sid is not supported yet',
+        61,
+        "'4294967296' is not a valid label index, the largest is 4294967295",
     ),
     (
         'sr-policy unsupported',

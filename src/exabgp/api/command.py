@@ -39,7 +39,7 @@ from exabgp.bgp.route import Route
 from exabgp.configuration import model, operational
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError, unsupported
-from exabgp.configuration.route import flow, statements
+from exabgp.configuration.route import flow, mup, statements
 from exabgp.configuration.route.grammar import Builder
 from exabgp.configuration.tokenizer import Statement, tokenize
 
@@ -311,6 +311,9 @@ def _family_route(cursor: Cursor, afi_word: str, selectors: Selectors, withdraw:
         raise cursor.fail(unsupported(f'{afi_word} {kind} routes'))
     if row.show == 'flow':
         return _flow(cursor, selectors, withdraw, builder)
+    if row.grammar == 'mup':
+        routes, _, _ = mup.statement(builder, cursor, row, withdraw=withdraw)
+        return Routes(selectors, withdraw, tuple(routes))
     routes, _, _ = statements.announced(builder, cursor, row, withdraw=withdraw)
     return Routes(selectors, withdraw, tuple(routes))
 

@@ -22,14 +22,16 @@ from exabgp.bgp.attribute.community import Communities, LargeCommunities
 from exabgp.bgp.attribute.extended import ExtendedCommunities, IPv6ExtendedCommunities
 from exabgp.bgp.attribute.localpref import LocalPreference
 from exabgp.bgp.attribute.med import MED
+from exabgp.bgp.attribute.prefixsid import PrefixSID
 from exabgp.bgp.attribute.reflection import ClusterList, OriginatorID
 from exabgp.bgp.attribute.unknown import Unknown
 from exabgp.bgp.family import AFI, afi_name, safi_name
 from exabgp.bgp.nlri import prefix as ip_prefix
 from exabgp.bgp.nlri import table
+from exabgp.bgp.nlri.mup import MUP
 from exabgp.bgp.route import Route
 from exabgp.configuration.model import ADDPATH_NAMES, EVENTS, MESSAGES, Config, Neighbor, Operational, Process
-from exabgp.configuration.route import prefix
+from exabgp.configuration.route import mup, prefix, prefixsid
 
 _PLAIN = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789./:_-+=@%!*?~^<>&$')
 _ESCAPE = {'\\': '\\\\', '"': '\\"', '\n': '\\n', '\t': '\\t', '\r': '\\r', '\b': '\\b', '\f': '\\f'}
@@ -122,13 +124,16 @@ def attribute_text(attribute: Attribute) -> str:
     if code == Code.AIGP:
         assert isinstance(attribute, AIGP)
         return f'aigp {attribute.metric}'
+    if code == Code.BGP_PREFIX_SID:
+        assert isinstance(attribute, PrefixSID)
+        return prefixsid.text(attribute)
     raise ValueError(f'no configuration grammar for attribute {code}')
 
 
 def route_text(route: Route) -> str:
     """`NLRI next-hop X ATTRIBUTES` (without the leading keyword): the NLRI in its configuration
     form, qualifiers (`path-information`, `label`) included."""
-    parts = [str(route.nlri)]
+    parts = [mup.text(route.nlri) if isinstance(route.nlri, MUP) else str(route.nlri)]
     if route.nexthop is not None:
         parts.append(f'next-hop {route.nexthop}')
     parts.extend(attribute_text(attribute) for attribute in route.attributes)
@@ -142,6 +147,8 @@ def _form(route: Route) -> str:
     row = table.TABLE[family]
     if row.show == 'flow':
         return 'flow'
+    if row.grammar == 'mup':
+        return f'{afi_name(family.afi)} {safi_name(family.safi)}'
     afi, packed, _ = prefix.parse(route.nlri.prefix())
     multicast = afi == AFI.IPV4 and 224 <= packed[0] <= 239
     if table.route_family(afi, multicast, row.selected_by[:1]) == family:

@@ -246,9 +246,9 @@ def test_unknown_well_known_resets_with_the_attribute_as_data(flags: str) -> Non
     assert parsed.code == 0x99
 
 
-def test_bgp_ls_prefix_sid_and_tunnel_encapsulation_pass_through_raw_for_now() -> None:
-    parsed = parse('801d0401020304' + 'c0170400000000' + 'c0280400000000')
-    assert [value.CODE for value in parsed.attributes] == [0x17, 0x28]
+def test_bgp_ls_and_tunnel_encapsulation_pass_through_raw_for_now() -> None:
+    parsed = parse('801d0401020304' + 'c0170400000000')
+    assert [value.CODE for value in parsed.attributes] == [0x17]
 
 
 # AIGP is only accepted where configured, as 5.0

@@ -8,8 +8,8 @@ makes a flags error a malformed attribute). `when` says on which sessions it is 
 `internal` marks the attributes RFC 7606 says to discard when an external peer sends them
 (LOCAL_PREF 7.5, ORIGINATOR_ID 7.9, CLUSTER_LIST 7.10): the parser drops them with attribute discard.
 A code missing here is unknown: kept raw if optional transitive, dropped if optional
-non-transitive, a session reset if well-known. Tunnel encapsulation (23) and prefix-SID (40) are not
-decoded yet: each becomes one line here when it is.
+non-transitive, a session reset if well-known. Tunnel encapsulation (23) is not decoded (5.0.15 does
+not decode it either): it becomes one line here when it is.
 """
 
 from collections.abc import Callable
@@ -27,6 +27,7 @@ from exabgp.bgp.attribute.med import MED
 from exabgp.bgp.attribute.nexthop import NextHop
 from exabgp.bgp.attribute.origin import Origin
 from exabgp.bgp.attribute.pmsi import PMSI
+from exabgp.bgp.attribute.prefixsid import PrefixSID
 from exabgp.bgp.attribute.reflection import ClusterList, OriginatorID
 from exabgp.bgp.negotiated import Negotiated
 
@@ -74,5 +75,6 @@ ATTRIBUTES: dict[int, Entry] = {
     Code.AIGP:                    Entry(AIGP, OPTIONAL, DISCARD, 'AIGP', _aigp_configured),             # RFC 7311 3.2
     Code.BGP_LS:                  Entry(LinkState, OPTIONAL, DISCARD, 'BGP_LS'),                        # RFC 9552 8.2.2
     Code.LARGE_COMMUNITY:         Entry(LargeCommunities, OPTIONAL | TRANSITIVE, TAW, 'LARGE_COMMUNITY'),  # RFC 8092 6
+    Code.BGP_PREFIX_SID:          Entry(PrefixSID, OPTIONAL | TRANSITIVE, DISCARD, 'BGP_PREFIX_SID'),   # RFC 8669 6
 }
 # fmt: on

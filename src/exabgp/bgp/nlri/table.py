@@ -28,6 +28,7 @@ from exabgp.bgp.nlri.evpn import EVPN
 from exabgp.bgp.nlri.flow import Flow
 from exabgp.bgp.nlri.inet import INET
 from exabgp.bgp.nlri.labeled import Labeled
+from exabgp.bgp.nlri.mup import MUP
 from exabgp.bgp.nlri.vpn import VPN
 
 
@@ -56,6 +57,7 @@ class FamilySpec:
     configurable: bool = True  # accepted in `family { }` and `add-path { }`
     announce: bool = False  # `announce { AFI { SAFI ... } }` and the API's `announce AFI SAFI ...`
     keywords: frozenset[str] = frozenset()  # route keywords it takes beyond the common ones
+    common: bool = True  # its routes take the common keywords (attributes, split, watchdog ...)
     selected_by: tuple[str, ...] = ()  # route keywords that make a `route` statement this family
     precedence: int = 0  # which family wins when keywords of several are written (rd over label)
     nexthop_required: bool = True  # a route being announced must give one
@@ -67,6 +69,9 @@ class FamilySpec:
     withdraw_attributes: bool = False  # withdrawals carry the route's path attributes (5.0 does)
     aliases: tuple[str, ...] = ()
     show: str = 'inet'  # the `show adj-rib ... inet|flow|l2vpn` selection it belongs to
+    # how its routes are written in `announce { AFI { SAFI ... } }` and the API beyond a prefix
+    # then its tail (flow rows go by `show`): 'mup', a route type first (configuration.route.mup)
+    grammar: str = 'prefix'
 
     @property
     def name(self) -> str:
@@ -103,6 +108,17 @@ _VPN_ROUTE = {
     'requires': ('label',),
     'withdraw_attributes': True,
 }
+# draft-mpmz-bess-mup-safi: 5.0 takes a next hop of either AFI without extended next hop, sends
+# the route's attributes with its withdrawal, and reads no other keyword than these three
+_MUP = {
+    'codec': MUP,
+    'announce': True,
+    'nexthop': NextHopForm.ANY,
+    'keywords': frozenset(('next-hop', 'extended-community', 'bgp-prefix-sid-srv6')),
+    'common': False,
+    'withdraw_attributes': True,
+    'grammar': 'mup',
+}
 # RFC 8955 4: no next hop, unless the route redirects to one (draft-simpson-idr-flowspec-redirect)
 _FLOW = {
     'codec': Flow,
@@ -127,7 +143,7 @@ ROWS = (
     _row(AFI.IPV4, SAFI.MULTICAST, **_INET, extended_nexthop=AFI.IPV6, nexthop_required=False),
     _row(AFI.IPV4, SAFI.NLRI_MPLS, **_LABELED, extended_nexthop=AFI.IPV6),
     _row(AFI.IPV4, SAFI.MCAST_VPN, announce=True),
-    _row(AFI.IPV4, SAFI.MUP, announce=True),
+    _row(AFI.IPV4, SAFI.MUP, **_MUP),
     _row(AFI.IPV4, SAFI.MPLS_VPN, **_VPN, **_VPN_ROUTE, extended_nexthop=AFI.IPV6),
     _row(AFI.IPV4, SAFI.RTC, configurable=False),
     _row(AFI.IPV4, SAFI.FLOW_IP, **_FLOW),
@@ -136,7 +152,7 @@ ROWS = (
     _row(AFI.IPV6, SAFI.MULTICAST, **_INET, configurable=False, nexthop_required=False),
     _row(AFI.IPV6, SAFI.NLRI_MPLS, **_LABELED),
     _row(AFI.IPV6, SAFI.MCAST_VPN, announce=True),
-    _row(AFI.IPV6, SAFI.MUP, announce=True),
+    _row(AFI.IPV6, SAFI.MUP, **_MUP),
     _row(AFI.IPV6, SAFI.MPLS_VPN, **_VPN, **_VPN_ROUTE),
     _row(AFI.IPV6, SAFI.FLOW_IP, **_FLOW),
     _row(AFI.IPV6, SAFI.FLOW_VPN, **_FLOW),

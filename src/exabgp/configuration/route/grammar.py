@@ -39,7 +39,7 @@ from exabgp.configuration import values
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError, unsupported
 from exabgp.configuration.model import Watchdog
-from exabgp.configuration.route import attributes, prefix, qualifiers
+from exabgp.configuration.route import attributes, prefix, prefixsid, qualifiers
 from exabgp.configuration.tokenizer import Statement
 
 # the kind of route statement taking every keyword: static `route`, `attributes`, and the API's
@@ -161,13 +161,6 @@ def _selecting(keyword: str, value: Callable[[Cursor], Any], store: str) -> Call
     return read
 
 
-def _keyword(name: str) -> Callable[[Cursor, Spec, int], None]:
-    def refuse(cursor: Cursor, spec: Spec, afi: int) -> None:
-        raise cursor.fail(unsupported(name))
-
-    return refuse
-
-
 def _attribute(parse: Callable[[Cursor], Any]) -> Callable[[Cursor, Spec, int], None]:
     def add(cursor: Cursor, spec: Spec, afi: int) -> None:
         spec.add(parse(cursor))
@@ -191,8 +184,8 @@ EVERY: dict[str, Callable[[Cursor, Spec, int], None]] = {
     'rd': _selecting('rd', qualifiers.route_distinguisher, 'rd'),
     'route-distinguisher': _selecting('route-distinguisher', qualifiers.route_distinguisher, 'rd'),
     'label': _selecting('label', qualifiers.labels, 'labels'),
-    'bgp-prefix-sid': _keyword('bgp-prefix-sid'),
-    'bgp-prefix-sid-srv6': _keyword('bgp-prefix-sid-srv6'),
+    'bgp-prefix-sid': _attribute(prefixsid.prefix_sid),
+    'bgp-prefix-sid-srv6': _attribute(prefixsid.prefix_sid_srv6),
 }
 _BY_FAMILY: dict[Family, dict[str, Callable[[Cursor, Spec, int], None]]] = {}
 
@@ -203,7 +196,7 @@ def _keywords(kind: Kind) -> dict[str, Callable[[Cursor, Spec, int], None]]:
     known = _BY_FAMILY.get(kind.family)
     if known is None:
         known = _BY_FAMILY[kind.family] = {
-            **COMMON,
+            **(COMMON if kind.common else {}),
             **{name: handler for name, handler in EVERY.items() if name in kind.keywords},
         }
     return known

@@ -14,7 +14,7 @@ from exabgp.bgp.nlri import table
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError, unsupported
 from exabgp.configuration.neighbor import Draft
-from exabgp.configuration.route import flow, prefix, statements
+from exabgp.configuration.route import flow, mup, prefix, statements
 from exabgp.configuration.route.grammar import ROUTE, Builder, Spec, check_family, make_routes, read_tail
 from exabgp.configuration.tokenizer import Statement
 
@@ -99,6 +99,9 @@ def announce(builder: Builder, cursor: Cursor, afi_text: str, draft: Draft) -> N
         raise cursor.fail_at(0, unsupported(f'family {row.family}'))
     if row.show == 'flow':
         flow_line(builder, cursor, draft)
+        return
+    if row.grammar == 'mup':
+        store(draft, mup.statement(builder, cursor, row), cursor.statement, 1)
         return
     store(draft, statements.announced(builder, cursor, row), cursor.statement, 1)
 
