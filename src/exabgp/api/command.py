@@ -5,6 +5,7 @@
     [neighbor SELECTOR [, ...]] announce|withdraw attribute(s) TAIL nlri PREFIX ...
     [neighbor SELECTOR [, ...]] announce|withdraw flow route MATCH... ACTION...  (configuration.route.flow)
     [neighbor SELECTOR [, ...]] announce|withdraw ipv4|ipv6 flow|flow-vpn MATCH... ACTION...
+    [neighbor SELECTOR [, ...]] announce|withdraw vpls KEYWORD VALUE ...      (configuration.route.vpls)
     [neighbor SELECTOR [, ...]] announce eor [AFI SAFI]
     [neighbor SELECTOR [, ...]] announce route-refresh AFI SAFI
     [neighbor SELECTOR [, ...]] announce operational KIND afi AFI safi SAFI ...
@@ -21,7 +22,7 @@ Invariants:
 - Routes are read by the configuration's route grammar (`configuration.route.statements`), never by
   a grammar of our own: a route written in an API command means what it means in a configuration
   file, and the same `Builder` interns the attributes routes share (one builder per process).
-- A route of a family whose codec is not built yet (vpls, VPN, ...) is an error saying
+- A route of a family whose codec is not built yet (mcast-vpn, ...) is an error saying
   'not supported yet', as in the configuration.
 - Words are 5.0's; where 5.0 matched a command anywhere in the line, we read it from the start
   (after the selectors), which accepts every line 5.0's own documentation shows.
@@ -39,6 +40,7 @@ from exabgp.configuration import model, operational
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError, unsupported
 from exabgp.configuration.route import flow, statements
+from exabgp.configuration.route import vpls as vpls_route
 from exabgp.configuration.route.grammar import Builder
 from exabgp.configuration.tokenizer import Statement, tokenize
 
@@ -205,8 +207,6 @@ SINGLE: dict[str, Command] = {
 # commands taking no neighbor selector
 GLOBAL = ('show', 'enable-ack', 'disable-ack', 'silence-ack', 'shutdown', 'reload', 'restart', 'version', 'help')
 
-NOT_BUILT = {'vpls': 'vpls routes'}
-
 OPERATIONAL_KINDS = {name.lower(): code for code, name in NAMES.items()}
 
 
@@ -273,6 +273,8 @@ def _change(statement: Statement, start: int, selectors: Selectors, builder: Bui
         if cursor.next() != 'route':
             raise CommandError(f"the command is '{words[start]} flow route ...'")
         return _flow(cursor, selectors, withdraw, builder)
+    if what == 'vpls':
+        return _vpls(cursor, selectors, withdraw, builder)
     if what == 'watchdog':
         if selectors:
             raise CommandError("'watchdog' does not take a neighbor selection")
@@ -280,8 +282,6 @@ def _change(statement: Statement, start: int, selectors: Selectors, builder: Bui
         cursor.done()
         return Watchdog(name, withdraw)
     if withdraw:
-        if what in NOT_BUILT:
-            raise CommandError(unsupported(NOT_BUILT[what]))
         raise CommandError(f"unknown command 'withdraw {what}'")
     if what == 'eor':
         return EndOfRib(selectors, _family(cursor, IPV4_UNICAST))
@@ -289,8 +289,6 @@ def _change(statement: Statement, start: int, selectors: Selectors, builder: Bui
         return Refresh(selectors, _family(cursor, None))
     if what == 'operational':
         return SendOperational(selectors, _operational(statement, start + 2))
-    if what in NOT_BUILT:
-        raise CommandError(unsupported(NOT_BUILT[what]))
     raise CommandError(f"unknown command 'announce {what}'")
 
 
@@ -312,6 +310,17 @@ def _flow(cursor: Cursor, selectors: Selectors, withdraw: bool, builder: Builder
     flow.flat(cursor, made)
     try:
         route = flow.finish(made, builder)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    return Routes(selectors, withdraw, (route,))
+
+
+def _vpls(cursor: Cursor, selectors: Selectors, withdraw: bool, builder: Builder) -> Routes:
+    """A VPLS route: its keywords in any order, as in a configuration's `vpls ...;`."""
+    made = vpls_route.VplsDraft()
+    vpls_route.line(cursor, made)
+    try:
+        route, _ = vpls_route.finish(made, builder, withdraw)
     except ValueError as error:
         raise CommandError(str(error)) from None
     return Routes(selectors, withdraw, (route,))

@@ -142,6 +142,9 @@ def _form(route: Route) -> str:
     row = table.TABLE[family]
     if row.show == 'flow':
         return 'flow'
+    if family.afi == AFI.L2VPN:
+        # a VPLS route's text starts with `vpls`: a statement of the `l2vpn` section
+        return 'l2vpn'
     afi, packed, _ = prefix.parse(route.nlri.prefix())
     multicast = afi == AFI.IPV4 and 224 <= packed[0] <= 239
     if table.route_family(afi, multicast, row.selected_by[:1]) == family:
@@ -156,8 +159,8 @@ def _routes(neighbor: Neighbor) -> Iterator[str]:
         form = _form(route)
         if form != current:
             if current:
-                yield '    }\n' if current in ('static', 'flow') else '        }\n    }\n'
-            if form in ('static', 'flow'):
+                yield '    }\n' if current in _SECTIONS else '        }\n    }\n'
+            if form in _SECTIONS:
                 yield f'    {form} {{\n'
             else:
                 yield f'    announce {{\n        {form.split()[0]} {{\n'
@@ -171,10 +174,16 @@ def _routes(neighbor: Neighbor) -> Iterator[str]:
             yield f'        route {text.removeprefix("flow ")};\n'
         elif form == 'static':
             yield f'        route {text};\n'
+        elif form == 'l2vpn':
+            yield f'        {text};\n'
         else:
             yield f'            {form.split()[1]} {text};\n'
     if current:
-        yield '    }\n' if current in ('static', 'flow') else '        }\n    }\n'
+        yield '    }\n' if current in _SECTIONS else '        }\n    }\n'
+
+
+# the forms written in a section of their own, not in `announce { AFI { } }`
+_SECTIONS = ('static', 'flow', 'l2vpn')
 
 
 def _operational(message: Operational) -> str:

@@ -87,7 +87,8 @@ def test_labeled_rows() -> None:
         (AFI.IPV6, 'mpls-vpn', Family(AFI.IPV6, SAFI.MPLS_VPN)),
         (AFI.IPV4, 'rtc', None),
         (AFI.IPV4, 'evpn', None),
-        (AFI.L2VPN, 'vpls', None),
+        (AFI.L2VPN, 'vpls', Family(AFI.L2VPN, SAFI.VPLS)),
+        (AFI.IPV4, 'vpls', None),
         (AFI.IPV4, 'nonsense', None),
     ],
 )

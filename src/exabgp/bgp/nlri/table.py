@@ -27,6 +27,7 @@ from exabgp.bgp.nlri.evpn import EVPN
 from exabgp.bgp.nlri.flow import Flow
 from exabgp.bgp.nlri.inet import INET
 from exabgp.bgp.nlri.labeled import Labeled
+from exabgp.bgp.nlri.vpls import VPLS
 from exabgp.bgp.nlri.vpn import VPN
 
 
@@ -63,6 +64,8 @@ class FamilySpec:
     grouped: bool = False  # group-updates packs its routes together
     nlri_field: bool = False  # IPv4 unicast: the UPDATE's NLRI and withdrawn routes fields
     withdraw_attributes: bool = False  # withdrawals carry the route's path attributes (5.0 does)
+    # an IPv4 next hop is also sent as the NEXT_HOP attribute (5.0 sends none with a VPLS route)
+    nexthop_attribute: bool = True
     aliases: tuple[str, ...] = ()
     show: str = 'inet'  # the `show adj-rib ... inet|flow|l2vpn` selection it belongs to
 
@@ -138,7 +141,18 @@ ROWS = (
     _row(AFI.IPV6, SAFI.MPLS_VPN, **_VPN, **_VPN_ROUTE),
     _row(AFI.IPV6, SAFI.FLOW_IP, **_FLOW),
     _row(AFI.IPV6, SAFI.FLOW_VPN, **_FLOW),
-    _row(AFI.L2VPN, SAFI.VPLS, nexthop_required=False, show='l2vpn'),
+    # RFC 4761 3.2.2: an IPv4 (or IPv6) next hop; `announce { l2vpn { vpls ... } }` and the API's
+    # `announce vpls ...`; withdrawals carry the route's attributes, as 5.0 sends them
+    _row(
+        AFI.L2VPN,
+        SAFI.VPLS,
+        codec=VPLS,
+        nexthop=NextHopForm.ANY,
+        announce=True,
+        withdraw_attributes=True,
+        nexthop_attribute=False,
+        show='l2vpn',
+    ),
     _row(AFI.L2VPN, SAFI.EVPN, codec=EVPN, nexthop=NextHopForm.ANY, show='l2vpn'),
     _row(AFI.BGP_LS, SAFI.BGP_LS, nexthop_required=False),
     _row(AFI.BGP_LS, SAFI.BGP_LS_VPN, nexthop_required=False),
@@ -174,6 +188,12 @@ def without_nexthop(family: Family) -> bool:
     """Its routes may be announced with no next hop at all (FlowSpec)."""
     row = TABLE.get(family)
     return row is not None and row.nexthop in (NextHopForm.NONE, NextHopForm.OPTIONAL)
+
+
+def sends_nexthop_attribute(family: Family) -> bool:
+    """An IPv4 next hop of its routes is also written as the NEXT_HOP path attribute."""
+    row = TABLE.get(family)
+    return row is not None and row.nexthop_attribute and not without_nexthop(family)
 
 
 def grouped(family: Family) -> bool:
