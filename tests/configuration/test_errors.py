@@ -599,12 +599,27 @@ BROKEN = [
         "'split' can not be used in a vpls route",
     ),
     (
-        'mcast-vpn unsupported',
+        'mcast-vpn without next hop',
         NEIGHBOR
         + '    announce {\n        ipv4 {\n            mcast-vpn source-ad source 10.0.0.1 group 239.0.0.1 rd 1:1;\n        }\n    }\n}\n',
         8,
+        71,
+        'missing next-hop',
+    ),
+    (
+        'mcast-vpn address of the other AFI',
+        NEIGHBOR
+        + '    announce {\n        ipv6 {\n            mcast-vpn source-ad source 10.0.0.1 group ff0e::1 rd 1:1;\n        }\n    }\n}\n',
+        8,
+        40,
+        "'10.0.0.1' is not an IPv6 address",
+    ),
+    (
+        'mup unsupported',
+        NEIGHBOR + '    announce {\n        ipv4 {\n            mup mup-dsd 10.0.0.1 rd 1:1;\n        }\n    }\n}\n',
+        8,
         13,
-        'family ipv4 mcast-vpn is not supported yet',
+        'family ipv4 mup is not supported yet',
     ),
     (
         'prefix-sid unsupported',

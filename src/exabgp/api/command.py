@@ -6,6 +6,7 @@
     [neighbor SELECTOR [, ...]] announce|withdraw flow route MATCH... ACTION...  (configuration.route.flow)
     [neighbor SELECTOR [, ...]] announce|withdraw ipv4|ipv6 flow|flow-vpn MATCH... ACTION...
     [neighbor SELECTOR [, ...]] announce|withdraw vpls KEYWORD VALUE ...      (configuration.route.vpls)
+    [neighbor SELECTOR [, ...]] announce|withdraw ipv4|ipv6 mcast-vpn TYPE ... (configuration.route.mvpn)
     [neighbor SELECTOR [, ...]] announce eor [AFI SAFI]
     [neighbor SELECTOR [, ...]] announce route-refresh AFI SAFI
     [neighbor SELECTOR [, ...]] announce operational KIND afi AFI safi SAFI ...
@@ -22,7 +23,7 @@ Invariants:
 - Routes are read by the configuration's route grammar (`configuration.route.statements`), never by
   a grammar of our own: a route written in an API command means what it means in a configuration
   file, and the same `Builder` interns the attributes routes share (one builder per process).
-- A route of a family whose codec is not built yet (mcast-vpn, ...) is an error saying
+- A route of a family whose codec is not built yet (mup, ...) is an error saying
   'not supported yet', as in the configuration.
 - Words are 5.0's; where 5.0 matched a command anywhere in the line, we read it from the start
   (after the selectors), which accepts every line 5.0's own documentation shows.
@@ -35,11 +36,12 @@ from exabgp.api.selector import SelectorError, Selectors, split
 from exabgp.bgp.family import AFI_BY_NAME, IPV4_UNICAST, SAFI_BY_NAME, Family
 from exabgp.bgp.message.operational import NAMES, Advisory, Operational, Query, Reply
 from exabgp.bgp.nlri import table
+from exabgp.bgp.nlri.mvpn import MVPN
 from exabgp.bgp.route import Route
 from exabgp.configuration import model, operational
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError, unsupported
-from exabgp.configuration.route import flow, statements
+from exabgp.configuration.route import flow, mvpn, statements
 from exabgp.configuration.route import vpls as vpls_route
 from exabgp.configuration.route.grammar import Builder
 from exabgp.configuration.tokenizer import Statement, tokenize
@@ -300,6 +302,9 @@ def _family_route(cursor: Cursor, afi_word: str, selectors: Selectors, withdraw:
         raise cursor.fail(unsupported(f'{afi_word} {kind} routes'))
     if row.show == 'flow':
         return _flow(cursor, selectors, withdraw, builder)
+    if row.codec is MVPN:
+        routes, _, _ = mvpn.route(builder, cursor, row, withdraw)
+        return Routes(selectors, withdraw, tuple(routes))
     routes, _, _ = statements.announced(builder, cursor, row, withdraw=withdraw)
     return Routes(selectors, withdraw, tuple(routes))
 

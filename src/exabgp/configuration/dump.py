@@ -128,7 +128,7 @@ def attribute_text(attribute: Attribute) -> str:
 def route_text(route: Route) -> str:
     """`NLRI next-hop X ATTRIBUTES` (without the leading keyword): the NLRI in its configuration
     form, qualifiers (`path-information`, `label`) included."""
-    parts = [str(route.nlri)]
+    parts = [route.nlri.configuration()]
     if route.nexthop is not None:
         parts.append(f'next-hop {route.nexthop}')
     parts.extend(attribute_text(attribute) for attribute in route.attributes)
@@ -145,7 +145,11 @@ def _form(route: Route) -> str:
     if family.afi == AFI.L2VPN:
         # a VPLS route's text starts with `vpls`: a statement of the `l2vpn` section
         return 'l2vpn'
-    afi, packed, _ = prefix.parse(route.nlri.prefix())
+    try:
+        afi, packed, _ = prefix.parse(route.nlri.prefix())
+    except ValueError:
+        # no prefix (mcast-vpn): written in its family's own section
+        return f'{afi_name(family.afi)} {safi_name(family.safi)}'
     multicast = afi == AFI.IPV4 and 224 <= packed[0] <= 239
     if table.route_family(afi, multicast, row.selected_by[:1]) == family:
         return 'static'

@@ -58,9 +58,11 @@ def test_names_are_5_0s_words() -> None:
     }
 
 
-def test_only_ipv4_unicast_uses_the_nlri_field_and_groups() -> None:
+def test_only_ipv4_unicast_uses_the_nlri_field_and_it_and_mcast_vpn_group() -> None:
     assert table.NLRI_FIELD == IPV4_UNICAST
-    assert [family for family in table.DEFAULT if table.grouped(family)] == [IPV4_UNICAST]
+    # 5.0 packs mcast-vpn routes of one attribute set together (the conf-mvpn reference case)
+    mvpn = [Family(AFI.IPV4, SAFI.MCAST_VPN), Family(AFI.IPV6, SAFI.MCAST_VPN)]
+    assert [family for family in table.DEFAULT if table.grouped(family)] == [IPV4_UNICAST, *mvpn]
     assert not table.grouped(Family.of(3, 1))
 
 

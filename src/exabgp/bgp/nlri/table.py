@@ -13,8 +13,8 @@ Invariants:
   'family X is not supported yet' where they are written.
 - The names of a family are 5.0's, the same in the configuration, the JSON and the text API
   (`ipv4 nlri-mpls`); `aliases` are other SAFI words the configuration accepts for it.
-- Only IPv4 unicast uses the UPDATE's own NLRI and withdrawn routes fields (RFC 4271), and only it
-  shares UPDATEs between routes when `group-updates` is on (5.0's behaviour).
+- Only IPv4 unicast uses the UPDATE's own NLRI and withdrawn routes fields (RFC 4271); it and
+  MCAST-VPN share UPDATEs between routes when `group-updates` is on (5.0's behaviour).
 """
 
 from collections.abc import Collection, Iterable
@@ -27,6 +27,7 @@ from exabgp.bgp.nlri.evpn import EVPN
 from exabgp.bgp.nlri.flow import Flow
 from exabgp.bgp.nlri.inet import INET
 from exabgp.bgp.nlri.labeled import Labeled
+from exabgp.bgp.nlri.mvpn import MVPN
 from exabgp.bgp.nlri.vpls import VPLS
 from exabgp.bgp.nlri.vpn import VPN
 
@@ -114,6 +115,11 @@ _FLOW = {
     'show': 'flow',
 }
 
+# RFC 6514: `announce { ipv4 { mcast-vpn TYPE ...; } }` and the API's `announce ipv4 mcast-vpn TYPE
+# ...`; 5.0 packs routes of one attribute set together under group-updates, and withdrawals carry
+# the route's attributes
+_MVPN = {'codec': MVPN, 'announce': True, 'grouped': True, 'withdraw_attributes': True}
+
 ROWS = (
     _row(
         AFI.IPV4,
@@ -127,7 +133,7 @@ ROWS = (
     ),
     _row(AFI.IPV4, SAFI.MULTICAST, **_INET, extended_nexthop=AFI.IPV6, nexthop_required=False),
     _row(AFI.IPV4, SAFI.NLRI_MPLS, **_LABELED, extended_nexthop=AFI.IPV6),
-    _row(AFI.IPV4, SAFI.MCAST_VPN, announce=True),
+    _row(AFI.IPV4, SAFI.MCAST_VPN, **_MVPN),
     _row(AFI.IPV4, SAFI.MUP, announce=True),
     _row(AFI.IPV4, SAFI.MPLS_VPN, **_VPN, **_VPN_ROUTE, extended_nexthop=AFI.IPV6),
     _row(AFI.IPV4, SAFI.RTC, configurable=False),
@@ -136,7 +142,7 @@ ROWS = (
     _row(AFI.IPV6, SAFI.UNICAST, **_INET, addpath=True, keywords=frozenset(('path-information',))),
     _row(AFI.IPV6, SAFI.MULTICAST, **_INET, configurable=False, nexthop_required=False),
     _row(AFI.IPV6, SAFI.NLRI_MPLS, **_LABELED),
-    _row(AFI.IPV6, SAFI.MCAST_VPN, announce=True),
+    _row(AFI.IPV6, SAFI.MCAST_VPN, **_MVPN),
     _row(AFI.IPV6, SAFI.MUP, announce=True),
     _row(AFI.IPV6, SAFI.MPLS_VPN, **_VPN, **_VPN_ROUTE),
     _row(AFI.IPV6, SAFI.FLOW_IP, **_FLOW),

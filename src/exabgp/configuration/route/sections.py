@@ -12,11 +12,12 @@ from typing import Any, Protocol
 
 from exabgp.bgp.family import AFI
 from exabgp.bgp.nlri import table
+from exabgp.bgp.nlri.mvpn import MVPN
 from exabgp.bgp.nlri.vpls import VPLS
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError, unsupported
 from exabgp.configuration.neighbor import Draft
-from exabgp.configuration.route import flow, prefix, statements
+from exabgp.configuration.route import flow, mvpn, prefix, statements
 from exabgp.configuration.route import vpls as vpls_route
 from exabgp.configuration.route.grammar import ROUTE, Builder, Spec, check_family, make_routes, read_tail
 from exabgp.configuration.tokenizer import Statement
@@ -101,6 +102,9 @@ def announce(builder: Builder, cursor: Cursor, afi_text: str, draft: Draft) -> N
         return
     if row.codec is VPLS:
         vpls(builder, cursor, draft)
+        return
+    if row.codec is MVPN:
+        store(draft, mvpn.route(builder, cursor, row), cursor.statement, 0)
         return
     store(draft, statements.announced(builder, cursor, row), cursor.statement, 1)
 
