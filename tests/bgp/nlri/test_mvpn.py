@@ -80,6 +80,8 @@ def test_make_builds_the_three_types():
         # an IPv4 source and an IPv6 group: the field length is neither form
         ('0516' + '00' * 8 + '20' + '00' * 4 + '80' + '00' * 8, 'invalid Source Active A-D Route length'),
         ('0616' + '00' * 12 + '20' + '00' * 4 + '21' + '00' * 4, 'unsupported multicast group length'),
+        # an IPv6 source in a field of IPv4 length: the group length octet would be past the end
+        ('0616' + '00' * 12 + '80' + '00' * 9, 'too short to hold its multicast group length'),
     ],
 )
 def test_malformed_fields(wire, reason):

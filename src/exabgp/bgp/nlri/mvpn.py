@@ -66,6 +66,8 @@ def _check(code: int, body: bytes) -> None:
         raise Malformed(f'invalid {name} length ({len(body)} octets)', INVALID_NETWORK_FIELD)
     cursor = start
     for field in ('source', 'group'):
+        if cursor >= len(body):
+            raise Malformed(f'{name} is too short to hold its multicast {field} length', INVALID_NETWORK_FIELD)
         bits = body[cursor]
         if bits not in ADDRESS_BITS:
             raise Malformed(f'{name}: unsupported multicast {field} length of {bits} bits', INVALID_NETWORK_FIELD)

@@ -28,6 +28,7 @@ from exabgp.bgp.nlri.flow import Flow
 from exabgp.bgp.nlri.inet import INET
 from exabgp.bgp.nlri.labeled import Labeled
 from exabgp.bgp.nlri.mvpn import MVPN
+from exabgp.bgp.nlri.rtc import RTC
 from exabgp.bgp.nlri.vpls import VPLS
 from exabgp.bgp.nlri.vpn import VPN
 
@@ -136,7 +137,8 @@ ROWS = (
     _row(AFI.IPV4, SAFI.MCAST_VPN, **_MVPN),
     _row(AFI.IPV4, SAFI.MUP, announce=True),
     _row(AFI.IPV4, SAFI.MPLS_VPN, **_VPN, **_VPN_ROUTE, extended_nexthop=AFI.IPV6),
-    _row(AFI.IPV4, SAFI.RTC, configurable=False),
+    # RFC 4684: received only (5.0 neither configures nor announces it)
+    _row(AFI.IPV4, SAFI.RTC, codec=RTC, configurable=False),
     _row(AFI.IPV4, SAFI.FLOW_IP, **_FLOW),
     _row(AFI.IPV4, SAFI.FLOW_VPN, **_FLOW),
     _row(AFI.IPV6, SAFI.UNICAST, **_INET, addpath=True, keywords=frozenset(('path-information',))),
