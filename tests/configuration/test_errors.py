@@ -570,19 +570,57 @@ BROKEN = [
         'invalid escape: \\u must be followed by four hexadecimal digits',
     ),
     (
-        'vpls unsupported',
+        'vpls block without next hop',
         NEIGHBOR + '    l2vpn {\n        vpls site5 {\n        }\n    }\n}\n',
         7,
         9,
-        'family l2vpn vpls is not supported yet',
+        'vpls nlri next-hop missing',
     ),
     (
-        'mcast-vpn unsupported',
+        'vpls without endpoint',
+        NEIGHBOR + '    l2vpn {\n        vpls rd 1:1 base 10 offset 1 size 8 next-hop 1.1.1.1;\n    }\n}\n',
+        7,
+        9,
+        'vpls nlri endpoint missing',
+    ),
+    (
+        'vpls endpoint too large',
+        NEIGHBOR + '    l2vpn {\n        vpls endpoint 65536;\n    }\n}\n',
+        7,
+        23,
+        "'65536' is an invalid vpls endpoint (0 to 65535)",
+    ),
+    (
+        'vpls label block past 20 bits',
+        NEIGHBOR
+        + '    announce {\n        l2vpn {\n            vpls rd 1:1 endpoint 1 base 1048570 offset 1 size 8 '
+        + 'next-hop 1.1.1.1;\n        }\n    }\n}\n',
+        8,
+        13,
+        'vpls base 1048570 with size 8 passes the 20 bits of a label',
+    ),
+    (
+        'vpls split',
+        NEIGHBOR + '    l2vpn {\n        vpls split /24;\n    }\n}\n',
+        7,
+        14,
+        "'split' can not be used in a vpls route",
+    ),
+    (
+        'mcast-vpn without next hop',
         NEIGHBOR
         + '    announce {\n        ipv4 {\n            mcast-vpn source-ad source 10.0.0.1 group 239.0.0.1 rd 1:1;\n        }\n    }\n}\n',
         8,
-        13,
-        'family ipv4 mcast-vpn is not supported yet',
+        71,
+        'missing next-hop',
+    ),
+    (
+        'mcast-vpn address of the other AFI',
+        NEIGHBOR
+        + '    announce {\n        ipv6 {\n            mcast-vpn source-ad source 10.0.0.1 group ff0e::1 rd 1:1;\n        }\n    }\n}\n',
+        8,
+        40,
+        "'10.0.0.1' is not an IPv6 address",
     ),
     (
         'prefix-sid label index too large',

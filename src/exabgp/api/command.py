@@ -5,6 +5,8 @@
     [neighbor SELECTOR [, ...]] announce|withdraw attribute(s) TAIL nlri PREFIX ...
     [neighbor SELECTOR [, ...]] announce|withdraw flow route MATCH... ACTION...  (configuration.route.flow)
     [neighbor SELECTOR [, ...]] announce|withdraw ipv4|ipv6 flow|flow-vpn MATCH... ACTION...
+    [neighbor SELECTOR [, ...]] announce|withdraw vpls KEYWORD VALUE ...      (configuration.route.vpls)
+    [neighbor SELECTOR [, ...]] announce|withdraw ipv4|ipv6 mcast-vpn TYPE ... (configuration.route.mvpn)
     [neighbor SELECTOR [, ...]] announce eor [AFI SAFI]
     [neighbor SELECTOR [, ...]] announce route-refresh AFI SAFI
     [neighbor SELECTOR [, ...]] announce operational KIND afi AFI safi SAFI ...
@@ -22,7 +24,7 @@ Invariants:
 - Routes are read by the configuration's route grammar (`configuration.route.statements`), never by
   a grammar of our own: a route written in an API command means what it means in a configuration
   file, and the same `Builder` interns the attributes routes share (one builder per process).
-- A route of a family whose codec is not built yet (vpls, VPN, ...) is an error saying
+- A route of a family whose codec is not built yet (mup, ...) is an error saying
   'not supported yet', as in the configuration.
 - Words are 5.0's; where 5.0 matched a command anywhere in the line, we read it from the start
   (after the selectors), which accepts every line 5.0's own documentation shows.
@@ -39,7 +41,8 @@ from exabgp.bgp.route import Route
 from exabgp.configuration import model, operational
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError, unsupported
-from exabgp.configuration.route import flow, mup, statements
+from exabgp.configuration.route import flow, mup, mvpn, statements
+from exabgp.configuration.route import vpls as vpls_route
 from exabgp.configuration.route.grammar import Builder
 from exabgp.configuration.tokenizer import Statement, tokenize
 
@@ -214,8 +217,6 @@ SINGLE: dict[str, Command] = {
 # commands taking no neighbor selector
 GLOBAL = ('show', 'enable-ack', 'disable-ack', 'silence-ack', 'shutdown', 'reload', 'restart', 'version', 'help')
 
-NOT_BUILT = {'vpls': 'vpls routes'}
-
 OPERATIONAL_KINDS = {name.lower(): code for code, name in NAMES.items()}
 
 
@@ -282,6 +283,8 @@ def _change(statement: Statement, start: int, selectors: Selectors, builder: Bui
         if cursor.next() != 'route':
             raise CommandError(f"the command is '{words[start]} flow route ...'")
         return _flow(cursor, selectors, withdraw, builder)
+    if what == 'vpls':
+        return _vpls(cursor, selectors, withdraw, builder)
     if what == 'watchdog':
         if selectors:
             raise CommandError("'watchdog' does not take a neighbor selection")
@@ -289,8 +292,6 @@ def _change(statement: Statement, start: int, selectors: Selectors, builder: Bui
         cursor.done()
         return Watchdog(name, withdraw)
     if withdraw:
-        if what in NOT_BUILT:
-            raise CommandError(unsupported(NOT_BUILT[what]))
         raise CommandError(f"unknown command 'withdraw {what}'")
     if what == 'eor':
         return EndOfRib(selectors, _family(cursor, IPV4_UNICAST))
@@ -298,8 +299,6 @@ def _change(statement: Statement, start: int, selectors: Selectors, builder: Bui
         return Refresh(selectors, _family(cursor, None))
     if what == 'operational':
         return SendOperational(selectors, _operational(statement, start + 2))
-    if what in NOT_BUILT:
-        raise CommandError(unsupported(NOT_BUILT[what]))
     raise CommandError(f"unknown command 'announce {what}'")
 
 
@@ -314,6 +313,9 @@ def _family_route(cursor: Cursor, afi_word: str, selectors: Selectors, withdraw:
     if row.grammar == 'mup':
         routes, _, _ = mup.statement(builder, cursor, row, withdraw=withdraw)
         return Routes(selectors, withdraw, tuple(routes))
+    if row.grammar == 'mvpn':
+        routes, _, _ = mvpn.route(builder, cursor, row, withdraw)
+        return Routes(selectors, withdraw, tuple(routes))
     routes, _, _ = statements.announced(builder, cursor, row, withdraw=withdraw)
     return Routes(selectors, withdraw, tuple(routes))
 
@@ -324,6 +326,17 @@ def _flow(cursor: Cursor, selectors: Selectors, withdraw: bool, builder: Builder
     flow.flat(cursor, made)
     try:
         route = flow.finish(made, builder)
+    except ValueError as error:
+        raise CommandError(str(error)) from None
+    return Routes(selectors, withdraw, (route,))
+
+
+def _vpls(cursor: Cursor, selectors: Selectors, withdraw: bool, builder: Builder) -> Routes:
+    """A VPLS route: its keywords in any order, as in a configuration's `vpls ...;`."""
+    made = vpls_route.VplsDraft()
+    vpls_route.line(cursor, made)
+    try:
+        route, _ = vpls_route.finish(made, builder, withdraw)
     except ValueError as error:
         raise CommandError(str(error)) from None
     return Routes(selectors, withdraw, (route,))

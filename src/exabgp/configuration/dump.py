@@ -133,7 +133,8 @@ def attribute_text(attribute: Attribute) -> str:
 def route_text(route: Route) -> str:
     """`NLRI next-hop X ATTRIBUTES` (without the leading keyword): the NLRI in its configuration
     form, qualifiers (`path-information`, `label`) included."""
-    parts = [mup.text(route.nlri) if isinstance(route.nlri, MUP) else str(route.nlri)]
+    nlri = route.nlri
+    parts = [mup.text(nlri) if isinstance(nlri, MUP) else nlri.configuration()]
     if route.nexthop is not None:
         parts.append(f'next-hop {route.nexthop}')
     parts.extend(attribute_text(attribute) for attribute in route.attributes)
@@ -149,7 +150,14 @@ def _form(route: Route) -> str:
         return 'flow'
     if row.grammar == 'mup':
         return f'{afi_name(family.afi)} {safi_name(family.safi)}'
-    afi, packed, _ = prefix.parse(route.nlri.prefix())
+    if row.grammar == 'vpls':
+        # a VPLS route's text starts with `vpls`: a statement of the `l2vpn` section
+        return 'l2vpn'
+    try:
+        afi, packed, _ = prefix.parse(route.nlri.prefix())
+    except ValueError:
+        # no prefix (mcast-vpn): written in its family's own section
+        return f'{afi_name(family.afi)} {safi_name(family.safi)}'
     multicast = afi == AFI.IPV4 and 224 <= packed[0] <= 239
     if table.route_family(afi, multicast, row.selected_by[:1]) == family:
         return 'static'
@@ -163,8 +171,8 @@ def _routes(neighbor: Neighbor) -> Iterator[str]:
         form = _form(route)
         if form != current:
             if current:
-                yield '    }\n' if current in ('static', 'flow') else '        }\n    }\n'
-            if form in ('static', 'flow'):
+                yield '    }\n' if current in _SECTIONS else '        }\n    }\n'
+            if form in _SECTIONS:
                 yield f'    {form} {{\n'
             else:
                 yield f'    announce {{\n        {form.split()[0]} {{\n'
@@ -178,10 +186,16 @@ def _routes(neighbor: Neighbor) -> Iterator[str]:
             yield f'        route {text.removeprefix("flow ")};\n'
         elif form == 'static':
             yield f'        route {text};\n'
+        elif form == 'l2vpn':
+            yield f'        {text};\n'
         else:
             yield f'            {form.split()[1]} {text};\n'
     if current:
-        yield '    }\n' if current in ('static', 'flow') else '        }\n    }\n'
+        yield '    }\n' if current in _SECTIONS else '        }\n    }\n'
+
+
+# the forms written in a section of their own, not in `announce { AFI { } }`
+_SECTIONS = ('static', 'flow', 'l2vpn')
 
 
 def _operational(message: Operational) -> str:

@@ -309,7 +309,12 @@ class Parser:
 
     def l2vpn(self, header: Statement, draft: Draft) -> None:
         self.no_name(header)
-        self.block(header, 'l2vpn', {'vpls': holding.vpls}, {'vpls': holding.vpls_block})
+        self.block(
+            header,
+            'l2vpn',
+            {'vpls': lambda cursor: holding.vpls(self.routes, cursor, draft)},
+            {'vpls': lambda statement: holding.vpls_block(self.routes, statement, self, draft)},
+        )
 
     def operational(self, header: Statement, draft: Draft) -> None:
         self.no_name(header)

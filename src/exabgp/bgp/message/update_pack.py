@@ -17,7 +17,8 @@ Invariants (the facts of 5.0.15's Update.messages):
   case (other families, IPv4 unicast with an IPv6 next hop) uses MP_UNREACH_NLRI, sent alone, or
   MP_REACH_NLRI, appended after the path attributes (not at its type-code position).
 - NEXT_HOP is one of the path attributes, at its code position, whenever the next hop is IPv4,
-  whatever the family (so an IPv6 route with an IPv4 next hop carries it too).
+  whatever the family (so an IPv6 route with an IPv4 next hop carries it too), unless the family's
+  row says otherwise (FlowSpec, VPLS: as 5.0 sends them).
 - NLRI are sorted as 5.0 sorts them: NLRI with a path identifier first (by identifier), then by
   prefix length, then by prefix octets. Path identifiers are sent when `negotiated.send_path`
   applies, 0 for an NLRI without one.
@@ -40,7 +41,7 @@ from exabgp.bgp.family import Family
 from exabgp.bgp.message.header import HEADER_SIZE, MessageType, frame
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri.base import NLRI
-from exabgp.bgp.nlri.table import NLRI_FIELD, TABLE, without_nexthop
+from exabgp.bgp.nlri.table import NLRI_FIELD, TABLE, sends_nexthop_attribute, without_nexthop
 from exabgp.bgp.route import NextHop, Route
 
 log = logger.get('parser')
@@ -148,7 +149,7 @@ def withdraw(
     carried = b''
     row = TABLE.get(family)
     if attributes is not None and row is not None and row.withdraw_attributes:
-        hop = nexthop if isinstance(nexthop, IPv4Address | IPv6Address) and not without_nexthop(family) else None
+        hop = nexthop if isinstance(nexthop, IPv4Address | IPv6Address) and sends_nexthop_attribute(family) else None
         carried = attributes.pack(negotiated, nexthop_attribute(hop))
     budget = negotiated.msg_size - HEADER_SIZE - _FIELDS - len(carried)
     return [
@@ -199,8 +200,8 @@ def announce(
     """The messages announcing these NLRI of one family, sharing `attributes` and `nexthop`."""
     if not isinstance(nexthop, IPv4Address | IPv6Address) and (nexthop is not None or not without_nexthop(family)):
         raise ValueError(f'an announcement needs an IP next hop, not {nexthop!r}')
-    # a FlowSpec redirect next hop is only in MP_REACH_NLRI: 5.0 sends no NEXT_HOP attribute for it
-    packed = attributes.pack(negotiated, () if without_nexthop(family) else nexthop_attribute(nexthop))
+    # a FlowSpec redirect next hop, a VPLS one, is only in MP_REACH_NLRI: 5.0 sends no NEXT_HOP for it
+    packed = attributes.pack(negotiated, nexthop_attribute(nexthop) if sends_nexthop_attribute(family) else ())
     return announce_packed(family, nlris, packed, nexthop, negotiated, link_local)
 
 

@@ -59,6 +59,10 @@ class NLRI:
     def details(self) -> dict[str, Any]:
         return {}
 
+    def configuration(self) -> str:
+        """The words a configuration writes for it (after its family's keyword where it has one)."""
+        return str(self)
+
     @classmethod
     def from_prefix(cls, family: Family, address: bytes, length: int, qualifiers: Mapping[str, Any]) -> 'NLRI':
         raise NotImplementedError

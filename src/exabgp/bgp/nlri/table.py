@@ -13,8 +13,8 @@ Invariants:
   'family X is not supported yet' where they are written.
 - The names of a family are 5.0's, the same in the configuration, the JSON and the text API
   (`ipv4 nlri-mpls`); `aliases` are other SAFI words the configuration accepts for it.
-- Only IPv4 unicast uses the UPDATE's own NLRI and withdrawn routes fields (RFC 4271), and only it
-  shares UPDATEs between routes when `group-updates` is on (5.0's behaviour).
+- Only IPv4 unicast uses the UPDATE's own NLRI and withdrawn routes fields (RFC 4271); it and
+  MCAST-VPN share UPDATEs between routes when `group-updates` is on (5.0's behaviour).
 """
 
 from collections.abc import Collection, Iterable
@@ -29,6 +29,9 @@ from exabgp.bgp.nlri.flow import Flow
 from exabgp.bgp.nlri.inet import INET
 from exabgp.bgp.nlri.labeled import Labeled
 from exabgp.bgp.nlri.mup import MUP
+from exabgp.bgp.nlri.mvpn import MVPN
+from exabgp.bgp.nlri.rtc import RTC
+from exabgp.bgp.nlri.vpls import VPLS
 from exabgp.bgp.nlri.vpn import VPN
 
 
@@ -67,10 +70,14 @@ class FamilySpec:
     grouped: bool = False  # group-updates packs its routes together
     nlri_field: bool = False  # IPv4 unicast: the UPDATE's NLRI and withdrawn routes fields
     withdraw_attributes: bool = False  # withdrawals carry the route's path attributes (5.0 does)
+    # an IPv4 next hop is also sent as the NEXT_HOP attribute (5.0 sends none with a VPLS route)
+    nexthop_attribute: bool = True
     aliases: tuple[str, ...] = ()
     show: str = 'inet'  # the `show adj-rib ... inet|flow|l2vpn` selection it belongs to
     # how its routes are written in `announce { AFI { SAFI ... } }` and the API beyond a prefix
-    # then its tail (flow rows go by `show`): 'mup', a route type first (configuration.route.mup)
+    # then its tail (flow rows go by `show`): 'mup', a route type first (configuration.route.mup);
+    # 'mvpn', a route type first (configuration.route.mvpn); 'vpls', keywords in any order
+    # (configuration.route.vpls)
     grammar: str = 'prefix'
 
     @property
@@ -129,6 +136,11 @@ _FLOW = {
     'show': 'flow',
 }
 
+# RFC 6514: `announce { ipv4 { mcast-vpn TYPE ...; } }` and the API's `announce ipv4 mcast-vpn TYPE
+# ...`; 5.0 packs routes of one attribute set together under group-updates, and withdrawals carry
+# the route's attributes
+_MVPN = {'codec': MVPN, 'announce': True, 'grouped': True, 'withdraw_attributes': True, 'grammar': 'mvpn'}
+
 ROWS = (
     _row(
         AFI.IPV4,
@@ -142,21 +154,34 @@ ROWS = (
     ),
     _row(AFI.IPV4, SAFI.MULTICAST, **_INET, extended_nexthop=AFI.IPV6, nexthop_required=False),
     _row(AFI.IPV4, SAFI.NLRI_MPLS, **_LABELED, extended_nexthop=AFI.IPV6),
-    _row(AFI.IPV4, SAFI.MCAST_VPN, announce=True),
+    _row(AFI.IPV4, SAFI.MCAST_VPN, **_MVPN),
     _row(AFI.IPV4, SAFI.MUP, **_MUP),
     _row(AFI.IPV4, SAFI.MPLS_VPN, **_VPN, **_VPN_ROUTE, extended_nexthop=AFI.IPV6),
-    _row(AFI.IPV4, SAFI.RTC, configurable=False),
+    # RFC 4684: received only (5.0 neither configures nor announces it)
+    _row(AFI.IPV4, SAFI.RTC, codec=RTC, configurable=False),
     _row(AFI.IPV4, SAFI.FLOW_IP, **_FLOW),
     _row(AFI.IPV4, SAFI.FLOW_VPN, **_FLOW),
     _row(AFI.IPV6, SAFI.UNICAST, **_INET, addpath=True, keywords=frozenset(('path-information',))),
     _row(AFI.IPV6, SAFI.MULTICAST, **_INET, configurable=False, nexthop_required=False),
     _row(AFI.IPV6, SAFI.NLRI_MPLS, **_LABELED),
-    _row(AFI.IPV6, SAFI.MCAST_VPN, announce=True),
+    _row(AFI.IPV6, SAFI.MCAST_VPN, **_MVPN),
     _row(AFI.IPV6, SAFI.MUP, **_MUP),
     _row(AFI.IPV6, SAFI.MPLS_VPN, **_VPN, **_VPN_ROUTE),
     _row(AFI.IPV6, SAFI.FLOW_IP, **_FLOW),
     _row(AFI.IPV6, SAFI.FLOW_VPN, **_FLOW),
-    _row(AFI.L2VPN, SAFI.VPLS, nexthop_required=False, show='l2vpn'),
+    # RFC 4761 3.2.2: an IPv4 (or IPv6) next hop; `announce { l2vpn { vpls ... } }` and the API's
+    # `announce vpls ...`; withdrawals carry the route's attributes, as 5.0 sends them
+    _row(
+        AFI.L2VPN,
+        SAFI.VPLS,
+        codec=VPLS,
+        grammar='vpls',
+        nexthop=NextHopForm.ANY,
+        announce=True,
+        withdraw_attributes=True,
+        nexthop_attribute=False,
+        show='l2vpn',
+    ),
     _row(AFI.L2VPN, SAFI.EVPN, codec=EVPN, nexthop=NextHopForm.ANY, show='l2vpn'),
     # RFC 9552 5.1: the next hop of either AFI (5.0 takes 4 or 16 octets, 12 or 24 with an RD)
     _row(AFI.BGP_LS, SAFI.BGP_LS, codec=BGPLS, nexthop=NextHopForm.ANY, nexthop_required=False),
@@ -193,6 +218,12 @@ def without_nexthop(family: Family) -> bool:
     """Its routes may be announced with no next hop at all (FlowSpec)."""
     row = TABLE.get(family)
     return row is not None and row.nexthop in (NextHopForm.NONE, NextHopForm.OPTIONAL)
+
+
+def sends_nexthop_attribute(family: Family) -> bool:
+    """An IPv4 next hop of its routes is also written as the NEXT_HOP path attribute."""
+    row = TABLE.get(family)
+    return row is not None and row.nexthop_attribute and not without_nexthop(family)
 
 
 def grouped(family: Family) -> bool:

@@ -4,7 +4,8 @@ Routes go into the neighbor's (or template's) `Draft` as they are read, with the
 to and, for each family, where its first route was written (the neighbor checks its families once
 its section is closed).
 
-Flow routes are read by configuration.route.flow, in the block form or on one line.
+Flow routes are read by configuration.route.flow, VPLS routes by configuration.route.vpls, each in
+the block form or on one line.
 """
 
 from typing import Any, Protocol
@@ -14,7 +15,8 @@ from exabgp.bgp.nlri import table
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError, unsupported
 from exabgp.configuration.neighbor import Draft
-from exabgp.configuration.route import flow, mup, prefix, statements
+from exabgp.configuration.route import flow, mup, mvpn, prefix, statements
+from exabgp.configuration.route import vpls as vpls_route
 from exabgp.configuration.route.grammar import ROUTE, Builder, Spec, check_family, make_routes, read_tail
 from exabgp.configuration.tokenizer import Statement
 
@@ -87,11 +89,7 @@ def static_block(builder: Builder, header: Statement, parser: Blocks, draft: Dra
 def announce(builder: Builder, cursor: Cursor, afi_text: str, draft: Draft) -> None:
     """A statement of announce { ipv4|ipv6|l2vpn { ... } }."""
     keyword = cursor.words[0]
-    if afi_text == 'l2vpn':
-        if keyword == 'vpls':
-            raise cursor.fail_at(0, unsupported('family l2vpn vpls'))
-        raise cursor.fail_at(0, f"invalid keyword '{keyword}' in announce l2vpn")
-    afi = AFI.IPV4 if afi_text == 'ipv4' else AFI.IPV6
+    afi = {'ipv4': AFI.IPV4, 'ipv6': AFI.IPV6}.get(afi_text, AFI.L2VPN)
     row = table.announce_family(afi, keyword)
     if row is None:
         raise cursor.fail_at(0, f"invalid keyword '{keyword}' in announce {afi_text}")
@@ -102,6 +100,12 @@ def announce(builder: Builder, cursor: Cursor, afi_text: str, draft: Draft) -> N
         return
     if row.grammar == 'mup':
         store(draft, mup.statement(builder, cursor, row), cursor.statement, 1)
+        return
+    if row.grammar == 'vpls':
+        vpls(builder, cursor, draft)
+        return
+    if row.grammar == 'mvpn':
+        store(draft, mvpn.route(builder, cursor, row), cursor.statement, 0)
         return
     store(draft, statements.announced(builder, cursor, row), cursor.statement, 1)
 
@@ -138,9 +142,28 @@ def flow_block(builder: Builder, header: Statement, parser: Blocks, draft: Draft
     _flow_store(draft, made, header, builder)
 
 
-def vpls(cursor: Cursor) -> None:
-    raise cursor.fail_at(0, unsupported('family l2vpn vpls'))
+def _vpls_store(draft: Draft, made: vpls_route.VplsDraft, statement: Statement, builder: Builder) -> None:
+    try:
+        route, watchdog = vpls_route.finish(made, builder)
+    except ValueError as error:
+        raise ConfigError(str(error), statement.location(0)) from None
+    store(draft, ([route], watchdog, route.nlri.family), statement, 0)
 
 
-def vpls_block(header: Statement) -> None:
-    raise ConfigError(unsupported('family l2vpn vpls'), header.location(0))
+def vpls(builder: Builder, cursor: Cursor, draft: Draft) -> None:
+    """`vpls KEYWORD VALUE ...;`: a VPLS route written on one line."""
+    made = vpls_route.VplsDraft()
+    vpls_route.line(cursor, made)
+    _vpls_store(draft, made, cursor.statement, builder)
+
+
+def vpls_block(builder: Builder, header: Statement, parser: Blocks, draft: Draft) -> None:
+    """`vpls NAME { KEYWORD VALUE; ... }`."""
+    made = vpls_route.VplsDraft()
+
+    def command(cursor: Cursor) -> None:
+        cursor.index = 0
+        vpls_route.line(cursor, made)
+
+    parser.block(header, 'vpls', {}, {}, command)
+    _vpls_store(draft, made, header, builder)
