@@ -11,6 +11,8 @@ The ordering contract (also in README.md, "API processes"):
    batch, so an announce/withdraw batch leaves as one set of UPDATEs. One exception: when the
    client's own output queue is over its bound, the batch waits for it to drain before its next
    command; what was applied so far is flushed first.
+   The last answer line of a batch is sealed (`Output.seal()`): the process's writer sends it alone,
+   once the process has read the rest, so scripts polling stdin with select() see it.
 4. Which peers a command reaches (5.0's rules): route, operational and `clear adj-rib` commands
    without a neighbor selector reach the peers the client is bound to (`processes` /
    `processes-match`; the CLI is bound to every peer); with a selector, the bound peers it matches.
@@ -206,10 +208,12 @@ class Commands:
                     continue
                 if client.output.full:
                     _flush(touched)
+                    client.output.seal()
                     await client.output.room()
                 await self.one(client, line, touched)
         finally:
             _flush(touched)
+            client.output.seal()
 
     async def one(self, client: Client, line: str, touched: set['Peer']) -> None:
         if log.isEnabledFor(logging.DEBUG):
