@@ -273,11 +273,16 @@ class Commands:
         for peer in peers:
             rib = peer.rib_out
             change = rib.withdraw if command.withdraw else rib.announce
+            resolve = as_sent(peer)
             for route in command.routes:
                 problem = _unusable(peer, route, command.withdraw)
                 if problem is not None:
                     refused.append(problem)
                     continue
+                if route.nexthop is SELF and not command.withdraw:
+                    # 5.0 resolves `self` as the route goes in: the same route given with the
+                    # address and with `self` is the same route, and is not sent twice
+                    route = resolve([route])[0]
                 change(route)
                 applied += 1
                 if debug:
