@@ -443,3 +443,25 @@ def test_any_message_in_any_state_is_handled(point: str, sequence: list[str], ti
         assert isinstance(events[-1], Closed)
     else:
         assert Closed not in kinds(events)
+
+
+def test_a_four_octet_as_without_asn4_is_answered_with_5_0s_cease_and_no_open() -> None:
+    def without_asn4(asn: int) -> Open:
+        return Open(4, asn, 90, IPv4Address('10.0.0.1'), (MultiProtocol(IPV4_UNICAST),))
+
+    session = Session(
+        SessionConfig(
+            peer='127.0.0.2',
+            build_open=without_asn4,
+            router_id=IPv4Address('10.0.0.1'),
+            local_as=4200000001,
+            peer_as=65001,
+        ),
+        outgoing=True,
+    )
+    session.connection_made(0.0)
+    wire = session.data_to_send()
+    assert [kind for kind, _, _ in Framer(65535).feed(wire)] == [MessageType.NOTIFICATION]
+    assert notifications(wire) == [(6, 0, b'A four-octet local ASN requires ASN4 advertisement')]
+    assert session.state is State.IDLE and session.sent_open is None
+    assert any(isinstance(event, Closed) and event.reason.why is Why.NOTIFICATION_SENT for event in session.events())
