@@ -644,14 +644,6 @@ BROKEN = [
         9,
         'capability link-local-nexthop is not supported yet',
     ),
-    (
-        'four-octet local-as without asn4',
-        'neighbor 127.0.0.1 {\n    router-id 1.2.3.4;\n    local-address 127.0.0.1;\n    local-as 70000;\n'
-        '    peer-as 2;\n    capability {\n        asn4 disable;\n    }\n}\n',
-        4,
-        14,
-        'a local-as above 65535 needs the asn4 capability',
-    ),
 ]
 
 

@@ -421,3 +421,24 @@ for line in stream:
     assert any('does not have the same family as the BGP tcp session (ipv4' in line for line in logged)
     assert any('kept for neighbor 127.0.0.1' in line and 'did not negotiate ipv6 unicast' in line for line in logged)
     assert any('no route is under the watchdog' in line for line in logged)
+
+
+async def test_next_hop_self_is_resolved_before_the_route_is_compared_with_the_one_sent(tmp_path: Path) -> None:
+    # the sender's session is from 127.0.0.2: `self` is that address, so the second and third
+    # announcements are the route already sent, and 5.0 sends nothing for them
+    sender = """
+stream = events()
+until_up(stream)
+for hop in ('127.0.0.2', 'self', '127.0.0.2', 'self'):
+    send('announce route 10.7.0.0/24 next-hop ' + hop)
+    answer(stream)
+    time.sleep(0.2)
+send('announce route 10.8.0.0/24 next-hop self')
+for line in stream:
+    pass
+"""
+    config = processes(tmp_path, sender=sender, receiver=RECEIVER.format(expected={'10.7.0.0/24', '10.8.0.0/24'}))
+    config += two_speakers(free_port(), api('receiver', receive=True), api('sender'))
+    async with daemon(tmp_path, config):
+        await wait_for_file(tmp_path / 'receiver.result')
+    assert result(tmp_path, 'receiver')['messages'] == 2

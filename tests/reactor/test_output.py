@@ -123,3 +123,49 @@ async def test_a_reader_gone_ends_the_writer_and_nothing_more_is_queued() -> Non
 @pytest.mark.parametrize('limit', [1, WRITE_CHUNK * 4])
 async def test_the_bound_is_at_least_one_chunk(limit: int) -> None:
     assert Output('p', limit, marker).limit == max(limit, WRITE_CHUNK)
+
+
+async def test_a_sealed_answer_is_written_alone_once_the_reader_has_read_the_rest() -> None:
+    writes: list[bytes] = []
+    unread = [0]
+
+    def write(data: bytes) -> None:
+        writes.append(data)
+        unread[0] += len(data)
+
+    async def drain() -> None:
+        pass
+
+    output = Output('p', WRITE_CHUNK, marker)
+    task = asyncio.create_task(output.run(write, drain, lambda: unread[0]))
+    output.answer('done')
+    output.answer('done')
+    output.answer('done')
+    output.seal()
+    output.event('event', 'peer')
+    await settle()
+    # the first two go together; the last answer waits, and so does what was queued after it
+    assert writes == [b'done\ndone\n']
+    await asyncio.sleep(0.02)
+    assert writes == [b'done\ndone\n']
+    unread[0] = 0  # the reader read them
+    await asyncio.sleep(0.02)
+    assert writes == [b'done\ndone\n', b'done\n', b'event\n']
+    output.close()
+    await task
+
+
+async def test_an_answer_already_written_is_not_held_and_readers_without_unread_never_are() -> None:
+    reader = Reader()
+    output = Output('p', WRITE_CHUNK, marker)
+    task = asyncio.create_task(output.run(reader.write, reader.drain))
+    output.answer('line')
+    await settle()
+    output.seal()  # its line is gone already: nothing is held
+    output.answer('done')
+    output.seal()
+    output.answer('done')
+    await output.flushed(1)
+    assert reader.lines() == ['line', 'done', 'done']
+    output.close()
+    await task

@@ -508,3 +508,26 @@ def test_rfc_9072_extended_open_both_ways() -> None:
     assert b.received_open.find(HostName) == (host,)
     assert b.negotiated.families[0] == IPV4_UNICAST
     assert len(b.negotiated.families) == 31
+
+
+def test_a_four_octet_as_without_asn4_is_answered_with_5_0s_cease_and_no_open() -> None:
+    def without_asn4(asn: int) -> Open:
+        return Open(4, asn, 90, IPv4Address('10.0.0.1'), (MultiProtocol(IPV4_UNICAST),))
+
+    session = Session(
+        SessionConfig(
+            peer='127.0.0.2',
+            build_open=without_asn4,
+            router_id=IPv4Address('10.0.0.1'),
+            local_as=4200000001,
+            peer_as=65001,
+        ),
+        outgoing=True,
+    )
+    session.connection_made(0.0)
+    wire = session.data_to_send()
+    assert [kind for kind, _, _ in Framer(65535).feed(wire)] == [MessageType.NOTIFICATION]
+    # RFC 4486: a Cease 6/0 carries no data (5.0's text only with exabgp.notification.text)
+    assert notifications(wire) == [(6, 0, b'')]
+    assert session.state is State.IDLE and session.sent_open is None
+    assert any(isinstance(event, Closed) and event.reason.why is Why.NOTIFICATION_SENT for event in session.events())

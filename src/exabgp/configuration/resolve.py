@@ -141,11 +141,6 @@ def neighbor(draft: Draft, passive_setting: bool) -> Neighbor:
     if router_id is None:
         raise ConfigError('incomplete neighbor, missing router-id', header)
 
-    local_as = values['local-as']
-    if not capability['asn4'] and local_as is not None and local_as > 0xFFFF:
-        # 5.0 loads this and then fails to build the OPEN: say so where it is written
-        raise ConfigError('a local-as above 65535 needs the asn4 capability', where('local-as'))
-
     graceful = capability['graceful-restart']
     if graceful is not False and graceful == 0:
         graceful = hold_time
@@ -186,7 +181,7 @@ def neighbor(draft: Draft, passive_setting: bool) -> Neighbor:
         peer_prefix=peer_prefix,
         local_address=local_address,
         router_id=router_id,
-        local_as=local_as,
+        local_as=values['local-as'],
         peer_as=values['peer-as'],
         hold_time=hold_time,
         description=values.get('description', ''),

@@ -11,6 +11,8 @@ The ordering contract (also in README.md, "API processes"):
    batch, so an announce/withdraw batch leaves as one set of UPDATEs. One exception: when the
    client's own output queue is over its bound, the batch waits for it to drain before its next
    command; what was applied so far is flushed first.
+   The last answer line of a batch is sealed (`Output.seal()`): the process's writer sends it alone,
+   once the process has read the rest, so scripts polling stdin with select() see it.
 4. Which peers a command reaches (5.0's rules): route, operational and `clear adj-rib` commands
    without a neighbor selector reach the peers the client is bound to (`processes` /
    `processes-match`; the CLI is bound to every peer); with a selector, the bound peers it matches.
@@ -214,10 +216,12 @@ class Commands:
                     continue
                 if client.output.full:
                     _flush(touched)
+                    client.output.seal()
                     await client.output.room()
                 await self.one(client, line, touched)
         finally:
             _flush(touched)
+            client.output.seal()
 
     async def one(self, client: Client, line: str, touched: set['Peer']) -> None:
         if log.isEnabledFor(logging.DEBUG):
@@ -283,11 +287,16 @@ class Commands:
         for peer in peers:
             rib = peer.rib_out
             change = rib.withdraw if command.withdraw else rib.announce
+            resolve = as_sent(peer)
             for route in command.routes:
                 problem = _unusable(peer, route, command.withdraw)
                 if problem is not None:
                     refused.append(problem)
                     continue
+                if route.nexthop is SELF and not command.withdraw:
+                    # 5.0 resolves `self` as the route goes in: the same route given with the
+                    # address and with `self` is the same route, and is not sent twice
+                    route = resolve([route])[0]
                 change(route)
                 applied += 1
                 if debug:

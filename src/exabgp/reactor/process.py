@@ -14,8 +14,11 @@ Invariants:
 
 import asyncio
 import contextlib
+import fcntl
 import os
 import signal
+import struct
+import termios
 from collections.abc import Awaitable, Callable
 
 from exabgp import logger
@@ -75,7 +78,7 @@ class ApiProcess:
         reader = loop.create_task(self._read())
         self.tasks = [
             reader,
-            loop.create_task(self.output.run(stdin.write, stdin.drain)),
+            loop.create_task(self.output.run(stdin.write, stdin.drain, _unread(stdin.transport))),
             loop.create_task(self._log_stderr()),
             loop.create_task(self._watch(reader)),
         ]
@@ -107,6 +110,7 @@ class ApiProcess:
                     skipping = True
                     if self.ack:
                         self.output.answer('error')
+                        self.output.seal()
                 continue
             complete, _, pending = pending.rpartition(b'\n')
             lines = []
@@ -185,3 +189,23 @@ class ApiProcess:
         for task in self.tasks:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await task
+
+
+def _unread(transport: asyncio.WriteTransport) -> Callable[[], int]:
+    """How many octets written to the process's stdin it has not read yet: those asyncio still
+    buffers, plus those in the pipe (FIONREAD works on either end of a Linux pipe; where it fails,
+    nothing is counted and answers are never held)."""
+    pipe = transport.get_extra_info('pipe')
+    fd = pipe.fileno() if pipe is not None else -1
+
+    def unread() -> int:
+        queued = transport.get_write_buffer_size()
+        if fd < 0 or transport.is_closing():
+            return 0
+        try:
+            count = struct.unpack('i', fcntl.ioctl(fd, termios.FIONREAD, b'\0\0\0\0'))[0]
+        except OSError:
+            return queued
+        return queued + int(count)
+
+    return unread

@@ -66,6 +66,8 @@ from exabgp.session.events import (
 from exabgp.session.framer import Framer
 from exabgp.session.state import Event, State
 
+# 5.0's words for the Cease it sends instead of an OPEN it can not build
+FOUR_OCTET_AS_WITHOUT_ASN4 = 'A four-octet local ASN requires ASN4 advertisement'
 SEND_HOLD_MINIMUM = 480.0  # RFC 9687 4: eight minutes, or twice the hold time if larger
 
 MESSAGE_EVENTS: dict[int, Event] = {
@@ -212,9 +214,18 @@ class Session:
         if self.config.report_sent:
             self._events.append(Sent(wire[18], wire, message))
 
-    def _send_open(self, local_as: int) -> None:
-        self.sent_open = self.config.build_open(local_as)
-        self._queue(self.sent_open, self.sent_open.pack(self.negotiated))
+    def _send_open(self, local_as: int) -> bool:
+        """Send our OPEN; False when it can not be sent and the session was closed instead: a
+        four-octet AS without the ASN4 capability (5.0 loads such a configuration, and then
+        answers each connection with this Cease and no OPEN)."""
+        opening = self.config.build_open(local_as)
+        if local_as > 0xFFFF and not opening.find(ASN4):
+            text = FOUR_OCTET_AS_WITHOUT_ASN4
+            self._notify(Notification.outgoing(CEASE, 0, text), Why.NOTIFICATION_SENT, text)
+            return False
+        self.sent_open = opening
+        self._queue(opening, opening.pack(self.negotiated))
+        return True
 
     def _send_keepalive(self, now: float) -> None:
         self._queue(KeepAlive(), KeepAlive().pack(self.negotiated))
@@ -280,8 +291,7 @@ class Session:
     def _on_connected(self, now: float, message: object) -> None:
         """Send our OPEN, unless we mirror the peer's AS and must read theirs first."""
         self._open_wait = now + self.config.open_wait
-        if self.config.local_as is not None:
-            self._send_open(self.config.local_as)
+        if self.config.local_as is not None and self._send_open(self.config.local_as):
             self._change(State.OPENSENT)
 
     def _on_stop(self, now: float, stop: object) -> None:
@@ -303,7 +313,8 @@ class Session:
         if self.sent_open is None:
             # mirroring: our AS is theirs, known only now
             mirrored = self.config.local_as if self.config.local_as is not None else _peer_asn(received)
-            self._send_open(mirrored)
+            if not self._send_open(mirrored):
+                return
             self._change(State.OPENSENT)
         sent = self.sent_open
         assert sent is not None
