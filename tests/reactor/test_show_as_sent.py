@@ -8,9 +8,9 @@ from ipaddress import ip_address
 from exabgp import settings
 from exabgp.bgp.route import SELF
 from exabgp.configuration.parser import load_text
-from exabgp.reactor.commands import as_sent
 from exabgp.reactor.observer import Observer
 from exabgp.reactor.peer import Peer
+from exabgp.reactor.showing import as_sent
 
 ROUTES = """
     family { ipv4 unicast; ipv6 unicast; }

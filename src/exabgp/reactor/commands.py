@@ -33,7 +33,6 @@ is full, so no session and no other client is starved.
 """
 
 import asyncio
-import dataclasses
 import json
 import logging
 import re
@@ -46,23 +45,17 @@ from exabgp.api import command as commands
 from exabgp.api import show
 from exabgp.api.command import CommandError, parse
 from exabgp.api.selector import Selectors, selected
-from exabgp.bgp.capability.addpath import AddPath
-from exabgp.bgp.capability.extended import ExtendedMessage
-from exabgp.bgp.capability.graceful import GracefulRestart
-from exabgp.bgp.capability.multisession import CiscoMultiSession, MultiSession
-from exabgp.bgp.capability.operational import Operational as OperationalCapability
-from exabgp.bgp.capability.refresh import RouteRefresh as RefreshCapability
 from exabgp.bgp.family import Family
-from exabgp.bgp.message.open import Open
 from exabgp.bgp.message.refresh import RouteRefresh
 from exabgp.bgp.message.update_pack import eor
 from exabgp.bgp.negotiated import Refresh
 from exabgp.bgp.nlri import table
 from exabgp.bgp.route import SELF, Route
-from exabgp.configuration.model import ADDPATH_DISABLED, Config
+from exabgp.configuration.model import Config
 from exabgp.configuration.route.grammar import Builder
-from exabgp.reactor.neighbor import self_resolver, self_unusable
+from exabgp.reactor.neighbor import self_unusable
 from exabgp.reactor.output import Output
+from exabgp.reactor.showing import as_sent, by_family, view
 from exabgp.settings import Settings
 
 if TYPE_CHECKING:
@@ -101,82 +94,6 @@ class Host(Protocol):
     async def health_report(self) -> dict[str, object]:
         """`show health`: healthy, ready, loop lag, peers (reactor/metrics.py)."""
         ...
-
-
-def _has(message: Open | None, *kinds: type) -> bool | None:
-    if message is None:
-        return None
-    return any(message.find(kind) for kind in kinds)
-
-
-def view(peer: 'Peer', now: float, dropped: int = 0) -> show.PeerView:
-    """A snapshot of a peer for `show neighbor`; `dropped` counts the API events it lost."""
-    neighbor = peer.neighbor
-    session = peer.session()
-    received = session.received_open if session is not None else None
-    sent = session.sent_open if session is not None else None
-    negotiated = session.negotiated if received is not None and session is not None else None
-    capability = neighbor.capability
-    capabilities = (
-        ('asn4', capability.asn4, None if negotiated is None else negotiated.asn4),
-        ('route-refresh', capability.route_refresh, _has(received, RefreshCapability)),
-        ('multi-session', capability.multi_session, _has(received, MultiSession, CiscoMultiSession)),
-        ('operational', capability.operational, _has(received, OperationalCapability)),
-        ('add-path', capability.add_path != ADDPATH_DISABLED, _has(received, AddPath)),
-        ('extended-message', capability.extended_message, _has(received, ExtendedMessage)),
-        ('graceful-restart', bool(capability.graceful_restart), _has(received, GracefulRestart)),
-    )
-    families = []
-    for family in neighbor.families:
-        if negotiated is not None:
-            common = family in negotiated.families
-            families.append(
-                show.FamilyView(str(family), common, negotiated.send_path(family), negotiated.receive_path(family))
-            )
-        else:
-            unknown = None if family in neighbor.addpath else False
-            families.append(show.FamilyView(str(family), None, unknown, unknown))
-    stats = peer.stats
-    local_as = neighbor.local_as if neighbor.local_as is not None else (sent.asn if sent else 'auto')
-    return show.PeerView(
-        peer_address=neighbor.peer(),
-        local_address=str(peer.local_address()),
-        local_as=local_as,
-        peer_as=neighbor.peer_as,
-        local_id=str(peer.router_id()),
-        peer_id=None if received is None else str(received.router_id),
-        local_hold=neighbor.hold_time,
-        peer_hold=None if received is None else received.hold_time,
-        state=peer.state().name,
-        up=int(now - stats.complete) if stats.complete else 0,
-        down=int(stats.reset - stats.created),
-        capabilities=capabilities,
-        families=tuple(families),
-        messages=tuple((kind, stats.sent[kind], stats.received[kind]) for kind in show.MESSAGES),
-        dropped=dropped,
-    )
-
-
-def as_sent(peer: 'Peer') -> Callable[[list[Route]], list[Route]]:
-    """What replaces `next-hop self` in routes by the address the peer is sent (5.0 shows that
-    address): the session's local address, else the configured one. While neither is known, or
-    when the route's family has no address on this session, the route keeps `self`."""
-    local = peer.local_address()
-    if local is None:
-        return list
-    resolve = self_resolver(local, peer.router_id())
-
-    def resolved(routes: list[Route]) -> list[Route]:
-        shown = []
-        for route in routes:
-            if route.nexthop is SELF:
-                nexthop = resolve(SELF, route.nlri.family)
-                if nexthop is not None:
-                    route = dataclasses.replace(route, nexthop=nexthop)
-            shown.append(route)
-        return shown
-
-    return resolved
 
 
 class Commands:
@@ -287,7 +204,8 @@ class Commands:
         for peer in peers:
             rib = peer.rib_out
             change = rib.withdraw if command.withdraw else rib.announce
-            resolve = as_sent(peer)
+            # made for the first `next-hop self` only: it reads the session's address
+            resolve: Callable[[list[Route]], list[Route]] | None = None
             for route in command.routes:
                 problem = _unusable(peer, route, command.withdraw)
                 if problem is not None:
@@ -296,6 +214,8 @@ class Commands:
                 if route.nexthop is SELF and not command.withdraw:
                     # 5.0 resolves `self` as the route goes in: the same route given with the
                     # address and with `self` is the same route, and is not sent twice
+                    if resolve is None:
+                        resolve = as_sent(peer)
                     route = resolve([route])[0]
                 change(route)
                 applied += 1
@@ -463,7 +383,7 @@ class Commands:
             rib = peer.rib_out if outgoing else peer.rib_in
             families = table.listed(command.kind) if command.kind else None
             # 5.0 lists a RIB family by family (AFI, then SAFI), each in the order its routes came
-            routes = sorted(rib.routes(families), key=_by_family)
+            routes = sorted(rib.routes(families), key=by_family)
             shown = as_sent(peer) if outgoing else list
             address = str(neighbor.peer_address)
             details = show.as_dict(view(peer, time.time())) if command.extensive and as_json else None
@@ -576,8 +496,3 @@ def _flush(peers: set['Peer']) -> None:
     for peer in peers:
         peer.flush()
     peers.clear()
-
-
-def _by_family(route: Route) -> tuple[int, int]:
-    family = route.nlri.family
-    return (family.afi, family.safi)
