@@ -201,17 +201,25 @@ class Commands:
         refused: list[str] = []
         applied = 0
         kept: set[tuple[Peer, Family]] = set()
+        withdraw = command.withdraw
         for peer in peers:
             rib = peer.rib_out
-            change = rib.withdraw if command.withdraw else rib.announce
+            change = rib.withdraw if withdraw else rib.announce
+            configured = peer.neighbor.families
+            negotiated = peer.negotiated
+            sent = negotiated.families if negotiated is not None else None
             # made for the first `next-hop self` only: it reads the session's address
             resolve: Callable[[list[Route]], list[Route]] | None = None
             for route in command.routes:
-                problem = _unusable(peer, route, command.withdraw)
-                if problem is not None:
-                    refused.append(problem)
+                family = route.nlri.family
+                if family not in configured:
+                    refused.append(f'the family {family} is not configured on {peer.neighbor.name()}')
                     continue
-                if route.nexthop is SELF and not command.withdraw:
+                if route.nexthop is SELF and not withdraw:
+                    problem = _self_unusable(peer, family)
+                    if problem is not None:
+                        refused.append(problem)
+                        continue
                     # 5.0 resolves `self` as the route goes in: the same route given with the
                     # address and with `self` is the same route, and is not sent twice
                     if resolve is None:
@@ -220,11 +228,10 @@ class Commands:
                 change(route)
                 applied += 1
                 if debug:
-                    what = 'removed from' if command.withdraw else 'added to'
+                    what = 'removed from' if withdraw else 'added to'
                     log.debug(f'route {what} {peer.neighbor.name()} : {show.route_text(route, True)}')
-                negotiated = peer.negotiated
-                if negotiated is not None and route.nlri.family not in negotiated.families:
-                    kept.add((peer, route.nlri.family))
+                if sent is not None and family not in sent:
+                    kept.add((peer, family))
             touched.add(peer)
         if not applied:
             raise CommandError('; '.join(dict.fromkeys(refused)))
@@ -478,14 +485,8 @@ def _skipped(client: Client, peers: list['Peer'], sent: list['Peer'], why: str) 
         log.warning(f'{_who(client)}: {why} with {_names(left)}, nothing sent to it')
 
 
-def _unusable(peer: 'Peer', route: Route, withdraw: bool) -> str | None:
-    """Why `route` can not go in this peer's Adj-RIB-Out, or None."""
-    family = route.nlri.family
-    neighbor = peer.neighbor
-    if family not in neighbor.families:
-        return f'the family {family} is not configured on {neighbor.name()}'
-    if withdraw or route.nexthop is not SELF:
-        return None
+def _self_unusable(peer: 'Peer', family: Family) -> str | None:
+    """Why `next-hop self` can not be resolved for a route of `family` on this peer, or None."""
     local = peer.local_address()
     if local is None:
         return None  # not known before the session: the sender warns if it can not be resolved

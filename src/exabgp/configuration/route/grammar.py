@@ -277,7 +277,7 @@ def make_routes(family: Family, packed: bytes, length: int, tail: Tail, statemen
     route (a VPN NLRI longer than its one-octet length field allows) is reported at the prefix,
     word `at` of `statement`."""
     pieces = [(packed, length)] if tail.split is None else prefix.split(packed, length, tail.split)
-    codec = table.codec(family)
+    codec = table.TABLE[family].codec
     assert codec is not None  # check_family refused the families not built
     build = codec.from_prefix
     qualifiers = tail.qualifiers
