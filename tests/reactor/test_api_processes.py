@@ -363,6 +363,34 @@ for line in stream:
     assert found[1].startswith('exabgp ') and found[2] == 'done'
 
 
+async def test_a_line_that_is_not_utf8_is_answered_error_with_the_reason(tmp_path: Path, caplog) -> None:
+    # one write, so one batch: the line between two good ones is refused alone, in its place
+    sender = """
+stream = events()
+until_up(stream)
+os.write(1, b'version' + chr(10).encode() + b'announce route 10.7.0.0/24 next-hop self \\xc3(' + chr(10).encode() + b'version' + chr(10).encode())
+found = []
+for line in stream:
+    found.append(line)
+    if len(found) == 5:
+        break
+finish(found)
+for line in stream:
+    pass
+"""
+    config = processes(tmp_path, sender=sender)
+    config += two_speakers(free_port(), '', api('sender'))
+    async with daemon(tmp_path, config) as (running, _task):
+        await wait_for_file(tmp_path / 'sender.result')
+        sent = [peer for peer in running.peers.values() if peer.neighbor.api.processes]
+        assert all(len(peer.rib_out) == 0 for peer in sent)
+    found = result(tmp_path, 'sender')
+    assert found[0].startswith('exabgp ') and found[1] == 'done'
+    assert found[2] == 'error'
+    assert found[3].startswith('exabgp ') and found[4] == 'done'
+    assert 'not valid UTF-8: octet 0xC3 at character 42' in caplog.text
+
+
 def ipv4_session_with_ipv6_configured(port: int, sender_api: str) -> str:
     """The sender (127.0.0.2) configures IPv6 unicast too; the receiver only IPv4: the IPv4 session
     negotiates IPv4 unicast alone."""

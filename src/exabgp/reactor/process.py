@@ -9,7 +9,8 @@ Invariants:
   on by a session or by another process.
 - The reader takes what one `read()` returned, splits the complete lines and hands them as one
   batch to `run_commands`; it reads again only once the batch is applied. Lines starting with
-  `debug ` are logged, not run (5.0). A line longer than MAX_LINE without a newline is refused.
+  `debug ` are logged, not run (5.0). A line longer than MAX_LINE without a newline is refused; a line
+  that is not UTF-8 reaches the runner with its stray octets kept, which refuses it with the reason.
 """
 
 import asyncio
@@ -115,7 +116,8 @@ class ApiProcess:
             complete, _, pending = pending.rpartition(b'\n')
             lines = []
             for raw in complete.split(b'\n'):
-                line = raw.decode('utf-8', 'replace').rstrip()
+                # octets that are not UTF-8 stay visible (as lone surrogates) for the command runner to refuse
+                line = raw.decode('utf-8', 'surrogateescape').rstrip()
                 if line.startswith('debug '):
                     log.warning(f'debug info from {self.name} : {line[6:]}')
                     continue
