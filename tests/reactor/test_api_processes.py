@@ -2,11 +2,15 @@
 real Python scripts. What is checked is the contract of reactor/commands.py and reactor/output.py."""
 
 import asyncio
+import itertools
 import json
+import logging
 from pathlib import Path
 
 import pytest
 from daemon_helpers import daemon, free_port, script, two_speakers, wait_for_file
+
+import exabgp.reactor.processes as processes_module
 
 # the helper every script starts with: events in, commands out, results to a file
 PRELUDE = """
@@ -183,11 +187,23 @@ finish({'lines': lines})
     assert len(lines) == 6
 
 
-async def test_a_process_that_keeps_dying_is_respawned_five_times_then_the_daemon_stops(tmp_path: Path) -> None:
-    run = script(tmp_path, 'dies.py', 'print("bye")\n')
+async def test_a_process_that_keeps_dying_is_respawned_five_times_then_the_daemon_stops(
+    tmp_path: Path, monkeypatch, caplog
+) -> None:
+    monkeypatch.setattr(processes_module, 'RESPAWN_FIRST', 0.2)
+    caplog.set_level(logging.INFO, logger='exabgp.processes')
+    starts = tmp_path / 'starts'
+    run = script(tmp_path, 'dies.py', f'import time\nopen({str(starts)!r}, "a").write(f"{{time.monotonic()}}\\n")\n')
     config = f'process dies {{ run {run}; encoder text; }}\n' + two_speakers(free_port(), '', api('dies'))
     async with daemon(tmp_path, config) as (_running, task):
         assert await asyncio.wait_for(task, 30) == 1
+    # started six times, each restart later than the one before by a delay that doubles
+    times = [float(line) for line in starts.read_text().split()]
+    gaps = [after - before for before, after in itertools.pairwise(times)]
+    assert len(times) == 6
+    assert all(gap >= 0.2 * 2**index for index, gap in enumerate(gaps)), gaps
+    delays = [f'restarting it in {0.2 * 2**index:g} seconds' for index in range(5)]
+    assert all(delay in caplog.text for delay in delays)
 
 
 @pytest.mark.parametrize(

@@ -28,8 +28,8 @@ The ordering contract (also in README.md, "API processes"):
 
 Invariants: a command never raises out of here: a bad one is answered `error` and logged with the
 client's name, its text and why (a line that is not UTF-8 too: its clients decode with
-'surrogateescape', so the stray octets arrive here as lone surrogates, never replaced or dropped); the client and every session go on. Long output (`show adj-rib` of a big
-table) is produced in chunks, yielding to the loop between them, and waits when the client's queue
+'surrogateescape', so the stray octets arrive here as lone surrogates, never replaced or dropped);
+the client and every session go on. Long output (`show adj-rib` of a big table) is produced in chunks, yielding to the loop between them, and waits when the client's queue
 is full, so no session and no other client is starved.
 """
 

@@ -60,6 +60,7 @@ class ApiProcess:
         self.proc: asyncio.subprocess.Process | None = None
         self.tasks: list[asyncio.Task] = []
         self.stopping = False
+        self.started = 0.0  # the loop's time when the program was started
 
     async def start(self) -> None:
         """Start the program; OSError when it can not be."""
@@ -74,6 +75,7 @@ class ApiProcess:
         )
         log.info(f'process {self.name} started (pid {self.proc.pid}): {" ".join(self.config.run)}')
         loop = asyncio.get_running_loop()
+        self.started = loop.time()
         stdin = self.proc.stdin
         assert stdin is not None
         reader = loop.create_task(self._read())
@@ -198,7 +200,10 @@ def _unread(transport: asyncio.WriteTransport) -> Callable[[], int]:
     buffers, plus those in the pipe (FIONREAD works on either end of a Linux pipe; where it fails,
     nothing is counted and answers are never held)."""
     pipe = transport.get_extra_info('pipe')
-    fd = pipe.fileno() if pipe is not None else -1
+    try:
+        fd = pipe.fileno() if pipe is not None else -1
+    except ValueError:  # a program that ended at once: its stdin is closed already
+        fd = -1
 
     def unread() -> int:
         queued = transport.get_write_buffer_size()
