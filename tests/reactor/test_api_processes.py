@@ -2,11 +2,15 @@
 real Python scripts. What is checked is the contract of reactor/commands.py and reactor/output.py."""
 
 import asyncio
+import itertools
 import json
+import logging
 from pathlib import Path
 
 import pytest
 from daemon_helpers import daemon, free_port, script, two_speakers, wait_for_file
+
+import exabgp.reactor.processes as processes_module
 
 # the helper every script starts with: events in, commands out, results to a file
 PRELUDE = """
@@ -183,11 +187,23 @@ finish({'lines': lines})
     assert len(lines) == 6
 
 
-async def test_a_process_that_keeps_dying_is_respawned_five_times_then_the_daemon_stops(tmp_path: Path) -> None:
-    run = script(tmp_path, 'dies.py', 'print("bye")\n')
+async def test_a_process_that_keeps_dying_is_respawned_five_times_then_the_daemon_stops(
+    tmp_path: Path, monkeypatch, caplog
+) -> None:
+    monkeypatch.setattr(processes_module, 'RESPAWN_FIRST', 0.2)
+    caplog.set_level(logging.INFO, logger='exabgp.processes')
+    starts = tmp_path / 'starts'
+    run = script(tmp_path, 'dies.py', f'import time\nopen({str(starts)!r}, "a").write(f"{{time.monotonic()}}\\n")\n')
     config = f'process dies {{ run {run}; encoder text; }}\n' + two_speakers(free_port(), '', api('dies'))
     async with daemon(tmp_path, config) as (_running, task):
         assert await asyncio.wait_for(task, 30) == 1
+    # started six times, each restart later than the one before by a delay that doubles
+    times = [float(line) for line in starts.read_text().split()]
+    gaps = [after - before for before, after in itertools.pairwise(times)]
+    assert len(times) == 6
+    assert all(gap >= 0.2 * 2**index for index, gap in enumerate(gaps)), gaps
+    delays = [f'restarting it in {0.2 * 2**index:g} seconds' for index in range(5)]
+    assert all(delay in caplog.text for delay in delays)
 
 
 @pytest.mark.parametrize(
@@ -361,6 +377,34 @@ for line in stream:
     found = result(tmp_path, 'sender')
     assert found[0] == 'error'
     assert found[1].startswith('exabgp ') and found[2] == 'done'
+
+
+async def test_a_line_that_is_not_utf8_is_answered_error_with_the_reason(tmp_path: Path, caplog) -> None:
+    # one write, so one batch: the line between two good ones is refused alone, in its place
+    sender = """
+stream = events()
+until_up(stream)
+os.write(1, b'version' + chr(10).encode() + b'announce route 10.7.0.0/24 next-hop self \\xc3(' + chr(10).encode() + b'version' + chr(10).encode())
+found = []
+for line in stream:
+    found.append(line)
+    if len(found) == 5:
+        break
+finish(found)
+for line in stream:
+    pass
+"""
+    config = processes(tmp_path, sender=sender)
+    config += two_speakers(free_port(), '', api('sender'))
+    async with daemon(tmp_path, config) as (running, _task):
+        await wait_for_file(tmp_path / 'sender.result')
+        sent = [peer for peer in running.peers.values() if peer.neighbor.api.processes]
+        assert all(len(peer.rib_out) == 0 for peer in sent)
+    found = result(tmp_path, 'sender')
+    assert found[0].startswith('exabgp ') and found[1] == 'done'
+    assert found[2] == 'error'
+    assert found[3].startswith('exabgp ') and found[4] == 'done'
+    assert 'not valid UTF-8: octet 0xC3 at character 42' in caplog.text
 
 
 def ipv4_session_with_ipv6_configured(port: int, sender_api: str) -> str:

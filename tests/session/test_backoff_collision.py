@@ -51,6 +51,15 @@ def test_an_established_session_always_wins(local_id: IPv4Address) -> None:
         assert resolve(arriving_outgoing, State.ESTABLISHED, not arriving_outgoing, local_id, LOW) is Close.ARRIVING
 
 
+@pytest.mark.parametrize('local_id', [LOW, HIGH])
+@pytest.mark.parametrize('outgoing', [True, False])
+def test_two_connections_opened_the_same_way_keep_the_newer_whatever_the_identifiers(
+    local_id: IPv4Address, outgoing: bool
+) -> None:
+    remote_id = HIGH if local_id == LOW else LOW
+    assert resolve(outgoing, State.OPENCONFIRM, outgoing, local_id, remote_id) is Close.OTHER
+
+
 @pytest.mark.parametrize('state', [State.IDLE, State.CONNECT, State.ACTIVE, State.OPENSENT])
 def test_no_collision_before_openconfirm(state: State) -> None:
     assert resolve(True, state, False, HIGH, LOW) is None

@@ -27,8 +27,9 @@ The ordering contract (also in README.md, "API processes"):
    negotiate, are warned about.
 
 Invariants: a command never raises out of here: a bad one is answered `error` and logged with the
-client's name and its text; the client and every session go on. Long output (`show adj-rib` of a big
-table) is produced in chunks, yielding to the loop between them, and waits when the client's queue
+client's name, its text and why (a line that is not UTF-8 too: its clients decode with
+'surrogateescape', so the stray octets arrive here as lone surrogates, never replaced or dropped);
+the client and every session go on. Long output (`show adj-rib` of a big table) is produced in chunks, yielding to the loop between them, and waits when the client's queue
 is full, so no session and no other client is starved.
 """
 
@@ -141,12 +142,17 @@ class Commands:
             client.output.seal()
 
     async def one(self, client: Client, line: str, touched: set['Peer']) -> None:
-        if log.isEnabledFor(logging.DEBUG):
-            log.debug(f'command from {_who(client)} : {line}')
         count = self.counts.get(client.name)
         if count is None:
             count = self.counts[client.name] = [0, 0]
         count[0] += 1
+        undecodable = _not_utf8(line)
+        if undecodable:
+            # logged as repr: a lone surrogate written as text would make the log handler fail
+            self._refuse(client, line, undecodable)
+            return
+        if log.isEnabledFor(logging.DEBUG):
+            log.debug(f'command from {_who(client)} : {line}')
         try:
             command = parse(line, client.builder)
         except CommandError as error:
@@ -452,6 +458,14 @@ class Commands:
     async def _reset(self, client: Client, command: commands.Reset, touched: set['Peer']) -> None:
         """5.0 drops the client's commands still queued; ours are applied as they come: nothing to do,
         and (as in 5.0) no answer."""
+
+
+def _not_utf8(line: str) -> str:
+    """Why a line read with 'surrogateescape' is not UTF-8 (its first stray octet), or ''."""
+    for position, char in enumerate(line):
+        if '\udc80' <= char <= '\udcff':
+            return f'not valid UTF-8: octet 0x{ord(char) - 0xDC00:02X} at character {position + 1}'
+    return ''
 
 
 def _who(client: Client) -> str:

@@ -203,13 +203,13 @@ class Control:
                 return
             if not data:
                 if pending.strip():
-                    await self.commands.run(client, [pending.decode('utf-8', 'replace').strip()])
+                    await self.commands.run(client, [pending.decode('utf-8', 'surrogateescape').strip()])
                 return
             pending += data
             if b'\n' not in pending:
                 continue
             complete, _, pending = pending.rpartition(b'\n')
-            lines = [raw.decode('utf-8', 'replace').strip() for raw in complete.split(b'\n')]
+            lines = [raw.decode('utf-8', 'surrogateescape').strip() for raw in complete.split(b'\n')]
             log.debug(f'{client.name}: {lines}')
             await self.commands.run(client, lines)
 

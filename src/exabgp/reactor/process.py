@@ -9,7 +9,8 @@ Invariants:
   on by a session or by another process.
 - The reader takes what one `read()` returned, splits the complete lines and hands them as one
   batch to `run_commands`; it reads again only once the batch is applied. Lines starting with
-  `debug ` are logged, not run (5.0). A line longer than MAX_LINE without a newline is refused.
+  `debug ` are logged, not run (5.0). A line longer than MAX_LINE without a newline is refused; a line
+  that is not UTF-8 reaches the runner with its stray octets kept, which refuses it with the reason.
 """
 
 import asyncio
@@ -59,6 +60,7 @@ class ApiProcess:
         self.proc: asyncio.subprocess.Process | None = None
         self.tasks: list[asyncio.Task] = []
         self.stopping = False
+        self.started = 0.0  # the loop's time when the program was started
 
     async def start(self) -> None:
         """Start the program; OSError when it can not be."""
@@ -73,6 +75,7 @@ class ApiProcess:
         )
         log.info(f'process {self.name} started (pid {self.proc.pid}): {" ".join(self.config.run)}')
         loop = asyncio.get_running_loop()
+        self.started = loop.time()
         stdin = self.proc.stdin
         assert stdin is not None
         reader = loop.create_task(self._read())
@@ -115,7 +118,8 @@ class ApiProcess:
             complete, _, pending = pending.rpartition(b'\n')
             lines = []
             for raw in complete.split(b'\n'):
-                line = raw.decode('utf-8', 'replace').rstrip()
+                # octets that are not UTF-8 stay visible (as lone surrogates) for the command runner to refuse
+                line = raw.decode('utf-8', 'surrogateescape').rstrip()
                 if line.startswith('debug '):
                     log.warning(f'debug info from {self.name} : {line[6:]}')
                     continue
@@ -196,7 +200,10 @@ def _unread(transport: asyncio.WriteTransport) -> Callable[[], int]:
     buffers, plus those in the pipe (FIONREAD works on either end of a Linux pipe; where it fails,
     nothing is counted and answers are never held)."""
     pipe = transport.get_extra_info('pipe')
-    fd = pipe.fileno() if pipe is not None else -1
+    try:
+        fd = pipe.fileno() if pipe is not None else -1
+    except ValueError:  # a program that ended at once: its stdin is closed already
+        fd = -1
 
     def unread() -> int:
         queued = transport.get_write_buffer_size()

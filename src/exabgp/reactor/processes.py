@@ -19,7 +19,11 @@ Which events go where (5.0's rules):
 Respawn (5.0's rules): a process that ends is started again when its `respawn` and `api.respawn`
 allow, at most RESPAWN_LIMIT times inside one RESPAWN_WINDOW-second window of the wall clock (the
 window 5.0 uses: the time with its low six bits cleared); past that, or when `api.terminate` is set,
-the daemon stops. At shutdown every process gets 5.0's shutdown message, a moment to read it, SIGTERM,
+the daemon stops. A process that ends less than RESPAWN_STEADY seconds after it started is restarted
+after a delay, RESPAWN_FIRST seconds and doubled at each such death up to RESPAWN_CEILING (never twice in
+the same second), each restart logged with its delay; after more than RESPAWN_LIMIT such deaths in a
+row the daemon stops, as 5.0 would, whatever the window. One that ran longer is restarted at once.
+At shutdown every process gets 5.0's shutdown message, a moment to read it, SIGTERM,
 then SIGKILL.
 """
 
@@ -49,6 +53,9 @@ log = logger.get('processes')
 
 RESPAWN_LIMIT = 5
 RESPAWN_WINDOW_MASK = 0xFFFFFF - 0b111111  # 5.0: about a minute, aligned on the wall clock
+RESPAWN_STEADY = 10.0  # seconds a process must run for its death to be no sign of a crash loop
+RESPAWN_FIRST = 1.0
+RESPAWN_CEILING = 60.0
 SHUTDOWN_FLUSH = 0.5  # seconds a process has to read the shutdown message
 
 SENT_KINDS = tuple(NAMES.values())
@@ -79,6 +86,8 @@ class Processes(Observer):
         self.run_commands: Callable = _no_commands
         self.stopping = False
         self._respawns: dict[str, tuple[int, int]] = {}
+        # per process: its deaths in a row soon after a start, and the delay before the next restart
+        self._quick: dict[str, tuple[int, float]] = {}
         self._counters: dict[int, int] = {}
         # events about each peer (by address) some process did not get: `show neighbor extensive`
         self.dropped: dict[str, int] = {}
@@ -136,18 +145,33 @@ class Processes(Observer):
         last, count = self._respawns.get(process.name, (window, 0))
         count = count + 1 if last == window else 1
         self._respawns[process.name] = (window, count)
-        if count > RESPAWN_LIMIT:
+        loop = asyncio.get_running_loop()
+        quick, delay = self._quick.get(process.name, (0, 0.0))
+        if loop.time() - process.started < RESPAWN_STEADY:
+            quick, delay = quick + 1, min(RESPAWN_CEILING, delay * 2 or RESPAWN_FIRST)
+        else:
+            quick, delay = 0, 0.0
+        self._quick[process.name] = (quick, delay)
+        if count > RESPAWN_LIMIT or quick > RESPAWN_LIMIT:
             log.critical(f'Too many death for {process.name} ({RESPAWN_LIMIT}) terminating program')
             self.stop_daemon(1)
             return
         log.info(
-            f'process {process.name} ended, restarting it',
-            extra=logger.event('process.ended', process=process.name, action='restart'),
+            f'process {process.name} ended, restarting it' + (f' in {delay:g} seconds' if delay else ''),
+            extra=logger.event('process.ended', process=process.name, action='restart', delay=delay),
         )
         self.restarts[process.name] = self.restarts.get(process.name, 0) + 1
-        task = asyncio.get_running_loop().create_task(self._spawn(process.config))
+        task = loop.create_task(self._respawn(process.config, delay))
         self._background.add(task)
         task.add_done_callback(self._background.discard)
+
+    async def _respawn(self, config: Process, delay: float) -> None:
+        if delay:
+            await asyncio.sleep(delay)
+        # configured again meanwhile (a reload started it) or no longer configured: nothing to do
+        if self.stopping or config.name in self.running or self.configs.get(config.name) != config:
+            return
+        await self._spawn(config)
 
     async def stop(self) -> None:
         """Shutdown: tell every process, then end them all (concurrently)."""

@@ -8,6 +8,8 @@ Invariants:
   Connection Collision Resolution (6/7). BGP Identifiers compare as unsigned 32-bit integers.
 - Against an ESTABLISHED session the newcomer always loses; against a session in any other state
   (CONNECT, ACTIVE, OPENSENT) there is no collision yet: both go on.
+- Two connections opened the same way (the peer connected twice) are no RFC collision, as the
+  identifiers can not tell them apart: the older one closes, the peer having moved to the newer.
 """
 
 from enum import Enum
@@ -47,5 +49,7 @@ def resolve(
         return Close.ARRIVING
     if other_state is not State.OPENCONFIRM:
         return None
+    if arriving_outgoing == other_outgoing:
+        return Close.OTHER
     winner_outgoing = keep_outgoing(local_id, remote_id)
     return Close.OTHER if other_outgoing != winner_outgoing else Close.ARRIVING

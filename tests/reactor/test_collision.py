@@ -1,0 +1,92 @@
+"""Connection collisions (RFC 4271 6.8) against the daemon on real loopback sockets, in every order.
+
+The test is the peer: the daemon connects to it (the daemon's outgoing connection) and it connects to
+the daemon (the daemon's incoming one). Which connection gets the peer's OPEN first, and whether that
+one is only in OPENCONFIRM or already ESTABLISHED when the other's OPEN arrives, are varied with both
+orders of the BGP identifiers. The connection kept is the one the RFC says; the other gets Cease 6/7
+and is closed; the daemon is left with that one connection only.
+"""
+
+import asyncio
+import contextlib
+
+import pytest
+from test_daemon import NEGOTIATED, daemon_for, free_port, neighbor, peer_open
+from virtual_time import virtual_time
+
+from exabgp.bgp.message.header import MessageType
+from exabgp.bgp.message.keepalive import KeepAlive
+from exabgp.session.framer import Framer
+
+HIGH, LOW = '10.0.0.9', '10.0.0.1'
+
+
+async def _listen(reader: asyncio.StreamReader) -> tuple[bool, list[tuple[int, int]]]:
+    """What the daemon says on a connection until it closes it or stays quiet: whether it is still
+    open, and the NOTIFICATIONs (code, subcode) it sent."""
+    framer = Framer()
+    notifications = []
+    with contextlib.suppress(TimeoutError):
+        while True:
+            data = await asyncio.wait_for(reader.read(65536), 1.5)
+            if not data:
+                return False, notifications
+            for kind, _, body in framer.feed(data):
+                if kind == MessageType.NOTIFICATION:
+                    notifications.append((body[0], body[1]))
+    return True, notifications
+
+
+@virtual_time
+@pytest.mark.parametrize('stage', ['openconfirm', 'established'])
+@pytest.mark.parametrize('first', ['outgoing', 'incoming'])
+@pytest.mark.parametrize(('local_id', 'remote_id'), [(HIGH, LOW), (LOW, HIGH)], ids=['ours-higher', 'theirs-higher'])
+async def test_the_connection_kept_is_the_one_the_rfc_says(
+    stage: str, first: str, local_id: str, remote_id: str
+) -> None:
+    daemon_port, peer_port = free_port(), free_port()
+    text = neighbor('127.0.0.1', '127.0.0.1', extra=f'connect {peer_port};', router_id=local_id)
+    daemon = daemon_for(text, daemon_port, exabgp_tcp_bind='127.0.0.1')
+    accepted: asyncio.Future = asyncio.get_running_loop().create_future()
+
+    async def on_accept(reader, writer):
+        if not accepted.done():
+            accepted.set_result((reader, writer))
+
+    server = await asyncio.start_server(on_accept, '127.0.0.1', peer_port)
+    task = asyncio.create_task(daemon.run())
+    try:
+        # named by the daemon's side: `outgoing` is the connection it opened
+        connections = {'outgoing': await asyncio.wait_for(accepted, 10)}
+        connections['incoming'] = await asyncio.open_connection('127.0.0.1', daemon_port)
+        await asyncio.sleep(0.5)
+        second = 'incoming' if first == 'outgoing' else 'outgoing'
+        connections[first][1].write(peer_open(remote_id))
+        if stage == 'established':
+            connections[first][1].write(KeepAlive().pack(NEGOTIATED))
+        await asyncio.sleep(0.5)
+        (peer,) = daemon.peers.values()
+        assert (peer.established is not None) is (stage == 'established')
+        connections[second][1].write(peer_open(remote_id))
+        await asyncio.sleep(0.5)
+        for _, writer in connections.values():
+            writer.write(KeepAlive().pack(NEGOTIATED))
+        heard = {name: await _listen(reader) for name, (reader, _) in connections.items()}
+
+        # the newcomer loses against an established session, whatever the identifiers
+        by_identifiers = 'outgoing' if local_id == HIGH else 'incoming'
+        kept = first if stage == 'established' else by_identifiers
+        closed = 'incoming' if kept == 'outgoing' else 'outgoing'
+        assert heard[kept] == (True, [])
+        assert heard[closed] == (False, [(6, 7)])
+        # the peer closes its end once told, as a speaker does; the daemon waits for that (or its grace)
+        connections[closed][1].close()
+        await asyncio.sleep(0.5)
+        # nothing dangling on the daemon's side: the kept connection alone, established
+        assert len(peer.channels) == 1
+        assert peer.established is peer.channels[0]
+        assert peer.established.session.outgoing is (kept == 'outgoing')
+    finally:
+        daemon.stop()
+        await asyncio.wait_for(task, 10)
+        server.close()
