@@ -63,6 +63,7 @@ DEFAULTS = {
     'debug.rotate': False,
     'loop.uvloop': False,
     'process.queue': 33554432,
+    'process.withdraw-on-down': False,
     'cli.socket': '',
     'log.format': 'text',
     'metrics.address': '127.0.0.1',
@@ -220,7 +221,7 @@ def test_settings_are_frozen_and_replace_makes_a_copy() -> None:
 def test_env_lines_match_5_0_forms() -> None:
     lines = list(S.env_lines(load({'exabgp_tcp_bind': '127.0.0.1'})))
     # 5.0's 45 lines, then ours
-    assert len(lines) == 52
+    assert len(lines) == 53
     assert lines[0] == 'exabgp.profile.enable=false'
     assert "exabgp.profile.file=''" in lines
     assert "exabgp.daemon.umask='0o137'" in lines
@@ -231,6 +232,7 @@ def test_env_lines_match_5_0_forms() -> None:
         'exabgp.log.format=text',
         'exabgp.loop.uvloop=false',
         'exabgp.process.queue=33554432',
+        'exabgp.process.withdraw-on-down=false',
         "exabgp.cli.socket=''",
         "exabgp.metrics.address='127.0.0.1'",
         'exabgp.metrics.port=0',
@@ -254,7 +256,7 @@ def test_ini_lines_are_sorted_with_blank_line_headers() -> None:
     # our option of 5.0's log section is its last line there
     start = lines.index('\n[exabgp.log]')
     assert lines[start + 17 : start + 20] == ['timers = false', 'format = text', '\n[exabgp.pdb]']
-    assert lines[-2:] == ['\n[exabgp.process]', 'queue = 33554432']
+    assert lines[-3:] == ['\n[exabgp.process]', 'queue = 33554432', 'withdraw-on-down = false']
     assert "umask = '0o137'" in lines
 
 

@@ -225,6 +225,11 @@ SPEC: dict[str, dict[str, Option]] = {
         'queue': Option(
             INTEGER, '33554432', 'octets of events queued for an API process before events are dropped (gap line)'
         ),
+        'withdraw-on-down': Option(
+            BOOLEAN,
+            'false',
+            'tell API processes, as withdrawals, that the routes of a session ended without GR are gone',
+        ),
     },
     'cli': {
         'socket': Option(STRING, '', 'unix socket the daemon accepts cli commands on (none when empty)'),

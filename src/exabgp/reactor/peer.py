@@ -39,6 +39,7 @@ from exabgp.reactor.channel import Channel
 from exabgp.reactor.neighbor import address, self_resolver, session_config
 from exabgp.reactor.observer import Observer, PeerView
 from exabgp.reactor.reporter import OPENED, Reporter
+from exabgp.reactor.restarts import Restarts
 from exabgp.reactor.sender import Sender
 from exabgp.reactor.trace import Trace
 from exabgp.rib.incoming import AdjRibIn
@@ -89,6 +90,8 @@ class Peer:
         self._restarted = True
         self.reporter = Reporter(observer, neighbor.peer())
         self.stats = self.reporter.stats
+        self.restarts = Restarts(self.rib_in, observer, self.log, self.view, settings.process.withdraw_on_down)
+        self._ended: Reason | None = None  # why the established session ended, for its graceful restart
         self._load_routes(neighbor)
         unbuilt = [str(family) for family in neighbor.families if family not in table.built(neighbor.families)]
         if unbuilt:
@@ -189,6 +192,7 @@ class Peer:
         finally:
             for channel in list(self.channels):
                 channel.stop(self._stop_subcode, self._stop_text)
+            self.restarts.close()
             if not self.reporter.ended:
                 self.observer.fsm(self.view(), 'idle')
             self.done.set()
@@ -375,7 +379,8 @@ class Peer:
         if channel is self.established:
             self.established = None
             self.negotiated = None
-            self.rib_in.clear()
+            self.restarts.ended(channel.session, self._ended)
+            self._ended = None
         exc = task.exception()
         if exc is not None:
             reactor_log.error(f'peer {self.neighbor.peer()}: the session failed: {exc!r}')
@@ -395,6 +400,8 @@ class Peer:
                     extra=logger.event('peer.state', state='idle', reason=str(event.reason)),
                 )
                 current = channel is self.established or self.established is None
+                if channel is self.established:
+                    self._ended = event.reason
                 reporter.closed(view, channel, event, self._down_reason(event.reason), current)
                 continue
             reporter.event(view, channel, event)
@@ -428,8 +435,10 @@ class Peer:
             return
         if message.action or message.unparsed:
             self._undecoded(message, event.header + event.body)
-        if self.neighbor.adj_rib_in:
+        if self.neighbor.adj_rib_in or self.restarts.tracking:
             self.rib_in.update(message.announced, message.withdrawn)
+        if message.eor is not None:
+            self.restarts.end_of_rib(message.eor)
 
     def _undecoded(self, update: Update, wire: bytes) -> None:
         """What of a received UPDATE could not be used: the API gets the rest (5.0's JSON has no
@@ -482,6 +491,7 @@ class Peer:
     def _established(self, channel: Channel, event: Established) -> None:
         self.established = channel
         self.negotiated = event.negotiated
+        self.restarts.established(channel.session)
         self.backoff.reset()
         self._restarted = False
         self.stats.complete = time.time()
