@@ -68,6 +68,7 @@ DEFAULTS = {
     'metrics.address': '127.0.0.1',
     'metrics.port': 0,
     'notification.text': False,
+    'configuration.strict': False,
 }
 
 
@@ -220,7 +221,7 @@ def test_settings_are_frozen_and_replace_makes_a_copy() -> None:
 def test_env_lines_match_5_0_forms() -> None:
     lines = list(S.env_lines(load({'exabgp_tcp_bind': '127.0.0.1'})))
     # 5.0's 45 lines, then ours
-    assert len(lines) == 52
+    assert len(lines) == 53
     assert lines[0] == 'exabgp.profile.enable=false'
     assert "exabgp.profile.file=''" in lines
     assert "exabgp.daemon.umask='0o137'" in lines
@@ -235,6 +236,7 @@ def test_env_lines_match_5_0_forms() -> None:
         "exabgp.metrics.address='127.0.0.1'",
         'exabgp.metrics.port=0',
         'exabgp.notification.text=false',
+        'exabgp.configuration.strict=false',
     ]
 
 
@@ -246,6 +248,7 @@ def test_ini_lines_are_sorted_with_blank_line_headers() -> None:
     assert headers[:9] == sorted(headers[:9])
     assert headers[9:] == [
         '\n[exabgp.cli]',
+        '\n[exabgp.configuration]',
         '\n[exabgp.loop]',
         '\n[exabgp.metrics]',
         '\n[exabgp.notification]',
