@@ -69,6 +69,7 @@ DEFAULTS = {
     'metrics.address': '127.0.0.1',
     'metrics.port': 0,
     'notification.text': False,
+    'configuration.strict': False,
 }
 
 
@@ -237,6 +238,7 @@ def test_env_lines_match_5_0_forms() -> None:
         "exabgp.metrics.address='127.0.0.1'",
         'exabgp.metrics.port=0',
         'exabgp.notification.text=false',
+        'exabgp.configuration.strict=false',
     ]
 
 
@@ -248,6 +250,7 @@ def test_ini_lines_are_sorted_with_blank_line_headers() -> None:
     assert headers[:9] == sorted(headers[:9])
     assert headers[9:] == [
         '\n[exabgp.cli]',
+        '\n[exabgp.configuration]',
         '\n[exabgp.loop]',
         '\n[exabgp.metrics]',
         '\n[exabgp.notification]',

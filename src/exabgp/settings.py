@@ -241,10 +241,13 @@ SPEC: dict[str, dict[str, Option]] = {
     'notification': {
         'text': Option(BOOLEAN, 'false', 'NOTIFICATION data as 5.0 sends it (English text), not as the RFCs define it'),
     },
+    'configuration': {
+        'strict': Option(BOOLEAN, 'false', 'refuse a configuration with warnings, as validate --strict does'),
+    },
 }
 
 HIDDEN_SECTIONS = ('debug',)
-OUR_SECTIONS = ('loop', 'process', 'cli', 'metrics', 'notification')
+OUR_SECTIONS = ('loop', 'process', 'cli', 'metrics', 'notification', 'configuration')
 # ours, in 5.0's sections: `exabgp env -e` prints them after 5.0's lines; the ini form keeps them in
 # their section (a second `[exabgp.log]` would make 5.0 refuse the file)
 OUR_OPTIONS = (('log', 'format'),)
@@ -283,6 +286,7 @@ class Settings:
     cli: Any
     metrics: Any
     notification: Any
+    configuration: Any
     version: str = RELEASE
     env_file: str = ''
     root: str = ''

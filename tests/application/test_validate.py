@@ -73,3 +73,38 @@ def test_verbose_shows_the_configuration_as_understood(tmp_path: pathlib.Path) -
     assert result.returncode == 0
     assert 'route 10.0.0.0/24 next-hop 192.0.2.1 community [ 1:1 ];' in result.stderr
     assert 'graceful-restart disable;' in result.stderr
+
+
+def test_every_problem_is_shown_with_a_suggestion_and_no_traceback(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / 'bad.conf'
+    path.write_text(VALID.replace('    peer-as 1;\n', '    peer-as 1;\n    hold-tme 180;\n    hold-time 2;\n'))
+    result = run('validate', str(path))
+    assert result.returncode == 1
+    assert 'Traceback' not in result.stderr
+    lines = result.stderr.splitlines()
+    assert f"{path}:6:5: invalid keyword 'hold-tme' in neighbor, did you mean hold-time?" in lines
+    assert f"{path}:7:15: hold-time must be zero or at least 3 seconds, found '2'" in lines
+
+
+def test_warnings_pass_unless_strict(tmp_path: pathlib.Path) -> None:
+    path = tmp_path / 'sloppy.conf'
+    # the final '}' missing: 5.0.15 loads this file, and so do we, with a warning
+    path.write_text(VALID[: -len('}\n')])
+    result = run('validate', str(path))
+    assert result.returncode == 0, result.stderr
+    warning = f"{path}:1:1: warning: missing '}}' to close neighbor: the end of the file closes it"
+    assert warning in result.stderr.splitlines()
+    for strict in (run('validate', '--strict', str(path)), run_with({'exabgp_configuration_strict': 'true'}, path)):
+        assert strict.returncode == 1
+        assert f"{path}:1:1: missing '}}' to close neighbor: the end of the file closes it" in strict.stderr
+
+
+def run_with(environ: dict[str, str], path: pathlib.Path) -> subprocess.CompletedProcess:
+    clean = {key: value for key, value in os.environ.items() if not key.lower().startswith('exabgp')}
+    return subprocess.run(
+        [sys.executable, str(LAUNCHER), 'validate', str(path)],
+        capture_output=True,
+        text=True,
+        env={**clean, **environ},
+        timeout=60,
+    )

@@ -655,7 +655,16 @@ def test_broken_configuration_is_refused_at_the_right_place(
         load_text(text, Context(search_path=('/bin', '/usr/bin')), source='case.conf')
     error = raised.value
     assert (error.location.line, error.location.column, error.message) == (line, column, message)
-    assert str(error) == f'case.conf:{line}:{column}: {message}'
+    head = f'case.conf:{line}:{column}: {message}'
+    assert str(error).startswith(head)
+    # the token at the column follows, unless the message quotes it already
+    found = str(error)[len(head) :]
+    shown_line = text.split('\n')[line - 1]
+    if found:
+        assert found.startswith(', found ')
+        token = found[len(', found ') :]
+        assert token == 'end of line' or shown_line[column - 1 :].startswith(token.strip("'")), found
+        assert f"'{token.strip(chr(39))}'" not in message
     # the caret sits under the column, on the line the error names
     shown, caret = error.report().split('\n')[1:]
     assert shown == text.split('\n')[line - 1]

@@ -13,7 +13,7 @@ from exabgp import logger
 from exabgp.application import daemonise, logs, profiling, version
 from exabgp.application.validate import context
 from exabgp.configuration.model import Config
-from exabgp.configuration.parser import load
+from exabgp.configuration.parser import checked
 from exabgp.reactor.daemon import Daemon
 from exabgp.reactor.notify import Notifier
 from exabgp.settings import Settings
@@ -73,13 +73,17 @@ class Rotation:
     def __init__(self, paths: list[str], settings: Settings) -> None:
         self.paths = paths
         self.context = context(settings)
+        self.strict = settings.configuration.strict
         self.index = -1
 
     def __call__(self) -> Config:
         self.index = (self.index + 1) % len(self.paths)
         path = self.paths[self.index]
         log.info(f'loading {path}')
-        return load(path, self.context)
+        config, warnings = checked(path, self.context, strict=self.strict)
+        for warning in warnings:
+            log.warning(warning.warning())
+        return config
 
 
 def serve(paths: list[str], settings: Settings, reload_after: int | None = None) -> int:

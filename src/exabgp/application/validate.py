@@ -1,8 +1,10 @@
 """`exabgp validate [-n] [-r] [-v] [-p] CONF...` (also `exabgp configuration validate`).
 
 Each file is loaded on its own, as 5.0 does. A valid file logs `loading FILE` and `✓ loading` (5.0's
-lines, on the `configuration` topic); an invalid one prints `FILE:LINE:COLUMN: message`, the line and
-a caret on stderr, and the command exits 1 at the first invalid file. `-v` logs everything, including
+lines, on the `configuration` topic); an invalid one prints one `FILE:LINE:COLUMN: message, found TOKEN`
+with the line and a caret per problem (all of them) on stderr, and the command exits 1 at the first
+invalid file. A warning (a form 5.0 accepts silently: a section the end of the file closes, a keyword
+written twice) is printed the same way, marked `warning:`; `--strict` makes warnings errors. `-v` logs everything, including
 each neighbor written back as configuration. `-n` and `-r` re-encode what was loaded (the neighbors'
 OPEN capabilities, the routes' UPDATEs), decode it back and report any difference.
 """
@@ -16,7 +18,7 @@ from exabgp.configuration import selfcheck
 from exabgp.configuration.dump import dump_neighbor
 from exabgp.configuration.errors import ConfigError
 from exabgp.configuration.model import Config
-from exabgp.configuration.parser import load
+from exabgp.configuration.parser import checked
 from exabgp.configuration.process import Context
 from exabgp.logger import get
 from exabgp.settings import Settings
@@ -29,6 +31,7 @@ def setargs(parser: argparse.ArgumentParser) -> None:
     parser.add_argument('-r', '--route', help='check the parsing of the routes', action='store_true')
     parser.add_argument('-v', '--verbose', help='be verbose', action='store_true')
     parser.add_argument('-p', '--pdb', help='start the python debugger on fault', action='store_true')
+    parser.add_argument('-s', '--strict', help='treat warnings as errors', action='store_true')
     parser.add_argument('configuration', help='configuration file(s)', nargs='+', type=str)
 
 
@@ -81,7 +84,7 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             sys.stderr.write(f'error: {message}\n')
             return 1
         try:
-            config = load(path, where)
+            config, warnings = checked(path, where, strict=args.strict or settings.configuration.strict)
         except ConfigError as exc:
             log.critical(f'{path} is not a valid config file')
             sys.stderr.write(f'{exc.report()}\n')
@@ -90,6 +93,8 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
 
                 pdb.post_mortem(exc.__traceback__)
             return 1
+        for warning in warnings:
+            sys.stderr.write(f'{warning.warning()}\n')
         log.info('\u2713 loading')
         if log.isEnabledFor(logging.DEBUG):
             for neighbor in config.neighbors:

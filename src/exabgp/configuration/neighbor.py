@@ -22,7 +22,7 @@ from exabgp.bgp.family import AFI, Family
 from exabgp.bgp.nlri import table
 from exabgp.configuration import values
 from exabgp.configuration.cursor import Cursor
-from exabgp.configuration.errors import Location, unsupported
+from exabgp.configuration.errors import ConfigError, Location, suggest, unsupported
 from exabgp.configuration.model import MESSAGES
 from exabgp.configuration.tokenizer import Statement
 
@@ -47,6 +47,19 @@ NEXTHOP_AFIS = {'ipv4': 'ipv6', 'ipv6': 'ipv4'}
 FUTURE_NEIGHBOR = {'local-link-local': 'local-link-local', 'tcp-ao': 'tcp-ao'}
 FUTURE_CAPABILITY = {'link-local-nexthop': 'capability link-local-nexthop'}
 FUTURE_SAFI = ('sr-policy',)
+# the sections of a neighbor, offered as suggestions for a misspelt keyword
+NEIGHBOR_SECTIONS = (
+    'capability',
+    'family',
+    'add-path',
+    'nexthop',
+    'api',
+    'static',
+    'announce',
+    'flow',
+    'l2vpn',
+    'operational',
+)
 
 
 @dataclass(slots=True)
@@ -64,6 +77,8 @@ class Draft:
     # family -> where its first route was written
     route_families: dict[Family, Location] = field(default_factory=dict)
     operational: list[Any] = field(default_factory=list)
+    # warnings: a keyword written again, overriding its earlier value (5.0 keeps the last silently)
+    overridden: list[ConfigError] = field(default_factory=list)
 
     def set(self, key: str, value: Any, where: Location) -> None:
         self.values[key] = value
@@ -275,10 +290,16 @@ def neighbor_command(draft: Draft, cursor: Cursor) -> None:
     if parser is None:
         if keyword in FUTURE_NEIGHBOR:
             raise cursor.fail_at(0, unsupported(FUTURE_NEIGHBOR[keyword]))
-        raise cursor.fail_at(0, f"invalid keyword '{keyword}' in neighbor")
+        hint = suggest(keyword, [*NEIGHBOR, 'inherit', *NEIGHBOR_SECTIONS])
+        raise cursor.fail_at(0, f"invalid keyword '{keyword}' in neighbor{hint}")
     value = parser(cursor)
     cursor.done()
     statement = cursor.statement
+    earlier = draft.marks.get(keyword)
+    if earlier is not None and keyword in draft.values:
+        draft.overridden.append(
+            cursor.fail_at(0, f"'{keyword}' is set again, overriding its value of line {earlier.line}")
+        )
     draft.set(keyword, value, statement.location(1 if len(statement.words) > 1 else 0))
 
 
@@ -346,7 +367,8 @@ def capability_command(draft: Draft, cursor: Cursor) -> None:
     if entry is None:
         if keyword in FUTURE_CAPABILITY:
             raise cursor.fail_at(0, unsupported(FUTURE_CAPABILITY[keyword]))
-        raise cursor.fail_at(0, f"invalid keyword '{keyword}' in capability")
+        hint = suggest(keyword, CAPABILITY)
+        raise cursor.fail_at(0, f"invalid keyword '{keyword}' in capability{hint}")
     value = entry[0](cursor)
     cursor.done()
     draft.section('capability')[keyword] = value

@@ -15,9 +15,14 @@
 
 Invariants:
 - Statements are consumed as they are read (streaming); a neighbor is resolved and checked as soon as
-  its section closes, so an error points at the first problem in file order.
-- A section left open at the end of the file is closed by it (5.0 accepts this); a `}` with nothing
-  to close, or words before a `}` without a `;`, are errors.
+  its section closes. Every problem is collected, in file order, and the load raises them together
+  (`ConfigErrors`): after a bad statement the parser goes on with the next one, after a bad section
+  header with the statement that follows its closing `}`. A neighbor whose body had an error is not
+  resolved, so one mistake is reported once, not again as a neighbor left incomplete. An error of the
+  tokenizer (an unterminated quote, a missing `;`) ends the reading: what follows can not be split.
+- A section left open at the end of the file is closed by it (5.0 accepts this) with a warning; so is
+  a neighbor keyword written twice (the second overrides the first, as in 5.0). `strict` turns the
+  warnings into errors. A `}` with nothing to close, or words before a `}` without a `;`, are errors.
 - Names of processes, templates and api sections are unique in the whole configuration, as in 5.0.
 """
 
@@ -28,7 +33,7 @@ from typing import Any
 
 from exabgp.configuration import operational, resolve, values
 from exabgp.configuration.cursor import Cursor
-from exabgp.configuration.errors import ConfigError, Location, unsupported
+from exabgp.configuration.errors import ConfigError, ConfigErrors, Location, suggest, unsupported
 from exabgp.configuration.model import Config, Neighbor, Process
 from exabgp.configuration.neighbor import (
     Draft,
@@ -63,21 +68,57 @@ class Parser:
         self.api_names: set[str] = set()
         self.anonymous = count(1)
         self.routes = Builder()
+        self.errors: list[ConfigError] = []
+        self.warnings: list[ConfigError] = []
+        # sections open in the statements read so far: where to resume after a bad section
+        self.depth = 0
+        # the end of the input closes every open section: the innermost one is reported
+        self.warnings_at_end = False
 
     # ---------------------------------------------------------------- driving
 
     def parse(self, statements: Iterator[Statement]) -> None:
         """Read one source; may be called for several files, which then form one configuration."""
-        self.stream = statements
-        self.block(
-            None,
-            'the top level',
-            {},
-            {'process': self.process, 'neighbor': self.neighbor, 'template': self.template},
-        )
+        self.stream = self.counted(statements)
+        self.depth = 0
+        try:
+            self.block(
+                None,
+                'the top level',
+                {},
+                {'process': self.process, 'neighbor': self.neighbor, 'template': self.template},
+            )
+        except ConfigError as error:
+            # from the tokenizer: the rest of the file can not be read
+            self.errors.append(error)
 
-    def config(self) -> Config:
-        self.check_api()
+    def ordered_warnings(self) -> list[ConfigError]:
+        return sorted(self.warnings, key=lambda warning: (warning.location.line, warning.location.column))
+
+    def counted(self, statements: Iterator[Statement]) -> Iterator[Statement]:
+        for statement in statements:
+            if statement.end == '{':
+                self.depth += 1
+            elif statement.end == '}' and self.depth:
+                self.depth -= 1
+            yield statement
+
+    def skip(self, level: int) -> None:
+        """Read on until the sections opened below `level` are closed (or the input ends)."""
+        while self.depth > level:
+            if next(self.stream, None) is None:
+                return
+
+    def config(self, strict: bool = False) -> Config:
+        try:
+            self.check_api()
+        except ConfigError as error:
+            self.errors.append(error)
+        errors = self.errors
+        if strict and self.warnings:
+            errors = sorted(errors + self.warnings, key=lambda error: (error.location.line, error.location.column))
+        if errors:
+            raise ConfigErrors(errors)
         return Config(tuple(self.processes.values()), tuple(self.neighbors))
 
     def block(
@@ -92,42 +133,73 @@ class Parser:
         """Dispatch statements until the `}` closing `opening` (returned), or the end of the input.
 
         A `keyword ...;` statement goes to `commands[keyword]` (else `fallback`) as a cursor, or to
-        `raw` as the statement itself; a `keyword ... {` one to `sections[keyword]`."""
+        `raw` as the statement itself; a `keyword ... {` one to `sections[keyword]`. An error is
+        recorded and the reading goes on at this section's level."""
+        level = self.depth
         for statement in self.stream:
-            words = statement.words
-            end = statement.end
-            if end == '}':
-                if words:
-                    raise ConfigError("missing ';' before '}'", statement.location(len(words)))
-                if opening is None:
-                    raise ConfigError("'}' closes nothing", statement.location(0))
-                return statement
-            if not words:
-                raise ConfigError(f"unexpected '{end}'", statement.location(0))
-            keyword = words[0]
-            if end == ';':
-                if raw is not None:
-                    # the section reads its statements itself (static: the route fast path)
-                    raw(statement)
-                    continue
-                command = commands.get(keyword)
-                if command is None:
-                    if keyword in sections:
-                        raise ConfigError(f"'{keyword}' is a section: '{keyword} {{ ... }}'", statement.location(0))
-                    if fallback is None:
-                        raise ConfigError(f"invalid keyword '{keyword}' in {where}", statement.location(0))
-                    command = fallback
-                command(Cursor(statement))
+            if statement.end == '}' and statement.words:
+                self.errors.append(ConfigError("missing ';' before '}'", statement.location(len(statement.words))))
+                if opening is not None:
+                    return statement
                 continue
-            section = sections.get(keyword)
-            if section is None:
-                if keyword in FUTURE_SECTIONS:
-                    raise ConfigError(unsupported(FUTURE_SECTIONS[keyword]), statement.location(0))
-                if keyword in commands:
-                    raise ConfigError(f"'{keyword}' is not a section: '{keyword} ...;'", statement.location(0))
-                raise ConfigError(f"section '{keyword}' is invalid in {where}", statement.location(0))
-            section(statement)
+            try:
+                if self.statement(statement, opening, where, commands, sections, fallback, raw):
+                    return statement
+            except ConfigError as error:
+                self.errors.append(error)
+                self.skip(level)
+        if opening is not None and not self.warnings_at_end:
+            self.warnings_at_end = True
+            self.warnings.append(
+                ConfigError(f"missing '}}' to close {where}: the end of the file closes it", opening.location(0))
+            )
         return None
+
+    def statement(
+        self,
+        statement: Statement,
+        opening: Statement | None,
+        where: str,
+        commands: Mapping[str, Command],
+        sections: Mapping[str, Section],
+        fallback: Command | None,
+        raw: Callable[[Statement], None] | None,
+    ) -> bool:
+        """Dispatch one statement of a block; True when it closes the block."""
+        words = statement.words
+        end = statement.end
+        if end == '}':
+            if opening is None:
+                raise ConfigError("'}' closes nothing", statement.location(0))
+            return True
+        if not words:
+            raise ConfigError(f"unexpected '{end}'", statement.location(0))
+        keyword = words[0]
+        if end == ';':
+            if raw is not None:
+                # the section reads its statements itself (static: the route fast path)
+                raw(statement)
+                return False
+            command = commands.get(keyword)
+            if command is None:
+                if keyword in sections:
+                    raise ConfigError(f"'{keyword}' is a section: '{keyword} {{ ... }}'", statement.location(0))
+                if fallback is None:
+                    hint = suggest(keyword, [*commands, *sections])
+                    raise ConfigError(f"invalid keyword '{keyword}' in {where}{hint}", statement.location(0))
+                command = fallback
+            command(Cursor(statement))
+            return False
+        section = sections.get(keyword)
+        if section is None:
+            if keyword in FUTURE_SECTIONS:
+                raise ConfigError(unsupported(FUTURE_SECTIONS[keyword]), statement.location(0))
+            if keyword in commands:
+                raise ConfigError(f"'{keyword}' is not a section: '{keyword} ...;'", statement.location(0))
+            hint = suggest(keyword, sections)
+            raise ConfigError(f"section '{keyword}' is invalid in {where}{hint}", statement.location(0))
+        section(statement)
+        return False
 
     # ---------------------------------------------------------------- process
 
@@ -135,8 +207,10 @@ class Parser:
         section = ProcessSection(header, self.context)
         if section.name in self.processes:
             raise ConfigError(f"a process section called '{section.name}' already exists", header.location(1))
+        errors = len(self.errors)
         self.block(header, f'process {section.name}', {}, {}, section.command)
-        self.processes[section.name] = section.build(header.location(1))
+        if len(self.errors) == errors:
+            self.processes[section.name] = section.build(header.location(1))
 
     # ---------------------------------------------------------------- template and neighbor
 
@@ -160,7 +234,11 @@ class Parser:
         cursor.done()
         draft = Draft(header)
         draft.set('peer-address', address, header.location(1))
+        errors = len(self.errors)
         self.neighbor_body(header, draft, 'neighbor')
+        if len(self.errors) > errors:
+            # reported already: resolving would only add that the neighbor is incomplete
+            return
         inherited = draft.inherits
         draft.inherits = []
         for name, where in inherited:
@@ -197,6 +275,8 @@ class Parser:
             },
             lambda cursor: neighbor_command(draft, cursor),
         )
+        self.warnings.extend(draft.overridden)
+        draft.overridden = []
 
     @staticmethod
     def no_name(header: Statement) -> None:
@@ -321,8 +401,9 @@ class Parser:
         self.block(header, 'operational', {}, {}, lambda cursor: draft.operational.append(operational.parse(cursor)))
 
 
-def load(path: str, context: Context | None = None) -> Config:
-    """Parse a configuration file; ConfigError says where it fails."""
+def checked(path: str, context: Context | None = None, strict: bool = False) -> tuple[Config, list[ConfigError]]:
+    """Parse a configuration file: the configuration and its warnings, or ConfigErrors with every
+    problem found (the warnings among them when `strict`)."""
     parser = Parser(context or Context())
     try:
         parser.parse(read_file(path))
@@ -330,11 +411,22 @@ def load(path: str, context: Context | None = None) -> Config:
         raise ConfigError(f'can not read the file: {exc.strerror}', Location(path, 0, 0, '')) from None
     except UnicodeDecodeError as exc:
         raise ConfigError(f'the file is not UTF-8 text ({exc.reason})', Location(path, 0, 0, '')) from None
-    return parser.config()
+    return parser.config(strict), parser.ordered_warnings()
+
+
+def load(path: str, context: Context | None = None) -> Config:
+    """Parse a configuration file; ConfigError says where it fails."""
+    return checked(path, context)[0]
+
+
+def checked_text(
+    text: str, context: Context | None = None, source: str = '<text>', strict: bool = False
+) -> tuple[Config, list[ConfigError]]:
+    parser = Parser(context or Context())
+    parser.parse(read_text(text, source))
+    return parser.config(strict), parser.ordered_warnings()
 
 
 def load_text(text: str, context: Context | None = None, source: str = '<text>') -> Config:
     """Parse configuration text (tests, the API's reload from a string)."""
-    parser = Parser(context or Context())
-    parser.parse(read_text(text, source))
-    return parser.config()
+    return checked_text(text, context, source)[0]

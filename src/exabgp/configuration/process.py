@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from exabgp.configuration import values
 from exabgp.configuration.cursor import Cursor
-from exabgp.configuration.errors import ConfigError, Location
+from exabgp.configuration.errors import ConfigError, Location, suggest
 from exabgp.configuration.model import Process
 from exabgp.configuration.tokenizer import Statement
 
@@ -122,7 +122,8 @@ class ProcessSection:
             self.respawn = values.boolean(cursor, True)
             cursor.done()
             return
-        raise cursor.fail_at(0, f"invalid keyword '{keyword}' in process")
+        hint = suggest(keyword, ('run', 'encoder', 'respawn'))
+        raise cursor.fail_at(0, f"invalid keyword '{keyword}' in process{hint}")
 
     def build(self, closing: Location) -> Process:
         if self.run is None or self.encoder is None:

@@ -37,7 +37,7 @@ from exabgp.bgp.route import SELF, NextHop, Route
 from exabgp.bgp.slots import slot_store
 from exabgp.configuration import values
 from exabgp.configuration.cursor import Cursor
-from exabgp.configuration.errors import ConfigError, unsupported
+from exabgp.configuration.errors import ConfigError, suggest, unsupported
 from exabgp.configuration.model import Watchdog
 from exabgp.configuration.route import attributes, prefix, prefixsid, qualifiers
 from exabgp.configuration.tokenizer import Statement
@@ -218,7 +218,7 @@ def read_tail(cursor: Cursor, spec: Spec, afi: int, kind: Kind, stop: str = '') 
         if handler is None:
             if keyword in EVERY:
                 raise cursor.fail(f"'{keyword}' can not be used in {where(kind)}")
-            raise cursor.fail(f"invalid keyword '{keyword}' in {where(kind)}")
+            raise cursor.fail(f"invalid keyword '{keyword}' in {where(kind)}{suggest(keyword, handlers)}")
         handler(cursor, spec, afi)
     return False
 
