@@ -41,7 +41,8 @@ DEFAULTS = {
     'tcp.port': 179,
     'tcp.acl': False,
     'bgp.passive': False,
-    'bgp.openwait': 60,
+    'bgp.openwait': 240,
+    'bgp.sendhold': 0,
     'cache.attributes': True,
     'cache.nexthops': True,
     'api.ack': True,
@@ -220,7 +221,7 @@ def test_settings_are_frozen_and_replace_makes_a_copy() -> None:
 def test_env_lines_match_5_0_forms() -> None:
     lines = list(S.env_lines(load({'exabgp_tcp_bind': '127.0.0.1'})))
     # 5.0's 45 lines, then ours
-    assert len(lines) == 52
+    assert len(lines) == 53
     assert lines[0] == 'exabgp.profile.enable=false'
     assert "exabgp.profile.file=''" in lines
     assert "exabgp.daemon.umask='0o137'" in lines
@@ -229,6 +230,7 @@ def test_env_lines_match_5_0_forms() -> None:
     assert lines[44] == 'exabgp.reactor.speed=1.0'
     assert lines[45:] == [
         'exabgp.log.format=text',
+        'exabgp.bgp.sendhold=0',
         'exabgp.loop.uvloop=false',
         'exabgp.process.queue=33554432',
         "exabgp.cli.socket=''",
