@@ -41,7 +41,8 @@ DEFAULTS = {
     'tcp.port': 179,
     'tcp.acl': False,
     'bgp.passive': False,
-    'bgp.openwait': 60,
+    'bgp.openwait': 240,
+    'bgp.sendhold': 0,
     'cache.attributes': True,
     'cache.nexthops': True,
     'api.ack': True,
@@ -231,6 +232,7 @@ def test_env_lines_match_5_0_forms() -> None:
     assert lines[44] == 'exabgp.reactor.speed=1.0'
     assert lines[45:] == [
         'exabgp.log.format=text',
+        'exabgp.bgp.sendhold=0',
         'exabgp.loop.uvloop=false',
         'exabgp.process.queue=33554432',
         'exabgp.process.withdraw-on-down=false',

@@ -187,7 +187,10 @@ SPEC: dict[str, dict[str, Option]] = {
     },
     'bgp': {
         'passive': Option(BOOLEAN, 'false', 'make every peer passive'),
-        'openwait': Option(INTEGER, '60', 'seconds to wait for an OPEN once TCP is established'),
+        'openwait': Option(INTEGER, '240', 'seconds to wait for an OPEN once TCP is established (RFC 4271 8.2.2)'),
+        'sendhold': Option(
+            INTEGER, '0', 'seconds a peer may leave us unable to write (RFC 9687), 0: 480 or twice the hold time'
+        ),
     },
     'cache': {
         'attributes': Option(BOOLEAN, 'true', 'cache attributes'),
@@ -250,7 +253,7 @@ HIDDEN_SECTIONS = ('debug',)
 OUR_SECTIONS = ('loop', 'process', 'cli', 'metrics', 'notification', 'configuration')
 # ours, in 5.0's sections: `exabgp env -e` prints them after 5.0's lines; the ini form keeps them in
 # their section (a second `[exabgp.log]` would make 5.0 refuse the file)
-OUR_OPTIONS = (('log', 'format'),)
+OUR_OPTIONS = (('log', 'format'), ('bgp', 'sendhold'))
 # the sections `exabgp env` prints: 5.0's, then ours
 FIVE_SECTIONS = tuple(section for section in SPEC if section not in HIDDEN_SECTIONS + OUR_SECTIONS)
 

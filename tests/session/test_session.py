@@ -183,8 +183,12 @@ def test_open_wait_expiry(text: bool, expected: tuple[int, int, bytes]) -> None:
     a = Session(config(notification_text=text), outgoing=True)
     a.connection_made(0.0)
     a.data_to_send()
-    assert a.next_deadline() == 60.0
-    a.handle_timer(60.0)
+    assert a.state is State.OPENSENT
+    # RFC 4271 8.2.2: the hold timer's large value in OpenSent, four minutes by default
+    assert a.next_deadline() == 240.0
+    a.handle_timer(239.0)
+    assert not a.closed
+    a.handle_timer(240.0)
     assert notifications(a.data_to_send()) == [expected]
     assert a.closed
     [closed] = [event for event in a.events() if isinstance(event, Closed)]
@@ -339,7 +343,39 @@ def test_send_hold_timer_closes_a_session_that_cannot_write() -> None:
     assert not a.closed
     a.handle_timer(490.0)
     assert a.closed
-    assert [e.reason.why for e in a.events() if isinstance(e, Closed)] == [Why.SEND_HOLD_EXPIRED]
+    # RFC 9687 4: Send Hold Timer Expired, 8/0
+    assert notifications(a.data_to_send()) == [(8, 0, b'')]
+    [closed] = [e for e in a.events() if isinstance(e, Closed)]
+    assert closed.reason.why is Why.SEND_HOLD_EXPIRED
+    assert closed.reason.notification is not None
+    assert (closed.reason.notification.code, closed.reason.notification.subcode) == (8, 0)
+
+
+def test_send_hold_is_twice_the_hold_time_when_that_is_longer_than_eight_minutes() -> None:
+    a = Session(config(hold=600), outgoing=True)
+    b = Session(config(local_as=65001, peer_as=65000, router_id='10.0.0.2', hold=600), outgoing=False)
+    establish(a, b)
+    a.output_blocked(0.0)
+    a.receive_data(KEEPALIVE, 500.0)
+    a.receive_data(KEEPALIVE, 1000.0)
+    a.handle_timer(1199.0)
+    assert not a.closed
+    a.receive_data(KEEPALIVE, 1199.5)
+    a.handle_timer(1200.0)
+    assert a.closed
+
+
+def test_a_configured_send_hold_replaces_the_rfc_value() -> None:
+    a = Session(config(send_hold=30.0), outgoing=True)
+    b = Session(config(local_as=65001, peer_as=65000, router_id='10.0.0.2'), outgoing=False)
+    establish(a, b)
+    a.output_blocked(5.0)
+    assert a.next_deadline() == 30.0  # the keepalive first
+    a.handle_timer(30.0)
+    a.handle_timer(34.9)
+    assert not a.closed
+    a.handle_timer(35.0)
+    assert notifications(a.data_to_send())[-1] == (8, 0, b'')
 
 
 def test_drained_output_stops_the_send_hold_timer() -> None:

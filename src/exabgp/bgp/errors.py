@@ -100,6 +100,8 @@ BFD_DOWN = 10
 ROUTE_REFRESH_MESSAGE_ERROR = 7
 INVALID_MESSAGE_LENGTH = 1
 
+SEND_HOLD_TIMER_EXPIRED = 8  # RFC 9687
+
 
 # RFC 4271 6.3: the UPDATE error subcodes whose data is the erroneous attribute (type, length, value)
 ATTRIBUTE_AS_DATA = frozenset(

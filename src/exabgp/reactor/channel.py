@@ -7,12 +7,18 @@ Invariants:
 - Reading never waits for writing: control messages are queued to the transport at once, and the
   send-hold timer learns from the transport's buffer whether the peer reads us. The write buffer's
   high-water mark is zero, so `drain()` means "everything reached the kernel".
-- Bulk senders (the RIB's `Sender`) call `send` and then `await drain()`: that is the backpressure.
+- Bulk senders (the RIB's `Sender`) call `send` and then `await drain()`: that is the backpressure,
+  so what waits for a peer is at most one batch in the transport plus the kernel's buffer; the rest
+  stays in the Adj-RIB-Out, not packed.
+- A connection is never kept for its unsent bytes: when the send-hold timer expires it is reset at
+  once (freeing our queue and the kernel's), and so is any close not completed after the grace.
 - Events go to the `handler` synchronously, in order, after every input.
 """
 
 import asyncio
 import contextlib
+import socket
+import struct
 from collections.abc import Callable, Iterable
 from typing import cast
 
@@ -165,6 +171,10 @@ class Channel:
             await asyncio.gather(self._drainer, return_exceptions=True)
         writer = self.writer
         transport = _reading(writer)
+        if self.closed is not None and self.closed.reason.why is Why.SEND_HOLD_EXPIRED:
+            # RFC 9687: the peer reads nothing, so nothing queued would leave; drop it all now
+            _reset(transport)
+            return
         if transport.is_closing():
             with contextlib.suppress(TimeoutError, ConnectionError, OSError):
                 await asyncio.wait_for(writer.wait_closed(), CLOSE_GRACE)
@@ -186,6 +196,9 @@ class Channel:
         transport.close()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(asyncio.shield(discard.lost), CLOSE_GRACE)
+        if not discard.lost.done():
+            # a peer that still reads nothing would keep the transport and its unsent bytes forever
+            _reset(transport)
 
 
 class _Discard(asyncio.Protocol):
@@ -210,6 +223,16 @@ class _Discard(asyncio.Protocol):
 def _reading(writer: asyncio.StreamWriter) -> asyncio.Transport:
     # the transport of a stream connection reads too: StreamWriter declares only its write half
     return cast(asyncio.Transport, writer.transport)
+
+
+def _reset(transport: asyncio.Transport) -> None:
+    """Drop the connection with a TCP reset: what waits in the transport and in the kernel's send
+    buffer is freed now (a plain close would leave the kernel retrying to a peer that reads nothing)."""
+    sock = transport.get_extra_info('socket')
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+    transport.abort()
 
 
 def _settle(future: asyncio.Future[None]) -> None:

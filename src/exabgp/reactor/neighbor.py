@@ -48,6 +48,7 @@ def session_config(
         local_as=neighbor.local_as,
         peer_as=neighbor.peer_as,
         open_wait=float(settings.bgp.openwait),
+        send_hold=float(settings.bgp.sendhold) or None,
         aigp=neighbor.capability.aigp,
         report_sent=report_sent,
         notification_text=settings.notification.text,

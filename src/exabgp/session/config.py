@@ -21,7 +21,8 @@ class SessionConfig:
     local_as: int | None
     # None: accept any AS from the peer
     peer_as: int | None
-    open_wait: float = 60.0
+    # RFC 4271 8.2.2: the hold timer's large value while the OPEN is awaited, four minutes
+    open_wait: float = 240.0
     aigp: bool = False
     # RFC 9687: None picks max(480, 2 x hold time) once the hold time is negotiated
     send_hold: float | None = None

@@ -17,9 +17,11 @@ Invariants:
   reason's text, for the log. `config.notification_text` sends 5.0's texts as data instead.
 - `_close` is the only teardown: it queues the NOTIFICATION when there is one, moves to IDLE and
   emits `Closed` exactly once; afterwards every input is ignored and nothing more is queued.
-- Timers are deadlines compared with `now`: open-wait (bgp.openwait, until the OPEN is in), hold
+- Timers are deadlines compared with `now`: open-wait (bgp.openwait, until the OPEN is in: RFC 4271
+  8.2.2's four minutes by default, expiring with 4/0), hold
   (negotiated, reset by every message received), keepalive (hold/3, from our last KEEPALIVE) and
-  send-hold (RFC 9687, while the reactor reports it cannot write). Nothing here reads a clock.
+  send-hold (RFC 9687, while the reactor reports it cannot write: it expires with 8/0 queued and the
+  reactor drops the connection at once, unread queue and all). Nothing here reads a clock.
 - Received bytes go through one `Framer`, so a message split over many reads is never lost.
 - With `report_sent`, every message queued is reported as `Sent`, in order, with the value it was
   packed from when there was one; already packed messages are not decoded again.
@@ -42,6 +44,7 @@ from exabgp.bgp.errors import (
     HOLD_TIMER_EXPIRED,
     MESSAGE_HEADER_ERROR,
     PEER_DECONFIGURED,
+    SEND_HOLD_TIMER_EXPIRED,
     PeerError,
 )
 from exabgp.bgp.message.header import MessageType, unknown_type
@@ -364,8 +367,11 @@ class Session:
         self._send_keepalive(now)
 
     def _on_send_hold(self, now: float, message: object) -> None:
-        # RFC 9687: the peer is not reading; a NOTIFICATION could not be delivered either
-        self._close(Reason(Why.SEND_HOLD_EXPIRED, 'the peer has not read from us for too long'))
+        # RFC 9687 4: the NOTIFICATION is queued behind what the peer did not read, so it will
+        # likely never arrive; the reactor drops the connection and its queue without waiting
+        notification = Notification(SEND_HOLD_TIMER_EXPIRED, 0)
+        self._queue(notification, notification.pack(self.negotiated))
+        self._close(Reason(Why.SEND_HOLD_EXPIRED, 'the peer has not read from us for too long', notification))
 
 
 @dataclass(frozen=True, slots=True)
