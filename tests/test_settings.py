@@ -223,7 +223,7 @@ def test_settings_are_frozen_and_replace_makes_a_copy() -> None:
 def test_env_lines_match_5_0_forms() -> None:
     lines = list(S.env_lines(load({'exabgp_tcp_bind': '127.0.0.1'})))
     # 5.0's 45 lines, then ours
-    assert len(lines) == 53
+    assert len(lines) == 55
     assert lines[0] == 'exabgp.profile.enable=false'
     assert "exabgp.profile.file=''" in lines
     assert "exabgp.daemon.umask='0o137'" in lines
