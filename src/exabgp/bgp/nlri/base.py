@@ -70,3 +70,11 @@ class NLRI:
     @classmethod
     def unpack_all(cls, family: Family, data: bytes, addpath: bool) -> Sequence['NLRI']:
         raise NotImplementedError
+
+
+def with_path(path_id: int | None, wire: bytes, addpath: bool) -> bytes:
+    """An NLRI's wire form, after its 4-octet path identifier (0 when it has none, as 5.0 sends) when
+    ADD-PATH applies (RFC 7911 3)."""
+    if addpath:
+        return (path_id or 0).to_bytes(4, 'big') + wire
+    return wire

@@ -42,7 +42,7 @@ from ipaddress import IPv6Address
 from exabgp.bgp.errors import INVALID_NETWORK_FIELD, Malformed
 from exabgp.bgp.family import SAFI, Family
 from exabgp.bgp.nlri import prefix, rd
-from exabgp.bgp.nlri.base import NLRI
+from exabgp.bgp.nlri.base import NLRI, with_path
 
 HEADER = 4
 IDENTIFIER_END = 9  # Protocol-ID (1) and Identifier (8)
@@ -277,9 +277,7 @@ class BGPLS(NLRI):
         return self.code.to_bytes(2, 'big') + len(self.body).to_bytes(2, 'big') + self.body
 
     def pack(self, addpath: bool) -> bytes:
-        if addpath:
-            return (self.path_id or 0).to_bytes(4, 'big') + self._wire()
-        return self._wire()
+        return with_path(self.path_id, self._wire(), addpath)
 
     def index(self) -> tuple[Family, int | None, bytes]:
         return (self.family, self.path_id, self._wire())

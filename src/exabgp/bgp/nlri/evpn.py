@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from exabgp.bgp.errors import ATTRIBUTE_LENGTH_ERROR, INVALID_NETWORK_FIELD, Malformed
 from exabgp.bgp.family import Family
 from exabgp.bgp.nlri import prefix, rd
-from exabgp.bgp.nlri.base import NLRI
+from exabgp.bgp.nlri.base import NLRI, with_path
 
 RD_END = 8
 ESI_SIZE = 10
@@ -276,9 +276,7 @@ class EVPN(NLRI):
         return bytes((self.code, len(self.body))) + self.body
 
     def pack(self, addpath: bool) -> bytes:
-        if addpath:
-            return (self.path_id or 0).to_bytes(4, 'big') + self._wire()
-        return self._wire()
+        return with_path(self.path_id, self._wire(), addpath)
 
     def index(self) -> tuple[Family, int | None, bytes]:
         return (self.family, self.path_id, self._wire())

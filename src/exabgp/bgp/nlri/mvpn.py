@@ -37,7 +37,7 @@ from typing import Any
 from exabgp.bgp.errors import INVALID_NETWORK_FIELD, Malformed
 from exabgp.bgp.family import Family
 from exabgp.bgp.nlri import prefix, rd
-from exabgp.bgp.nlri.base import NLRI
+from exabgp.bgp.nlri.base import NLRI, with_path
 
 SOURCE_AD = 5
 SHARED_JOIN = 6
@@ -130,9 +130,7 @@ class MVPN(NLRI):
         return bytes((self.code, len(self.body))) + self.body
 
     def pack(self, addpath: bool) -> bytes:
-        if addpath:
-            return (self.path_id or 0).to_bytes(4, 'big') + self._wire()
-        return self._wire()
+        return with_path(self.path_id, self._wire(), addpath)
 
     def index(self) -> tuple[Family, int | None, bytes]:
         return (self.family, self.path_id, self._wire())

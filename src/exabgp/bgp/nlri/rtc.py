@@ -29,7 +29,7 @@ from exabgp.bgp.attribute import extended_types
 from exabgp.bgp.errors import INVALID_NETWORK_FIELD, Malformed
 from exabgp.bgp.family import Family
 from exabgp.bgp.nlri import prefix
-from exabgp.bgp.nlri.base import NLRI
+from exabgp.bgp.nlri.base import NLRI, with_path
 
 ORIGIN_BITS = 32
 MAX_BITS = 96
@@ -56,9 +56,7 @@ class RTC(NLRI):
         return bytes((self.length,)) + self.origin.to_bytes(4, 'big') + self.target[:covered]
 
     def pack(self, addpath: bool) -> bytes:
-        if addpath:
-            return (self.path_id or 0).to_bytes(4, 'big') + self._wire()
-        return self._wire()
+        return with_path(self.path_id, self._wire(), addpath)
 
     def index(self) -> tuple[Family, int | None, bytes]:
         return (self.family, self.path_id, self._wire())
