@@ -146,7 +146,7 @@ class Commands:
         if count is None:
             count = self.counts[client.name] = [0, 0]
         count[0] += 1
-        undecodable = _not_utf8(line)
+        undecodable = '' if line.isascii() else _not_utf8(line)
         if undecodable:
             # logged as repr: a lone surrogate written as text would make the log handler fail
             self._refuse(client, line, undecodable)

@@ -83,7 +83,8 @@ class AdjRibOut:
         if log.isEnabledFor(DEBUG):
             log.debug(f'insert {_text(route)}')
         self._routes[index] = route
-        self._shadowed.pop(index, None)
+        if self._shadowed:
+            self._shadowed.pop(index, None)
         self._queue(route, index, False)
         return True
 
@@ -116,7 +117,8 @@ class AdjRibOut:
             log.debug(f'remove {_text(route)}')
         index = route.nlri.index()
         self._routes.pop(index, None)
-        self._shadowed.pop(index, None)
+        if self._shadowed:
+            self._shadowed.pop(index, None)
         self._queue(route, index, True)
 
     def announce_watched(self, name: str, route: Route, withdrawn: bool) -> None:

@@ -262,7 +262,7 @@ def route_family(afi: int, multicast: bool, written: Collection[str]) -> Family:
     (`rd` makes it VPN, else `label` labeled unicast), else unicast or, for an IPv4 prefix in
     224.0.0.0/4, multicast (5.0's rules)."""
     if not written:
-        return _PLAIN[afi, multicast]
+        return PLAIN[afi, multicast]
     words = set(written)
     chosen = [row for row in ROWS if row.family.afi == afi and words.intersection(row.selected_by)]
     if chosen:
@@ -272,7 +272,7 @@ def route_family(afi: int, multicast: bool, written: Collection[str]) -> Family:
 
 
 # (afi, multicast) -> the family of a `route` statement without selecting keywords
-_PLAIN: dict[tuple[int, bool], Family] = {
+PLAIN: dict[tuple[int, bool], Family] = {
     (afi, multicast): TABLE[Family(afi, SAFI.MULTICAST if multicast else SAFI.UNICAST)].family
     for afi in (AFI.IPV4, AFI.IPV6)
     for multicast in (False, True)

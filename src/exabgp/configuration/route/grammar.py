@@ -267,7 +267,8 @@ class Builder:
 
 
 def check_family(cursor: Cursor, family: Family, index: int) -> None:
-    if table.codec(family) is None:
+    row = table.TABLE.get(family)
+    if row is None or row.codec is None:
         raise cursor.fail_at(index, unsupported(f'family {family}'))
 
 

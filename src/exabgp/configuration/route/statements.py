@@ -55,6 +55,8 @@ def route(builder: Builder, cursor: Cursor, withdraw: bool = False) -> Parsed:
 def missing(afi: int, family: Family, tail: Tail) -> str:
     """What a `route` being announced lacks ('' when nothing): a next hop, or a keyword its family requires."""
     row = table.TABLE[family]
+    if tail.nexthop is not None and not row.requires:
+        return ''  # the usual route: nothing more to check
     if tail.nexthop is None and (afi == AFI.IPV4 or row.requires):
         need = 'an IPv4 route needs one' if afi == AFI.IPV4 else f'{family} routes need one'
         return f'missing next-hop: {need}'
@@ -70,7 +72,10 @@ def _required(row: FamilySpec, tail: Tail) -> str:
 
 def family_of(afi: int, packed: bytes, tail: Tail) -> Family:
     """The family of a `route` statement: what its keywords select, else by its prefix."""
-    return table.route_family(afi, afi == AFI.IPV4 and 224 <= packed[0] <= 239, tail.selected)
+    multicast = afi == AFI.IPV4 and 224 <= packed[0] <= 239
+    if not tail.selected:
+        return table.PLAIN[afi, multicast]  # the usual route: one lookup
+    return table.route_family(afi, multicast, tail.selected)
 
 
 def announced(builder: Builder, cursor: Cursor, row: FamilySpec, withdraw: bool = False) -> Parsed:
