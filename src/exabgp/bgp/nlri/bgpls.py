@@ -334,10 +334,7 @@ class BGPLS(NLRI):
         end = len(data)
         while offset < end:
             if addpath:
-                if offset + prefix.PATH_ID_SIZE > end:
-                    raise Malformed('the NLRI field ends inside a path identifier', INVALID_NETWORK_FIELD)
-                path_id = int.from_bytes(data[offset : offset + 4], 'big')
-                offset += 4
+                path_id, offset = prefix.path_at(data, offset, end)
             if offset + HEADER > end:
                 raise _bad('the NLRI field ends inside a BGP-LS NLRI type and length')
             code = int.from_bytes(data[offset : offset + 2], 'big')

@@ -180,10 +180,7 @@ class MVPN(NLRI):
         end = len(data)
         while offset < end:
             if addpath:
-                if offset + prefix.PATH_ID_SIZE > end:
-                    raise Malformed('the NLRI field ends inside a path identifier', INVALID_NETWORK_FIELD)
-                path_id = int.from_bytes(data[offset : offset + 4], 'big')
-                offset += 4
+                path_id, offset = prefix.path_at(data, offset, end)
             if offset + 2 > end:
                 raise Malformed('the NLRI field ends inside a MCAST-VPN route type and length', INVALID_NETWORK_FIELD)
             code = data[offset]

@@ -38,6 +38,14 @@ def address(packed: bytes, size: int) -> bytes:
     return packed[1:] + bytes(size + 1 - len(packed))
 
 
+def path_at(data: bytes, offset: int, end: int) -> tuple[int, int]:
+    """The RFC 7911 path identifier at `offset`, and where the NLRI after it starts; `Malformed` when
+    the field ends inside it."""
+    if offset + PATH_ID_SIZE > end:
+        raise Malformed('the NLRI field ends inside a path identifier', INVALID_NETWORK_FIELD)
+    return int.from_bytes(data[offset : offset + PATH_ID_SIZE], 'big'), offset + PATH_ID_SIZE
+
+
 def cidr(packed: bytes, size: int) -> str:
     """`ADDRESS/LENGTH` of a wire-form prefix of a `size` octet address family."""
     return f'{text(address(packed, size))}/{packed[0]}'

@@ -86,10 +86,7 @@ class RTC(NLRI):
         end = len(data)
         while offset < end:
             if addpath:
-                if offset + prefix.PATH_ID_SIZE > end:
-                    raise Malformed('the NLRI field ends inside a path identifier', INVALID_NETWORK_FIELD)
-                path_id = int.from_bytes(data[offset : offset + 4], 'big')
-                offset += 4
+                path_id, offset = prefix.path_at(data, offset, end)
             if offset >= end:
                 raise Malformed('the NLRI field ends before the length of an RTC NLRI', INVALID_NETWORK_FIELD)
             length = data[offset]
