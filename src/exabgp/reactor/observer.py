@@ -8,7 +8,7 @@ Observers get values, never the peer: a `PeerView` is what the API needs to know
 moment of an event (its neighbor, the addresses of its current connection, what was negotiated).
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address
 
@@ -62,3 +62,53 @@ class Observer:
 
     def signal(self, peers: Iterable[PeerView], number: int) -> None:
         """The daemon received signal `number`; `peers` are every peer it has."""
+
+
+class Observers(Observer):
+    """Several observers heard in turn, in the order given: the API processes first, then the
+    exporters (BMP, MRT dump) a configuration adds. Each gets every event; none waits on another."""
+
+    def __init__(self, observers: Iterable[Observer]) -> None:
+        self.observers = tuple(observers)
+
+    def wants_sent(self, neighbor: Neighbor) -> bool:
+        return any(observer.wants_sent(neighbor) for observer in self.observers)
+
+    def connected(self, peer: PeerView) -> None:
+        for observer in self.observers:
+            observer.connected(peer)
+
+    def up(self, peer: PeerView) -> None:
+        for observer in self.observers:
+            observer.up(peer)
+
+    def down(self, peer: PeerView, reason: str) -> None:
+        for observer in self.observers:
+            observer.down(peer, reason)
+
+    def fsm(self, peer: PeerView, state: str) -> None:
+        for observer in self.observers:
+            observer.fsm(peer, state)
+
+    def negotiated(self, peer: PeerView, sent: Open, received: Open, negotiated: Negotiated) -> None:
+        for observer in self.observers:
+            observer.negotiated(peer, sent, received, negotiated)
+
+    def received(self, peer: PeerView, message: Message, header: bytes, body: bytes) -> None:
+        for observer in self.observers:
+            observer.received(peer, message, header, body)
+
+    def sent(self, peer: PeerView, sent: Sent) -> None:
+        for observer in self.observers:
+            observer.sent(peer, sent)
+
+    def signal(self, peers: Iterable[PeerView], number: int) -> None:
+        views = tuple(peers)
+        for observer in self.observers:
+            observer.signal(views, number)
+
+
+def combined(observers: Sequence[Observer]) -> Observer:
+    """One observer for all of `observers`: the only one itself, so the usual daemon (API processes
+    alone) pays nothing per event for the fan-out."""
+    return observers[0] if len(observers) == 1 else Observers(observers)
