@@ -7,7 +7,7 @@ the tree lists families: adding one is its NLRI module, its rows here, and its t
 
 Invariants:
 - `TABLE` holds exactly the families 5.0 knows, in 5.0's order for a neighbor without a `family`
-  section (`default`); `codec` is None for a family whose NLRI module is not built yet. Such a
+  section (`default`); `module` is None for a family whose NLRI module is not built yet. Such a
   family is named, configured and shown, but never offered in an OPEN nor decoded: its MP
   attributes are kept as raw bytes (bgp.attribute.mp) and its routes refused with
   'family X is not supported yet' where they are written.
@@ -17,22 +17,13 @@ Invariants:
   MCAST-VPN share UPDATEs between routes when `group-updates` is on (5.0's behaviour).
 """
 
+import importlib
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from enum import Enum
 
 from exabgp.bgp.family import AFI, SAFI, Family
 from exabgp.bgp.nlri.base import NLRI
-from exabgp.bgp.nlri.bgpls import BGPLS
-from exabgp.bgp.nlri.evpn import EVPN
-from exabgp.bgp.nlri.flow import Flow
-from exabgp.bgp.nlri.inet import INET
-from exabgp.bgp.nlri.labeled import Labeled
-from exabgp.bgp.nlri.mup import MUP
-from exabgp.bgp.nlri.mvpn import MVPN
-from exabgp.bgp.nlri.rtc import RTC
-from exabgp.bgp.nlri.vpls import VPLS
-from exabgp.bgp.nlri.vpn import VPN
 
 
 class NextHopForm(Enum):
@@ -49,7 +40,9 @@ class NextHopForm(Enum):
 @dataclass(frozen=True, slots=True)
 class FamilySpec:
     family: Family
-    codec: type[NLRI] | None = None
+    # 'MODULE:CLASS' of its NLRI codec under exabgp.bgp.nlri, imported when first asked for: a
+    # daemon speaking unicast never loads (nor pays the start-up of) the other families' codecs
+    module: str | None = None
     nexthop: NextHopForm = NextHopForm.IP
     # RFC 8950: the AFI of next hops we offer to take and send for it with the extended next hop
     # capability; `nexthop_section`: listed in a `nexthop { }` section at all (5.0 accepts more
@@ -86,7 +79,22 @@ class FamilySpec:
 
     @property
     def built(self) -> bool:
-        return self.codec is not None
+        return self.module is not None
+
+    @property
+    def codec(self) -> type[NLRI] | None:
+        module = self.module
+        if module is None:
+            return None
+        found = _CODECS.get(module)
+        if found is None:
+            name, _, attribute = module.partition(':')
+            found = _CODECS[module] = getattr(importlib.import_module(f'exabgp.bgp.nlri.{name}'), attribute)
+        return found
+
+
+# 'MODULE:CLASS' -> the codec, once imported
+_CODECS: dict[str, type[NLRI]] = {}
 
 
 def _row(afi: AFI, safi: SAFI, **values: object) -> FamilySpec:
@@ -95,9 +103,9 @@ def _row(afi: AFI, safi: SAFI, **values: object) -> FamilySpec:
     return FamilySpec(Family(afi, safi), **values)  # type: ignore[arg-type]
 
 
-_INET = {'codec': INET, 'announce': True, 'nexthop_section': True}
+_INET = {'module': 'inet:INET', 'announce': True, 'nexthop_section': True}
 _LABELED = {
-    'codec': Labeled,
+    'module': 'labeled:Labeled',
     'announce': True,
     'nexthop_section': True,
     'addpath': True,
@@ -107,7 +115,7 @@ _LABELED = {
     'withdraw_attributes': True,
     'aliases': ('labeled-unicast',),
 }
-_VPN = {'codec': VPN, 'announce': True, 'nexthop': NextHopForm.RD_IP, 'nexthop_section': True, 'addpath': True}
+_VPN = {'module': 'vpn:VPN', 'announce': True, 'nexthop': NextHopForm.RD_IP, 'nexthop_section': True, 'addpath': True}
 _VPN_ROUTE = {
     'selected_by': ('rd', 'route-distinguisher'),
     'precedence': 2,
@@ -118,7 +126,7 @@ _VPN_ROUTE = {
 # draft-mpmz-bess-mup-safi: 5.0 takes a next hop of either AFI without extended next hop, sends
 # the route's attributes with its withdrawal, and reads no other keyword than these three
 _MUP = {
-    'codec': MUP,
+    'module': 'mup:MUP',
     'announce': True,
     'nexthop': NextHopForm.ANY,
     'keywords': frozenset(('next-hop', 'extended-community', 'bgp-prefix-sid-srv6')),
@@ -128,7 +136,7 @@ _MUP = {
 }
 # RFC 8955 4: no next hop, unless the route redirects to one (draft-simpson-idr-flowspec-redirect)
 _FLOW = {
-    'codec': Flow,
+    'module': 'flow:Flow',
     'announce': True,
     'nexthop': NextHopForm.OPTIONAL,
     'nexthop_required': False,
@@ -139,7 +147,7 @@ _FLOW = {
 # RFC 6514: `announce { ipv4 { mcast-vpn TYPE ...; } }` and the API's `announce ipv4 mcast-vpn TYPE
 # ...`; 5.0 packs routes of one attribute set together under group-updates, and withdrawals carry
 # the route's attributes
-_MVPN = {'codec': MVPN, 'announce': True, 'grouped': True, 'withdraw_attributes': True, 'grammar': 'mvpn'}
+_MVPN = {'module': 'mvpn:MVPN', 'announce': True, 'grouped': True, 'withdraw_attributes': True, 'grammar': 'mvpn'}
 
 ROWS = (
     _row(
@@ -158,7 +166,7 @@ ROWS = (
     _row(AFI.IPV4, SAFI.MUP, **_MUP),
     _row(AFI.IPV4, SAFI.MPLS_VPN, **_VPN, **_VPN_ROUTE, extended_nexthop=AFI.IPV6),
     # RFC 4684: received only (5.0 neither configures nor announces it)
-    _row(AFI.IPV4, SAFI.RTC, codec=RTC, configurable=False),
+    _row(AFI.IPV4, SAFI.RTC, module='rtc:RTC', configurable=False),
     _row(AFI.IPV4, SAFI.FLOW_IP, **_FLOW),
     _row(AFI.IPV4, SAFI.FLOW_VPN, **_FLOW),
     _row(AFI.IPV6, SAFI.UNICAST, **_INET, addpath=True, keywords=frozenset(('path-information',))),
@@ -174,7 +182,7 @@ ROWS = (
     _row(
         AFI.L2VPN,
         SAFI.VPLS,
-        codec=VPLS,
+        module='vpls:VPLS',
         grammar='vpls',
         nexthop=NextHopForm.ANY,
         announce=True,
@@ -182,10 +190,10 @@ ROWS = (
         nexthop_attribute=False,
         show='l2vpn',
     ),
-    _row(AFI.L2VPN, SAFI.EVPN, codec=EVPN, nexthop=NextHopForm.ANY, show='l2vpn'),
+    _row(AFI.L2VPN, SAFI.EVPN, module='evpn:EVPN', nexthop=NextHopForm.ANY, show='l2vpn'),
     # RFC 9552 5.1: the next hop of either AFI (5.0 takes 4 or 16 octets, 12 or 24 with an RD)
-    _row(AFI.BGP_LS, SAFI.BGP_LS, codec=BGPLS, nexthop=NextHopForm.ANY, nexthop_required=False),
-    _row(AFI.BGP_LS, SAFI.BGP_LS_VPN, codec=BGPLS, nexthop=NextHopForm.RD_ANY, nexthop_required=False),
+    _row(AFI.BGP_LS, SAFI.BGP_LS, module='bgpls:BGPLS', nexthop=NextHopForm.ANY, nexthop_required=False),
+    _row(AFI.BGP_LS, SAFI.BGP_LS_VPN, module='bgpls:BGPLS', nexthop=NextHopForm.RD_ANY, nexthop_required=False),
 )
 
 TABLE: dict[Family, FamilySpec] = {row.family: row for row in ROWS}
@@ -211,7 +219,7 @@ def codec(family: Family) -> type[NLRI] | None:
 
 def built(families: Iterable[Family]) -> tuple[Family, ...]:
     """Those of `families` we can decode and encode: the ones we may offer in an OPEN."""
-    return tuple(family for family in families if codec(family) is not None)
+    return tuple(family for family in families if (row := TABLE.get(family)) is not None and row.built)
 
 
 def without_nexthop(family: Family) -> bool:
