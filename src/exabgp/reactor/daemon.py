@@ -31,6 +31,7 @@ Invariants:
 import asyncio
 import contextlib
 import dataclasses
+import gc
 import signal
 import sys
 import time
@@ -193,6 +194,9 @@ class Daemon:
             log.critical(error.report())
             return 1
         log.info('loaded new configuration successfully')
+        # what start-up made (modules, the configuration, its routes) lives as long as the daemon:
+        # out of the collector's generations, later full collections do not walk it again
+        gc.freeze()
         try:
             async with asyncio.TaskGroup() as group:
                 self._group = group
