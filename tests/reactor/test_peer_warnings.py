@@ -69,7 +69,7 @@ def warnings(caplog) -> list[str]:
 @virtual_time
 async def test_what_a_peer_can_not_do_is_warned_about(caplog, monkeypatch) -> None:
     family = Family.parse(UNBUILT)
-    monkeypatch.setitem(table.TABLE, family, dataclasses.replace(table.TABLE[family], codec=None))
+    monkeypatch.setitem(table.TABLE, family, dataclasses.replace(table.TABLE[family], module=None))
     (neighbor,) = load_text(CONFIG).neighbors
     peer = Peer(neighbor, settings.load({}, ''), Observer())
     # at start: the family left out of the OPEN
