@@ -75,7 +75,7 @@ ATTRIBUTES: dict[int, Entry] = {
     Code.AS4_AGGREGATOR:          Entry(AS4Aggregator, OPTIONAL | TRANSITIVE, DISCARD, 'AS4_AGGREGATOR'),  # RFC 6793 6
     Code.PMSI_TUNNEL:             Entry(PMSI, OPTIONAL | TRANSITIVE, TAW, 'PMSI_TUNNEL'),               # RFC 6514 5
     Code.TUNNEL_ENCAP:            Entry(TunnelEncap, OPTIONAL | TRANSITIVE, TAW, 'TUNNEL_ENCAPSULATION',
-                                        claims=carries_sr_policy),                                      # RFC 9012 13
+                                        claims=carries_sr_policy),                                      # RFC 9012
     Code.IPV6_EXTENDED_COMMUNITY: Entry(IPv6ExtendedCommunities, OPTIONAL | TRANSITIVE, TAW, 'IPV6_EXTENDED_COMMUNITY'),  # 7.15
     Code.AIGP:                    Entry(AIGP, OPTIONAL, DISCARD, 'AIGP', _aigp_configured),             # RFC 7311 3.2
     Code.BGP_LS:                  Entry(LinkState, OPTIONAL, DISCARD, 'BGP_LS'),                        # RFC 9552 8.2.2

@@ -24,9 +24,9 @@ Invariants:
   unchanged. The parser hands it only values carrying an SR Policy tunnel (`carries_sr_policy`):
   any other tunnel encapsulation stays an unknown attribute, raw, as 5.0.15 keeps every one.
 - `unpack` checks the whole structure: TLVs that overrun their container, a sub-TLV or segment of a
-  length its type does not allow, or an empty name, are `Malformed`, and the table makes that
-  treat-as-withdraw (RFC 9012 13). Unknown tunnel types, sub-TLVs and segment types are kept and
-  shown as hex.
+  length its type does not allow, a name or segment list without its reserved octet, are
+  `Malformed`, and the table makes that treat-as-withdraw (RFC 9012 and RFC 7606; FRR does the
+  same). Unknown tunnel types, sub-TLVs and segment types are kept and shown as hex.
 - JSON is upstream main's: `{"sr-policy": {"preference": 100, "binding-sid": {"type": "mpls",
   "label": 24000}, "segment-lists": [{"weight": 1, "segments": [{"type": "A", ...}]}]}}`, sub-TLVs
   in wire order, every segment list gathered last under "segment-lists".
@@ -62,7 +62,7 @@ CANDIDATE_PATH_NAME = 129
 POLICY_NAME = 130
 WEIGHT = 9
 
-FLAG_V = 0x80  # segment: verify the SID (RFC 9830 2.4.4.2.12)
+FLAG_V = 0x80  # segment: verify the SID (RFC 9830 2.4.4.2.3, as upstream main reads it)
 FLAG_A = 0x40  # segment: the SR algorithm is valid
 FLAG_B = 0x10  # segment: the SRv6 endpoint behaviour and structure follow
 SRV6_BSID_FLAG_B = 0x20  # SRv6 binding SID: the same, one bit higher (RFC 9830 2.4.3)
