@@ -631,11 +631,20 @@ BROKEN = [
         "'4294967296' is not a valid label index, the largest is 4294967295",
     ),
     (
-        'sr-policy unsupported',
-        NEIGHBOR + '    family {\n        ipv4 sr-policy;\n    }\n}\n',
+        'sr-policy unknown segment type',
+        NEIGHBOR
+        + '    static {\n        sr-policy distinguisher 0 color 1 endpoint 10.0.0.1 next-hop 1.1.1.1 segment-list weight 1 segment type-z;\n    }\n}\n',
         7,
-        14,
-        'family ipv4 sr-policy is not supported yet',
+        108,
+        "'type-z' is not a segment type (type-a, type-b, type-c, type-d, type-e, type-f, type-g, type-h, type-i, type-j, type-k)",
+    ),
+    (
+        'sr-policy next hop of the other family',
+        NEIGHBOR
+        + '    static {\n        sr-policy distinguisher 0 color 1 endpoint 10.0.0.1 next-hop ::1;\n    }\n}\n',
+        7,
+        70,
+        "'::1' is not an IPv4 next-hop",
     ),
     (
         'link-local-nexthop unsupported',

@@ -41,7 +41,7 @@ from exabgp.bgp.route import Route
 from exabgp.configuration import model, operational
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError, unsupported
-from exabgp.configuration.route import flow, mup, mvpn, statements
+from exabgp.configuration.route import flow, mup, mvpn, srpolicy, statements
 from exabgp.configuration.route import vpls as vpls_route
 from exabgp.configuration.route.grammar import Builder
 from exabgp.configuration.tokenizer import Statement, tokenize
@@ -315,6 +315,9 @@ def _family_route(cursor: Cursor, afi_word: str, selectors: Selectors, withdraw:
         return Routes(selectors, withdraw, tuple(routes))
     if row.grammar == 'mvpn':
         routes, _, _ = mvpn.route(builder, cursor, row, withdraw)
+        return Routes(selectors, withdraw, tuple(routes))
+    if row.grammar == 'sr-policy':
+        routes, _, _ = srpolicy.statement(cursor, row.family.afi, withdraw)
         return Routes(selectors, withdraw, tuple(routes))
     routes, _, _ = statements.announced(builder, cursor, row, withdraw=withdraw)
     return Routes(selectors, withdraw, tuple(routes))

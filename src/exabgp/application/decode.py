@@ -50,8 +50,8 @@ log = get('parser')
 PEER = Peer('127.0.0.1', '127.0.0.1', 65533, 65533, '10.0.0.2')
 ASN = 65533
 
-# `family { all; }`: every family 5.0 knows, in its order (by AFI, then SAFI)
-ALL_FAMILIES = table.ALL
+# every family 5.0 knows, in its order (by AFI, then SAFI), then the 6.0 ones we decode (SR policy)
+ALL_FAMILIES = table.DECODED
 
 _NAMES: dict[int, str] = {
     MessageType.OPEN: 'OPEN',

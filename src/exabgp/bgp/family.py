@@ -29,6 +29,7 @@ class SAFI(IntEnum):
     EVPN = 70
     BGP_LS = 71
     BGP_LS_VPN = 72
+    SR_POLICY = 73
     MUP = 85
     MPLS_VPN = 128
     RTC = 132
@@ -51,6 +52,7 @@ _SAFI_NAMES: dict[int, str] = {
     SAFI.EVPN: 'evpn',
     SAFI.BGP_LS: 'bgp-ls',
     SAFI.BGP_LS_VPN: 'bgp-ls-vpn',
+    SAFI.SR_POLICY: 'sr-policy',
     SAFI.MUP: 'mup',
     SAFI.MPLS_VPN: 'mpls-vpn',
     SAFI.RTC: 'rtc',

@@ -29,9 +29,10 @@ from exabgp.bgp.family import AFI, afi_name, safi_name
 from exabgp.bgp.nlri import prefix as ip_prefix
 from exabgp.bgp.nlri import table
 from exabgp.bgp.nlri.mup import MUP
+from exabgp.bgp.nlri.srpolicy import SRPolicy
 from exabgp.bgp.route import Route
 from exabgp.configuration.model import ADDPATH_NAMES, EVENTS, MESSAGES, Config, Neighbor, Operational, Process
-from exabgp.configuration.route import mup, prefix, prefixsid
+from exabgp.configuration.route import mup, prefix, prefixsid, srpolicy
 
 _PLAIN = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789./:_-+=@%!*?~^<>&$')
 _ESCAPE = {'\\': '\\\\', '"': '\\"', '\n': '\\n', '\t': '\\t', '\r': '\\r', '\b': '\\b', '\f': '\\f'}
@@ -134,6 +135,8 @@ def route_text(route: Route) -> str:
     """`NLRI next-hop X ATTRIBUTES` (without the leading keyword): the NLRI in its configuration
     form, qualifiers (`path-information`, `label`) included."""
     nlri = route.nlri
+    if isinstance(nlri, SRPolicy):
+        return srpolicy.text(route)
     parts = [mup.text(nlri) if isinstance(nlri, MUP) else nlri.configuration()]
     if route.nexthop is not None:
         parts.append(f'next-hop {route.nexthop}')
@@ -148,7 +151,7 @@ def _form(route: Route) -> str:
     row = table.TABLE[family]
     if row.show == 'flow':
         return 'flow'
-    if row.grammar == 'mup':
+    if row.grammar in ('mup', 'sr-policy'):
         return f'{afi_name(family.afi)} {safi_name(family.safi)}'
     if row.grammar == 'vpls':
         # a VPLS route's text starts with `vpls`: a statement of the `l2vpn` section

@@ -46,7 +46,6 @@ NEXTHOP_AFIS = {'ipv4': 'ipv6', 'ipv6': 'ipv4'}
 # grammar of ExaBGP main (6.0) that 5.0 does not have: a clear error rather than 'invalid keyword'
 FUTURE_NEIGHBOR = {'local-link-local': 'local-link-local', 'tcp-ao': 'tcp-ao'}
 FUTURE_CAPABILITY = {'link-local-nexthop': 'capability link-local-nexthop'}
-FUTURE_SAFI = ('sr-policy',)
 # the sections of a neighbor, offered as suggestions for a misspelt keyword
 NEIGHBOR_SECTIONS = (
     'capability',
@@ -406,8 +405,6 @@ class FamilySection:
         safi = cursor.expect(f'{afi} subsequent address family').lower()
         family = CONVERT[afi].get(safi)
         if family is None:
-            if safi in FUTURE_SAFI:
-                raise cursor.fail(unsupported(f'family {afi} {safi}'))
             raise cursor.fail(f'invalid afi/safi pair {afi}/{safi}')
         cursor.done()
         if family in self.seen:

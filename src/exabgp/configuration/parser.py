@@ -354,6 +354,8 @@ class Parser:
                 holding.static_route(builder, statement, draft)
             elif keyword in ('attributes', 'attribute'):
                 holding.static_attributes(builder, Cursor(statement), draft)
+            elif keyword == 'sr-policy':
+                holding.static_sr_policy(Cursor(statement), draft)
             else:
                 raise ConfigError(f"invalid keyword '{keyword}' in static", statement.location(0))
 

@@ -115,7 +115,7 @@ def test_reference_updates_pack_back_identical(snapshot, name, configuration, me
             assert name in ATTRIBUTE_CASES
             continue
         if update.unparsed or update.action == Action.DISABLE_FAMILY:
-            # a family without a codec, or one not in the AFI/SAFI enumeration (main's sr-policy)
+            # a family without a codec, or one not in the AFI/SAFI enumeration
             continue
         if any(isinstance(attribute, Unknown) for attribute in update.attributes):
             # an attribute we do not decode yet is passed on marked Partial (RFC 4271 9), not as received

@@ -23,7 +23,20 @@ OPEN_5_0 = [
 
 def test_default_is_the_order_5_0_offers() -> None:
     assert [(int(family.afi), int(family.safi)) for family in table.DEFAULT] == OPEN_5_0
-    assert len(set(table.DEFAULT)) == len(table.DEFAULT) == len(table.TABLE)
+    assert len(set(table.DEFAULT)) == len(table.DEFAULT)
+    # the rest of the table: the 6.0 families, negotiated only when a `family` section names them
+    assert [str(family) for family in table.TABLE if family not in table.DEFAULT] == [
+        'ipv4 sr-policy',
+        'ipv6 sr-policy',
+    ]
+    assert not any(table.TABLE[family].default for family in table.TABLE if family not in table.DEFAULT)
+
+
+def test_decode_takes_every_family_of_the_table() -> None:
+    assert set(table.DECODED) == set(table.TABLE)
+    keys = [(int(family.afi), int(family.safi)) for family in table.DECODED]
+    assert keys == sorted(keys)
+    assert (1, 73) in keys and (1, 73) not in [(int(family.afi), int(family.safi)) for family in table.ALL]
 
 
 def test_all_is_sorted_by_afi_then_safi() -> None:
@@ -54,8 +67,9 @@ def test_names_are_5_0s_words() -> None:
     assert everything['ipv4']['rtc'] == Family(AFI.IPV4, SAFI.RTC)
     assert everything['ipv6']['multicast'] == IPV6_MULTICAST
     assert {str(family) for words in everything.values() for family in words.values()} == {
-        str(family) for family in table.DEFAULT
+        str(family) for family in table.TABLE
     }
+    assert names['ipv4']['sr-policy'] == Family(AFI.IPV4, SAFI.SR_POLICY)
 
 
 def test_only_ipv4_unicast_uses_the_nlri_field_and_it_and_mcast_vpn_group() -> None:

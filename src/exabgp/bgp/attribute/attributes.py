@@ -344,6 +344,8 @@ def parse_attributes(data: bytes, negotiated: Negotiated) -> Parsed:
         present.add(code)
 
         entry = ATTRIBUTES.get(code)
+        if entry is not None and entry.claims is not None and not entry.claims(value):
+            entry = None
         if entry is None:
             if not flags & _OPTIONAL:
                 outcome = _fault(outcome).record(

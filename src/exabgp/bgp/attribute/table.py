@@ -8,8 +8,9 @@ makes a flags error a malformed attribute). `when` says on which sessions it is 
 `internal` marks the attributes RFC 7606 says to discard when an external peer sends them
 (LOCAL_PREF 7.5, ORIGINATOR_ID 7.9, CLUSTER_LIST 7.10): the parser drops them with attribute discard.
 A code missing here is unknown: kept raw if optional transitive, dropped if optional
-non-transitive, a session reset if well-known. Tunnel encapsulation (23) is not decoded (5.0.15 does
-not decode it either): it becomes one line here when it is.
+non-transitive, a session reset if well-known. `claims`, when set, says whether a value is the
+entry's at all; a value it does not claim is handled as an unknown attribute: tunnel encapsulation
+(23) is decoded only when it carries an SR policy (ExaBGP 6.0), any other stays raw as in 5.0.15.
 """
 
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from exabgp.bgp.attribute.origin import Origin
 from exabgp.bgp.attribute.pmsi import PMSI
 from exabgp.bgp.attribute.prefixsid import PrefixSID
 from exabgp.bgp.attribute.reflection import ClusterList, OriginatorID
+from exabgp.bgp.attribute.tunnel import TunnelEncap, carries_sr_policy
 from exabgp.bgp.negotiated import Negotiated
 
 OPTIONAL = Flag.OPTIONAL
@@ -43,6 +45,7 @@ class Entry:
     name: str
     when: Callable[[Negotiated], bool] | None = None
     internal: bool = False
+    claims: Callable[[bytes], bool] | None = None
 
 
 def _aigp_configured(negotiated: Negotiated) -> bool:
@@ -71,6 +74,8 @@ ATTRIBUTES: dict[int, Entry] = {
     Code.AS4_PATH:                Entry(AS4Path, OPTIONAL | TRANSITIVE, DISCARD, 'AS4_PATH'),           # RFC 6793 6
     Code.AS4_AGGREGATOR:          Entry(AS4Aggregator, OPTIONAL | TRANSITIVE, DISCARD, 'AS4_AGGREGATOR'),  # RFC 6793 6
     Code.PMSI_TUNNEL:             Entry(PMSI, OPTIONAL | TRANSITIVE, TAW, 'PMSI_TUNNEL'),               # RFC 6514 5
+    Code.TUNNEL_ENCAP:            Entry(TunnelEncap, OPTIONAL | TRANSITIVE, TAW, 'TUNNEL_ENCAPSULATION',
+                                        claims=carries_sr_policy),                                      # RFC 9012
     Code.IPV6_EXTENDED_COMMUNITY: Entry(IPv6ExtendedCommunities, OPTIONAL | TRANSITIVE, TAW, 'IPV6_EXTENDED_COMMUNITY'),  # 7.15
     Code.AIGP:                    Entry(AIGP, OPTIONAL, DISCARD, 'AIGP', _aigp_configured),             # RFC 7311 3.2
     Code.BGP_LS:                  Entry(LinkState, OPTIONAL, DISCARD, 'BGP_LS'),                        # RFC 9552 8.2.2

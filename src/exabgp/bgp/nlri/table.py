@@ -6,9 +6,12 @@ capabilities we offer, dump, `show` and the API parser need to know of a family.
 the tree lists families: adding one is its NLRI module, its rows here, and its tests.
 
 Invariants:
-- `TABLE` holds exactly the families 5.0 knows, in 5.0's order for a neighbor without a `family`
-  section (`default`); `module` is None for a family whose NLRI module is not built yet. Such a
-  family is named, configured and shown, but never offered in an OPEN nor decoded: its MP
+- `TABLE` holds the families 5.0 knows, in 5.0's order for a neighbor without a `family` section
+  (`DEFAULT`), then the few of ExaBGP 6.0 we build (SR policy): those are `default=False`, so a
+  neighbor negotiates them only when its `family` section names them (`all` is 5.0's list), and
+  only `exabgp decode` takes them without being told. `module` is None for a family whose NLRI
+  module is not built yet. Such a family is named, configured and shown, but never offered in an
+  OPEN nor decoded: its MP
   attributes are kept as raw bytes (bgp.attribute.mp) and its routes refused with
   'family X is not supported yet' where they are written.
 - The names of a family are 5.0's, the same in the configuration, the JSON and the text API
@@ -70,8 +73,9 @@ class FamilySpec:
     # how its routes are written in `announce { AFI { SAFI ... } }` and the API beyond a prefix
     # then its tail (flow rows go by `show`): 'mup', a route type first (configuration.route.mup);
     # 'mvpn', a route type first (configuration.route.mvpn); 'vpls', keywords in any order
-    # (configuration.route.vpls)
+    # (configuration.route.vpls); 'sr-policy', its own keywords (configuration.route.srpolicy)
     grammar: str = 'prefix'
+    default: bool = True  # a 5.0 family: negotiated without a `family` section, and by `all`
 
     @property
     def name(self) -> str:
@@ -149,6 +153,16 @@ _FLOW = {
 # the route's attributes
 _MVPN = {'module': 'mvpn:MVPN', 'announce': True, 'grouped': True, 'withdraw_attributes': True, 'grammar': 'mvpn'}
 
+_SR_POLICY = {
+    'module': 'srpolicy:SRPolicy',
+    'announce': True,
+    'addpath': True,
+    'common': False,
+    'nexthop_attribute': False,
+    'grammar': 'sr-policy',
+    'default': False,
+}
+
 ROWS = (
     _row(
         AFI.IPV4,
@@ -194,6 +208,9 @@ ROWS = (
     # RFC 9552 5.1: the next hop of either AFI (5.0 takes 4 or 16 octets, 12 or 24 with an RD)
     _row(AFI.BGP_LS, SAFI.BGP_LS, module='bgpls:BGPLS', nexthop=NextHopForm.ANY, nexthop_required=False),
     _row(AFI.BGP_LS, SAFI.BGP_LS_VPN, module='bgpls:BGPLS', nexthop=NextHopForm.RD_ANY, nexthop_required=False),
+    # RFC 9830 (ExaBGP 6.0): `sr-policy ...` in `announce { ipv4|ipv6 { } }`, `static { }` and the
+    # API; upstream sends an IPv4 next hop in MP_REACH_NLRI only, and no attribute with a withdrawal
+    *(_row(afi, SAFI.SR_POLICY, **_SR_POLICY) for afi in (AFI.IPV4, AFI.IPV6)),
 )
 
 TABLE: dict[Family, FamilySpec] = {row.family: row for row in ROWS}
@@ -201,9 +218,11 @@ TABLE: dict[Family, FamilySpec] = {row.family: row for row in ROWS}
 # ---------------------------------------------------------------- derived
 
 # a neighbor without a `family` section negotiates these, in 5.0's order
-DEFAULT: tuple[Family, ...] = tuple(row.family for row in ROWS)
-# `family { all; }` and `exabgp decode`'s families: by AFI, then SAFI
+DEFAULT: tuple[Family, ...] = tuple(row.family for row in ROWS if row.default)
+# `family { all; }`: by AFI, then SAFI
 ALL: tuple[Family, ...] = tuple(sorted(DEFAULT, key=lambda family: (int(family.afi), int(family.safi))))
+# `exabgp decode` without `-f`: every family of the table, in the same order
+DECODED: tuple[Family, ...] = tuple(sorted(TABLE, key=lambda family: (int(family.afi), int(family.safi))))
 # the family whose routes go in the UPDATE's own NLRI fields
 NLRI_FIELD: Family = next(row.family for row in ROWS if row.nlri_field)
 

@@ -15,7 +15,7 @@ from exabgp.bgp.nlri import table
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError, unsupported
 from exabgp.configuration.neighbor import Draft
-from exabgp.configuration.route import flow, mup, mvpn, prefix, statements
+from exabgp.configuration.route import flow, mup, mvpn, prefix, srpolicy, statements
 from exabgp.configuration.route import vpls as vpls_route
 from exabgp.configuration.route.grammar import ROUTE, Builder, Spec, check_family, make_routes, read_tail
 from exabgp.configuration.tokenizer import Statement
@@ -65,6 +65,11 @@ def static_attributes(builder: Builder, cursor: Cursor, draft: Draft) -> None:
         store(draft, parsed, cursor.statement, 0)
 
 
+def static_sr_policy(cursor: Cursor, draft: Draft) -> None:
+    """`sr-policy distinguisher N color N endpoint IP ...;` in `static`: the endpoint gives the family."""
+    store(draft, srpolicy.statement(cursor, None), cursor.statement, 1)
+
+
 def static_block(builder: Builder, header: Statement, parser: Blocks, draft: Draft) -> None:
     """`route PREFIX { KEYWORD VALUE; ... }`."""
     cursor = Cursor(header)
@@ -100,6 +105,9 @@ def announce(builder: Builder, cursor: Cursor, afi_text: str, draft: Draft) -> N
         return
     if row.grammar == 'mup':
         store(draft, mup.statement(builder, cursor, row), cursor.statement, 1)
+        return
+    if row.grammar == 'sr-policy':
+        store(draft, srpolicy.statement(cursor, afi), cursor.statement, 1)
         return
     if row.grammar == 'vpls':
         vpls(builder, cursor, draft)
