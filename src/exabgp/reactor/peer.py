@@ -509,7 +509,18 @@ class Peer:
         current = None
         if channel is not None and channel.session.received_open is not None:
             current = channel.session.negotiated
-        return PeerView(id(self), self.neighbor, self.local_address(), self.router_id(), self.negotiated, current)
+        return PeerView(
+            id(self), self.neighbor, self.local_address(), self.router_id(), self.negotiated, current, self.ports()
+        )
+
+    def ports(self) -> tuple[int, int]:
+        """(local, remote) TCP ports of the connection `local_address` is of (BMP's Peer Up)."""
+        channel = self.established or (self.channels[0] if self.channels else None)
+        if channel is None:
+            return (0, 0)
+        local = channel.writer.get_extra_info('sockname')
+        remote = channel.writer.get_extra_info('peername')
+        return (local[1] if local else 0, remote[1] if remote else 0)
 
     def router_id(self) -> IPv4Address | None:
         channel = self.established or (self.channels[0] if self.channels else None)

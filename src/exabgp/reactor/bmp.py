@@ -1,0 +1,414 @@
+"""BMP export (RFC 7854): every peer mirrored to the BMP stations of the configuration.
+
+`Exporter` is an `Observer`: the reactor calls it synchronously for every event, it builds the BMP
+message once (bmp/message.py) and queues it for each connected station; one task per station
+connects (TCP, active), writes and drains its queue.
+
+Invariants:
+- Never blocks nor slows a BGP session: an event is one message built and appended to a bounded
+  queue per station. A station whose queue passes `limit` octets (it reads slower than our peers
+  send) is disconnected, with the reason logged, and resynchronised when it connects again.
+- A station that connects gets the Initiation (sysName, sysDescr), then for each peer up at that
+  moment its Peer Up and its current Adj-RIB-In as Route Monitoring messages (from the mirror this
+  module keeps, packed again as the peer would send it), then the live events queued from that
+  same moment on: nothing is lost or repeated between the snapshot and the live stream.
+- Route Monitoring is pre-policy Adj-RIB-In (we have no policy): each UPDATE exactly as received,
+  with the A flag when the session did not negotiate 4-octet ASNs.
+- A peer is "up" for BMP from its session's ESTABLISHED to the end of that session: the Peer Down
+  is sent only for the session a Peer Up was sent for (a collision's losing connection has none).
+- A station that is unreachable, or goes away, is tried again after a back-off doubling from
+  `retry` to `retry_max` seconds, reset by a successful connection.
+- `stop()` queues a Termination to each connected station, gives it `grace` seconds to be written,
+  then closes every connection and ends the station tasks.
+"""
+
+import asyncio
+import contextlib
+import dataclasses
+import socket
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Sequence
+from ipaddress import IPv4Address
+
+from exabgp import logger
+from exabgp.bgp.family import Family
+from exabgp.bgp.message.header import MessageType, frame
+from exabgp.bgp.message.open import Open
+from exabgp.bgp.message.table import Message
+from exabgp.bgp.message.update import Action, Update
+from exabgp.bgp.message.update_pack import messages as pack_updates
+from exabgp.bgp.negotiated import Negotiated
+from exabgp.bmp import message as bmp
+from exabgp.configuration.model import BMPStation, Neighbor
+from exabgp.reactor.observer import Observer, PeerView
+from exabgp.rib.incoming import AdjRibIn
+from exabgp.session.events import Sent
+from exabgp.version import RELEASE
+
+log = logger.get('reactor')
+
+LIMIT = 64 * 1024 * 1024  # octets queued for one station before it is dropped
+RETRY = 1.0
+RETRY_MAX = 30.0
+CONNECT_TIMEOUT = 10.0
+GRACE = 5.0
+# routes packed in one go when a station is resynchronised, between two drains
+CHUNK = 2000
+CEASE = 6
+
+
+class Mirrored:
+    """One established session as BMP sees it: its per-peer header, its Peer Up, its Adj-RIB-In."""
+
+    __slots__ = (
+        'as_peer',
+        'duplicate_withdraws',
+        'header',
+        'negotiated',
+        'prefixes_withdrawn',
+        'rib',
+        'up',
+        'updates_withdrawn',
+    )
+
+    def __init__(self, header: bytes, up: bytes, negotiated: Negotiated) -> None:
+        self.header = header
+        self.up = up
+        self.negotiated = negotiated
+        # how the peer encodes what it sends: the resync packs the routes again that way
+        self.as_peer = dataclasses.replace(
+            negotiated,
+            local_as=negotiated.peer_as,
+            peer_as=negotiated.local_as,
+            addpath_send=negotiated.addpath_receive,
+            addpath_receive=negotiated.addpath_send,
+        )
+        self.rib = AdjRibIn()
+        self.duplicate_withdraws = 0
+        self.updates_withdrawn = 0
+        self.prefixes_withdrawn = 0
+
+    def received(self, update: Update) -> None:
+        rib = self.rib
+        if update.withdrawn:
+            before = len(rib)
+            rib.update((), update.withdrawn)
+            # a withdrawal removing nothing was a duplicate (RFC 7854 4.8 type 2)
+            self.duplicate_withdraws += len(update.withdrawn) - (before - len(rib))
+        rib.update(update.announced, ())
+        if update.action is Action.TREAT_AS_WITHDRAW:
+            self.updates_withdrawn += 1
+            self.prefixes_withdrawn += len(update.withdrawn)
+
+    def statistics(self) -> list[tuple[int, bytes]]:
+        families: dict[Family, int] = {}
+        for route in self.rib.routes():
+            family = route.nlri.family
+            families[family] = families.get(family, 0) + 1
+        found = [
+            (bmp.Stat.DUPLICATE_WITHDRAW, bmp.counter(self.duplicate_withdraws)),
+            (bmp.Stat.UPDATES_AS_WITHDRAW, bmp.counter(self.updates_withdrawn)),
+            (bmp.Stat.PREFIXES_AS_WITHDRAW, bmp.counter(self.prefixes_withdrawn)),
+            (bmp.Stat.ADJ_RIB_IN, bmp.gauge(len(self.rib))),
+        ]
+        found.extend(
+            (bmp.Stat.ADJ_RIB_IN_FAMILY, bmp.family_gauge(family.afi, family.safi, count))
+            for family, count in sorted(families.items())
+        )
+        return found
+
+    def snapshot(self) -> Iterable[bytes]:
+        """The Adj-RIB-In as Route Monitoring messages (built lazily, `CHUNK` routes at a time)."""
+        routes = list(self.rib.routes())
+        for start in range(0, len(routes), CHUNK):
+            stamp = time.time()
+            try:
+                updates = pack_updates(routes[start : start + CHUNK], (), self.as_peer)
+            except ValueError as error:
+                log.error(f'BMP: routes of the Adj-RIB-In could not be packed again for a station: {error}')
+                continue
+            yield b''.join(bmp.route_monitoring(self.header, stamp, update) for update in updates)
+
+
+class Overflow(Exception):
+    """The station's queue passed its limit."""
+
+
+class Station:
+    """One BMP station: its connection task and its queue."""
+
+    def __init__(self, config: BMPStation, exporter: 'Exporter') -> None:
+        self.config = config
+        self.exporter = exporter
+        self.name = f'bmp {config.name} ({config.host} port {config.port})'
+        self.queue: deque[bytes] = deque()
+        self.queued = 0
+        self.wake = asyncio.Event()
+        # events are queued only while connected: a reconnection replays the state instead
+        self.live = False
+        self.overflowed = False
+        self.stopping = False
+        # octets written, and connections dropped for a full queue (what a test or a look reads)
+        self.sent = 0
+        self.drops = 0
+        self._timer: asyncio.TimerHandle | None = None
+
+    def push(self, message: bytes) -> None:
+        if not self.live:
+            return
+        self.queue.append(message)
+        self.queued += len(message)
+        if self.queued > self.exporter.limit and not self.overflowed:
+            self.overflowed = True
+            self.drops += 1
+        self.wake.set()
+
+    async def run(self) -> None:
+        exporter = self.exporter
+        delay = exporter.retry
+        while not self.stopping:
+            try:
+                reader, writer = await asyncio.wait_for(
+                    asyncio.open_connection(str(self.config.host), self.config.port), CONNECT_TIMEOUT
+                )
+            except (OSError, TimeoutError) as error:
+                log.info(f'{self.name}: could not connect ({error}), trying again in {delay:g}s')
+                await self._pause(delay)
+                delay = min(delay * 2, exporter.retry_max)
+                continue
+            delay = exporter.retry
+            log.info(f'{self.name}: connected')
+            try:
+                if not self.stopping:
+                    await self._session(reader, writer)
+                if not self.stopping:
+                    log.info(f'{self.name}: the station closed the connection')
+            except Overflow:
+                log.warning(
+                    f'{self.name}: more than {exporter.limit} octets waiting for the station, which reads '
+                    'slower than the peers send: dropping the connection, the state is sent again on reconnection'
+                )
+            except OSError as error:
+                log.info(f'{self.name}: connection lost ({error})')
+            finally:
+                self.live = False
+                self.overflowed = False
+                self.queue.clear()
+                self.queued = 0
+                writer.close()
+                with contextlib.suppress(OSError):
+                    await writer.wait_closed()
+            if not self.stopping:
+                await self._pause(delay)
+
+    async def _pause(self, seconds: float) -> None:
+        """Sleep, unless the exporter stops meanwhile."""
+        self.wake.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self.wake.wait(), seconds)
+
+    async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        exporter = self.exporter
+        # the snapshot and the start of the live queue are taken at the same instant
+        peers = list(exporter.mirrored.values())
+        self.live = True
+        # RFC 7854: the station sends nothing; reading tells us when it goes away
+        ended = asyncio.ensure_future(reader.read())
+        ended.add_done_callback(lambda _: self.wake.set())
+        if self.config.statistics_timeout:
+            self._timer = asyncio.get_running_loop().call_later(self.config.statistics_timeout, self._statistics)
+        try:
+            writer.write(exporter.initiation)
+            for mirrored in peers:
+                writer.write(mirrored.up)
+                for chunk in mirrored.snapshot():
+                    writer.write(chunk)
+                    await writer.drain()
+                    if ended.done():
+                        return
+                    if self.overflowed:
+                        raise Overflow
+            while True:
+                if self.overflowed:
+                    raise Overflow
+                if self.queue:
+                    batch = b''.join(self.queue)
+                    self.queue.clear()
+                    self.queued = 0
+                    writer.write(batch)
+                    self.sent += len(batch)
+                    await writer.drain()
+                    continue
+                if ended.done() or self.stopping:
+                    return
+                self.wake.clear()
+                await self.wake.wait()
+        finally:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            ended.cancel()
+
+    def _statistics(self) -> None:
+        stamp = time.time()
+        for mirrored in self.exporter.mirrored.values():
+            self.push(bmp.statistics_report(mirrored.header, stamp, mirrored.statistics()))
+        self._timer = asyncio.get_running_loop().call_later(self.config.statistics_timeout, self._statistics)
+
+    def stop(self, message: bytes) -> None:
+        self.push(message)
+        self.stopping = True
+        self.wake.set()
+
+
+class Exporter(Observer):
+    """Mirrors every peer to every configured BMP station."""
+
+    def __init__(
+        self,
+        *,
+        limit: int = LIMIT,
+        retry: float = RETRY,
+        retry_max: float = RETRY_MAX,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.limit = limit
+        self.retry = retry
+        self.retry_max = retry_max
+        self.clock = clock
+        self.initiation = bmp.initiation(
+            [
+                (bmp.Information.SYS_DESCR, f'ExaBGP {RELEASE}'.encode()),
+                (bmp.Information.SYS_NAME, socket.gethostname().encode()),
+            ]
+        )
+        # peer key -> the established session mirrored
+        self.mirrored: dict[int, Mirrored] = {}
+        # peer key -> {id(negotiated): (negotiated, sent OPEN, received OPEN, peer's BGP id)}
+        self._opens: dict[int, dict[int, tuple[Negotiated, bytes, bytes, IPv4Address]]] = {}
+        # peer key -> the last NOTIFICATION (whole message) sent and received
+        self._notifications: dict[int, tuple[bytes, bytes]] = {}
+        self.stations: dict[str, Station] = {}
+        self._tasks: dict[str, asyncio.Task] = {}
+        self._group: asyncio.TaskGroup | None = None
+        # the daemon makes us one of its observers when it starts with a station, only then
+        self.attached = False
+
+    # ------------------------------------------------------------------ stations
+
+    def start(self, group: asyncio.TaskGroup, stations: Sequence[BMPStation]) -> None:
+        """Connect to the stations of the configuration the daemon starts with."""
+        self._group = group
+        self.attached = bool(stations)
+        self.configure(stations)
+
+    def configure(self, stations: Sequence[BMPStation]) -> None:
+        """Follow the configuration (at start and on reload): a new station is connected to, one whose
+        settings changed is connected to again, a removed one is sent a Termination and closed."""
+        if self._group is None:
+            return
+        if stations and not self.attached:
+            log.warning('BMP stations are added by a restart of the daemon when it started without any')
+            return
+        wanted = {station.name: station for station in stations}
+        for name, station in list(self.stations.items()):
+            if wanted.get(name) != station.config:
+                station.stop(
+                    bmp.termination(bmp.TerminationReason.PERMANENTLY_CLOSED, 'removed from the configuration')
+                )
+                del self.stations[name]
+        for name, config in wanted.items():
+            if name not in self.stations:
+                station = self.stations[name] = Station(config, self)
+                self._tasks[name] = self._group.create_task(station.run())
+
+    async def stop(self, grace: float = GRACE) -> None:
+        message = bmp.termination(bmp.TerminationReason.ADMINISTRATIVELY_CLOSED, 'shutting down')
+        for station in self.stations.values():
+            station.stop(message)
+        tasks = [task for task in self._tasks.values() if not task.done()]
+        if tasks:
+            _, late = await asyncio.wait(tasks, timeout=grace)
+            for task in late:
+                task.cancel()
+
+    def _push(self, message: bytes) -> None:
+        for station in self.stations.values():
+            station.push(message)
+
+    # ------------------------------------------------------------------ observer
+
+    def wants_sent(self, neighbor: Neighbor) -> bool:
+        # the NOTIFICATION we send closes a session: the Peer Down carries it
+        return True
+
+    def negotiated(self, peer: PeerView, sent: Open, received: Open, negotiated: Negotiated) -> None:
+        opens = self._opens.setdefault(peer.key, {})
+        # only the sessions of a collision can be negotiated at once: keep the last two
+        while len(opens) > 1:
+            del opens[next(iter(opens))]
+        opens[id(negotiated)] = (negotiated, sent.pack(negotiated), received.pack(negotiated), received.router_id)
+
+    def up(self, peer: PeerView) -> None:
+        negotiated = peer.established
+        if negotiated is None:
+            return
+        found = self._opens.get(peer.key, {}).pop(id(negotiated), None)
+        if found is None or found[0] is not negotiated:
+            return
+        _, sent, received, bgp_id = found
+        neighbor = peer.neighbor
+        flags = 0 if negotiated.asn4 else bmp.Flag.AS2
+        header = bmp.peer_header(neighbor.peer_address, negotiated.peer_as, bgp_id, flags)
+        local = peer.local_address or neighbor.local_address or neighbor.peer_address
+        up = bmp.peer_up(header, self.clock(), local, peer.ports[0], peer.ports[1], sent, received)
+        self.mirrored[peer.key] = Mirrored(header, up, negotiated)
+        self._notifications.pop(peer.key, None)
+        self._push(up)
+
+    def received(self, peer: PeerView, message: Message, header: bytes, body: bytes) -> None:
+        kind = message.TYPE
+        if kind == MessageType.UPDATE:
+            mirrored = self.mirrored.get(peer.key)
+            if mirrored is None:
+                return
+            mirrored.received(message)  # type: ignore[arg-type]
+            self._push(bmp.route_monitoring(mirrored.header, self.clock(), header + body))
+        elif kind == MessageType.NOTIFICATION:
+            sent, _ = self._notifications.get(peer.key, (b'', b''))
+            self._notifications[peer.key] = (sent, header + body)
+
+    def sent(self, peer: PeerView, sent: Sent) -> None:
+        if sent.kind == MessageType.NOTIFICATION:
+            _, received = self._notifications.get(peer.key, (b'', b''))
+            self._notifications[peer.key] = (sent.wire, received)
+
+    def down(self, peer: PeerView, reason: str) -> None:
+        mirrored = self.mirrored.get(peer.key)
+        if mirrored is None or peer.current is not mirrored.negotiated:
+            return
+        del self.mirrored[peer.key]
+        sent, received = self._notifications.pop(peer.key, (b'', b''))
+        self._push(bmp.peer_down(mirrored.header, self.clock(), *down_reason(reason, sent, received)))
+
+    def signal(self, peers: Iterable[PeerView], number: int) -> None:
+        """Nothing to mirror: a signal that stops the daemon ends in `stop`."""
+
+
+def down_reason(reason: str, sent: bytes, received: bytes) -> tuple[int, bytes]:
+    """RFC 7854 4.9's reason and data for a session that ended: `reason` in 5.0's words (the
+    API's "down" event), with the last NOTIFICATION sent and received on it."""
+    if reason.startswith('notification received') and received:
+        return bmp.DownReason.REMOTE_NOTIFICATION, received
+    if reason.startswith('notification sent') and sent:
+        return bmp.DownReason.LOCAL_NOTIFICATION, sent
+    if reason.startswith('stop'):
+        if '[removed]' in reason:
+            return bmp.DownReason.DECONFIGURED, b''
+        # told to stop (a shutdown, a reload): reported before the Cease leaves, so it is built
+        # here; its subcode is the one the daemon stops peers with (6/6 other configuration change,
+        # else 6/3 peer de-configured)
+        subcode = 6 if 'configuration changed' in reason else 3
+        return bmp.DownReason.LOCAL_NOTIFICATION, frame(MessageType.NOTIFICATION, bytes((CEASE, subcode)))
+    return bmp.DownReason.REMOTE_NO_NOTIFICATION, b''
