@@ -131,10 +131,6 @@ class Mirrored:
             yield b''.join(bmp.route_monitoring(self.header, stamp, update) for update in updates)
 
 
-class Overflow(Exception):
-    """The station's queue passed its limit."""
-
-
 class Station:
     """One BMP station: its connection task and its queue."""
 
@@ -153,16 +149,31 @@ class Station:
         self.sent = 0
         self.drops = 0
         self._timer: asyncio.TimerHandle | None = None
+        self._writer: asyncio.StreamWriter | None = None
 
     def push(self, message: bytes) -> None:
         if not self.live:
             return
         self.queue.append(message)
         self.queued += len(message)
-        if self.queued > self.exporter.limit and not self.overflowed:
-            self.overflowed = True
-            self.drops += 1
+        if self.queued > self.exporter.limit:
+            self._overflow()
         self.wake.set()
+
+    def _overflow(self) -> None:
+        """The station reads slower than the peers send: drop it now (the writer may be waiting on
+        its drain) and forget what was queued; it gets the whole state again when it reconnects."""
+        log.warning(
+            f'{self.name}: more than {self.exporter.limit} octets waiting for the station, which reads '
+            'slower than the peers send: dropping the connection, the state is sent again on reconnection'
+        )
+        self.live = False
+        self.overflowed = True
+        self.drops += 1
+        self.queue.clear()
+        self.queued = 0
+        if self._writer is not None:
+            self._writer.transport.abort()
 
     async def run(self) -> None:
         exporter = self.exporter
@@ -182,16 +193,13 @@ class Station:
             try:
                 if not self.stopping:
                     await self._session(reader, writer)
-                if not self.stopping:
+                if not self.stopping and not self.overflowed:
                     log.info(f'{self.name}: the station closed the connection')
-            except Overflow:
-                log.warning(
-                    f'{self.name}: more than {exporter.limit} octets waiting for the station, which reads '
-                    'slower than the peers send: dropping the connection, the state is sent again on reconnection'
-                )
             except OSError as error:
-                log.info(f'{self.name}: connection lost ({error})')
+                if not self.overflowed:
+                    log.info(f'{self.name}: connection lost ({error})')
             finally:
+                self._writer = None
                 self.live = False
                 self.overflowed = False
                 self.queue.clear()
@@ -213,8 +221,9 @@ class Station:
         # the snapshot and the start of the live queue are taken at the same instant
         peers = list(exporter.mirrored.values())
         self.live = True
+        self._writer = writer
         # RFC 7854: the station sends nothing; reading tells us when it goes away
-        ended = asyncio.ensure_future(reader.read())
+        ended = asyncio.ensure_future(_until_closed(reader))
         ended.add_done_callback(lambda _: self.wake.set())
         if self.config.statistics_timeout:
             self._timer = asyncio.get_running_loop().call_later(self.config.statistics_timeout, self._statistics)
@@ -225,13 +234,9 @@ class Station:
                 for chunk in mirrored.snapshot():
                     writer.write(chunk)
                     await writer.drain()
-                    if ended.done():
+                    if ended.done() or self.overflowed:
                         return
-                    if self.overflowed:
-                        raise Overflow
-            while True:
-                if self.overflowed:
-                    raise Overflow
+            while not self.overflowed:
                 if self.queue:
                     batch = b''.join(self.queue)
                     self.queue.clear()
@@ -260,6 +265,12 @@ class Station:
         self.push(message)
         self.stopping = True
         self.wake.set()
+
+
+async def _until_closed(reader: asyncio.StreamReader) -> None:
+    """Read (and ignore) what the station sends until it closes the connection."""
+    while await reader.read(65536):
+        pass
 
 
 class Exporter(Observer):

@@ -1,0 +1,179 @@
+"""BMP export on real sockets: a daemon with two neighbors talking over loopback, mirrored to a BMP
+station served by the test (exabgp.bmp.message parses what it receives)."""
+
+import asyncio
+import contextlib
+from ipaddress import IPv4Address
+
+from daemon_helpers import daemon, free_port, two_speakers
+
+from exabgp.bgp.capability.negotiation import negotiate
+from exabgp.bgp.message.header import MessageType, frame
+from exabgp.bgp.message.open import Open
+from exabgp.bgp.message.update import Update
+from exabgp.bgp.negotiated import Negotiated
+from exabgp.bmp import message as bmp
+from exabgp.configuration.model import BMPStation
+from exabgp.reactor.bmp import Exporter, down_reason
+
+ROUTES = 50
+
+
+class Station:
+    """Accepts connections, parses every message; `closing` makes it hang up after that many."""
+
+    def __init__(self, read: bool = True) -> None:
+        self.read = read
+        self.connections: list[list[bmp.Message]] = []
+        self.changed = asyncio.Event()
+        self.closing = 0
+        self.server: asyncio.Server | None = None
+        self.port = 0
+
+    async def __aenter__(self) -> 'Station':
+        self.server = await asyncio.start_server(self.serve, '127.0.0.1', 0)
+        self.port = self.server.sockets[0].getsockname()[1]
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        assert self.server is not None
+        self.server.close()
+
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        messages: list[bmp.Message] = []
+        self.connections.append(messages)
+        self.changed.set()
+        buffer = b''
+        try:
+            if not self.read:
+                await reader.read(6)  # the first octets, then nothing: the daemon's writes pile up
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.sleep(60)
+                return
+            while data := await reader.read(65536):
+                found, buffer = bmp.split(buffer + data)
+                messages.extend(bmp.parse(message) for message in found)
+                self.changed.set()
+                if self.closing and len(messages) >= self.closing:
+                    self.closing = 0
+                    return
+        finally:
+            writer.close()
+
+    async def until(self, condition, timeout: float = 20.0) -> None:
+        async with asyncio.timeout(timeout):
+            while not condition():
+                self.changed.clear()
+                await self.changed.wait()
+
+
+def kinds(messages: list[bmp.Message]) -> list[int]:
+    return [message.kind for message in messages]
+
+
+def prefixes(messages: list[bmp.Message]) -> int:
+    """The prefixes announced in the Route Monitoring messages, decoded with each peer's OPENs."""
+    sessions: dict[IPv4Address, Negotiated] = {}
+    count = 0
+    for message in messages:
+        if message.kind == bmp.Kind.PEER_UP:
+            sent = Open.unpack(message.bgp[19:], Negotiated())
+            received = Open.unpack(message.bgp2[19:], Negotiated())
+            sessions[message.peer.address] = negotiate(sent, received)
+        elif message.kind == bmp.Kind.ROUTE_MONITORING:
+            count += len(Update.unpack(message.bgp[19:], sessions[message.peer.address]).announced)
+    return count
+
+
+def config(station: int, port: int) -> str:
+    routes = ' '.join(f'route 10.1.{index}.0/24 next-hop 127.0.0.2 med {index};' for index in range(ROUTES))
+    return f'bmp test {{ host 127.0.0.1; port {station}; statistics-timeout 1; }}\n' + two_speakers(
+        port, '', '', sender_extra=f'static {{ {routes} }}'
+    )
+
+
+async def test_sessions_mirrored_from_up_to_termination(tmp_path):
+    async with Station() as station, daemon(tmp_path, config(station.port, free_port())) as (running, task):
+        await station.until(lambda: station.connections and prefixes(station.connections[0]) == ROUTES)
+        messages = station.connections[0]
+        assert messages[0].kind == bmp.Kind.INITIATION
+        information = dict(messages[0].information)
+        assert information[bmp.Information.SYS_DESCR].startswith(b'ExaBGP ')
+        assert bmp.Information.SYS_NAME in information
+        ups = [message for message in messages if message.kind == bmp.Kind.PEER_UP]
+        assert sorted(str(up.peer.address) for up in ups) == ['127.0.0.1', '127.0.0.2']
+        by_peer = {str(up.peer.address): up for up in ups}
+        # one TCP connection seen from both ends: the ports cross
+        one, two = by_peer['127.0.0.1'], by_peer['127.0.0.2']
+        assert one.ports == tuple(reversed(two.ports)) and 0 not in one.ports
+        assert (one.peer.asn, one.peer.bgp_id) == (65001, IPv4Address('10.0.0.1'))
+        assert one.local_address == IPv4Address('127.0.0.2')
+        assert one.peer.flags == 0  # IPv4, pre-policy, 4-octet AS_PATH
+        assert Open.unpack(one.bgp[19:], Negotiated()).router_id == IPv4Address('10.0.0.2')
+        assert Open.unpack(one.bgp2[19:], Negotiated()).router_id == IPv4Address('10.0.0.1')
+        # the statistics: the receiving side's Adj-RIB-In holds every route
+        await station.until(
+            lambda: any(
+                message.kind == bmp.Kind.STATISTICS_REPORT
+                and str(message.peer.address) == '127.0.0.2'
+                and dict(message.statistics).get(bmp.Stat.ADJ_RIB_IN) == bmp.gauge(ROUTES)
+                for message in station.connections[0]
+            )
+        )
+        running.stop(0)
+        await station.until(lambda: station.connections[0][-1].kind == bmp.Kind.TERMINATION)
+        downs = [message for message in messages if message.kind == bmp.Kind.PEER_DOWN]
+        assert len(downs) == 2
+        # stopped by us: a Cease (6/3, peer de-configured) sent
+        assert {(down.reason, down.data) for down in downs} == {(1, frame(MessageType.NOTIFICATION, b'\x06\x03'))}
+        await asyncio.wait_for(task, 15)
+
+
+async def test_a_station_that_reconnects_gets_the_state_again(tmp_path):
+    async with Station() as station, daemon(tmp_path, config(station.port, free_port())) as _:
+        await station.until(lambda: station.connections and prefixes(station.connections[0]) == ROUTES)
+        station.closing = 1
+        # the daemon notices at its next write (a statistics report, every second), reconnects
+        await station.until(lambda: len(station.connections) >= 2, timeout=30)
+        station.closing = 0
+        await station.until(lambda: prefixes(station.connections[-1]) == ROUTES)
+        replay = kinds(station.connections[-1])
+        assert replay[:2] == [bmp.Kind.INITIATION, bmp.Kind.PEER_UP]
+        assert replay.count(bmp.Kind.PEER_UP) == 2
+
+
+async def test_a_station_that_does_not_read_is_dropped_and_reconnected():
+    async with Station(read=False) as station, asyncio.TaskGroup() as group:
+        exporter = Exporter(limit=100_000, retry=0.05)
+        exporter.start(group, [BMPStation('slow', IPv4Address('127.0.0.1'), station.port)])
+        await station.until(lambda: station.connections)
+        stalled = exporter.stations['slow']
+        await asyncio.sleep(0.1)
+        # at most the kernel's socket buffers, the transport's and the limit: then it is dropped
+        for _ in range(400):
+            stalled.push(b'\x00' * 50_000)
+            assert stalled.queued <= 100_000
+            if stalled.drops:
+                break
+            await asyncio.sleep(0)
+        assert stalled.drops == 1
+        await station.until(lambda: len(station.connections) >= 2)
+        await exporter.stop(grace=1)
+
+
+def test_down_reasons():
+    notification = frame(MessageType.NOTIFICATION, b'\x04\x00')
+    assert down_reason('notification received (4,0)', b'', notification) == (3, notification)
+    assert down_reason('notification sent (4,0)', notification, b'') == (1, notification)
+    assert down_reason('closing connection', b'', b'') == (4, b'')
+    assert down_reason('stop, message [removed]', b'', b'') == (5, b'')
+    cease = frame(MessageType.NOTIFICATION, b'\x06\x06')
+    assert down_reason('stop, message [configuration changed]', b'', b'') == (1, cease)
+
+
+async def test_no_station_no_connection(tmp_path):
+    # a daemon without a bmp block does not make the exporter one of its observers
+    async with daemon(tmp_path, two_speakers(free_port(), '', '')) as (running, _):
+        await asyncio.sleep(0.2)
+        assert running.observer is running.processes
+        assert not running.bmp.stations
