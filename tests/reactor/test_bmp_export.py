@@ -177,3 +177,17 @@ async def test_no_station_no_connection(tmp_path):
         await asyncio.sleep(0.2)
         assert running.observer is running.processes
         assert not running.bmp.stations
+
+
+async def test_reload_replaces_a_station(tmp_path):
+    port = free_port()
+    async with Station() as first, Station() as second, daemon(tmp_path, config(first.port, port)) as (running, _):
+        await first.until(lambda: first.connections and prefixes(first.connections[0]) == ROUTES)
+        (tmp_path / 'test.conf').write_text(config(second.port, port))
+        assert running.reload()
+        # the removed station is told it is removed for good (reason 4), the new one gets the state
+        await first.until(lambda: first.connections[0][-1].kind == bmp.Kind.TERMINATION)
+        assert dict(first.connections[0][-1].information)[bmp.TerminationType.REASON] == b'\x00\x04'
+        await second.until(lambda: second.connections and prefixes(second.connections[0]) == ROUTES)
+        assert kinds(second.connections[0]).count(bmp.Kind.PEER_UP) == 2
+        assert list(running.bmp.stations) == ['test']

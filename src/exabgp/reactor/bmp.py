@@ -32,11 +32,12 @@ from collections.abc import Callable, Iterable, Sequence
 from ipaddress import IPv4Address
 
 from exabgp import logger
+from exabgp.bgp.attribute.base import Action
 from exabgp.bgp.family import Family
 from exabgp.bgp.message.header import MessageType, frame
 from exabgp.bgp.message.open import Open
 from exabgp.bgp.message.table import Message
-from exabgp.bgp.message.update import Action, Update
+from exabgp.bgp.message.update import Update
 from exabgp.bgp.message.update_pack import messages as pack_updates
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bmp import message as bmp
@@ -106,7 +107,7 @@ class Mirrored:
         for route in self.rib.routes():
             family = route.nlri.family
             families[family] = families.get(family, 0) + 1
-        found = [
+        found: list[tuple[int, bytes]] = [
             (bmp.Stat.DUPLICATE_WITHDRAW, bmp.counter(self.duplicate_withdraws)),
             (bmp.Stat.UPDATES_AS_WITHDRAW, bmp.counter(self.updates_withdrawn)),
             (bmp.Stat.PREFIXES_AS_WITHDRAW, bmp.counter(self.prefixes_withdrawn)),
@@ -379,14 +380,13 @@ class Exporter(Observer):
         self._push(up)
 
     def received(self, peer: PeerView, message: Message, header: bytes, body: bytes) -> None:
-        kind = message.TYPE
-        if kind == MessageType.UPDATE:
+        if isinstance(message, Update):
             mirrored = self.mirrored.get(peer.key)
             if mirrored is None:
                 return
-            mirrored.received(message)  # type: ignore[arg-type]
+            mirrored.received(message)
             self._push(bmp.route_monitoring(mirrored.header, self.clock(), header + body))
-        elif kind == MessageType.NOTIFICATION:
+        elif message.TYPE == MessageType.NOTIFICATION:
             sent, _ = self._notifications.get(peer.key, (b'', b''))
             self._notifications[peer.key] = (sent, header + body)
 
