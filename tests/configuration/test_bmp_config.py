@@ -11,10 +11,12 @@ from exabgp.configuration.parser import load_text
 
 
 def test_stations_in_order_with_defaults():
-    config = load_text('bmp one { host 192.0.2.1; port 5000; statistics-timeout 60; }\nbmp two { host 2001:db8::1; }\n')
+    config = load_text(
+        'bmp one { host 192.0.2.1; port 5000; statistics-timeout 60; adj-rib-out; }\nbmp two { host 2001:db8::1; }\n'
+    )
     assert config.bmp == (
-        BMPStation('one', IPv4Address('192.0.2.1'), 5000, 60),
-        BMPStation('two', IPv6Address('2001:db8::1'), BMP_PORT, 0),
+        BMPStation('one', IPv4Address('192.0.2.1'), 5000, 60, True),
+        BMPStation('two', IPv6Address('2001:db8::1'), BMP_PORT, 0, False),
     )
     assert load_text(dump(config)) == config
 

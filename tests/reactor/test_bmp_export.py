@@ -71,8 +71,9 @@ def kinds(messages: list[bmp.Message]) -> list[int]:
     return [message.kind for message in messages]
 
 
-def prefixes(messages: list[bmp.Message]) -> int:
-    """The prefixes announced in the Route Monitoring messages, decoded with each peer's OPENs."""
+def prefixes(messages: list[bmp.Message], flags: int = 0) -> int:
+    """The prefixes announced in the Route Monitoring messages with these per-peer flags (0: the
+    Adj-RIB-In), decoded with each peer's OPENs (no ADD-PATH: the same both ways)."""
     sessions: dict[IPv4Address, Negotiated] = {}
     count = 0
     for message in messages:
@@ -80,14 +81,14 @@ def prefixes(messages: list[bmp.Message]) -> int:
             sent = Open.unpack(message.bgp[19:], Negotiated())
             received = Open.unpack(message.bgp2[19:], Negotiated())
             sessions[message.peer.address] = negotiate(sent, received)
-        elif message.kind == bmp.Kind.ROUTE_MONITORING:
+        elif message.kind == bmp.Kind.ROUTE_MONITORING and message.peer.flags == flags:
             count += len(Update.unpack(message.bgp[19:], sessions[message.peer.address]).announced)
     return count
 
 
-def config(station: int, port: int) -> str:
+def config(station: int, port: int, extra: str = '') -> str:
     routes = ' '.join(f'route 10.1.{index}.0/24 next-hop 127.0.0.2 med {index};' for index in range(ROUTES))
-    return f'bmp test {{ host 127.0.0.1; port {station}; statistics-timeout 1; }}\n' + two_speakers(
+    return f'bmp test {{ host 127.0.0.1; port {station}; statistics-timeout 1; {extra} }}\n' + two_speakers(
         port, '', '', sender_extra=f'static {{ {routes} }}'
     )
 
@@ -191,3 +192,41 @@ async def test_reload_replaces_a_station(tmp_path):
         await second.until(lambda: second.connections and prefixes(second.connections[0]) == ROUTES)
         assert kinds(second.connections[0]).count(bmp.Kind.PEER_UP) == 2
         assert list(running.bmp.stations) == ['test']
+
+
+async def test_adj_rib_out_mirrored_and_replayed(tmp_path):
+    out = bmp.Flag.ADJ_RIB_OUT | bmp.Flag.POST_POLICY
+
+    def monitored(messages: list[bmp.Message], flags: int, peer: str) -> list[bytes]:
+        return [
+            message.bgp
+            for message in messages
+            if message.kind == bmp.Kind.ROUTE_MONITORING
+            and message.peer.flags == flags
+            and str(message.peer.address) == peer
+        ]
+
+    async with Station() as station, daemon(tmp_path, config(station.port, free_port(), 'adj-rib-out;')) as _:
+        await station.until(
+            lambda: (
+                station.connections
+                and prefixes(station.connections[0], out) == prefixes(station.connections[0]) == ROUTES
+            )
+        )
+        # what one neighbor sent is what the other received: the same octets both ways
+        sent = monitored(station.connections[0], out, '127.0.0.1')
+        received = monitored(station.connections[0], 0, '127.0.0.2')
+        common = min(len(sent), len(received))
+        assert common and sent[:common] == received[:common]
+        await station.until(
+            lambda: any(
+                message.kind == bmp.Kind.STATISTICS_REPORT
+                and str(message.peer.address) == '127.0.0.1'
+                and dict(message.statistics).get(bmp.Stat.ADJ_RIB_OUT_POST) == bmp.gauge(ROUTES)
+                for message in station.connections[0]
+            )
+        )
+        station.closing = 1
+        await station.until(lambda: len(station.connections) >= 2, timeout=30)
+        await station.until(lambda: prefixes(station.connections[-1], out) == ROUTES)
+        assert prefixes(station.connections[-1]) == ROUTES

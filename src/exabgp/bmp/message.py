@@ -102,11 +102,15 @@ class Stat(IntEnum):
     ADJ_RIB_IN_FAMILY = 8
     UPDATES_AS_WITHDRAW = 11
     PREFIXES_AS_WITHDRAW = 12
+    # RFC 8671
+    ADJ_RIB_OUT_POST = 16
+    ADJ_RIB_OUT_POST_FAMILY = 17
 
 
 # the statistics whose value is a 64-bit gauge; the per-family ones prefix it with AFI and SAFI
-GAUGES = frozenset((7, 9))
-FAMILY_GAUGES = frozenset((8, 10))
+# (RFC 7854 4.8, RFC 8671 6 for the Adj-RIB-Out ones)
+GAUGES = frozenset((7, 9, 14, 16))
+FAMILY_GAUGES = frozenset((8, 10, 15, 17))
 
 
 class BMPError(ValueError):

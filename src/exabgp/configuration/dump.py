@@ -319,7 +319,8 @@ def dump_neighbor(neighbor: Neighbor) -> str:
 
 def dump_bmp(station: BMPStation) -> str:
     timeout = f'    statistics-timeout {station.statistics_timeout};\n' if station.statistics_timeout else ''
-    return f'bmp {station.name} {{\n    host {station.host};\n    port {station.port};\n{timeout}}}\n'
+    out = '    adj-rib-out true;\n' if station.adj_rib_out else ''
+    return f'bmp {station.name} {{\n    host {station.host};\n    port {station.port};\n{timeout}{out}}}\n'
 
 
 def dump(config: Config) -> str:

@@ -1,7 +1,7 @@
 """The configuration's section structure: which sections and commands may appear where.
 
     process NAME { run ...; encoder ...; respawn ...; }
-    bmp NAME { host ...; port ...; statistics-timeout ...; }   (ours: configuration/bmp.py)
+    bmp NAME { host ...; port ...; statistics-timeout ...; adj-rib-out ...; }   (ours: configuration/bmp.py)
     template { neighbor NAME { <neighbor> } }
     neighbor ADDRESS[/LENGTH] {
         <keyword value;> ... inherit NAME|[ NAME ... ];

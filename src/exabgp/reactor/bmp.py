@@ -13,7 +13,10 @@ Invariants:
   module keeps, packed again as the peer would send it), then the live events queued from that
   same moment on: nothing is lost or repeated between the snapshot and the live stream.
 - Route Monitoring is pre-policy Adj-RIB-In (we have no policy): each UPDATE exactly as received,
-  with the A flag when the session did not negotiate 4-octet ASNs.
+  with the A flag when the session did not negotiate 4-octet ASNs. A station with `adj-rib-out`
+  also gets each UPDATE we send, exactly as sent, as post-policy Adj-RIB-Out (RFC 8671: flags O
+  and L); the sent UPDATEs are mirrored (read back) only while some station asks for them, so a
+  station added by a reload gets in its replay only the Adj-RIB-Out routes sent since.
 - A peer is "up" for BMP from its session's ESTABLISHED to the end of that session: the Peer Down
   is sent only for the session a Peer Up was sent for (a collision's losing connection has none).
 - A station that is unreachable, or goes away, is tried again after a back-off doubling from
@@ -33,6 +36,7 @@ from ipaddress import IPv4Address
 
 from exabgp import logger
 from exabgp.bgp.attribute.base import Action
+from exabgp.bgp.errors import PeerError
 from exabgp.bgp.family import Family
 from exabgp.bgp.message.header import MessageType, frame
 from exabgp.bgp.message.open import Open
@@ -60,21 +64,25 @@ CEASE = 6
 
 
 class Mirrored:
-    """One established session as BMP sees it: its per-peer header, its Peer Up, its Adj-RIB-In."""
+    """One established session as BMP sees it: its per-peer headers, its Peer Up, its Adj-RIB-In, and
+    its Adj-RIB-Out while a station asks for it."""
 
     __slots__ = (
         'as_peer',
         'duplicate_withdraws',
         'header',
         'negotiated',
+        'out_header',
         'prefixes_withdrawn',
         'rib',
+        'rib_out',
         'up',
         'updates_withdrawn',
     )
 
-    def __init__(self, header: bytes, up: bytes, negotiated: Negotiated) -> None:
+    def __init__(self, header: bytes, out_header: bytes, up: bytes, negotiated: Negotiated) -> None:
         self.header = header
+        self.out_header = out_header
         self.up = up
         self.negotiated = negotiated
         # how the peer encodes what it sends: the resync packs the routes again that way
@@ -86,6 +94,8 @@ class Mirrored:
             addpath_receive=negotiated.addpath_send,
         )
         self.rib = AdjRibIn()
+        # what we sent (RFC 8671), from the first UPDATE sent while a station asks for it
+        self.rib_out: AdjRibIn | None = None
         self.duplicate_withdraws = 0
         self.updates_withdrawn = 0
         self.prefixes_withdrawn = 0
@@ -102,34 +112,54 @@ class Mirrored:
             self.updates_withdrawn += 1
             self.prefixes_withdrawn += len(update.withdrawn)
 
-    def statistics(self) -> list[tuple[int, bytes]]:
-        families: dict[Family, int] = {}
-        for route in self.rib.routes():
-            family = route.nlri.family
-            families[family] = families.get(family, 0) + 1
+    def sent(self, update: Update) -> None:
+        if self.rib_out is None:
+            self.rib_out = AdjRibIn()
+        self.rib_out.update(update.announced, update.withdrawn)
+
+    def statistics(self, out: bool) -> list[tuple[int, bytes]]:
         found: list[tuple[int, bytes]] = [
             (bmp.Stat.DUPLICATE_WITHDRAW, bmp.counter(self.duplicate_withdraws)),
             (bmp.Stat.UPDATES_AS_WITHDRAW, bmp.counter(self.updates_withdrawn)),
             (bmp.Stat.PREFIXES_AS_WITHDRAW, bmp.counter(self.prefixes_withdrawn)),
-            (bmp.Stat.ADJ_RIB_IN, bmp.gauge(len(self.rib))),
         ]
-        found.extend(
-            (bmp.Stat.ADJ_RIB_IN_FAMILY, bmp.family_gauge(family.afi, family.safi, count))
-            for family, count in sorted(families.items())
-        )
+        found.extend(_gauges(self.rib, bmp.Stat.ADJ_RIB_IN, bmp.Stat.ADJ_RIB_IN_FAMILY))
+        if out:
+            rib_out = self.rib_out or AdjRibIn()
+            found.extend(_gauges(rib_out, bmp.Stat.ADJ_RIB_OUT_POST, bmp.Stat.ADJ_RIB_OUT_POST_FAMILY))
         return found
 
-    def snapshot(self) -> Iterable[bytes]:
-        """The Adj-RIB-In as Route Monitoring messages (built lazily, `CHUNK` routes at a time)."""
-        routes = list(self.rib.routes())
-        for start in range(0, len(routes), CHUNK):
-            stamp = time.time()
-            try:
-                updates = pack_updates(routes[start : start + CHUNK], (), self.as_peer)
-            except ValueError as error:
-                log.error(f'BMP: routes of the Adj-RIB-In could not be packed again for a station: {error}')
-                continue
-            yield b''.join(bmp.route_monitoring(self.header, stamp, update) for update in updates)
+    def snapshot(self, out: bool) -> Iterable[bytes]:
+        """The Adj-RIB-In (and the Adj-RIB-Out when `out`) as Route Monitoring messages, built
+        lazily, `CHUNK` routes at a time: the Adj-RIB-In packed as the peer sends, the Adj-RIB-Out
+        as we send."""
+        yield from _replay(self.rib, self.header, self.as_peer)
+        if out and self.rib_out is not None:
+            yield from _replay(self.rib_out, self.out_header, self.negotiated)
+
+
+def _gauges(rib: AdjRibIn, total: int, per_family: int) -> list[tuple[int, bytes]]:
+    families: dict[Family, int] = {}
+    for route in rib.routes():
+        family = route.nlri.family
+        families[family] = families.get(family, 0) + 1
+    found = [(total, bmp.gauge(len(rib)))]
+    found.extend(
+        (per_family, bmp.family_gauge(family.afi, family.safi, count)) for family, count in sorted(families.items())
+    )
+    return found
+
+
+def _replay(rib: AdjRibIn, header: bytes, negotiated: Negotiated) -> Iterable[bytes]:
+    routes = list(rib.routes())
+    for start in range(0, len(routes), CHUNK):
+        stamp = time.time()
+        try:
+            updates = pack_updates(routes[start : start + CHUNK], (), negotiated)
+        except ValueError as error:
+            log.error(f'BMP: routes of a RIB could not be packed again for a station: {error}')
+            continue
+        yield b''.join(bmp.route_monitoring(header, stamp, update) for update in updates)
 
 
 class Station:
@@ -232,7 +262,7 @@ class Station:
             writer.write(exporter.initiation)
             for mirrored in peers:
                 writer.write(mirrored.up)
-                for chunk in mirrored.snapshot():
+                for chunk in mirrored.snapshot(self.config.adj_rib_out):
                     writer.write(chunk)
                     await writer.drain()
                     if ended.done() or self.overflowed:
@@ -259,7 +289,7 @@ class Station:
     def _statistics(self) -> None:
         stamp = time.time()
         for mirrored in self.exporter.mirrored.values():
-            self.push(bmp.statistics_report(mirrored.header, stamp, mirrored.statistics()))
+            self.push(bmp.statistics_report(mirrored.header, stamp, mirrored.statistics(self.config.adj_rib_out)))
         self._timer = asyncio.get_running_loop().call_later(self.config.statistics_timeout, self._statistics)
 
     def stop(self, message: bytes) -> None:
@@ -302,6 +332,8 @@ class Exporter(Observer):
         # peer key -> the last NOTIFICATION (whole message) sent and received
         self._notifications: dict[int, tuple[bytes, bytes]] = {}
         self.stations: dict[str, Station] = {}
+        # some station wants the Adj-RIB-Out (RFC 8671): only then are sent UPDATEs mirrored
+        self.out = False
         self._tasks: dict[str, asyncio.Task] = {}
         self._group: asyncio.TaskGroup | None = None
         # the daemon makes us one of its observers when it starts with a station, only then
@@ -334,6 +366,11 @@ class Exporter(Observer):
             if name not in self.stations:
                 station = self.stations[name] = Station(config, self)
                 self._tasks[name] = self._group.create_task(station.run())
+        self.out = any(station.adj_rib_out for station in wanted.values())
+        if not self.out:
+            # what is sent from now on is not mirrored: a copy kept would go stale
+            for mirrored in self.mirrored.values():
+                mirrored.rib_out = None
 
     async def stop(self, grace: float = GRACE) -> None:
         message = bmp.termination(bmp.TerminationReason.ADMINISTRATIVELY_CLOSED, 'shutting down')
@@ -348,6 +385,11 @@ class Exporter(Observer):
     def _push(self, message: bytes) -> None:
         for station in self.stations.values():
             station.push(message)
+
+    def _push_out(self, message: bytes) -> None:
+        for station in self.stations.values():
+            if station.config.adj_rib_out:
+                station.push(message)
 
     # ------------------------------------------------------------------ observer
 
@@ -373,9 +415,12 @@ class Exporter(Observer):
         neighbor = peer.neighbor
         flags = 0 if negotiated.asn4 else bmp.Flag.AS2
         header = bmp.peer_header(neighbor.peer_address, negotiated.peer_as, bgp_id, flags)
+        # RFC 8671: what we send is the post-policy Adj-RIB-Out (we apply no policy)
+        out = bmp.Flag.ADJ_RIB_OUT | bmp.Flag.POST_POLICY
+        out_header = bmp.peer_header(neighbor.peer_address, negotiated.peer_as, bgp_id, flags | out)
         local = peer.local_address or neighbor.local_address or neighbor.peer_address
         up = bmp.peer_up(header, self.clock(), local, peer.ports[0], peer.ports[1], sent, received)
-        self.mirrored[peer.key] = Mirrored(header, up, negotiated)
+        self.mirrored[peer.key] = Mirrored(header, out_header, up, negotiated)
         self._notifications.pop(peer.key, None)
         self._push(up)
 
@@ -391,7 +436,24 @@ class Exporter(Observer):
             self._notifications[peer.key] = (sent, header + body)
 
     def sent(self, peer: PeerView, sent: Sent) -> None:
-        if sent.kind == MessageType.NOTIFICATION:
+        kind = sent.kind
+        if kind == MessageType.UPDATE:
+            if not self.out:
+                return
+            mirrored = self.mirrored.get(peer.key)
+            if mirrored is None:
+                return
+            update = sent.message
+            if not isinstance(update, Update):
+                # packed from the Adj-RIB-Out: read back as the peer reads it
+                try:
+                    update = Update.unpack(sent.body, mirrored.as_peer)
+                except PeerError as error:
+                    log.error(f'BMP: an UPDATE we sent could not be read back for the Adj-RIB-Out: {error}')
+                    return
+            mirrored.sent(update)
+            self._push_out(bmp.route_monitoring(mirrored.out_header, self.clock(), sent.wire))
+        elif kind == MessageType.NOTIFICATION:
             _, received = self._notifications.get(peer.key, (b'', b''))
             self._notifications[peer.key] = (sent.wire, received)
 
