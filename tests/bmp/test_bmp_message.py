@@ -75,12 +75,12 @@ def test_peer_down_layouts():
 
 
 def test_statistics_layout():
-    # 4.8: count (4) then TLVs; type 7 a 64-bit gauge, type 8 AFI (2) SAFI (1) and a 64-bit gauge
-    stats = [(7, bmp.gauge(100000)), (8, bmp.family_gauge(1, 1, 100000)), (2, bmp.counter(2**32 + 3))]
+    # 4.8: count (4) then TLVs; type 7 a 64-bit gauge, type 9 AFI (2) SAFI (1) and a 64-bit gauge
+    stats = [(7, bmp.gauge(100000)), (9, bmp.family_gauge(1, 1, 100000)), (2, bmp.counter(2**32 + 3))]
     wire = bmp.statistics_report(PEER, 0, stats)
     body = wire[6 + 42 :]
     assert body == bytes.fromhex(
-        '00000003  0007 0008 00000000000186A0  0008 000B 0001 01 00000000000186A0  0002 0004 00000003'
+        '00000003  0007 0008 00000000000186A0  0009 000B 0001 01 00000000000186A0  0002 0004 00000003'
     )
     assert bmp.parse(wire).statistics == tuple(stats)
     with pytest.raises(bmp.BMPError):

@@ -99,6 +99,11 @@ async def test_pmbmpd_decodes_every_message(tmp_path: Path) -> None:
         }
         assert all(route['as_path'] == '65002' and route['bgp_nexthop'] == '127.0.0.2' for route in routes)
         assert sorted(route['med'] for route in routes) == list(range(ROUTES))
+        # every statistic read as we meant it (a misread length would shift the ones after it)
+        statistics = {(entry['peer_ip'], entry['counter_type']): entry for entry in kind('stats')}
+        assert {counter for _, counter in statistics} == {2, 7, 9, 11, 12}
+        assert statistics[('127.0.0.2', 7)]['counter_value'] == ROUTES
+        assert (statistics[('127.0.0.2', 9)]['afi'], statistics[('127.0.0.2', 9)]['counter_value']) == (1, ROUTES)
         assert {down['reason_type'] for down in kind('peer_down')} == {1}
         assert len(kind('peer_down')) == 2
         assert kind('term')[0]['bmp_term_info_reason'] == 'Session administratively closed'

@@ -118,6 +118,7 @@ async def test_sessions_mirrored_from_up_to_termination(tmp_path):
                 message.kind == bmp.Kind.STATISTICS_REPORT
                 and str(message.peer.address) == '127.0.0.2'
                 and dict(message.statistics).get(bmp.Stat.ADJ_RIB_IN) == bmp.gauge(ROUTES)
+                and dict(message.statistics).get(bmp.Stat.ADJ_RIB_IN_FAMILY) == bmp.family_gauge(1, 1, ROUTES)
                 for message in station.connections[0]
             )
         )

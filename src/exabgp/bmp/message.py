@@ -99,18 +99,22 @@ class Stat(IntEnum):
     DUPLICATE_PREFIX = 1
     DUPLICATE_WITHDRAW = 2
     ADJ_RIB_IN = 7
-    ADJ_RIB_IN_FAMILY = 8
+    LOC_RIB = 8
+    ADJ_RIB_IN_FAMILY = 9
+    LOC_RIB_FAMILY = 10
     UPDATES_AS_WITHDRAW = 11
     PREFIXES_AS_WITHDRAW = 12
     # RFC 8671
-    ADJ_RIB_OUT_POST = 16
+    ADJ_RIB_OUT_PRE = 14
+    ADJ_RIB_OUT_POST = 15
+    ADJ_RIB_OUT_PRE_FAMILY = 16
     ADJ_RIB_OUT_POST_FAMILY = 17
 
 
 # the statistics whose value is a 64-bit gauge; the per-family ones prefix it with AFI and SAFI
 # (RFC 7854 4.8, RFC 8671 6 for the Adj-RIB-Out ones)
-GAUGES = frozenset((7, 9, 14, 16))
-FAMILY_GAUGES = frozenset((8, 10, 15, 17))
+GAUGES = frozenset((7, 8, 14, 15))
+FAMILY_GAUGES = frozenset((9, 10, 16, 17))
 
 
 class BMPError(ValueError):
