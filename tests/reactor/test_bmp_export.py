@@ -231,3 +231,18 @@ async def test_adj_rib_out_mirrored_and_replayed(tmp_path):
         await station.until(lambda: len(station.connections) >= 2, timeout=30)
         await station.until(lambda: prefixes(station.connections[-1], out) == ROUTES)
         assert prefixes(station.connections[-1]) == ROUTES
+
+
+async def test_peer_down_reasons_of_a_removed_neighbor(tmp_path):
+    port = free_port()
+    async with Station() as station, daemon(tmp_path, config(station.port, port)) as (running, _):
+        await station.until(lambda: station.connections and prefixes(station.connections[0]) == ROUTES)
+        # keep the listening neighbor only: the other one is removed (5), and its Cease reaches
+        # the one kept, which was closed by its peer with a NOTIFICATION (3, with the NOTIFICATION)
+        text = config(station.port, port)
+        (tmp_path / 'test.conf').write_text(text[: text.index('neighbor 127.0.0.1 {')])
+        assert running.reload()
+        messages = station.connections[0]
+        await station.until(lambda: len([m for m in messages if m.kind == bmp.Kind.PEER_DOWN]) == 2)
+        downs = {str(m.peer.address): (m.reason, m.data) for m in messages if m.kind == bmp.Kind.PEER_DOWN}
+        assert downs == {'127.0.0.1': (5, b''), '127.0.0.2': (3, frame(MessageType.NOTIFICATION, b'\x06\x03'))}

@@ -458,11 +458,17 @@ class Exporter(Observer):
             self._notifications[peer.key] = (sent.wire, received)
 
     def down(self, peer: PeerView, reason: str) -> None:
-        mirrored = self.mirrored.get(peer.key)
+        key = peer.key
+        mirrored = self.mirrored.get(key)
         if mirrored is None or peer.current is not mirrored.negotiated:
+            if peer.established is None:
+                # no session of this peer is (or is about to be) mirrored: forget what it left
+                self._opens.pop(key, None)
+                self._notifications.pop(key, None)
             return
-        del self.mirrored[peer.key]
-        sent, received = self._notifications.pop(peer.key, (b'', b''))
+        del self.mirrored[key]
+        self._opens.pop(key, None)
+        sent, received = self._notifications.pop(key, (b'', b''))
         self._push(bmp.peer_down(mirrored.header, self.clock(), *down_reason(reason, sent, received)))
 
     def signal(self, peers: Iterable[PeerView], number: int) -> None:
