@@ -28,10 +28,11 @@ Invariants:
 import asyncio
 import contextlib
 import dataclasses
+import itertools
 import socket
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from ipaddress import IPv4Address
 
 from exabgp import logger
@@ -44,6 +45,7 @@ from exabgp.bgp.message.table import Message
 from exabgp.bgp.message.update import Update
 from exabgp.bgp.message.update_pack import messages as pack_updates
 from exabgp.bgp.negotiated import Negotiated
+from exabgp.bgp.route import Route
 from exabgp.bmp import message as bmp
 from exabgp.configuration.model import BMPStation, Neighbor
 from exabgp.reactor.observer import Observer, PeerView
@@ -129,13 +131,14 @@ class Mirrored:
             found.extend(_gauges(rib_out, bmp.Stat.ADJ_RIB_OUT_POST, bmp.Stat.ADJ_RIB_OUT_POST_FAMILY))
         return found
 
-    def snapshot(self, out: bool) -> Iterable[bytes]:
-        """The Adj-RIB-In (and the Adj-RIB-Out when `out`) as Route Monitoring messages, built
-        lazily, `CHUNK` routes at a time: the Adj-RIB-In packed as the peer sends, the Adj-RIB-Out
-        as we send."""
-        yield from _replay(self.rib, self.header, self.as_peer)
+    def snapshot(self, out: bool) -> Iterator[bytes]:
+        """The Adj-RIB-In (and the Adj-RIB-Out when `out`) as Route Monitoring messages: the
+        routes are those of now, the messages built later, `CHUNK` routes at a time, the Adj-RIB-In
+        packed as the peer sends, the Adj-RIB-Out as we send."""
+        replays = [_replay(list(self.rib.routes()), self.header, self.as_peer)]
         if out and self.rib_out is not None:
-            yield from _replay(self.rib_out, self.out_header, self.negotiated)
+            replays.append(_replay(list(self.rib_out.routes()), self.out_header, self.negotiated))
+        return itertools.chain.from_iterable(replays)
 
 
 def _gauges(rib: AdjRibIn, total: int, per_family: int) -> list[tuple[int, bytes]]:
@@ -150,8 +153,7 @@ def _gauges(rib: AdjRibIn, total: int, per_family: int) -> list[tuple[int, bytes
     return found
 
 
-def _replay(rib: AdjRibIn, header: bytes, negotiated: Negotiated) -> Iterable[bytes]:
-    routes = list(rib.routes())
+def _replay(routes: list[Route], header: bytes, negotiated: Negotiated) -> Iterator[bytes]:
     for start in range(0, len(routes), CHUNK):
         stamp = time.time()
         try:
@@ -250,7 +252,9 @@ class Station:
     async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         exporter = self.exporter
         # the snapshot and the start of the live queue are taken at the same instant
-        peers = list(exporter.mirrored.values())
+        snapshots = [
+            (mirrored.up, mirrored.snapshot(self.config.adj_rib_out)) for mirrored in exporter.mirrored.values()
+        ]
         self.live = True
         self._writer = writer
         # RFC 7854: the station sends nothing; reading tells us when it goes away
@@ -260,9 +264,9 @@ class Station:
             self._timer = asyncio.get_running_loop().call_later(self.config.statistics_timeout, self._statistics)
         try:
             writer.write(exporter.initiation)
-            for mirrored in peers:
-                writer.write(mirrored.up)
-                for chunk in mirrored.snapshot(self.config.adj_rib_out):
+            for up, snapshot in snapshots:
+                writer.write(up)
+                for chunk in snapshot:
                     writer.write(chunk)
                     await writer.drain()
                     if ended.done() or self.overflowed:
