@@ -3,6 +3,7 @@ station served by the test (exabgp.bmp.message parses what it receives)."""
 
 import asyncio
 import contextlib
+import dataclasses
 from ipaddress import IPv4Address
 
 from daemon_helpers import daemon, free_port, two_speakers
@@ -14,12 +15,14 @@ from exabgp.bgp.message.update import Update
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bmp import message as bmp
 from exabgp.configuration.model import BMPStation
-from exabgp.reactor.bmp import Exporter, down_reason
+from exabgp.configuration.parser import load_text
+from exabgp.reactor.bmp import Exporter, Station, down_reason
+from exabgp.reactor.observer import PeerView
 
 ROUTES = 50
 
 
-class Station:
+class Collector:
     """Accepts connections, parses every message; `closing` makes it hang up after that many."""
 
     def __init__(self, read: bool = True) -> None:
@@ -30,7 +33,7 @@ class Station:
         self.server: asyncio.Server | None = None
         self.port = 0
 
-    async def __aenter__(self) -> 'Station':
+    async def __aenter__(self) -> 'Collector':
         self.server = await asyncio.start_server(self.serve, '127.0.0.1', 0)
         self.port = self.server.sockets[0].getsockname()[1]
         return self
@@ -94,7 +97,7 @@ def config(station: int, port: int, extra: str = '') -> str:
 
 
 async def test_sessions_mirrored_from_up_to_termination(tmp_path):
-    async with Station() as station, daemon(tmp_path, config(station.port, free_port())) as (running, task):
+    async with Collector() as station, daemon(tmp_path, config(station.port, free_port())) as (running, task):
         await station.until(lambda: station.connections and prefixes(station.connections[0]) == ROUTES)
         messages = station.connections[0]
         assert messages[0].kind == bmp.Kind.INITIATION
@@ -132,7 +135,7 @@ async def test_sessions_mirrored_from_up_to_termination(tmp_path):
 
 
 async def test_a_station_that_reconnects_gets_the_state_again(tmp_path):
-    async with Station() as station, daemon(tmp_path, config(station.port, free_port())) as _:
+    async with Collector() as station, daemon(tmp_path, config(station.port, free_port())) as _:
         await station.until(lambda: station.connections and prefixes(station.connections[0]) == ROUTES)
         station.closing = 1
         # the daemon notices at its next write (a statistics report, every second), reconnects
@@ -145,7 +148,7 @@ async def test_a_station_that_reconnects_gets_the_state_again(tmp_path):
 
 
 async def test_a_station_that_does_not_read_is_dropped_and_reconnected():
-    async with Station(read=False) as station, asyncio.TaskGroup() as group:
+    async with Collector(read=False) as station, asyncio.TaskGroup() as group:
         exporter = Exporter(limit=100_000, retry=0.05)
         exporter.start(group, [BMPStation('slow', IPv4Address('127.0.0.1'), station.port)])
         await station.until(lambda: station.connections)
@@ -183,7 +186,7 @@ async def test_no_station_no_connection(tmp_path):
 
 async def test_reload_replaces_a_station(tmp_path):
     port = free_port()
-    async with Station() as first, Station() as second, daemon(tmp_path, config(first.port, port)) as (running, _):
+    async with Collector() as first, Collector() as second, daemon(tmp_path, config(first.port, port)) as (running, _):
         await first.until(lambda: first.connections and prefixes(first.connections[0]) == ROUTES)
         (tmp_path / 'test.conf').write_text(config(second.port, port))
         assert running.reload()
@@ -207,7 +210,7 @@ async def test_adj_rib_out_mirrored_and_replayed(tmp_path):
             and str(message.peer.address) == peer
         ]
 
-    async with Station() as station, daemon(tmp_path, config(station.port, free_port(), 'adj-rib-out;')) as _:
+    async with Collector() as station, daemon(tmp_path, config(station.port, free_port(), 'adj-rib-out;')) as _:
         await station.until(
             lambda: (
                 station.connections
@@ -235,7 +238,7 @@ async def test_adj_rib_out_mirrored_and_replayed(tmp_path):
 
 async def test_peer_down_reasons_of_a_removed_neighbor(tmp_path):
     port = free_port()
-    async with Station() as station, daemon(tmp_path, config(station.port, port)) as (running, _):
+    async with Collector() as station, daemon(tmp_path, config(station.port, port)) as (running, _):
         await station.until(lambda: station.connections and prefixes(station.connections[0]) == ROUTES)
         # keep the listening neighbor only: the other one is removed (5), and its Cease reaches
         # the one kept, which was closed by its peer with a NOTIFICATION (3, with the NOTIFICATION)
@@ -246,3 +249,32 @@ async def test_peer_down_reasons_of_a_removed_neighbor(tmp_path):
         await station.until(lambda: len([m for m in messages if m.kind == bmp.Kind.PEER_DOWN]) == 2)
         downs = {str(m.peer.address): (m.reason, m.data) for m in messages if m.kind == bmp.Kind.PEER_DOWN}
         assert downs == {'127.0.0.1': (5, b''), '127.0.0.2': (3, frame(MessageType.NOTIFICATION, b'\x06\x03'))}
+
+
+def test_peer_up_carries_the_open_received_as_it_came():
+    # a peer grouping its capabilities in one optional parameter (BIRD does): packing the value
+    # again would give one parameter per capability, other octets
+    body = bytes.fromhex('04 FDEA 00B4 0A000002 0E 02 0C 01040001 0001 4104 0000FDEA')
+    received = Open.unpack(body, Negotiated())
+    assert received.pack(Negotiated())[19:] != body
+    sent = Open(4, 65001, 180, IPv4Address('10.0.0.1'), received.capabilities)
+    negotiated = negotiate(sent, received)
+    exporter = Exporter()
+    station = exporter.stations['test'] = Station(BMPStation('test', IPv4Address('127.0.0.1')), exporter)
+    station.live = True
+    view = PeerView(
+        1,
+        load_text(two_speakers(179, '', '')).neighbors[0],
+        IPv4Address('127.0.0.1'),
+        None,
+        None,
+        negotiated,
+        (179, 40000),
+    )
+    exporter.received(view, received, frame(MessageType.OPEN, body)[:19], body)
+    exporter.negotiated(view, sent, received, negotiated)
+    exporter.up(dataclasses.replace(view, established=negotiated))
+    up = bmp.parse(station.queue[-1])
+    assert up.bgp2 == frame(MessageType.OPEN, body)
+    assert up.bgp == sent.pack(negotiated)
+    assert (up.peer.asn, up.peer.bgp_id, up.ports) == (65002, IPv4Address('10.0.0.2'), (179, 40000))

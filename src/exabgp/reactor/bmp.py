@@ -333,6 +333,9 @@ class Exporter(Observer):
         self.mirrored: dict[int, Mirrored] = {}
         # peer key -> {id(negotiated): (negotiated, sent OPEN, received OPEN, peer's BGP id)}
         self._opens: dict[int, dict[int, tuple[Negotiated, bytes, bytes, IPv4Address]]] = {}
+        # peer key -> the last OPENs received, as they came (a peer may group its capabilities
+        # in one optional parameter, which packing the value again would not): (value, wire)
+        self._received_opens: dict[int, deque[tuple[Open, bytes]]] = {}
         # peer key -> the last NOTIFICATION (whole message) sent and received
         self._notifications: dict[int, tuple[bytes, bytes]] = {}
         self.stations: dict[str, Station] = {}
@@ -406,7 +409,14 @@ class Exporter(Observer):
         # only the sessions of a collision can be negotiated at once: keep the last two
         while len(opens) > 1:
             del opens[next(iter(opens))]
-        opens[id(negotiated)] = (negotiated, sent.pack(negotiated), received.pack(negotiated), received.router_id)
+        # ours goes out as Open.pack makes it; theirs is taken as it came when we have it
+        wire = next((raw for value, raw in self._received_opens.get(peer.key, ()) if value is received), b'')
+        opens[id(negotiated)] = (
+            negotiated,
+            sent.pack(negotiated),
+            wire or received.pack(negotiated),
+            received.router_id,
+        )
 
     def up(self, peer: PeerView) -> None:
         negotiated = peer.established
@@ -416,6 +426,7 @@ class Exporter(Observer):
         if found is None or found[0] is not negotiated:
             return
         _, sent, received, bgp_id = found
+        self._received_opens.pop(peer.key, None)
         neighbor = peer.neighbor
         flags = 0 if negotiated.asn4 else bmp.Flag.AS2
         header = bmp.peer_header(neighbor.peer_address, negotiated.peer_as, bgp_id, flags)
@@ -435,6 +446,8 @@ class Exporter(Observer):
                 return
             mirrored.received(message)
             self._push(bmp.route_monitoring(mirrored.header, self.clock(), header + body))
+        elif isinstance(message, Open):
+            self._received_opens.setdefault(peer.key, deque(maxlen=2)).append((message, header + body))
         elif message.TYPE == MessageType.NOTIFICATION:
             sent, _ = self._notifications.get(peer.key, (b'', b''))
             self._notifications[peer.key] = (sent, header + body)
@@ -468,10 +481,12 @@ class Exporter(Observer):
             if peer.established is None:
                 # no session of this peer is (or is about to be) mirrored: forget what it left
                 self._opens.pop(key, None)
+                self._received_opens.pop(key, None)
                 self._notifications.pop(key, None)
             return
         del self.mirrored[key]
         self._opens.pop(key, None)
+        self._received_opens.pop(key, None)
         sent, received = self._notifications.pop(key, (b'', b''))
         self._push(bmp.peer_down(mirrored.header, self.clock(), *down_reason(reason, sent, received)))
 
