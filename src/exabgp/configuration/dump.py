@@ -31,7 +31,16 @@ from exabgp.bgp.nlri import table
 from exabgp.bgp.nlri.mup import MUP
 from exabgp.bgp.nlri.srpolicy import SRPolicy
 from exabgp.bgp.route import Route
-from exabgp.configuration.model import ADDPATH_NAMES, EVENTS, MESSAGES, Config, Neighbor, Operational, Process
+from exabgp.configuration.model import (
+    ADDPATH_NAMES,
+    EVENTS,
+    MESSAGES,
+    BMPStation,
+    Config,
+    Neighbor,
+    Operational,
+    Process,
+)
 from exabgp.configuration.route import mup, prefix, prefixsid, srpolicy
 
 _PLAIN = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789./:_-+=@%!*?~^<>&$')
@@ -311,7 +320,14 @@ def dump_neighbor(neighbor: Neighbor) -> str:
     return ''.join(_lines(neighbor))
 
 
+def dump_bmp(station: BMPStation) -> str:
+    timeout = f'    statistics-timeout {station.statistics_timeout};\n' if station.statistics_timeout else ''
+    out = '    adj-rib-out true;\n' if station.adj_rib_out else ''
+    return f'bmp {station.name} {{\n    host {station.host};\n    port {station.port};\n{timeout}{out}}}\n'
+
+
 def dump(config: Config) -> str:
     parts = [dump_process(process) for process in config.processes]
+    parts.extend(dump_bmp(station) for station in config.bmp)
     parts.extend(dump_neighbor(neighbor) for neighbor in config.neighbors)
     return '\n'.join(parts)

@@ -209,12 +209,31 @@ class Neighbor:
         return groups
 
 
+# GoBGP's default BMP station port (RFC 7854 names none)
+BMP_PORT = 11019
+
+
+@dataclass(frozen=True, slots=True)
+class BMPStation:
+    """`bmp NAME { host ADDRESS; port N; statistics-timeout N; adj-rib-out BOOL; }` (ours, 5.0 has
+    no BMP): a BMP station the daemon connects to and mirrors every neighbor to. `statistics_timeout`
+    is the seconds between two Statistics Reports, 0 for none; `adj_rib_out` adds what we send
+    (RFC 8671) to what we receive."""
+
+    name: str
+    host: IP
+    port: int = BMP_PORT
+    statistics_timeout: int = 0
+    adj_rib_out: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class Config:
-    """A whole configuration: its processes and neighbors, in the order they were written."""
+    """A whole configuration: its processes, neighbors and BMP stations, in the order written."""
 
     processes: tuple[Process, ...] = ()
     neighbors: tuple[Neighbor, ...] = ()
+    bmp: tuple[BMPStation, ...] = ()
 
     def process(self, name: str) -> Process | None:
         for process in self.processes:

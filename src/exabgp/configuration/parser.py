@@ -1,6 +1,7 @@
 """The configuration's section structure: which sections and commands may appear where.
 
     process NAME { run ...; encoder ...; respawn ...; }
+    bmp NAME { host ...; port ...; statistics-timeout ...; adj-rib-out ...; }   (ours: configuration/bmp.py)
     template { neighbor NAME { <neighbor> } }
     neighbor ADDRESS[/LENGTH] {
         <keyword value;> ... inherit NAME|[ NAME ... ];
@@ -23,7 +24,8 @@ Invariants:
 - A section left open at the end of the file is closed by it (5.0 accepts this) with a warning; so is
   a neighbor keyword written twice (the second overrides the first, as in 5.0). `strict` turns the
   warnings into errors. A `}` with nothing to close, or words before a `}` without a `;`, are errors.
-- Names of processes, templates and api sections are unique in the whole configuration, as in 5.0.
+- Names of processes, templates and api sections are unique in the whole configuration, as in 5.0;
+  so are the names of bmp sections.
 """
 
 import re
@@ -32,9 +34,10 @@ from itertools import count
 from typing import Any
 
 from exabgp.configuration import operational, resolve, values
+from exabgp.configuration.bmp import BMPSection
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError, ConfigErrors, Location, suggest, unsupported
-from exabgp.configuration.model import Config, Neighbor, Process
+from exabgp.configuration.model import BMPStation, Config, Neighbor, Process
 from exabgp.configuration.neighbor import (
     Draft,
     FamilySection,
@@ -61,6 +64,7 @@ class Parser:
         self.context = context
         self.stream: Iterator[Statement] = iter(())
         self.processes: dict[str, Process] = {}
+        self.stations: dict[str, BMPStation] = {}
         self.templates: dict[str, Draft] = {}
         self.neighbors: list[Neighbor] = []
         self.where: list[tuple[Neighbor, Draft]] = []
@@ -86,7 +90,7 @@ class Parser:
                 None,
                 'the top level',
                 {},
-                {'process': self.process, 'neighbor': self.neighbor, 'template': self.template},
+                {'process': self.process, 'neighbor': self.neighbor, 'template': self.template, 'bmp': self.bmp},
             )
         except ConfigError as error:
             # from the tokenizer: the rest of the file can not be read
@@ -119,7 +123,7 @@ class Parser:
             errors = sorted(errors + self.warnings, key=lambda error: (error.location.line, error.location.column))
         if errors:
             raise ConfigErrors(errors)
-        return Config(tuple(self.processes.values()), tuple(self.neighbors))
+        return Config(tuple(self.processes.values()), tuple(self.neighbors), tuple(self.stations.values()))
 
     def block(
         self,
@@ -211,6 +215,15 @@ class Parser:
         self.block(header, f'process {section.name}', {}, {}, section.command)
         if len(self.errors) == errors:
             self.processes[section.name] = section.build(header.location(1))
+
+    def bmp(self, header: Statement) -> None:
+        section = BMPSection(header)
+        if section.name in self.stations:
+            raise ConfigError(f"a bmp section called '{section.name}' already exists", header.location(1))
+        errors = len(self.errors)
+        self.block(header, f'bmp {section.name}', {}, {}, section.command)
+        if len(self.errors) == errors:
+            self.stations[section.name] = section.build(header.location(1))
 
     # ---------------------------------------------------------------- template and neighbor
 

@@ -24,6 +24,9 @@ Invariants:
   The API's `shutdown`, `reload` and `restart` commands do what the signals do (`command`).
 - With `metrics.port` set, /metrics, /healthz and /readyz are served from this loop (metrics.py),
   with a probe of the loop lag; reloads are counted by outcome (`health`), commands by client.
+- BMP stations of the configuration (reactor/bmp.py) observe every peer, after the API processes;
+  the exporter is one of the observers only when the configuration the daemon starts with has a
+  station (the daemon without one pays nothing per event for it).
 - Under systemd (`notify`): READY=1 once listening with the processes started, STOPPING=1 as the
   shutdown begins, WATCHDOG=1 from a task of the loop while it runs.
 """
@@ -42,12 +45,13 @@ from exabgp import logger
 from exabgp.configuration.errors import ConfigError
 from exabgp.configuration.model import Config, Neighbor
 from exabgp.reactor import md5drops, tcp
+from exabgp.reactor.bmp import Exporter
 from exabgp.reactor.commands import Commands
 from exabgp.reactor.control import Control
 from exabgp.reactor.listener import Listeners, matches
 from exabgp.reactor.metrics import Health, Server
 from exabgp.reactor.notify import Notifier
-from exabgp.reactor.observer import Observer
+from exabgp.reactor.observer import Observer, combined
 from exabgp.reactor.peer import Peer
 from exabgp.reactor.processes import Processes
 from exabgp.settings import Settings
@@ -160,6 +164,7 @@ class Daemon:
         self.processes.run_commands = self.commands.run
         self.control = Control(settings, self.commands)
         self.observer = observer or self.processes
+        self.bmp = Exporter()
         self.config = Config()
         self.peers: dict[str, Peer] = {}
         self.listeners = Listeners(self._dispatch, settings.notification.text)
@@ -194,12 +199,15 @@ class Daemon:
             log.critical(error.report())
             return 1
         log.info('loaded new configuration successfully')
+        if self.config.bmp:
+            self.observer = combined([self.observer, self.bmp])
         # what start-up made (modules, the configuration, its routes) lives as long as the daemon:
         # out of the collector's generations, later full collections do not walk it again
         gc.freeze()
         try:
             async with asyncio.TaskGroup() as group:
                 self._group = group
+                self.bmp.start(group, self.config.bmp)
                 # the peers exist before the listener: a connection arriving while the processes
                 # start finds its peer, and waits in its queue until the peer's task runs
                 for neighbor in self.config.neighbors:
@@ -294,6 +302,7 @@ class Daemon:
             await asyncio.wait(tasks, timeout=5)
         for task in tasks:
             task.cancel()
+        await self.bmp.stop()
 
     async def _watch_md5(self) -> None:
         """Every `md5_check` seconds while a peer is not established, look at the kernel's TCP MD5
@@ -454,6 +463,7 @@ class Daemon:
                 self._add(neighbor)
         self.config = config
         self._relisten(config)
+        self.bmp.configure(config.bmp)
         log.info(
             'configuration reloaded, every session restarted', extra=logger.event('config.reload', outcome='success')
         )
@@ -488,5 +498,6 @@ class Daemon:
                 self._add(neighbor)
         self.config = config
         self._relisten(config)
+        self.bmp.configure(config.bmp)
         log.info('configuration reloaded', extra=logger.event('config.reload', outcome='success'))
         return True

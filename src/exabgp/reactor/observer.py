@@ -31,6 +31,8 @@ class PeerView:
     established: Negotiated | None
     # what the session the event comes from negotiated (None before the peer's OPEN is in)
     current: Negotiated | None
+    # (local, remote) TCP ports of the connection `local_address` is of, (0, 0) without one
+    ports: tuple[int, int] = (0, 0)
 
 
 class Observer:

@@ -76,6 +76,8 @@ class Peer:
         self.attempted = False
         self._md5_before: dict[str, int] = {}  # the kernel MD5 drop counters as our last attempt began
         self.channels: list[Channel] = []
+        # (local, remote) TCP ports of each channel, read once when it is made (BMP's Peer Up)
+        self._ports: dict[Channel, tuple[int, int]] = {}
         self.established: Channel | None = None
         self.negotiated: Negotiated | None = None
         self.done = asyncio.Event()
@@ -321,6 +323,7 @@ class Peer:
         self.reporter.report_sent = self.observer.wants_sent(self.neighbor)
         channel = Channel(session, reader, writer, lambda events: self._events(channel, events))
         self.channels.append(channel)
+        self._ports[channel] = (sockname[1], remote[1])
         self.log.info(f'{"outgoing" if outgoing else "incoming"} connection {local} - {remote[0]}')
         view = self.view()
         self.observer.connected(view)
@@ -376,6 +379,7 @@ class Peer:
 
     def _closed(self, channel: Channel, task: asyncio.Task) -> None:
         self.channels.remove(channel)
+        self._ports.pop(channel, None)
         if channel is self.established:
             self.established = None
             self.negotiated = None
@@ -509,7 +513,14 @@ class Peer:
         current = None
         if channel is not None and channel.session.received_open is not None:
             current = channel.session.negotiated
-        return PeerView(id(self), self.neighbor, self.local_address(), self.router_id(), self.negotiated, current)
+        return PeerView(
+            id(self), self.neighbor, self.local_address(), self.router_id(), self.negotiated, current, self.ports()
+        )
+
+    def ports(self) -> tuple[int, int]:
+        """(local, remote) TCP ports of the connection `local_address` is of (BMP's Peer Up)."""
+        channel = self.established or (self.channels[0] if self.channels else None)
+        return (0, 0) if channel is None else self._ports.get(channel, (0, 0))
 
     def router_id(self) -> IPv4Address | None:
         channel = self.established or (self.channels[0] if self.channels else None)
