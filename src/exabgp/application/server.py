@@ -6,7 +6,6 @@ the one `Settings` object.
 
 import argparse
 import asyncio
-import gc
 import os
 import sys
 
@@ -106,15 +105,7 @@ def serve(paths: list[str], settings: Settings, reload_after: int | None = None)
         pid_file.remove()
 
 
-# The daemon allocates a few objects per route and keeps most of them (RIBs, configuration); with
-# CPython's default of a young collection every 700 allocations, collections cost several percent
-# of a big table's load. Our objects are nearly all acyclic, freed by reference counting, so rarer
-# young collections cost little memory.
-GC_THRESHOLDS = (50_000, 20, 100)
-
-
 def run_loop(main, settings: Settings) -> int:
-    gc.set_threshold(*GC_THRESHOLDS)
     if settings.loop.uvloop:
         try:
             import uvloop
