@@ -37,6 +37,9 @@ class Negotiated:
     multisession: bool = False
     operational: bool = False
     aigp: bool = False
+    # upstream 6.0 (exabgp.api.version 4 or 6) puts MP_UNREACH_NLRI before the path attributes a
+    # withdrawal carries; 5.0 puts it last
+    unreach_first: bool = False
 
     def send_path(self, family: Family) -> bool:
         """ADD-PATH: our NLRI for this family carry a path identifier."""

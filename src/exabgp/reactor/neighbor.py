@@ -51,7 +51,8 @@ def session_config(
         send_hold=float(settings.bgp.sendhold) or None,
         aigp=neighbor.capability.aigp,
         report_sent=report_sent,
-        notification_text=settings.notification.text,
+        notification_text=settings.notification.text or settings.six,
+        six=settings.six,
     )
 
 

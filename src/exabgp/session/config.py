@@ -30,3 +30,5 @@ class SessionConfig:
     report_sent: bool = False
     # NOTIFICATION data as 5.0 sends it (English text) rather than as the RFCs define it
     notification_text: bool = False
+    # upstream 6.0's behaviour (exabgp.api.version 4 or 6): its MP_UNREACH_NLRI order, its NOTIFICATION texts
+    six: bool = False

@@ -59,7 +59,7 @@ def _addpath(sent: Open, received: Open) -> tuple[frozenset[Family], frozenset[F
     return send, receive
 
 
-def negotiate(sent: Open, received: Open, *, aigp: bool = False) -> Negotiated:
+def negotiate(sent: Open, received: Open, *, aigp: bool = False, unreach_first: bool = False) -> Negotiated:
     ours, theirs = _codes(sent), _codes(received)
     both = ours & theirs
 
@@ -98,6 +98,7 @@ def negotiate(sent: Open, received: Open, *, aigp: bool = False) -> Negotiated:
         multisession=bool({MultiSession.CODE, CiscoMultiSession.CODE} & both),
         operational=185 in both,
         aigp=aigp,
+        unreach_first=unreach_first,
     )
 
 

@@ -25,6 +25,8 @@ Invariants (the facts of 5.0.15's Update.messages):
 - Each message holds as many NLRI as `negotiated.msg_size` allows; an MP attribute takes the
   extended length form only past 255 octets. An NLRI that cannot fit in a message of its own is
   logged and left out (for the NLRI field, with every NLRI after it, as 5.0 does).
+- Upstream 6.0's order (`negotiated.unreach_first`): MP_UNREACH_NLRI before the path attributes a
+  withdrawal carries.
 - End-of-RIB: the 4-octet empty UPDATE for IPv4 unicast; for any other family an MP_UNREACH_NLRI
   with no NLRI, written as 5.0 writes it (flags 0x90, a 2-octet length of 3).
 - `nexthop` must be an address: the caller resolves `next-hop self` to the session's address.
@@ -152,10 +154,10 @@ def withdraw(
         hop = nexthop if isinstance(nexthop, IPv4Address | IPv6Address) and sends_nexthop_attribute(family) else None
         carried = attributes.pack(negotiated, nexthop_attribute(hop))
     budget = negotiated.msg_size - HEADER_SIZE - _FIELDS - len(carried)
-    return [
-        frame(MessageType.UPDATE, _EMPTY_LENGTH + _attribute_field(carried + _attribute(Code.MP_UNREACH_NLRI, value)))
-        for value in _mp_values(unreach_header(family), packed, budget)
-    ]
+    unreach = (_attribute(Code.MP_UNREACH_NLRI, value) for value in _mp_values(unreach_header(family), packed, budget))
+    if negotiated.unreach_first:
+        return [frame(MessageType.UPDATE, _EMPTY_LENGTH + _attribute_field(value + carried)) for value in unreach]
+    return [frame(MessageType.UPDATE, _EMPTY_LENGTH + _attribute_field(carried + value)) for value in unreach]
 
 
 def _attribute_field(attributes: bytes) -> bytes:
