@@ -53,6 +53,7 @@ def session_config(
         report_sent=report_sent,
         notification_text=settings.notification.text or settings.six,
         six=settings.six,
+        local_link_local=neighbor.local_link_local,
     )
 
 

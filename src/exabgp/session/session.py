@@ -321,7 +321,13 @@ class Session:
             self._change(State.OPENSENT)
         sent = self.sent_open
         assert sent is not None
-        negotiated = negotiate(sent, received, aigp=self.config.aigp, unreach_first=self.config.six)
+        negotiated = negotiate(
+            sent,
+            received,
+            aigp=self.config.aigp,
+            unreach_first=self.config.six,
+            link_local=self.config.local_link_local,
+        )
         error = validate(
             sent,
             received,
