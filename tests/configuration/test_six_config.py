@@ -73,3 +73,20 @@ def test_tcp_ao_mistakes(body: str, message: str) -> None:
     with pytest.raises(ConfigError) as raised:
         neighbor_of(body)
     assert raised.value.message == message
+
+
+def test_paths_limit() -> None:
+    body = 'family { ipv4 unicast; ipv6 unicast; } capability { add-path send/receive; }'
+    body += ' add-path { ipv4 unicast limit 10; ipv6 unicast; }'
+    config = load_text(
+        f'neighbor 127.0.0.1 {{ router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1; {body} }}'
+    )
+    (neighbor,) = config.neighbors
+    assert [(str(family), limit) for family, limit in neighbor.paths_limit] == [('ipv4 unicast', 10)]
+    codes = [capability.code for capability in capabilities(neighbor, '5.0.15')]
+    # PATHS-LIMIT right after ADD-PATH: AFI 1, SAFI 1, 10 paths
+    paths_limit = capabilities(neighbor, '5.0.15')[codes.index(69) + 1]
+    assert paths_limit.pack() == bytes.fromhex('4c05' + '0001' + '01' + '000a')
+    assert load_text(dump(config)) == config
+    with pytest.raises(ConfigError, match="'0' is an invalid paths-limit"):
+        neighbor_of('capability { add-path send; } add-path { ipv6 unicast limit 0; }')

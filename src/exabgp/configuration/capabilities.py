@@ -40,6 +40,9 @@ MULTIPROTOCOL = 1
 # upstream 6.0's link-local next hop capability (draft-ietf-idr-linklocal-capability), empty; sent as
 # a capability 5.0 does not know, so a received one shows in JSON as 5.0 shows it
 LINK_LOCAL_NEXTHOP = 77
+# upstream 6.0's PATHS-LIMIT (draft-ietf-idr-add-paths-guidance): AFI, SAFI and a 2-octet limit per
+# family, right after ADD-PATH; sent as 5.0 shows it, unknown
+PATHS_LIMIT = 76
 
 
 def capabilities(
@@ -60,6 +63,13 @@ def capabilities(
     if capability.add_path:
         paths = tuple(family for family in ADDPATH_FAMILIES if family in neighbor.addpath and family in families)
         offered.append(AddPath(tuple((family, capability.add_path) for family in paths)))
+        limits = [(family, limit) for family, limit in neighbor.paths_limit if family in paths]
+        if limits:
+            value = b''.join(
+                family.afi.to_bytes(2, 'big') + bytes((family.safi,)) + limit.to_bytes(2, 'big')
+                for family, limit in limits
+            )
+            offered.append(UnknownCapability(PATHS_LIMIT, value))
     if capability.graceful_restart:
         offered.append(
             GracefulRestart(

@@ -299,10 +299,14 @@ def _lines(neighbor: Neighbor) -> Iterator[str]:
         yield from (f'        {family};\n' for family in neighbor.families)
         yield '    }\n'
     # no add-path section means every family (some of which can not be written in one)
-    if capability.add_path and neighbor.addpath != neighbor.families:
+    if capability.add_path and (neighbor.addpath != neighbor.families or neighbor.paths_limit):
         yield '    add-path {\n'
         if neighbor.addpath:
-            yield from (f'        {family};\n' for family in neighbor.addpath)
+            limits = dict(neighbor.paths_limit)
+            yield from (
+                f'        {family}{f" limit {limits[family]}" if family in limits else ""};\n'
+                for family in neighbor.addpath
+            )
         else:
             # 5.0 reads `all` in an add-path section as no family at all
             yield '        all;\n'

@@ -182,6 +182,8 @@ class Neighbor:
     # upstream 6.0's: our fe80::/10 address, sent after a global IPv6 next hop (capability 77)
     local_link_local: IPv6Address | None = None
     tcp_ao: TcpAo | None = None
+    # upstream 6.0's PATHS-LIMIT (`add-path { AFI SAFI limit N; }`): (family, paths) of ADD-PATH families
+    paths_limit: tuple[tuple[Family, int], ...] = ()
 
     @property
     def auto_discovery(self) -> bool:

@@ -473,6 +473,10 @@ class FamilySection:
             if safi in FUTURE_SAFI:
                 raise cursor.fail(unsupported(f'family {afi} {safi}'))
             raise cursor.fail(f'invalid afi/safi pair {afi}/{safi}')
+        if self.key == 'add-path' and cursor.peek().lower() == 'limit':
+            # upstream 6.0's PATHS-LIMIT: at most this many paths per prefix wanted from the peer
+            cursor.next()
+            draft.section('paths-limit')[family] = values.integer(cursor, 'paths-limit', 1, 0xFFFF)
         cursor.done()
         if family in self.seen:
             raise cursor.fail_at(1, f'duplicate afi/safi pair {afi}/{safi}')

@@ -231,6 +231,9 @@ def neighbor(draft: Draft, passive_setting: bool) -> Neighbor:
         operational=tuple(message for message in draft.operational if message.family in families),
         local_link_local=values.get('local-link-local'),
         tcp_ao=tcp_ao,
+        paths_limit=tuple(
+            (family, limit) for family, limit in values.get('paths-limit', {}).items() if family in addpath
+        ),
     )
 
 
