@@ -37,20 +37,24 @@ def test_encode_then_decode_gives_the_route_back(capsys) -> None:
     assert update['attribute']['med'] == 200
 
 
+def encoded(capsys, *args: str) -> str:
+    code, out, err = run(capsys, 'encode', *args)
+    assert (code, err) == (0, '')
+    return out.strip()
+
+
 def test_other_families_add_path_and_the_output_forms(capsys) -> None:
     route = 'route 2001:db8::/32 next-hop 2001:db8::1 path-information 9'
-    code, out, _ = run(capsys, 'encode', '-f', 'ipv6 unicast', '-i', route)
-    code, decoded, _ = run(capsys, 'decode', '-i', '-f', 'ipv6 unicast', out.strip())
+    message = encoded(capsys, '-f', 'ipv6 unicast', '-i', route)
+    _, decoded, _ = run(capsys, 'decode', '-i', '-f', 'ipv6 unicast', message)
     announced = json.loads(decoded)['neighbor']['message']['update']['announce']
     assert announced == {'ipv6 unicast': {'2001:db8::1': [{'nlri': '2001:db8::/32', 'path-information': '0.0.0.9'}]}}
-    code, out, _ = run(capsys, 'encode', '-n', 'route 10.0.0.0/24 next-hop 1.2.3.4')
-    assert out == '180A0000\n'
-    code, whole, _ = run(capsys, 'encode', 'route 10.0.0.0/24 next-hop 1.2.3.4')
-    code, body, _ = run(capsys, 'encode', '--no-header', 'route 10.0.0.0/24 next-hop 1.2.3.4')
-    assert whole.strip()[38:] == body.strip()
-    code, out, _ = run(capsys, 'encode', '-a', '65000', '-z', '65001', 'route 10.0.0.0/24 next-hop 1.2.3.4')
+    assert encoded(capsys, '-n', 'route 10.0.0.0/24 next-hop 1.2.3.4') == '180A0000'
+    whole = encoded(capsys, 'route 10.0.0.0/24 next-hop 1.2.3.4')
+    assert whole[38:] == encoded(capsys, '--no-header', 'route 10.0.0.0/24 next-hop 1.2.3.4')
+    external = encoded(capsys, '-a', '65000', '-z', '65001', 'route 10.0.0.0/24 next-hop 1.2.3.4')
     # an external session: the AS_PATH starts with our AS, no LOCAL_PREF
-    assert '400206020100' + '00FDE8' in out and '400504' not in out
+    assert '400206020100' + '00FDE8' in external and '400504' not in external
 
 
 def test_a_configuration_file(capsys, tmp_path: pathlib.Path) -> None:
@@ -59,7 +63,7 @@ def test_a_configuration_file(capsys, tmp_path: pathlib.Path) -> None:
         'neighbor 127.0.0.1 { router-id 1.2.3.4; local-address 127.0.0.1; local-as 1; peer-as 1;\n'
         ' static { route 10.0.0.0/24 next-hop self; route 10.1.0.0/16 next-hop 1.2.3.4; } }\n'
     )
-    code, out, err = run(capsys, 'encode', '-c', str(path))
+    code, out, _ = run(capsys, 'encode', '-c', str(path))
     assert code == 0 and len(out.split()) == 2
     # next-hop self: the local address
     assert '4003047F000001' in out.split()[0]
