@@ -12,6 +12,10 @@ as `DAEMON -d -p CONF...` with the environment of ExaBGP's own runner (see works
 process group, with the peer listening on a port the system chose. Cases run in parallel (`-j`),
 each with a time limit; a daemon that exits before the peer is satisfied fails its case at once.
 
+Main-snapshot reference cases run in upstream 6.0's mode: every command of theirs (the daemon,
+`decode`, `validate`) gets `exabgp_api_version=4`, as upstream's runner gives it (6.0's behaviour,
+5.0's API commands); the 5.0 snapshot's and our own run in the default, 5.0, mode.
+
 Each case ends as PASS or FAIL against the known-failures list (see known); the run fails when any
 case does. Logs of failed cases are written under qa/logs/ (git-ignored) and their paths printed.
 
