@@ -300,7 +300,9 @@ def test_6_0_decode_shows_the_peer_address_as_router_id_and_takes_extended_next_
     code, out, err = decode(capsys, _vpn_with_ipv6_nexthop())
     assert (code, err) == (0, '')
     announced = json.loads(out)['neighbor']['message']['update']['announce']
-    assert announced == {'ipv4 mpls-vpn': {'2001:db8::1': [{'nlri': '10.0.0.0/24', 'label': [[100]], 'rd': '1:1'}]}}
+    assert announced == {
+        'ipv4 mpls-vpn': {'2001:db8::1': [{'nlri': '10.0.0.0/24', 'label': [[100, 1601]], 'rd': '1:1'}]}
+    }
 
 
 def test_5_0_decode_refuses_an_extended_next_hop_without_the_capability(capsys):

@@ -10,8 +10,9 @@ one JSON object a line. The JSON line is the API's, direction "in", counter 1, w
 time, host name and pids; `exabgp.api.compact` applies as it does for API processes.
 
 Upstream 6.0's decode (`exabgp.api.version` 4 or 6): the envelope's router id is the peer's
-address (127.0.0.1) and RFC 8950 extended next hops are negotiated for every family that has them,
-so an IPv4 VPN route with an IPv6 next hop decodes (5.0: `invalid payload`).
+address (127.0.0.1), RFC 8950 extended next hops are negotiated for every family that has them,
+so an IPv4 VPN route with an IPv6 next hop decodes (5.0: `invalid payload`), and labels are written
+as 6.0 writes them ([label, stack entry]).
 
 Where we differ from 5.0, on purpose:
 - anything that is not a decodable message is one line on stderr and exit code 1 (5.0 prints its
@@ -163,7 +164,13 @@ def _checked(update: Update) -> Update:
 
 
 def message_line(
-    data: bytes, session: Negotiated, stamp: Stamp, is_open: bool = False, compact: bool = False, peer: Peer = PEER
+    data: bytes,
+    session: Negotiated,
+    stamp: Stamp,
+    is_open: bool = False,
+    compact: bool = False,
+    peer: Peer = PEER,
+    six: bool = False,
 ) -> str:
     """The JSON line 5.0 prints for a whole message (or an UPDATE / OPEN body without header)."""
     kind, body = _split(data, is_open)
@@ -179,7 +186,7 @@ def message_line(
         raise DecodeError(f'unknown message type {kind}')
     if isinstance(message, Update):
         message = _checked(message)
-    line = json_messages.encode(stamp, peer, 'in', message, compact=compact)
+    line = json_messages.encode(stamp, peer, 'in', message, compact=compact, six=six)
     if line is None:
         raise DecodeError(f'ExaBGP 5.0 writes no JSON for this {name} ({message})')
     return line
@@ -210,8 +217,8 @@ def _lines(args: argparse.Namespace, settings: Settings) -> list[str]:
     )
     if args.nlri:
         return nlri_lines(data, session)
-    peer = PEER_SIX if settings.six else PEER
-    return [message_line(data, session, _stamp(), args.open, settings.api.compact, peer)]
+    six = settings.six
+    return [message_line(data, session, _stamp(), args.open, settings.api.compact, PEER_SIX if six else PEER, six)]
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
