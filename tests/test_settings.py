@@ -54,6 +54,7 @@ DEFAULTS = {
     'api.terminate': False,
     'api.cli': True,
     'api.pipename': 'exabgp',
+    'api.version': 5,
     'reactor.speed': 1.0,
     'debug.pdb': False,
     'debug.memory': False,
@@ -100,6 +101,13 @@ def test_there_are_52_options_as_in_5_0_plus_ours() -> None:
 @pytest.mark.parametrize(('name', 'expected'), DEFAULTS.items())
 def test_default(name: str, expected: object) -> None:
     assert load().value(name) == expected
+
+
+def test_api_version_selects_upstream_6_0_behaviour() -> None:
+    assert not load().six
+    assert load({'exabgp_api_version': '6'}).six
+    assert load({'exabgp.api.version': '4'}).six
+    assert not load({'exabgp_api_version': '5'}).six
 
 
 def test_precedence_dotted_env_then_underscore_env_then_ini_then_default(tmp_path: pathlib.Path) -> None:
@@ -223,7 +231,7 @@ def test_settings_are_frozen_and_replace_makes_a_copy() -> None:
 def test_env_lines_match_5_0_forms() -> None:
     lines = list(S.env_lines(load({'exabgp_tcp_bind': '127.0.0.1'})))
     # 5.0's 45 lines, then ours
-    assert len(lines) == 55
+    assert len(lines) == 56
     assert lines[0] == 'exabgp.profile.enable=false'
     assert "exabgp.profile.file=''" in lines
     assert "exabgp.daemon.umask='0o137'" in lines
@@ -233,6 +241,7 @@ def test_env_lines_match_5_0_forms() -> None:
     assert lines[45:] == [
         'exabgp.log.format=text',
         'exabgp.bgp.sendhold=0',
+        'exabgp.api.version=5',
         'exabgp.loop.uvloop=false',
         'exabgp.process.queue=33554432',
         'exabgp.process.withdraw-on-down=false',

@@ -129,6 +129,7 @@ IP_LIST = Kind('space separated IP addresses', _ip_list, lambda v: _quote(' '.jo
 ENCODER = Kind('text or json', _choice('text', 'json'), str)
 ROUTES_FORMAT = Kind('v1 or v2', _choice('v1', 'v2'), str)
 LOG_FORMAT = Kind('text or json', _choice('text', 'json'), str)
+API_VERSION = Kind('4, 5 or 6', lambda text: int(_choice('4', '5', '6')(text)), str)
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +207,12 @@ SPEC: dict[str, dict[str, Option]] = {
         'terminate': Option(BOOLEAN, 'false', 'stop the daemon when an API process dies'),
         'cli': Option(BOOLEAN, 'true', 'create the named pipes of the cli'),
         'pipename': Option(STRING, 'exabgp', 'base name of the cli named pipes'),
+        # ours (printed after 5.0's lines, see OUR_OPTIONS): upstream main (6.0) names it so
+        'version': Option(
+            API_VERSION,
+            '5',
+            "5: ExaBGP 5.0's behaviour; 4 or 6: upstream 6.0's (its decode, MP_UNREACH order, texts)",
+        ),
     },
     'reactor': {
         'speed': Option(REAL, '1.0', 'kept for compatibility: our reactor does not poll'),
@@ -253,7 +260,7 @@ HIDDEN_SECTIONS = ('debug',)
 OUR_SECTIONS = ('loop', 'process', 'cli', 'metrics', 'notification', 'configuration')
 # ours, in 5.0's sections: `exabgp env -e` prints them after 5.0's lines; the ini form keeps them in
 # their section (a second `[exabgp.log]` would make 5.0 refuse the file)
-OUR_OPTIONS = (('log', 'format'), ('bgp', 'sendhold'))
+OUR_OPTIONS = (('log', 'format'), ('bgp', 'sendhold'), ('api', 'version'))
 # the sections `exabgp env` prints: 5.0's, then ours
 FIVE_SECTIONS = tuple(section for section in SPEC if section not in HIDDEN_SECTIONS + OUR_SECTIONS)
 
@@ -293,6 +300,12 @@ class Settings:
     version: str = RELEASE
     env_file: str = ''
     root: str = ''
+
+    @property
+    def six(self) -> bool:
+        """Upstream 6.0's behaviour where it differs from 5.0's (`exabgp.api.version` 4 or 6, as
+        upstream main reads that setting; 5, the default, is 5.0's)."""
+        return bool(self.api.version != 5)
 
     def value(self, name: str) -> Any:
         section, option = name.split('.', 1)

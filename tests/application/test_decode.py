@@ -278,3 +278,36 @@ def test_configuration_is_not_built_yet(capsys):
     code, out, err = decode(capsys, '-c', 'some.conf', '00000000')
     assert (code, out) == (1, '')
     assert err == 'exabgp decode -c: the configuration loader is not built yet in this version\n'
+
+
+# ---------------------------------------------------------------- upstream 6.0's decode (exabgp.api.version)
+
+
+def _vpn_with_ipv6_nexthop() -> str:
+    """An UPDATE announcing 10.0.0.0/24, label 100, RD 1:1 over an RFC 8950 IPv6 next hop."""
+    nlri = bytes([112]) + (100 << 4 | 1).to_bytes(3, 'big') + bytes.fromhex('0000000100000001') + bytes([10, 0, 0])
+    nexthop = bytes(8) + bytes.fromhex('20010db8000000000000000000000001')
+    reach = bytes.fromhex('000180') + bytes([len(nexthop)]) + nexthop + b'\x00' + nlri
+    attributes = bytes.fromhex('400101004002004005040000006480') + bytes([14, len(reach)]) + reach
+    return (b'\x00\x00' + len(attributes).to_bytes(2, 'big') + attributes).hex()
+
+
+@pytest.mark.parametrize('version', ['4', '6'])
+def test_6_0_decode_shows_the_peer_address_as_router_id_and_takes_extended_next_hops(capsys, monkeypatch, version):
+    monkeypatch.setenv('exabgp_api_version', version)
+    code, out, err = decode(capsys, '-f', 'ipv6 unicast ipv4 unicast', VECTORS['link_local'].wire)
+    assert json.loads(out)['neighbor']['router-id'] == '127.0.0.1'
+    code, out, err = decode(capsys, _vpn_with_ipv6_nexthop())
+    assert (code, err) == (0, '')
+    announced = json.loads(out)['neighbor']['message']['update']['announce']
+    assert announced == {
+        'ipv4 mpls-vpn': {'2001:db8::1': [{'nlri': '10.0.0.0/24', 'label': [[100, 1601]], 'rd': '1:1'}]}
+    }
+
+
+def test_5_0_decode_refuses_an_extended_next_hop_without_the_capability(capsys):
+    code, out, err = decode(capsys, _vpn_with_ipv6_nexthop())
+    assert (code, out) == (1, '')
+    assert 'invalid next-hop length 24' in err
+    code, out, err = decode(capsys, '-f', 'ipv6 unicast ipv4 unicast', VECTORS['link_local'].wire)
+    assert json.loads(out)['neighbor']['router-id'] == '10.0.0.2'

@@ -480,7 +480,20 @@ BROKEN = [
         17,
         "invalid med 'x'",
     ),
-    ('tcp-ao unsupported', NEIGHBOR + '    tcp-ao {\n    }\n}\n', 6, 5, 'tcp-ao is not supported yet'),
+    (
+        'tcp-ao algorithm',
+        NEIGHBOR + '    tcp-ao {\n        algorithm md5;\n    }\n}\n',
+        7,
+        19,
+        "'md5' is an invalid tcp-ao algorithm, options are: hmac-sha-1-96, aes-128-cmac-96, hmac-sha-256",
+    ),
+    (
+        'tcp-ao keyid',
+        NEIGHBOR + '    tcp-ao {\n        keyid 256;\n    }\n}\n',
+        7,
+        15,
+        "'256' is an invalid tcp-ao keyid, expecting a number from 0 to 255",
+    ),
     ('empty statement', NEIGHBOR + '    ;\n}\n', 6, 5, "unexpected ';'"),
     (
         'operational bad',
@@ -647,11 +660,11 @@ BROKEN = [
         "'::1' is not an IPv4 next-hop",
     ),
     (
-        'link-local-nexthop unsupported',
-        NEIGHBOR + '    capability {\n        link-local-nexthop enable;\n    }\n}\n',
-        7,
-        9,
-        'capability link-local-nexthop is not supported yet',
+        'local-link-local global',
+        NEIGHBOR + '    local-link-local 2001:db8::1;\n}\n',
+        6,
+        22,
+        "'2001:db8::1' is not an IPv6 link-local address (fe80::/10)",
     ),
 ]
 

@@ -68,3 +68,29 @@ def test_ttls_are_set() -> None:
 def test_an_unknown_interface_is_a_clear_error() -> None:
     with tcp.create('127.0.0.1') as sock, pytest.raises(tcp.SocketError, match='no interface of that name'):
         tcp.bind_to_device(sock, 'nosuchif0')
+
+
+# ---------------------------------------------------------------- TCP-AO (upstream 6.0's tcp-ao { })
+
+
+def test_tcp_ao_key_structure() -> None:
+    value = tcp.ao_option('192.0.2.1', 7, 'hmac-sha-1-96', b'secret')
+    # struct tcp_ao_add: 128 + 64 + 4 + 4 + 2 + 6 + 80, a multiple of its 8-octet alignment
+    assert len(value) == 288
+    assert value[128:140] == b'hmac(sha1)\0\0'
+    assert value[196:200] == (0b11).to_bytes(4, 'little')  # set_current, set_rnext
+    assert tuple(value[202:208]) == (32, 7, 7, 12, 0, 6)  # prefix, sndid, rcvid, maxmac, flags, keylen
+    assert value[208:214] == b'secret'
+    assert tcp.ao_option('2001:db8::/32', 0, 'hmac-sha-256', b'k')[202] == 32
+
+
+def test_tcp_ao_is_set_or_refused_clearly() -> None:
+    """Where the kernel has TCP-AO the key is installed; elsewhere the error says why, so a session
+    is never made without the authentication asked for."""
+    with socket.socket() as sock:
+        try:
+            tcp.set_ao(sock, '127.0.0.1', 1, 'hmac-sha-256', b'secret')
+        except tcp.SocketError as exc:
+            assert 'tcp-ao' in str(exc) and '127.0.0.1' in str(exc)
+    with socket.socket() as sock, pytest.raises(tcp.SocketError, match='the tcp-ao key is 81 octets'):
+        tcp.set_ao(sock, '127.0.0.1', 1, 'hmac-sha-256', b'k' * 81)

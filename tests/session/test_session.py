@@ -264,6 +264,21 @@ def test_unknown_message_type_is_1_3_as_5_0_words_it() -> None:
     assert notifications(a.data_to_send()) == [(1, 3, b'can not decode message of type "255"')]
 
 
+def test_unknown_message_type_is_1_0_as_6_0_words_it() -> None:
+    a = Session(config(notification_text=True, six=True), outgoing=True)
+    b = Session(config(local_as=65001, peer_as=65000, router_id='10.0.0.2'), outgoing=False)
+    establish(a, b)
+    a.receive_data(frame(255, b''), 1.0)
+    assert notifications(a.data_to_send()) == [(1, 0, b'can not decode update message of type "255"')]
+
+
+def test_6_0_mode_orders_mp_unreach_first() -> None:
+    a = Session(config(six=True), outgoing=True)
+    b = Session(config(local_as=65001, peer_as=65000, router_id='10.0.0.2'), outgoing=False)
+    establish(a, b)
+    assert a.negotiated.unreach_first and not b.negotiated.unreach_first
+
+
 @pytest.mark.parametrize(
     ('text', 'data'), [(False, b''), (True, b'ASN in OPEN (65001) did not match ASN expected (64999)')]
 )

@@ -12,6 +12,10 @@ as `DAEMON -d -p CONF...` with the environment of ExaBGP's own runner (see works
 process group, with the peer listening on a port the system chose. Cases run in parallel (`-j`),
 each with a time limit; a daemon that exits before the peer is satisfied fails its case at once.
 
+Main-snapshot reference cases run in upstream 6.0's mode: every command of theirs (the daemon,
+`decode`, `validate`) gets `exabgp_api_version=4`, as upstream's runner gives it (6.0's behaviour,
+5.0's API commands); the 5.0 snapshot's and our own run in the default, 5.0, mode.
+
 Each case ends as PASS or FAIL against the known-failures list (see known); the run fails when any
 case does. Logs of failed cases are written under qa/logs/ (git-ignored) and their paths printed.
 
@@ -179,9 +183,10 @@ async def decoding_case(entry: suites.Entry, settings: Settings) -> Result:
 
     async def decode() -> tuple[int | None, str, str]:
         with tempfile.TemporaryDirectory(prefix='exabgp-qa-') as directory:
-            return await run(command, workspace.environment({}), directory, settings.timeout)
+            return await run(command, environment, directory, settings.timeout)
 
-    code, stdout, stderr = await _once(settings, ('decode', *command), decode)
+    environment = workspace.environment(workspace.mode_settings(entry.reference))
+    code, stdout, stderr = await _once(settings, ('decode', entry.reference == 'main', *command), decode)
     log = [f'command: {shlex.join(command)}', f'exit code: {code}', 'stdout:', stdout, 'stderr:', stderr]
     if code != 0:
         return Result(entry, False, f'decode exited with code {code}', log=log)
@@ -212,14 +217,15 @@ async def parsing_case(entry: suites.Entry, settings: Settings) -> Result:
             if entry.reference:
                 directory, (config,) = workspace.prepare((entry.path,), settings.scripts)
             command[-1] = config
-            return await run(command, workspace.environment({}), directory or ROOT, settings.timeout)
+            environment = workspace.environment(workspace.mode_settings(entry.reference))
+            return await run(command, environment, directory or ROOT, settings.timeout)
         finally:
             workspace.cleanup(directory)
 
     try:
         with open(entry.path, 'rb') as handle:
             content = hashlib.sha256(handle.read()).hexdigest()
-        code, stdout, stderr = await _once(settings, ('validate', bool(entry.reference), content), validate)
+        code, stdout, stderr = await _once(settings, ('validate', entry.reference, content), validate)
     except (OSError, workspace.WorkspaceError) as exc:
         return Result(entry, False, str(exc))
     log = [f'command: {shlex.join(command)}', f'exit code: {code}', 'stdout:', stdout, 'stderr:', stderr]

@@ -111,5 +111,10 @@ def daemon_settings(port: int, connections: int, snapshot: str) -> dict[str, str
     }
     if snapshot == 'main':
         settings['exabgp_log_enable'] = 'false'
-        settings['exabgp_api_version'] = '4'
-    return settings
+    return settings | mode_settings(snapshot)
+
+
+def mode_settings(snapshot: str) -> dict[str, str]:
+    """The settings every command of a case gets: main-snapshot cases run in upstream 6.0's mode,
+    with the API version upstream's own runner gives them (4: 6.0's behaviour, 5.0's commands)."""
+    return {'exabgp_api_version': '4'} if snapshot == 'main' else {}

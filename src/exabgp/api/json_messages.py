@@ -110,10 +110,11 @@ def encode(
     *,
     compact: bool = False,
     negotiated: Negotiated | None = None,
+    six: bool = False,
 ) -> str | None:
     """The JSON line for a message, None when 5.0 writes none for it (unknown types included)."""
     if isinstance(message, Update):
-        return update(stamp, peer, direction, message, header, body, compact=compact, negotiated=negotiated)
+        return update(stamp, peer, direction, message, header, body, compact=compact, negotiated=negotiated, six=six)
     encoder = ENCODERS.get(message.TYPE)
     if encoder is None:
         return None

@@ -29,6 +29,7 @@ from exabgp.bgp.attribute.base import Action
 from exabgp.bgp.family import Family, afi_name, safi_name
 from exabgp.bgp.message.update import Update
 from exabgp.bgp.negotiated import Negotiated
+from exabgp.bgp.nlri import labels as stack
 from exabgp.bgp.nlri import prefix
 from exabgp.bgp.nlri.base import NLRI
 from exabgp.bgp.nlri.inet import INET
@@ -46,6 +47,15 @@ def nexthop_text(nexthop: NextHop) -> str:
     return str(nexthop)
 
 
+def _six(text: str, nlri: NLRI) -> str:
+    """An NLRI's JSON with its labels in upstream 6.0's form (`exabgp.api.version` 4 or 6): the
+    NLRI writes 5.0's form, which is replaced, once, by 6.0's for the same stack."""
+    labels = getattr(nlri, 'labels', None)
+    if not labels:
+        return text
+    return text.replace(stack.json(labels), stack.json_six(labels), 1)
+
+
 def _nlri_json(nlri: NLRI, compact: bool) -> str:
     """An NLRI in the JSON, 5.0's `api.compact` form for plain IP prefixes (the loop below inlines it)."""
     if compact and type(nlri) is INET and nlri.path_id is None:
@@ -53,7 +63,7 @@ def _nlri_json(nlri: NLRI, compact: bool) -> str:
     return nlri.json()
 
 
-def _announced(update: Update, compact: bool) -> str:
+def _announced(update: Update, compact: bool, six: bool = False) -> str:
     """The inside of "announce": routes grouped by family, then by next hop, in message order."""
     families: dict[Family, dict[str, list[str]]] = {}
     link_local = update.link_local
@@ -74,6 +84,8 @@ def _announced(update: Update, compact: bool) -> str:
             text = f'"{nlri.prefix()}"' if compact and nlri.path_id is None else nlri.json()
         else:
             text = nlri.json() if nexthop is None else nlri.json_at(nexthop_text(nexthop))
+            if six:
+                text = _six(text, nlri)
         listed.append(text)
         if link_local is not None and isinstance(nexthop, IPv6Address):
             group.setdefault(local_text, []).append(text)
@@ -83,10 +95,11 @@ def _announced(update: Update, compact: bool) -> str:
     )
 
 
-def _withdrawn(update: Update, compact: bool) -> str:
+def _withdrawn(update: Update, compact: bool, six: bool = False) -> str:
     families: dict[Family, list[str]] = {}
     for nlri in update.withdrawn:
-        families.setdefault(nlri.family, []).append(_nlri_json(nlri, compact))
+        text = _nlri_json(nlri, compact)
+        families.setdefault(nlri.family, []).append(_six(text, nlri) if six else text)
     return ', '.join(f'"{family}": [ {", ".join(nlris)} ]' for family, nlris in families.items())
 
 
@@ -102,17 +115,18 @@ def eor_json(family: Family) -> str:
     return f'{{ "eor": {{ "afi" : "{afi_name(family.afi)}", "safi" : "{safi_name(family.safi)}" }} }}'
 
 
-def message_json(update: Update, compact: bool = False) -> str:
-    """The value of the "message" member: the "update" object, or the "eor" one."""
+def message_json(update: Update, compact: bool = False, six: bool = False) -> str:
+    """The value of the "message" member: the "update" object, or the "eor" one (`six`: labels as
+    upstream 6.0 writes them)."""
     if update.eor is not None:
         return eor_json(update.eor)
     items = [update.attributes.json()] if len(update.attributes) else []
     items.extend(f'"error": "{error}"' for error in errors(update))
     members = [f'"attribute": {{ {", ".join(items)} }}'] if items else []
     if update.announced:
-        members.append(f'"announce": {{ {_announced(update, compact)} }}')
+        members.append(f'"announce": {{ {_announced(update, compact, six)} }}')
     if update.withdrawn:
-        members.append(f'"withdraw": {{ {_withdrawn(update, compact)} }}')
+        members.append(f'"withdraw": {{ {_withdrawn(update, compact, six)} }}')
     return f'{{ "update": {{ {", ".join(members)} }} }}'
 
 
@@ -126,9 +140,10 @@ def update(
     *,
     compact: bool = False,
     negotiated: Negotiated | None = None,
+    six: bool = False,
 ) -> str:
     """The JSON line of an UPDATE; `negotiated` adds the "negotiated" member, as 5.0's API option does."""
-    content = f'"message": {message_json(message, compact)}'
+    content = f'"message": {message_json(message, compact, six)}'
     if negotiated is not None:
         content += ', ' + negotiated_member(negotiated)
     return envelope(stamp, 'update', neighbor(peer, direction, content), header, body)

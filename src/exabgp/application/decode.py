@@ -9,6 +9,11 @@ message (header included); without, an UPDATE body. `-n` decodes NLRI of the fir
 one JSON object a line. The JSON line is the API's, direction "in", counter 1, with this process'
 time, host name and pids; `exabgp.api.compact` applies as it does for API processes.
 
+Upstream 6.0's decode (`exabgp.api.version` 4 or 6): the envelope's router id is the peer's
+address (127.0.0.1), RFC 8950 extended next hops are negotiated for every family that has them,
+so an IPv4 VPN route with an IPv6 next hop decodes (5.0: `invalid payload`), and labels are written
+as 6.0 writes them ([label, stack entry]).
+
 Where we differ from 5.0, on purpose:
 - anything that is not a decodable message is one line on stderr and exit code 1 (5.0 prints its
   help, a traceback, or `invalid payload` on stdout): odd or non-hex digits, a header length that
@@ -34,7 +39,7 @@ from exabgp.application import logs
 from exabgp.application.unbuilt import missing
 from exabgp.bgp.attribute.base import Action
 from exabgp.bgp.errors import Malformed, PeerError
-from exabgp.bgp.family import Family
+from exabgp.bgp.family import AFI, Family
 from exabgp.bgp.message.header import HEADER_SIZE, MARKER, MessageType, check
 from exabgp.bgp.message.table import unpack_message
 from exabgp.bgp.message.unknown import UnknownMessage
@@ -46,8 +51,9 @@ from exabgp.settings import Settings
 
 log = get('parser')
 
-# the neighbor of 5.0's built-in configuration
+# the neighbor of 5.0's built-in configuration; upstream 6.0 shows the peer's address as router id
 PEER = Peer('127.0.0.1', '127.0.0.1', 65533, 65533, '10.0.0.2')
+PEER_SIX = dataclasses.replace(PEER, router_id='127.0.0.1')
 ASN = 65533
 
 # every family 5.0 knows, in its order (by AFI, then SAFI), then the 6.0 ones we decode (SR policy)
@@ -109,10 +115,16 @@ def families(text: str | None) -> tuple[Family, ...]:
     return tuple(sorted(found))
 
 
-def negotiated(chosen: tuple[Family, ...], addpath: bool) -> Negotiated:
-    """What 5.0's decode negotiates with itself for its built-in neighbor."""
+def negotiated(chosen: tuple[Family, ...], addpath: bool, six: bool = False) -> Negotiated:
+    """What 5.0's decode negotiates with itself for its built-in neighbor (6.0's: extended next
+    hops too)."""
     paths = frozenset(chosen) if addpath else frozenset()
+    nexthop: tuple[tuple[Family, AFI], ...] = ()
+    if six:
+        rows = ((family, table.TABLE.get(family)) for family in chosen)
+        nexthop = tuple((family, row.extended_nexthop) for family, row in rows if row and row.extended_nexthop)
     return Negotiated(
+        nexthop=nexthop,
         local_as=ASN,
         peer_as=ASN,
         asn4=True,
@@ -151,7 +163,15 @@ def _checked(update: Update) -> Update:
     return update
 
 
-def message_line(data: bytes, session: Negotiated, stamp: Stamp, is_open: bool = False, compact: bool = False) -> str:
+def message_line(
+    data: bytes,
+    session: Negotiated,
+    stamp: Stamp,
+    is_open: bool = False,
+    compact: bool = False,
+    peer: Peer = PEER,
+    six: bool = False,
+) -> str:
     """The JSON line 5.0 prints for a whole message (or an UPDATE / OPEN body without header)."""
     kind, body = _split(data, is_open)
     name = _NAMES.get(kind, f'type {kind}')
@@ -166,7 +186,7 @@ def message_line(data: bytes, session: Negotiated, stamp: Stamp, is_open: bool =
         raise DecodeError(f'unknown message type {kind}')
     if isinstance(message, Update):
         message = _checked(message)
-    line = json_messages.encode(stamp, PEER, 'in', message, compact=compact)
+    line = json_messages.encode(stamp, peer, 'in', message, compact=compact, six=six)
     if line is None:
         raise DecodeError(f'ExaBGP 5.0 writes no JSON for this {name} ({message})')
     return line
@@ -191,13 +211,14 @@ def _stamp() -> Stamp:
 
 def _lines(args: argparse.Namespace, settings: Settings) -> list[str]:
     data = octets(args.payload)
-    session = negotiated(families(args.family), args.path_information)
+    session = negotiated(families(args.family), args.path_information, settings.six)
     log.debug(
         'families %s, ADD-PATH %s', ', '.join(map(str, session.families)), 'on' if args.path_information else 'off'
     )
     if args.nlri:
         return nlri_lines(data, session)
-    return [message_line(data, session, _stamp(), args.open, settings.api.compact)]
+    six = settings.six
+    return [message_line(data, session, _stamp(), args.open, settings.api.compact, PEER_SIX if six else PEER, six)]
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:

@@ -26,6 +26,7 @@ SUBCOMMANDS: dict[str, tuple[str, str]] = {
     'healthcheck': ('exabgp.application.healthcheck', 'monitor a service and announce or withdraw its routes'),
     'env': ('exabgp.application.environ', 'show the settings'),
     'decode': ('exabgp.application.decode', 'decode hex-encoded BGP messages'),
+    'encode': ('exabgp.application.encode', 'encode a route into the hex of its BGP UPDATE (upstream 6.0)'),
     'mrt': ('exabgp.application.mrt', 'print or replay MRT files (TABLE_DUMP_V2, BGP4MP)'),
     'server': ('exabgp.application.server', 'start the daemon'),
     'validate': ('exabgp.application.validate', 'validate configuration files'),

@@ -8,6 +8,7 @@ The data is what the RFC defining the error puts there (RFC 4271 section 6, 5492
 never English: routers decode it by the RFC. The explanation goes in `reason`, for the log. Where
 ExaBGP 5.0 sends something else (its text as data, sometimes another subcode), `five` holds its
 (subcode, data), sent instead when the `exabgp.notification.text` setting asks for 5.0's form.
+Where upstream 6.0 sends yet another text, `six` holds its (subcode, data), sent in 6.0's mode.
 
 `Malformed` never leaves the codec: an attribute or NLRI decoder raises it, and the UPDATE decoder
 turns it into an RFC 7606 action (from the attribute's table entry) or a `PeerError`.
@@ -18,7 +19,13 @@ class PeerError(Exception):
     """Decoding failed in a way the peer must be told about with a NOTIFICATION."""
 
     def __init__(
-        self, code: int, subcode: int, data: bytes = b'', reason: str = '', five: tuple[int, bytes] | None = None
+        self,
+        code: int,
+        subcode: int,
+        data: bytes = b'',
+        reason: str = '',
+        five: tuple[int, bytes] | None = None,
+        six: tuple[int, bytes] | None = None,
     ) -> None:
         super().__init__(reason or f'notification {code}/{subcode}')
         self.code = code
@@ -26,14 +33,18 @@ class PeerError(Exception):
         self.data = data
         self.reason = reason or f'notification {code}/{subcode}'
         self.five = five
+        self.six = six
 
     @classmethod
     def texted(cls, code: int, subcode: int, reason: str, data: bytes = b'') -> 'PeerError':
         """An error 5.0 answers with the same code and subcode and its reason as data."""
         return cls(code, subcode, data, reason, (subcode, reason.encode('ascii', 'replace')))
 
-    def chosen(self, five: bool) -> tuple[int, bytes]:
-        """(subcode, data) to send: the RFC's, or 5.0's when `five` and 5.0 differs."""
+    def chosen(self, five: bool, six: bool = False) -> tuple[int, bytes]:
+        """(subcode, data) to send: the RFC's, or 5.0's when `five` and 5.0 differs, or 6.0's when
+        `six` (with `five`: 6.0 sends texts as 5.0 does) and 6.0 differs."""
+        if five and six and self.six is not None:
+            return self.six
         if five and self.five is not None:
             return self.five
         return self.subcode, self.data

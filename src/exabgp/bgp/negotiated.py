@@ -8,6 +8,7 @@ no ADD-PATH.
 
 from dataclasses import dataclass, field
 from enum import IntEnum
+from ipaddress import IPv6Address
 
 from exabgp.bgp.family import IPV4_UNICAST, Family
 
@@ -37,6 +38,12 @@ class Negotiated:
     multisession: bool = False
     operational: bool = False
     aigp: bool = False
+    # upstream 6.0 (exabgp.api.version 4 or 6) puts MP_UNREACH_NLRI before the path attributes a
+    # withdrawal carries; 5.0 puts it last
+    unreach_first: bool = False
+    # upstream 6.0's link-local next hop capability (77), negotiated: our link-local address, sent
+    # after a global IPv6 next hop (32 octets); None when not negotiated or not configured
+    link_local: IPv6Address | None = None
 
     def send_path(self, family: Family) -> bool:
         """ADD-PATH: our NLRI for this family carry a path identifier."""

@@ -15,6 +15,7 @@ Invariants:
 - Graceful restart lists every family with the forwarding state bit; the restart state bit is set
   after a restart (`restarted`).
 - The host name capability is sent only when a host-name is configured.
+- upstream 6.0's link-local next hop capability (77) comes last, only when configured.
 """
 
 from exabgp.bgp.capability.addpath import AddPath
@@ -29,12 +30,19 @@ from exabgp.bgp.capability.nexthop import ExtendedNextHop
 from exabgp.bgp.capability.operational import Operational
 from exabgp.bgp.capability.refresh import EnhancedRouteRefresh, RouteRefresh
 from exabgp.bgp.capability.software import SoftwareVersion
+from exabgp.bgp.capability.unknown import UnknownCapability
 from exabgp.bgp.nlri import table
 from exabgp.configuration.model import Neighbor
 
 ADDPATH_FAMILIES = tuple(row.family for row in table.ROWS if row.addpath)
 NEXTHOP_PAIRS = tuple((row.family, row.extended_nexthop) for row in table.ROWS if row.extended_nexthop is not None)
 MULTIPROTOCOL = 1
+# upstream 6.0's link-local next hop capability (draft-ietf-idr-linklocal-capability), empty; sent as
+# a capability 5.0 does not know, so a received one shows in JSON as 5.0 shows it
+LINK_LOCAL_NEXTHOP = 77
+# upstream 6.0's PATHS-LIMIT (draft-ietf-idr-add-paths-guidance): AFI, SAFI and a 2-octet limit per
+# family, right after ADD-PATH; sent as 5.0 shows it, unknown
+PATHS_LIMIT = 76
 
 
 def capabilities(
@@ -55,6 +63,13 @@ def capabilities(
     if capability.add_path:
         paths = tuple(family for family in ADDPATH_FAMILIES if family in neighbor.addpath and family in families)
         offered.append(AddPath(tuple((family, capability.add_path) for family in paths)))
+        limits = [(family, limit) for family, limit in neighbor.paths_limit if family in paths]
+        if limits:
+            value = b''.join(
+                family.afi.to_bytes(2, 'big') + bytes((family.safi,)) + limit.to_bytes(2, 'big')
+                for family, limit in limits
+            )
+            offered.append(UnknownCapability(PATHS_LIMIT, value))
     if capability.graceful_restart:
         offered.append(
             GracefulRestart(
@@ -75,4 +90,6 @@ def capabilities(
         offered.append(SoftwareVersion.exabgp(version))
     if capability.multi_session:
         offered.extend((MultiSession(0), MultiSession(MULTIPROTOCOL), CiscoMultiSession(0)))
+    if capability.link_local_nexthop:
+        offered.append(UnknownCapability(LINK_LOCAL_NEXTHOP))
     return tuple(offered)

@@ -12,6 +12,7 @@ Invariants:
   ipv6 multicast) can not be written in one.
 """
 
+from base64 import b64encode
 from collections.abc import Iterator
 
 from exabgp.bgp.attribute.aggregation import Aggregator
@@ -277,6 +278,17 @@ def _lines(neighbor: Neighbor) -> Iterator[str]:
     yield f'    adj-rib-in {_flag(neighbor.adj_rib_in)};\n'
     yield f'    adj-rib-out {_flag(neighbor.adj_rib_out)};\n'
     yield f'    manual-eor {_flag(neighbor.manual_eor)};\n'
+    # upstream 6.0's, written only when set: a 5.0 configuration dumps as it did
+    if neighbor.local_link_local is not None:
+        yield f'    local-link-local {neighbor.local_link_local};\n'
+    if neighbor.tcp_ao is not None:
+        ao = neighbor.tcp_ao
+        yield '    tcp-ao {\n'
+        yield f'        keyid {ao.keyid};\n'
+        yield f'        algorithm {ao.algorithm};\n'
+        yield f'        password {b64encode(ao.key).decode()};\n'
+        yield '        base64 true;\n'
+        yield '    }\n'
     capability = neighbor.capability
     yield '    capability {\n'
     yield f'        asn4 {_able(capability.asn4)};\n'
@@ -289,16 +301,24 @@ def _lines(neighbor: Neighbor) -> Iterator[str]:
     yield f'        software-version {_able(capability.software_version)};\n'
     yield f'        nexthop {_able(capability.nexthop)};\n'
     yield f'        aigp {_able(capability.aigp)};\n'
+    if capability.link_local_nexthop:
+        yield '        link-local-nexthop enable;\n'
+    if capability.link_local_prefer:
+        yield '        link-local-prefer enable;\n'
     yield '    }\n'
     if set(neighbor.families) != set(table.DEFAULT):
         yield '    family {\n'
         yield from (f'        {family};\n' for family in neighbor.families)
         yield '    }\n'
     # no add-path section means every family (some of which can not be written in one)
-    if capability.add_path and neighbor.addpath != neighbor.families:
+    if capability.add_path and (neighbor.addpath != neighbor.families or neighbor.paths_limit):
         yield '    add-path {\n'
         if neighbor.addpath:
-            yield from (f'        {family};\n' for family in neighbor.addpath)
+            limits = dict(neighbor.paths_limit)
+            yield from (
+                f'        {family}{f" limit {limits[family]}" if family in limits else ""};\n'
+                for family in neighbor.addpath
+            )
         else:
             # 5.0 reads `all` in an add-path section as no family at all
             yield '        all;\n'

@@ -68,6 +68,18 @@ class Capabilities:
     software_version: bool = False
     nexthop: bool = False
     aigp: bool = False
+    # upstream 6.0's link-local next hop capability (code 77) and its receiving preference
+    link_local_nexthop: bool = False
+    link_local_prefer: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class TcpAo:
+    """upstream 6.0's `tcp-ao { }` (RFC 5925): one master key, its id used to send and receive."""
+
+    keyid: int
+    algorithm: str
+    key: bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,6 +179,11 @@ class Neighbor:
     # (index in routes, watchdog) for the routes under a watchdog
     watchdogs: tuple[tuple[int, Watchdog], ...] = ()
     operational: tuple[Operational, ...] = ()
+    # upstream 6.0's: our fe80::/10 address, sent after a global IPv6 next hop (capability 77)
+    local_link_local: IPv6Address | None = None
+    tcp_ao: TcpAo | None = None
+    # upstream 6.0's PATHS-LIMIT (`add-path { AFI SAFI limit N; }`): (family, paths) of ADD-PATH families
+    paths_limit: tuple[tuple[Family, int], ...] = ()
 
     @property
     def auto_discovery(self) -> bool:

@@ -22,7 +22,7 @@ from exabgp.bgp.family import AFI, Family
 from exabgp.bgp.nlri import table
 from exabgp.configuration import values
 from exabgp.configuration.cursor import Cursor
-from exabgp.configuration.errors import ConfigError, Location, suggest, unsupported
+from exabgp.configuration.errors import ConfigError, Location, suggest
 from exabgp.configuration.model import MESSAGES
 from exabgp.configuration.tokenizer import Statement
 
@@ -44,8 +44,9 @@ NEXTHOP_FAMILIES: dict[str, dict[str, Family]] = {
 NEXTHOP_AFIS = {'ipv4': 'ipv6', 'ipv6': 'ipv4'}
 
 # grammar of ExaBGP main (6.0) that 5.0 does not have: a clear error rather than 'invalid keyword'
-FUTURE_NEIGHBOR = {'local-link-local': 'local-link-local', 'tcp-ao': 'tcp-ao'}
-FUTURE_CAPABILITY = {'link-local-nexthop': 'capability link-local-nexthop'}
+# tcp-ao { algorithm NAME; }: RFC 5926's two and RFC 8619-style HMAC-SHA-256, upstream 6.0's names
+TCP_AO_ALGORITHMS = ('hmac-sha-1-96', 'aes-128-cmac-96', 'hmac-sha-256')
+TCP_AO_KEY_MAX = 80
 # the sections of a neighbor, offered as suggestions for a misspelt keyword
 NEIGHBOR_SECTIONS = (
     'capability',
@@ -58,6 +59,7 @@ NEIGHBOR_SECTIONS = (
     'flow',
     'l2vpn',
     'operational',
+    'tcp-ao',
 )
 
 
@@ -212,6 +214,15 @@ def _ttl(cursor: Cursor) -> int | None:
     return int(word)
 
 
+def _local_link_local(cursor: Cursor) -> IPv6Address:
+    """upstream 6.0's `local-link-local ADDRESS;`: our fe80::/10 address, sent after a global IPv6
+    next hop when the link-local next hop capability is negotiated."""
+    address = values.ip(cursor, 'local-link-local')
+    if not isinstance(address, IPv6Address) or not address.is_link_local:
+        raise cursor.fail(f"'{address}' is not an IPv6 link-local address (fe80::/10)")
+    return address
+
+
 def _md5_password(cursor: Cursor) -> str:
     if not cursor.more():
         raise cursor.fail_here('missing md5-password (the password, quoted or not)')
@@ -274,6 +285,7 @@ NEIGHBOR: dict[str, Parser] = {
     'adj-rib-out': _flag(False),
     'adj-rib-in': _flag(False),
     'manual-eor': _flag(False),
+    'local-link-local': _local_link_local,
 }
 
 
@@ -287,8 +299,6 @@ def neighbor_command(draft: Draft, cursor: Cursor) -> None:
         return
     parser = NEIGHBOR.get(keyword)
     if parser is None:
-        if keyword in FUTURE_NEIGHBOR:
-            raise cursor.fail_at(0, unsupported(FUTURE_NEIGHBOR[keyword]))
         hint = suggest(keyword, [*NEIGHBOR, 'inherit', *NEIGHBOR_SECTIONS])
         raise cursor.fail_at(0, f"invalid keyword '{keyword}' in neighbor{hint}")
     value = parser(cursor)
@@ -357,6 +367,9 @@ CAPABILITY: dict[str, tuple[Parser, Any]] = {
     'aigp': (_flag(True), None),
     'extended-message': (_flag(True), True),
     'software-version': (_flag(False), None),
+    # upstream 6.0's (draft-ietf-idr-linklocal-capability): 5.0 refuses them
+    'link-local-nexthop': (_flag(True), False),
+    'link-local-prefer': (_flag(True), False),
 }
 
 
@@ -364,14 +377,65 @@ def capability_command(draft: Draft, cursor: Cursor) -> None:
     keyword = cursor.words[0]
     entry = CAPABILITY.get(keyword)
     if entry is None:
-        if keyword in FUTURE_CAPABILITY:
-            raise cursor.fail_at(0, unsupported(FUTURE_CAPABILITY[keyword]))
         hint = suggest(keyword, CAPABILITY)
         raise cursor.fail_at(0, f"invalid keyword '{keyword}' in capability{hint}")
     value = entry[0](cursor)
     cursor.done()
     draft.section('capability')[keyword] = value
     draft.marks[f'capability {keyword}'] = cursor.statement.location(0)
+
+
+# ---------------------------------------------------------------- tcp-ao { } (upstream 6.0, RFC 5925)
+
+
+def _algorithm(cursor: Cursor) -> str:
+    word = cursor.expect('tcp-ao algorithm').lower()
+    if word not in TCP_AO_ALGORITHMS:
+        raise cursor.fail(f"'{word}' is an invalid tcp-ao algorithm, options are: {', '.join(TCP_AO_ALGORITHMS)}")
+    return word
+
+
+def _ao_password(cursor: Cursor) -> str:
+    if not cursor.more():
+        raise cursor.fail_here('missing password (the key, quoted or not)')
+    word = cursor.glued()
+    if not word:
+        raise cursor.fail('the tcp-ao password can not be empty')
+    return word
+
+
+TCP_AO: dict[str, Parser] = {
+    'keyid': lambda cursor: values.integer(cursor, 'tcp-ao keyid', 0, 255),
+    'algorithm': _algorithm,
+    'password': _ao_password,
+    'base64': _flag(True),
+}
+
+
+def tcp_ao_command(draft: Draft, cursor: Cursor) -> None:
+    keyword = cursor.words[0]
+    parser = TCP_AO.get(keyword)
+    if parser is None:
+        raise cursor.fail_at(0, f"invalid keyword '{keyword}' in tcp-ao{suggest(keyword, TCP_AO)}")
+    value = parser(cursor)
+    cursor.done()
+    draft.section('tcp-ao')[keyword] = value
+    draft.marks[f'tcp-ao {keyword}'] = cursor.statement.location(0)
+
+
+def tcp_ao_key(password: str, base64_encoded: bool) -> bytes | str:
+    """The key's octets, or why the password is not usable (a str)."""
+    key = password.encode()
+    if base64_encoded:
+        try:
+            key = base64.b64decode(password, validate=True)
+        except (binascii.Error, ValueError):
+            return 'invalid tcp-ao password: not valid base64'
+    if not key:
+        return 'invalid tcp-ao password: the key is empty'
+    if len(key) > TCP_AO_KEY_MAX:
+        return f'the tcp-ao key must be no larger than {TCP_AO_KEY_MAX} octets'
+    return key
 
 
 # ---------------------------------------------------------------- family { } and add-path { }
@@ -406,6 +470,11 @@ class FamilySection:
         family = CONVERT[afi].get(safi)
         if family is None:
             raise cursor.fail(f'invalid afi/safi pair {afi}/{safi}')
+        if self.key == 'add-path' and cursor.peek().lower() == 'limit':
+            # upstream 6.0's PATHS-LIMIT: at most this many paths per prefix wanted from the peer
+            cursor.next()
+            limits: dict[Family, int] = draft.values.setdefault('paths-limit', {})
+            limits[family] = values.integer(cursor, 'paths-limit', 1, 0xFFFF)
         cursor.done()
         if family in self.seen:
             raise cursor.fail_at(1, f'duplicate afi/safi pair {afi}/{safi}')

@@ -36,7 +36,7 @@ from typing import Any
 from exabgp.configuration import operational, resolve, values
 from exabgp.configuration.bmp import BMPSection
 from exabgp.configuration.cursor import Cursor
-from exabgp.configuration.errors import ConfigError, ConfigErrors, Location, suggest, unsupported
+from exabgp.configuration.errors import ConfigError, ConfigErrors, Location, suggest
 from exabgp.configuration.model import BMPStation, Config, Neighbor, Process
 from exabgp.configuration.neighbor import (
     Draft,
@@ -47,6 +47,7 @@ from exabgp.configuration.neighbor import (
     neighbor_command,
     nexthop_command,
     peer_range,
+    tcp_ao_command,
 )
 from exabgp.configuration.process import Context, ProcessSection
 from exabgp.configuration.route import sections as holding
@@ -55,8 +56,6 @@ from exabgp.configuration.tokenizer import Statement, read_file, read_text
 
 Command = Callable[[Cursor], None]
 Section = Callable[[Statement], None]
-
-FUTURE_SECTIONS = {'tcp-ao': 'tcp-ao'}
 
 
 class Parser:
@@ -196,8 +195,6 @@ class Parser:
             return False
         section = sections.get(keyword)
         if section is None:
-            if keyword in FUTURE_SECTIONS:
-                raise ConfigError(unsupported(FUTURE_SECTIONS[keyword]), statement.location(0))
             if keyword in commands:
                 raise ConfigError(f"'{keyword}' is not a section: '{keyword} ...;'", statement.location(0))
             hint = suggest(keyword, sections)
@@ -285,6 +282,7 @@ class Parser:
                 'flow': lambda st: self.flow(st, draft),
                 'l2vpn': lambda st: self.l2vpn(st, draft),
                 'operational': lambda st: self.operational(st, draft),
+                'tcp-ao': lambda st: self.simple(st, 'tcp-ao', lambda c: tcp_ao_command(draft, c)),
             },
             lambda cursor: neighbor_command(draft, cursor),
         )

@@ -26,8 +26,9 @@ from exabgp.configuration.model import (
     Capabilities,
     Messages,
     Neighbor,
+    TcpAo,
 )
-from exabgp.configuration.neighbor import CAPABILITY, CONVERT, Draft, check_md5
+from exabgp.configuration.neighbor import CAPABILITY, CONVERT, Draft, check_md5, tcp_ao_key
 
 
 def _sorted(families: list[Family]) -> tuple[Family, ...]:
@@ -160,6 +161,10 @@ def neighbor(draft: Draft, passive_setting: bool) -> Neighbor:
         if problem:
             raise ConfigError(problem, where('md5-password'))
 
+    tcp_ao = _tcp_ao(values.get('tcp-ao'), header)
+    if tcp_ao is not None and md5_password:
+        raise ConfigError('md5-password and tcp-ao can not be used together (RFC 5925 7.6)', where('md5-password'))
+
     for family, location in draft.route_families.items():
         if family not in families and family != IPV4_UNICAST:
             raise ConfigError(
@@ -214,6 +219,8 @@ def neighbor(draft: Draft, passive_setting: bool) -> Neighbor:
             software_version=bool(capability['software-version']),
             nexthop=bool(capability['nexthop']),
             aigp=bool(capability['aigp']),
+            link_local_nexthop=bool(capability['link-local-nexthop']),
+            link_local_prefer=bool(capability['link-local-prefer']),
         ),
         families=families,
         nexthops=nexthops,
@@ -222,7 +229,24 @@ def neighbor(draft: Draft, passive_setting: bool) -> Neighbor:
         routes=tuple(routes),
         watchdogs=tuple(watchdogs),
         operational=tuple(message for message in draft.operational if message.family in families),
+        local_link_local=values.get('local-link-local'),
+        tcp_ao=tcp_ao,
+        paths_limit=tuple(
+            (family, limit) for family, limit in values.get('paths-limit', {}).items() if family in addpath
+        ),
     )
+
+
+def _tcp_ao(written: dict[str, Any] | None, header: Location) -> TcpAo | None:
+    if written is None:
+        return None
+    for keyword in ('keyid', 'algorithm', 'password'):
+        if keyword not in written:
+            raise ConfigError(f'incomplete tcp-ao, missing {keyword}', header)
+    key = tcp_ao_key(written['password'], written.get('base64', False))
+    if isinstance(key, str):
+        raise ConfigError(key, header)
+    return TcpAo(written['keyid'], written['algorithm'], key)
 
 
 def _drop_family(routes: list[Any], watchdogs: list[tuple[int, Any]], family: Family) -> tuple[list[Any], list[Any]]:

@@ -72,7 +72,7 @@ def neighbor(neighbor: Neighbor, version: str) -> list[str]:
     return problems
 
 
-def _resolved(route: Route, neighbor: Neighbor) -> Route:
+def resolved(route: Route, neighbor: Neighbor) -> Route:
     """`next-hop self` as the session would send it: the local address, or 5.0's stand-ins."""
     if route.nexthop is not SELF:
         return route
@@ -115,7 +115,7 @@ def _key(route: Route, negotiated: Negotiated) -> tuple[object, ...]:
 def routes(neighbor: Neighbor, version: str) -> list[str]:
     negotiated = session(neighbor, version)
     # as in a RIB, a later route for the same prefix replaces an earlier one
-    latest = {route.nlri.index(): _resolved(route, neighbor) for route in neighbor.routes}
+    latest = {route.nlri.index(): resolved(route, neighbor) for route in neighbor.routes}
     sendable = [route for route in latest.values() if route.nexthop is not None and _checkable(route)]
     try:
         wire = messages(sendable, [], negotiated)

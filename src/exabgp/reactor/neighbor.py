@@ -51,7 +51,9 @@ def session_config(
         send_hold=float(settings.bgp.sendhold) or None,
         aigp=neighbor.capability.aigp,
         report_sent=report_sent,
-        notification_text=settings.notification.text,
+        notification_text=settings.notification.text or settings.six,
+        six=settings.six,
+        local_link_local=neighbor.local_link_local,
     )
 
 

@@ -238,7 +238,9 @@ class Peer:
         try:
             reader, writer = outgoing.result()
         except (OSError, TimeoutError) as exc:
-            self.log.info(
+            # a socket set up short of what the configuration asks (md5, tcp-ao, ttl) is an error
+            level = self.log.error if isinstance(exc, tcp.SocketError) else self.log.info
+            level(
                 f'connection to {self.neighbor.peer()} failed: {exc}',
                 extra=logger.event('peer.connect', outcome='failed', error=str(exc)),
             )
@@ -274,6 +276,14 @@ class Peer:
         if item is None:
             return None
         reader, writer = item
+        if self.neighbor.tcp_ao is not None:
+            # the listening sockets hold no TCP-AO key: what arrives there is not authenticated
+            self.log.error(
+                f'refused an incoming connection from {self.neighbor.peer()}: tcp-ao is configured and only '
+                'our outgoing connections carry the key'
+            )
+            writer.close()
+            return None
         return self._channel(reader, writer, outgoing=False)
 
     async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
@@ -289,6 +299,9 @@ class Peer:
             if neighbor.md5_password:
                 # the kernel finds the key by the remote address: the peer's, never ours
                 tcp.set_md5(sock, peer, tcp.md5_key(neighbor.md5_password, neighbor.md5_base64))
+            if neighbor.tcp_ao is not None:
+                ao = neighbor.tcp_ao
+                tcp.set_ao(sock, peer, ao.keyid, ao.algorithm, ao.key)
             if neighbor.outgoing_ttl:
                 tcp.set_ttl(sock, peer, neighbor.outgoing_ttl)
             if neighbor.incoming_ttl:

@@ -327,11 +327,12 @@ class Processes(Observer):
         if message is None:
             message = unpack_message(kind, body, peer.current or Negotiated())
         compact = self.settings.api.compact
+        six = self.settings.six
         self._emit(
             peer,
             names,
             lambda stamp, who: json_messages.encode(
-                stamp, who, direction, message, *octets, compact=compact, negotiated=negotiated
+                stamp, who, direction, message, *octets, compact=compact, negotiated=negotiated, six=six
             ),
             lambda who: text_messages.encode(who, direction, message, *octets),
         )

@@ -7,6 +7,7 @@ non-blocking and handed to asyncio once configured.
 
 import base64
 import binascii
+import errno
 import ipaddress
 import socket
 import struct
@@ -117,6 +118,52 @@ def set_md5(sock: socket.socket, peer: str, key: bytes) -> None:
         sock.setsockopt(socket.IPPROTO_TCP, option, value)
     except OSError as exc:
         raise SocketError(f'can not set the md5 key for {peer}: {exc.strerror}') from None
+
+
+# TCP-AO (RFC 5925), Linux 6.7: include/uapi/linux/tcp.h
+TCP_AO_ADD_KEY = 38
+AO_KEY_MAX = 80
+AO_NAME_SIZE = 64
+# upstream 6.0's algorithm names: the kernel's crypto name and the MAC length (0: the algorithm's own)
+AO_ALGORITHMS = {
+    'hmac-sha-1-96': ('hmac(sha1)', 12),
+    'aes-128-cmac-96': ('cmac(aes128)', 12),
+    'hmac-sha-256': ('hmac(sha256)', 0),
+}
+
+
+def ao_option(peer: str, keyid: int, algorithm: str, key: bytes) -> bytes:
+    """`struct tcp_ao_add` giving `peer` (an address or a range) the master key `key`, with `keyid`
+    as both its send and receive id, made the current key at once."""
+    network = ipaddress.ip_network(peer, strict=False)
+    name, maxmac = AO_ALGORITHMS[algorithm]
+    # sockaddr_storage, alg_name[64], ifindex, set_current:1 set_rnext:1 (bit field), reserved2,
+    # prefix, sndid, rcvid, maxmac, keyflags, keylen, key[80]; 8-octet aligned (288 octets)
+    fields = struct.pack('=iIHBBBBBB', 0, 0b11, 0, network.prefixlen, keyid, keyid, maxmac, 0, len(key))
+    return (
+        _sockaddr(str(network.network_address))
+        + name.encode().ljust(AO_NAME_SIZE, b'\0')
+        + fields
+        + key.ljust(AO_KEY_MAX, b'\0')
+    )
+
+
+def set_ao(sock: socket.socket, peer: str, keyid: int, algorithm: str, key: bytes) -> None:
+    """Authenticate every segment to and from `peer` with TCP-AO (RFC 5925). Where the kernel has no
+    TCP-AO (not Linux, older than 6.7, or built without CONFIG_TCP_AO) this fails with a
+    SocketError saying so: the session is never started unauthenticated."""
+    if not sys.platform.startswith('linux'):
+        raise SocketError(f'TCP-AO is only supported on Linux (6.7 or newer) here, not on {sys.platform}')
+    if not key or len(key) > AO_KEY_MAX:
+        raise SocketError(f'the tcp-ao key is {len(key)} octets, the kernel accepts 1 to {AO_KEY_MAX}')
+    try:
+        sock.setsockopt(socket.IPPROTO_TCP, TCP_AO_ADD_KEY, ao_option(peer, keyid, algorithm, key))
+    except OSError as exc:
+        if exc.errno in (errno.ENOPROTOOPT, errno.EOPNOTSUPP):
+            raise SocketError(
+                f'can not set the tcp-ao key for {peer}: this kernel has no TCP-AO (Linux 6.7+ with CONFIG_TCP_AO)'
+            ) from None
+        raise SocketError(f'can not set the tcp-ao key for {peer}: {exc.strerror}') from None
 
 
 def clear_md5(sock: socket.socket, peer: str) -> None:

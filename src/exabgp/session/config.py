@@ -7,7 +7,7 @@ it is a function because with `local-as auto` the AS is only known once the peer
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from ipaddress import IPv4Address
+from ipaddress import IPv4Address, IPv6Address
 
 from exabgp.bgp.message.open import Open
 
@@ -30,3 +30,7 @@ class SessionConfig:
     report_sent: bool = False
     # NOTIFICATION data as 5.0 sends it (English text) rather than as the RFCs define it
     notification_text: bool = False
+    # upstream 6.0's behaviour (exabgp.api.version 4 or 6): its MP_UNREACH_NLRI order, its NOTIFICATION texts
+    six: bool = False
+    # upstream 6.0's `local-link-local`: sent after a global IPv6 next hop once capability 77 is negotiated
+    local_link_local: IPv6Address | None = None

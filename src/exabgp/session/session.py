@@ -273,7 +273,7 @@ class Session:
         self._notify(notification, Why.NOTIFICATION_SENT, explanation)
 
     def _fail(self, error: PeerError) -> None:
-        notification = Notification.from_error(error, self.config.notification_text)
+        notification = Notification.from_error(error, self.config.notification_text, self.config.six)
         self._notify(notification, Why.NOTIFICATION_SENT, error.reason)
 
     def _outgoing(self, code: int, subcode: int, text: str | None) -> Notification:
@@ -321,7 +321,13 @@ class Session:
             self._change(State.OPENSENT)
         sent = self.sent_open
         assert sent is not None
-        negotiated = negotiate(sent, received, aigp=self.config.aigp)
+        negotiated = negotiate(
+            sent,
+            received,
+            aigp=self.config.aigp,
+            unreach_first=self.config.six,
+            link_local=self.config.local_link_local,
+        )
         error = validate(
             sent,
             received,

@@ -7,6 +7,7 @@ qa/sbin/bgp --record; the same bytes are in qa/encoding/qa-labeled-static.ci and
 qa/api/qa-api-labeled.ci).
 """
 
+import dataclasses
 from ipaddress import IPv4Address, IPv6Address, ip_address
 
 from exabgp.bgp.attribute.attributes import Attributes
@@ -95,6 +96,13 @@ def test_withdraw_carries_the_labels_and_attributes_given() -> None:
     # IPv6: the attributes, no NEXT_HOP for an IPv6 next hop
     sent = update_pack.withdraw(V6, [labeled('2001:db8:1::', 48, (301, 302))], IBGP, PLAIN, HOP6)
     assert bodies(sent) == ['00000021' + (HEAD + LOCAL_PREF).upper() + '800F10000204600012D00012E120010DB80001']
+
+
+def test_withdraw_puts_mp_unreach_first_in_6_0_order() -> None:
+    six = dataclasses.replace(IBGP, unreach_first=True)
+    sent = update_pack.withdraw(V4, [labeled('10.0.0.0', 24, (100,))], six, PLAIN, HOP)
+    assert bodies(sent) == ['00000022' + '800F0A000104300006410A0000' + (HEAD + NEXT_HOP + LOCAL_PREF).upper()]
+    assert Update.unpack(sent[0][19:], six).withdrawn == (labeled('10.0.0.0', 24, (100,)),)
 
 
 def test_withdraw_without_attributes_is_mp_unreach_alone() -> None:

@@ -8,13 +8,14 @@ Invariants:
   MULTIPROTOCOL families (wire order) that we sent too, none when either side sent none; extended
   next hop likewise; refresh is enhanced when both sent code 70, normal when both sent code 2;
   ADD-PATH sends (receives) a family when we offered to send (receive) it and the peer to receive
-  (send) it; multisession is on when both sent the same code (68 or 131).
+  (send) it; multisession is on when both sent the same code (68 or 131); our link-local
+  address (upstream 6.0's capability 77) is used only when both sent that capability.
 - `validate` returns the PeerError 5.0 answers after the OPEN exchange, or None, checking in 5.0's
   order: peer AS (2/2), BGP identifier 0.0.0.0 or equal to ours on an IBGP session (2/3), hold
   time 1 or 2 (2/6), multisession grouping (2/8 conflict, 2/9 required). The data is 5.0's text.
 """
 
-from ipaddress import IPv4Address
+from ipaddress import IPv4Address, IPv6Address
 
 from exabgp.bgp.capability.addpath import RECEIVE, SEND, AddPath
 from exabgp.bgp.capability.asn4 import ASN4
@@ -38,6 +39,7 @@ MINIMUM_HOLD_TIME = 3  # RFC 4271 4.2: zero, or at least three seconds
 GROUPING_CONFLICT = 8  # draft-ietf-idr-bgp-multisession
 GROUPING_REQUIRED = 9
 UNSET = IPv4Address(0)
+LINK_LOCAL_NEXTHOP = 77  # upstream 6.0's link-local next hop capability
 
 
 def _codes(message: Open) -> set[int]:
@@ -59,7 +61,14 @@ def _addpath(sent: Open, received: Open) -> tuple[frozenset[Family], frozenset[F
     return send, receive
 
 
-def negotiate(sent: Open, received: Open, *, aigp: bool = False) -> Negotiated:
+def negotiate(
+    sent: Open,
+    received: Open,
+    *,
+    aigp: bool = False,
+    unreach_first: bool = False,
+    link_local: IPv6Address | None = None,
+) -> Negotiated:
     ours, theirs = _codes(sent), _codes(received)
     both = ours & theirs
 
@@ -98,6 +107,8 @@ def negotiate(sent: Open, received: Open, *, aigp: bool = False) -> Negotiated:
         multisession=bool({MultiSession.CODE, CiscoMultiSession.CODE} & both),
         operational=185 in both,
         aigp=aigp,
+        unreach_first=unreach_first,
+        link_local=link_local if LINK_LOCAL_NEXTHOP in both else None,
     )
 
 

@@ -83,9 +83,12 @@ def check(header: bytes, max_size: int) -> tuple[int, int]:
 
 
 def unknown_type(kind: int) -> PeerError:
-    """RFC 4271 6.1: Bad Message Type, the type octet as data (5.0 sends a sentence instead)."""
+    """RFC 4271 6.1: Bad Message Type, the type octet as data (5.0 sends a sentence instead, 6.0
+    another one with subcode 0)."""
     five = (BAD_MESSAGE_TYPE, f'can not decode message of type "{kind}"'.encode())
-    return PeerError(MESSAGE_HEADER_ERROR, BAD_MESSAGE_TYPE, bytes([kind]), f'unknown message type {kind}', five)
+    six = (0, f'can not decode update message of type "{kind}"'.encode())
+    reason = f'unknown message type {kind}'
+    return PeerError(MESSAGE_HEADER_ERROR, BAD_MESSAGE_TYPE, bytes([kind]), reason, five, six)
 
 
 def frame(kind: int, body: bytes) -> bytes:

@@ -129,8 +129,8 @@ class Notification:
         return cls(body[0], body[1], bytes(body[2:]))
 
     @classmethod
-    def from_error(cls, error: PeerError, five: bool = False) -> Self:
-        subcode, data = error.chosen(five)
+    def from_error(cls, error: PeerError, five: bool = False, six: bool = False) -> Self:
+        subcode, data = error.chosen(five, six)
         return cls(error.code, subcode, data)
 
     @classmethod

@@ -25,6 +25,10 @@ Invariants (the facts of 5.0.15's Update.messages):
 - Each message holds as many NLRI as `negotiated.msg_size` allows; an MP attribute takes the
   extended length form only past 255 octets. An NLRI that cannot fit in a message of its own is
   logged and left out (for the NLRI field, with every NLRI after it, as 5.0 does).
+- Upstream 6.0's order (`negotiated.unreach_first`): MP_UNREACH_NLRI before the path attributes a
+  withdrawal carries.
+- upstream 6.0's link-local next hop capability, when negotiated with our `local-link-local`:
+  a global IPv6 next hop of IPv6 unicast/multicast goes with that address (32 octets).
 - End-of-RIB: the 4-octet empty UPDATE for IPv4 unicast; for any other family an MP_UNREACH_NLRI
   with no NLRI, written as 5.0 writes it (flags 0x90, a 2-octet length of 3).
 - `nexthop` must be an address: the caller resolves `next-hop self` to the session's address.
@@ -37,7 +41,7 @@ from exabgp import logger
 from exabgp.bgp.attribute.attributes import Attributes
 from exabgp.bgp.attribute.base import Code, Flag
 from exabgp.bgp.attribute.mp import reach_header, unreach_header
-from exabgp.bgp.family import Family
+from exabgp.bgp.family import AFI, SAFI, Family
 from exabgp.bgp.message.header import HEADER_SIZE, MessageType, frame
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri.base import NLRI
@@ -49,6 +53,7 @@ log = logger.get('parser')
 _EMPTY_LENGTH = b'\x00\x00'
 # the two length fields around the path attributes
 _FIELDS = 4
+_LINK_LOCAL_FAMILIES = (Family(AFI.IPV6, SAFI.UNICAST), Family(AFI.IPV6, SAFI.MULTICAST))
 _EOR_IPV4 = frame(MessageType.UPDATE, b'\x00\x00\x00\x00')
 _EOR_PREFIX = b'\x00\x00\x00\x07' + bytes((Flag.OPTIONAL | Flag.EXTENDED_LENGTH, Code.MP_UNREACH_NLRI)) + b'\x00\x03'
 
@@ -152,10 +157,10 @@ def withdraw(
         hop = nexthop if isinstance(nexthop, IPv4Address | IPv6Address) and sends_nexthop_attribute(family) else None
         carried = attributes.pack(negotiated, nexthop_attribute(hop))
     budget = negotiated.msg_size - HEADER_SIZE - _FIELDS - len(carried)
-    return [
-        frame(MessageType.UPDATE, _EMPTY_LENGTH + _attribute_field(carried + _attribute(Code.MP_UNREACH_NLRI, value)))
-        for value in _mp_values(unreach_header(family), packed, budget)
-    ]
+    unreach = (_attribute(Code.MP_UNREACH_NLRI, value) for value in _mp_values(unreach_header(family), packed, budget))
+    if negotiated.unreach_first:
+        return [frame(MessageType.UPDATE, _EMPTY_LENGTH + _attribute_field(value + carried)) for value in unreach]
+    return [frame(MessageType.UPDATE, _EMPTY_LENGTH + _attribute_field(carried + value)) for value in unreach]
 
 
 def _attribute_field(attributes: bytes) -> bytes:
@@ -182,11 +187,24 @@ def announce_packed(
     if family == NLRI_FIELD and isinstance(nexthop, IPv4Address):
         prefix = _EMPTY_LENGTH + _attribute_field(attributes)
         return [frame(MessageType.UPDATE, prefix + blob) for blob in _chunks(packed, budget)]
+    if link_local is None and _takes_link_local(family, nexthop, negotiated):
+        link_local = negotiated.link_local
     header = reach_header(family, nexthop, link_local)
     return [
         frame(MessageType.UPDATE, _EMPTY_LENGTH + _attribute_field(attributes + _attribute(Code.MP_REACH_NLRI, value)))
         for value in _mp_values(header, packed, budget)
     ]
+
+
+def _takes_link_local(family: Family, nexthop: IPv4Address | IPv6Address | None, negotiated: Negotiated) -> bool:
+    """upstream 6.0's link-local next hop capability: a global IPv6 next hop of an IPv6 unicast or
+    multicast route is followed by our link-local address."""
+    return (
+        negotiated.link_local is not None
+        and family in _LINK_LOCAL_FAMILIES
+        and isinstance(nexthop, IPv6Address)
+        and not nexthop.is_link_local
+    )
 
 
 def announce(

@@ -72,3 +72,11 @@ def text(labels: tuple[int, ...]) -> str:
 def json(labels: tuple[int, ...]) -> str:
     """5.0's JSON form: each label in a list of its own."""
     return '"label": [ ' + ', '.join(f'[{label}]' for label in labels) + ' ]'
+
+
+def json_six(labels: tuple[int, ...]) -> str:
+    """upstream 6.0's JSON form: each label with its 24-bit stack entry (the bottom-of-stack bit on
+    the last one): [[3, 49]] for label 3."""
+    last = len(labels) - 1
+    entries = (f'[{label}, {label << 4 | (index == last)}]' for index, label in enumerate(labels))
+    return '"label": [ ' + ', '.join(entries) + ' ]'
