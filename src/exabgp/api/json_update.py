@@ -48,11 +48,12 @@ def nexthop_text(nexthop: NextHop) -> str:
 
 
 def _six(text: str, nlri: NLRI) -> str:
-    """An NLRI's JSON with its labels in upstream 6.0's form (`exabgp.api.version` 4 or 6): the
-    NLRI writes 5.0's form, which is replaced, once, by 6.0's for the same stack."""
+    """An NLRI's JSON in upstream 6.0's form (`exabgp.api.version` 4 or 6): the NLRI writes 5.0's
+    form; its labels are replaced, once, by 6.0's for the same stack, and an NLRI without labels
+    makes its own changes (`NLRI.six`)."""
     labels = getattr(nlri, 'labels', None)
     if not labels:
-        return text
+        return nlri.six(text)
     return text.replace(stack.json(labels), stack.json_six(labels), 1)
 
 
@@ -120,7 +121,8 @@ def message_json(update: Update, compact: bool = False, six: bool = False) -> st
     upstream 6.0 writes them)."""
     if update.eor is not None:
         return eor_json(update.eor)
-    items = [update.attributes.json()] if len(update.attributes) else []
+    attributes = update.attributes
+    items = [attributes.json_six() if six else attributes.json()] if len(attributes) else []
     items.extend(f'"error": "{error}"' for error in errors(update))
     members = [f'"attribute": {{ {", ".join(items)} }}'] if items else []
     if update.announced:

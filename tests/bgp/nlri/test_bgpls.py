@@ -1,6 +1,7 @@
 """BGP-LS (RFC 9552, RFC 9514): NLRI and the BGP-LS attribute decoded to 5.0.15's JSON, packed back to
 the received octets, the malformed NLRI 5.0 refuses refused, an odd attribute TLV kept as hex where
-5.0 discards the attribute, the next hops we take, and fuzzing of both decoders.
+5.0 discards the attribute, the next hops we take, upstream 6.0's JSON (`exabgp.api.version` 4 or 6)
+beside 5.0's, and fuzzing of both decoders.
 
 Whole UPDATEs built from the RFCs' layouts and checked against 5.0.15 are qa/decoding/qa-bgpls-*."""
 
@@ -12,10 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from exabgp.api.json_update import message_json
 from exabgp.bgp.attribute.linkstate import LinkState
 from exabgp.bgp.attribute.mp import MPReach, Unparsable
 from exabgp.bgp.errors import Malformed
 from exabgp.bgp.family import AFI, SAFI, Family
+from exabgp.bgp.message.update import Update
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri.bgpls import BGPLS
 from exabgp.bgp.nlri.table import codec
@@ -209,6 +212,160 @@ def test_srv6_end_x_subtlvs() -> None:
     ]
 
 
+# ---------------------------------------------------------------- upstream 6.0's JSON (exabgp.api.version 4 or 6)
+
+
+def six(*tlvs: bytes) -> str:
+    return LinkState.unpack(b''.join(tlvs), NEGOTIATED).json_six()
+
+
+class _Members(list):
+    pass
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, _Members):
+        return {name: _plain(inner) for name, inner in value}
+    if isinstance(value, list):
+        return [_plain(inner) for inner in value]
+    return value
+
+
+def pairs(text: str) -> list[tuple[str, object]]:
+    """The members of a JSON object in order, duplicates kept (nested objects as dicts)."""
+    return [(name, _plain(value)) for name, value in json.loads(text, object_pairs_hook=_Members)]
+
+
+ADJ_LABEL = tlv(1099, b'\x30\x00\x00\x00' + (299792).to_bytes(3, 'big'))
+ADJ_BACKUP = tlv(1099, b'\x70\x05\x00\x00' + (299776).to_bytes(3, 'big'))
+ADJ = {'flags': {'F': 0, 'B': 0, 'V': 1, 'L': 1, 'S': 0, 'P': 0, 'RSV': 0}, 'sids': [299792], 'weight': 0}
+
+
+def test_six_lists_the_adjacency_sids_where_5_0_repeats_sr_adj() -> None:
+    value = (ADJ_LABEL, tlv(1095, b'\x0a'), ADJ_BACKUP)
+    backup = {'flags': {'F': 0, 'B': 1, 'V': 1, 'L': 1, 'S': 0, 'P': 0, 'RSV': 0}, 'sids': [299776], 'weight': 5}
+    assert pairs(six(*value)) == [
+        ('sr-adjs', [ADJ | {'undecoded-sids': []}, backup | {'undecoded-sids': []}]),
+        ('igp-metric', 10),
+    ]
+    # 5.0: one "sr-adj" member per TLV, in wire order
+    shown = pairs(LinkState.unpack(b''.join(value), NEGOTIATED).json())
+    assert [name for name, _ in shown] == ['sr-adj', 'igp-metric', 'sr-adj']
+
+
+def test_six_lists_router_ids_and_area_ids() -> None:
+    value = (
+        tlv(1027, bytes.fromhex('490001')),
+        tlv(1028, IPv4Address('10.0.0.1').packed),
+        tlv(1030, IPv4Address('10.0.0.2').packed),
+        tlv(1029, IPv6Address('fc00::1').packed),
+        tlv(1031, IPv6Address('fc00::2').packed),
+        tlv(1027, b'\x02'),
+    )
+    assert six(*value) == (
+        '{ "area-ids": ["4784129", "2"], "local-router-ids": ["10.0.0.1", "fc00::1"], '
+        '"remote-router-ids": ["10.0.0.2", "fc00::2"] }'
+    )
+    # 5.0's names: area-id and remote-te-router-id repeated, the local ones collected
+    assert [name for name, _ in pairs(LinkState.unpack(b''.join(value), NEGOTIATED).json())] == [
+        'area-id',
+        'local-te-router-ids',
+        'remote-te-router-id',
+        'remote-te-router-id',
+        'area-id',
+    ]
+
+
+def test_six_decodes_the_rfc_8571_performance_metrics() -> None:
+    assert pairs(
+        six(
+            tlv(1114, b'\x80' + (10).to_bytes(3, 'big')),
+            tlv(1115, b'\x00' + (5).to_bytes(3, 'big') + b'\x00' + (20).to_bytes(3, 'big')),
+            tlv(1116, b'\xff' + (3).to_bytes(3, 'big')),  # no anomalous flag: the first octet is reserved
+            tlv(1117, b'\x80' + (1000).to_bytes(3, 'big')),
+            tlv(1118, struct.pack('!f', 1e6)),
+            tlv(1119, struct.pack('!f', 2.5)),
+            tlv(1120, struct.pack('!f', 0.0)),
+        )
+    ) == [
+        ('unidirectional-link-delay', {'delay-us': 10, 'anomalous': True}),
+        ('minmax-unidirectional-link-delay', {'min-delay-us': 5, 'max-delay-us': 20, 'anomalous': False}),
+        ('unidirectional-delay-variation', 3),
+        ('unidirectional-link-loss', {'loss-percent': 1000 * 0.000003, 'anomalous': True}),
+        ('unidirectional-residual-bandwidth', 1e6),
+        ('unidirectional-available-bandwidth', 2.5),
+        ('unidirectional-utilized-bandwidth', 0.0),
+    ]
+    # 5.0 does not know them
+    assert attribute(tlv(1114, bytes(4))) == {'generic-lsid-1114': ['0x00000000']}
+
+
+@pytest.mark.parametrize('odd', [tlv(1114, bytes(3)), tlv(1115, bytes(4)), tlv(1118, bytes(5)), tlv(1027, b'')])
+def test_six_writes_an_odd_tlv_as_hex_too(odd: bytes) -> None:
+    kind = int.from_bytes(odd[:2], 'big')
+    assert pairs(six(odd, tlv(1026, b'r1'))) == [
+        (f'generic-lsid-{kind}', ['0x' + odd[4:].hex().upper()]),
+        ('node-name', 'r1'),
+    ]
+
+
+def test_six_groups_members_by_tlv_type_and_writes_unknown_tlvs_one_by_one() -> None:
+    value = (tlv(3000, b'\x01'), tlv(1095, b'\x01'), tlv(1026, b'r1'), tlv(3000, b''), tlv(1095, b'\x02'))
+    assert six(*value) == (
+        '{ "generic-lsid-3000": ["0x01"], "generic-lsid-3000": ["0x"], "igp-metric": 1, "igp-metric": 2, '
+        '"node-name": "r1" }'
+    )
+    # 5.0: wire order, unknown TLVs of a type collected at the first
+    assert LinkState.unpack(b''.join(value), NEGOTIATED).json() == (
+        '{ "generic-lsid-3000": ["0x01", "0x"], "igp-metric": 1, "node-name": "r1", "igp-metric": 2 }'
+    )
+
+
+def test_six_keeps_5_0s_json_for_the_other_tlvs() -> None:
+    value = (
+        tlv(1034, b'\x80\x00' + b'\x00\x1f\x40' + tlv(1161, b'\x00\x3e\x80')),
+        tlv(1106, struct.pack('!H', 57) + b'\x80\x00\x00\x00' + IPv6Address('fc30::2').packed),
+        tlv(1089, struct.pack('!f', 1.0)),
+    )
+    shown = LinkState.unpack(b''.join(value), NEGOTIATED)
+    assert shown.json_six() == shown.json()
+
+
+def _prefix_update(code: int, reach: bytes, attribute: bytes) -> Update:
+    """An UPDATE body announcing one BGP-LS prefix NLRI through 10.0.0.1 with a BGP-LS attribute."""
+    route = nlri(code, b'\x02' + bytes(8) + ISIS_NODE + tlv(265, reach))
+    reach_value = b'\x40\x04\x47\x04' + IPv4Address('10.0.0.1').packed + b'\x00' + route
+    attributes = b'\x40\x01\x01\x00\x40\x02\x00' + b'\x90\x0e' + struct.pack('!H', len(reach_value)) + reach_value
+    attributes += b'\x80\x1d' + bytes([len(attribute)]) + attribute
+    return Update.unpack(b'\x00\x00' + struct.pack('!H', len(attributes)) + attributes, NEGOTIATED)
+
+
+@pytest.mark.parametrize(
+    ('code', 'reach', 'address'),
+    [(3, b'\x1e\x0a\x86\x02\x58', '10.134.2.88'), (4, b'\x40\x20\x01\x0d\xb8\x00\x00\x00\x01', '2001:db8:0:1::')],
+)
+def test_api_json_of_a_bgp_ls_update_in_each_mode(code: int, reach: bytes, address: str) -> None:
+    update = _prefix_update(code, reach, ADJ_LABEL + ADJ_LABEL)
+    length = reach[0]
+    five = json.loads(message_json(update))['update']
+    sixth = json.loads(message_json(update, six=True))['update']
+    (five_route,) = five['announce']['bgp-ls bgp-ls']['10.0.0.1']
+    (six_route,) = sixth['announce']['bgp-ls bgp-ls']['10.0.0.1']
+    assert five_route['ip-reachability-tlv'] == address
+    assert six_route['ip-reachability-tlv'] == six_route['ip-reach-prefix'] == f'{address}/{length}'
+    assert six_route == five_route | {'ip-reachability-tlv': f'{address}/{length}'}
+    assert sixth['attribute']['bgp-ls'] == {'sr-adjs': [ADJ | {'undecoded-sids': []}] * 2}
+    assert five['attribute']['bgp-ls'] == {'sr-adj': ADJ | {'undecoded-sids': []}}
+    # the withdrawal too
+    (withdrawn,) = BGPLS.unpack_all(BGP_LS, update.announced[0].nlri.pack(False), False)
+    assert withdrawn.six(withdrawn.json()).count(f'"{address}/{length}"') == 2
+
+
+def test_six_leaves_node_and_link_nlri_alone() -> None:
+    (node,) = BGPLS.unpack_all(BGP_LS, NODE, False)
+    assert node.six(node.json()) == node.json()
+
+
 # ---------------------------------------------------------------- fuzzing: Malformed or a value, nothing else
 
 
@@ -227,7 +384,7 @@ def test_nlri_fuzz(data: bytes, addpath: bool, family: Family) -> None:
 
 _TLV = st.builds(
     lambda kind, value: tlv(kind, value),
-    st.sampled_from((*range(1024, 1040), *range(1088, 1110), *range(1152, 1172), 1162, 1250, 1252, 5000)),
+    st.sampled_from((*range(1024, 1040), *range(1088, 1121), *range(1152, 1172), 1162, 1250, 1252, 5000)),
     st.binary(max_size=40),
 )
 
@@ -243,3 +400,4 @@ def test_attribute_fuzz(tlvs: list[bytes], tail: bytes) -> None:
         return
     # 5.0 writes NaN and Infinity for such floats, which Python's json reads back
     assert isinstance(json.loads('{' + shown.json_item() + '}'), dict)
+    assert isinstance(json.loads(shown.json_six()), dict)

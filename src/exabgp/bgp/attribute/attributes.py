@@ -172,6 +172,12 @@ class Attributes:
             self._json = ', '.join(attribute.json_item() for attribute in self._values)
         return self._json
 
+    def json_six(self) -> str:
+        """The same in upstream 6.0's form: 5.0's (cached) unless an attribute's JSON differs there."""
+        if not any(attribute.SIX for attribute in self._values):
+            return self.json()
+        return ', '.join(f'"{attribute.NAME}": {attribute.json_six()}' for attribute in self._values)
+
     def __str__(self) -> str:
         """5.0's text form: every item after a space, so it follows an NLRI's text directly."""
         if self._text is None:

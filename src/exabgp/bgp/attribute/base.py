@@ -22,6 +22,8 @@ Invariants:
 - `json()` is the JSON value ExaBGP 5.0 writes for it under its name `NAME`; `__str__` is the value
   as 5.0 prints it in the text API. `text()` is the whole `name value` item of the text form, and
   `json_item()` the whole `"name": value` item of the JSON `attribute` object.
+- `json_six()` is the JSON value upstream 6.0 writes (`exabgp.api.version` 4 or 6): the same as
+  `json()` unless `SIX` is set (only BGP-LS today), so the 5.0 path never looks at it.
 """
 
 from enum import IntEnum
@@ -106,6 +108,7 @@ class Attribute:
     CODE: ClassVar[int]
     FLAGS: ClassVar[int]
     NAME: ClassVar[str]
+    SIX: ClassVar[bool] = False
 
     @classmethod
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'Attribute':
@@ -123,6 +126,9 @@ class Attribute:
 
     def json_item(self) -> str:
         return f'"{self.NAME}": {self.json()}'
+
+    def json_six(self) -> str:
+        return self.json()
 
     def text(self) -> str:
         return f'{self.NAME} {self}'

@@ -30,8 +30,12 @@ Invariants:
   local TE router ids, SR LAN adjacency SIDs, SRv6 End.X, SRv6 LAN End.X and unknown TLVs, which
   collect into the member of the first one; "RSV" flags are always 0; sr-capability and sr-prefix
   both write a "sids" member; names and opaque values are UTF-8 with replacement, JSON-escaped.
-- Upstream 6.0 renamed several members (for example `sids` to `sr-capability-sids`/`prefix-sids`,
-  the underscore keys of `srv6-sid-structure` to hyphens, `generic-lsid-N` kept); we write 5.0's.
+- `render_six` is upstream 6.0's JSON (`exabgp.api.version` 4 or 6, through `json_six`), as its
+  reference decodings show it: TLVs grouped by type in the order each type first comes, "area-ids",
+  "local-router-ids", "remote-router-ids" (IPv4 and IPv6 together) and "sr-adjs" as lists, RFC
+  8571's TLVs 1114-1120 decoded, one `"generic-lsid-N": ["0x..."]` per unknown TLV; everything
+  else as 5.0. Later 6.0 development renamed more members (`sids`, the `srv6-sid-structure` keys):
+  those references still show 5.0's names, and so do we. `render` (5.0) never consults it.
 """
 
 import json as _json
@@ -221,12 +225,16 @@ def _sids(flags: dict[str, int], rest: bytes, exact_index: bool = False) -> tupl
     return sids, raw
 
 
-def _sr_adj(value: bytes) -> str:
+def _sr_adj_value(value: bytes) -> dict[str, Any]:
     if len(value) < 2:
         raise _Odd
     flags = _flags(value, _ADJ_FLAGS)
     sids, raw = _sids(flags, value[4:])
-    return f'"sr-adj": {_dumps({"flags": flags, "sids": sids, "weight": value[1], "undecoded-sids": raw})}'
+    return {'flags': flags, 'sids': sids, 'weight': value[1], 'undecoded-sids': raw}
+
+
+def _sr_adj(value: bytes) -> str:
+    return f'"sr-adj": {_dumps(_sr_adj_value(value))}'
 
 
 def _sr_adj_lan(value: bytes) -> dict[str, Any]:
@@ -419,6 +427,97 @@ def render(value: bytes) -> str:
     return '{ ' + ', '.join(written) + ' }'
 
 
+# ---------------------------------------------------------------- upstream 6.0's JSON (exabgp.api.version 4 or 6)
+
+_ANOMALOUS = 0x80
+# RFC 8571 6: the link loss unit, in percent
+_LOSS_UNIT = 0.000003
+
+
+def _micro(value: bytes) -> int:
+    """An RFC 8571 24-bit value after its flag octet."""
+    return _number(value[1:4])
+
+
+def _delay(value: bytes) -> dict[str, Any]:
+    return {'delay-us': _micro(value), 'anomalous': bool(value[0] & _ANOMALOUS)}
+
+
+def _delays(value: bytes) -> dict[str, Any]:
+    return {'min-delay-us': _micro(value), 'max-delay-us': _micro(value[4:]), 'anomalous': bool(value[0] & _ANOMALOUS)}
+
+
+def _loss(value: bytes) -> dict[str, Any]:
+    return {'loss-percent': _micro(value) * _LOSS_UNIT, 'anomalous': bool(value[0] & _ANOMALOUS)}
+
+
+def _area_id(value: bytes) -> str:
+    if not value:
+        raise _Odd
+    return str(_number(value))
+
+
+# 6.0 writes every TLV but these as 5.0 does, and decodes the RFC 8571 performance metrics
+_SIX_SINGLE: dict[int, Callable[[bytes], str]] = {
+    kind: single for kind, single in _SINGLE.items() if kind not in (1027, 1030, 1031, 1099)
+} | {
+    1114: _fixed('unidirectional-link-delay', 4, _delay),
+    1115: _fixed('minmax-unidirectional-link-delay', 8, _delays),
+    1116: _fixed('unidirectional-delay-variation', 4, _micro),
+    1117: _fixed('unidirectional-link-loss', 4, _loss),
+    1118: _fixed('unidirectional-residual-bandwidth', 4, _float),
+    1119: _fixed('unidirectional-available-bandwidth', 4, _float),
+    1120: _fixed('unidirectional-utilized-bandwidth', 4, _float),
+}
+
+
+def _six_listed(name: str) -> Callable[[list[Any]], str]:
+    return lambda values: f'"{name}": {_dumps(values)}'
+
+
+# 6.0 collects these into one list each: the area ids, both router ids (IPv4 and IPv6 in one list,
+# the remote ones as well), the adjacency SIDs; the others as 5.0 does
+_SIX_COLLECTED: dict[int, _Collected] = _COLLECTED | {
+    1027: _Collected('area-ids', _area_id, _six_listed('area-ids')),
+    1028: _Collected('local-router-ids', _ip, _six_listed('local-router-ids')),
+    1029: _Collected('local-router-ids', _ip, _six_listed('local-router-ids')),
+    1030: _Collected('remote-router-ids', _ip, _six_listed('remote-router-ids')),
+    1031: _Collected('remote-router-ids', _ip, _six_listed('remote-router-ids')),
+    1099: _Collected('sr-adjs', _sr_adj_value, _six_listed('sr-adjs')),
+}
+
+
+def _joined(members: list[Any]) -> str:
+    return ', '.join(members)
+
+
+def render_six(value: bytes) -> str:
+    """The JSON object upstream 6.0 writes for the attribute's TLVs (which must frame well).
+
+    6.0 groups the TLVs by type, in the order each type first comes: a collected group is one list
+    member, the TLVs of another type each write their member there, one after the other. A value
+    5.0 would refuse is written as an unknown TLV, one `"generic-lsid-N": ["0x..."]` per TLV."""
+    groups: dict[str | int, tuple[Callable[[list[Any]], str], list[Any]]] = {}
+    for kind, data in tlvs(value):
+        key: str | int
+        try:
+            collected = _SIX_COLLECTED.get(kind)
+            if collected is not None:
+                key, write, shown = collected.group, collected.write, collected.convert(data)
+            else:
+                single = _SIX_SINGLE.get(kind)
+                if single is None:
+                    raise _Odd
+                key, write, shown = kind, _joined, single(data)
+        except (_Odd, struct.error):
+            key, write, shown = f'generic-lsid-{kind}', _joined, f'"generic-lsid-{kind}": ["{_hex(data)}"]'
+        group = groups.get(key)
+        if group is None:
+            groups[key] = group = (write, [])
+        group[1].append(shown)
+    return '{ ' + ', '.join(write(found) for write, found in groups.values()) + ' }'
+
+
 def tlvs(value: bytes) -> list[tuple[int, bytes]]:
     found = []
     offset = 0
@@ -444,6 +543,7 @@ class LinkState(Attribute):
     CODE: ClassVar[int] = Code.BGP_LS
     FLAGS: ClassVar[int] = Flag.OPTIONAL
     NAME: ClassVar[str] = 'bgp-ls'
+    SIX: ClassVar[bool] = True
 
     value: bytes
     shown: str = field(default='', compare=False)
@@ -458,6 +558,9 @@ class LinkState(Attribute):
 
     def json(self) -> str:
         return self.shown or render(self.value)
+
+    def json_six(self) -> str:
+        return render_six(self.value)
 
     def __str__(self) -> str:
         return '0x' + self.value.hex().upper()

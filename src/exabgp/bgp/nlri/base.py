@@ -53,6 +53,10 @@ class NLRI:
         5.0 JSON names its redirect next hop, writes it; the others leave it to the grouping key."""
         return self.json()
 
+    def six(self, text: str) -> str:
+        """`text`, this NLRI's 5.0 JSON, as upstream 6.0 writes it (most NLRI: unchanged)."""
+        return text
+
     def extensive(self, hop: str) -> str:
         return f'{self}{hop}'
 

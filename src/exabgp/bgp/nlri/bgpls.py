@@ -31,11 +31,13 @@ Invariants:
 - The JSON is computed once on receipt (`head` and `tail`, not part of equality) and is 5.0.15's
   byte for byte, empty lists written `[  ]`. Node and prefix NLRI name the MP_REACH next hop
   between them (`json_at`); withdrawn ones have none and 5.0 writes `"nexthop": "None"`.
-  Unknown NLRI types are `{ "code": N, "parsed": false, "raw": HEX }`.
+  Unknown NLRI types are `{ "code": N, "parsed": false, "raw": HEX }`. In upstream 6.0's mode
+  (`six`) a prefix NLRI's "ip-reachability-tlv" carries the prefix length as "ip-reach-prefix" does.
 - `index()` is the family, path identifier and the whole NLRI.
 """
 
 import json as _json
+import re
 from dataclasses import dataclass, field
 from ipaddress import IPv6Address
 
@@ -262,6 +264,9 @@ SRV6_SID = 6
 _DECODERS = {1: _node, 2: _link, 3: _prefix, 4: _prefix, SRV6_SID: _srv6}
 # the types whose 5.0 JSON names the next hop (after `head`, before `tail`)
 _WITH_NEXTHOP = (1, 3, 4)
+_PREFIXES = (3, 4)
+# the members `_reachability` writes: the address, then the address and its length
+_REACH = re.compile(r'"ip-reachability-tlv": "([^"]*)", "ip-reach-prefix": "\1/(\d+)"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +300,12 @@ class BGPLS(NLRI):
 
     def json(self) -> str:
         return self.json_at('None')
+
+    def six(self, text: str) -> str:
+        """6.0 writes the prefix length in "ip-reachability-tlv" too (as in "ip-reach-prefix")."""
+        if self.code not in _PREFIXES:
+            return text
+        return _REACH.sub(r'"ip-reachability-tlv": "\1/\2", "ip-reach-prefix": "\1/\2"', text, 1)
 
     def __str__(self) -> str:
         if self.code in _WITH_NEXTHOP or self.code == 2:
