@@ -25,7 +25,8 @@ Invariants:
 - The framing is checked on receipt: a truncated TLV header or a TLV longer than what remains is
   `Malformed` (attribute discard, RFC 9552 8.2.2). A TLV that frames well but whose value 5.0
   would refuse (a wrong length, a truncated SID, a sub-TLV overrunning its TLV) is written the way
-  5.0 writes a TLV it does not know, `"generic-lsid-N": ["0x..."]`, where 5.0 resets the session.
+  5.0 writes a TLV it does not know, `"generic-lsid-N": ["0x..."]`, where 5.0.15 discards the
+  whole attribute (`"error": "discard"`, every other TLV of the attribute lost with it).
 - The JSON is 5.0.15's, quirks kept: repeated TLVs repeat their member (duplicate keys), except
   local TE router ids, SR LAN adjacency SIDs, SRv6 End.X, SRv6 LAN End.X and unknown TLVs, which
   collect into the member of the first one; "RSV" flags are always 0; sr-capability and sr-prefix

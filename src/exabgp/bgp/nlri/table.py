@@ -79,6 +79,10 @@ class FamilySpec:
     # 'mvpn', a route type first (configuration.route.mvpn); 'vpls', keywords in any order
     # (configuration.route.vpls)
     grammar: str = 'prefix'
+    # the family 5.0 writes next to a route of it it decoded (JSON "announce"/"withdraw", `show
+    # adj-rib`) when that is not its own name: 5.0's BGP-LS NLRI say SAFI 71 whatever SAFI carried
+    # them, so a BGP-LS VPN route is listed under "bgp-ls bgp-ls"
+    routes_named: str = ''
 
     @property
     def name(self) -> str:
@@ -185,7 +189,14 @@ ROWS = (
     _row(AFI.L2VPN, SAFI.EVPN, codec=EVPN, nexthop=NextHopForm.ANY, show='l2vpn'),
     # RFC 9552 5.1: the next hop of either AFI (5.0 takes 4 or 16 octets, 12 or 24 with an RD)
     _row(AFI.BGP_LS, SAFI.BGP_LS, codec=BGPLS, nexthop=NextHopForm.ANY, nexthop_required=False),
-    _row(AFI.BGP_LS, SAFI.BGP_LS_VPN, codec=BGPLS, nexthop=NextHopForm.RD_ANY, nexthop_required=False),
+    _row(
+        AFI.BGP_LS,
+        SAFI.BGP_LS_VPN,
+        codec=BGPLS,
+        nexthop=NextHopForm.RD_ANY,
+        nexthop_required=False,
+        routes_named='bgp-ls bgp-ls',
+    ),
 )
 
 TABLE: dict[Family, FamilySpec] = {row.family: row for row in ROWS}
@@ -196,6 +207,8 @@ TABLE: dict[Family, FamilySpec] = {row.family: row for row in ROWS}
 DEFAULT: tuple[Family, ...] = tuple(row.family for row in ROWS)
 # `family { all; }` and `exabgp decode`'s families: by AFI, then SAFI
 ALL: tuple[Family, ...] = tuple(sorted(DEFAULT, key=lambda family: (int(family.afi), int(family.safi))))
+# the name 5.0 lists a decoded route under, by its family (`routes_named`, else the family's name)
+ROUTE_NAMES: dict[Family, str] = {row.family: row.routes_named or row.name for row in ROWS}
 # the family whose routes go in the UPDATE's own NLRI fields
 NLRI_FIELD: Family = next(row.family for row in ROWS if row.nlri_field)
 
