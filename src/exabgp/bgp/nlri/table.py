@@ -83,6 +83,9 @@ class FamilySpec:
     # adj-rib`) when that is not its own name: 5.0's BGP-LS NLRI say SAFI 71 whatever SAFI carried
     # them, so a BGP-LS VPN route is listed under "bgp-ls bgp-ls"
     routes_named: str = ''
+    # 5.0's text API writes its routes as `afi AFI safi SAFI` (its NLRI class has no text form of
+    # its own there), announced or withdrawn, with no next hop
+    text_as_family: bool = False
 
     @property
     def name(self) -> str:
@@ -123,6 +126,7 @@ _VPN_ROUTE = {
 # the route's attributes with its withdrawal, and reads no other keyword than these three
 _MUP = {
     'codec': MUP,
+    'text_as_family': True,
     'announce': True,
     'nexthop': NextHopForm.ANY,
     'keywords': frozenset(('next-hop', 'extended-community', 'bgp-prefix-sid-srv6')),
@@ -143,7 +147,14 @@ _FLOW = {
 # RFC 6514: `announce { ipv4 { mcast-vpn TYPE ...; } }` and the API's `announce ipv4 mcast-vpn TYPE
 # ...`; 5.0 packs routes of one attribute set together under group-updates, and withdrawals carry
 # the route's attributes
-_MVPN = {'codec': MVPN, 'announce': True, 'grouped': True, 'withdraw_attributes': True, 'grammar': 'mvpn'}
+_MVPN = {
+    'codec': MVPN,
+    'announce': True,
+    'grouped': True,
+    'withdraw_attributes': True,
+    'grammar': 'mvpn',
+    'text_as_family': True,
+}
 
 ROWS = (
     _row(
@@ -162,7 +173,7 @@ ROWS = (
     _row(AFI.IPV4, SAFI.MUP, **_MUP),
     _row(AFI.IPV4, SAFI.MPLS_VPN, **_VPN, **_VPN_ROUTE, extended_nexthop=AFI.IPV6),
     # RFC 4684: received only (5.0 neither configures nor announces it)
-    _row(AFI.IPV4, SAFI.RTC, codec=RTC, configurable=False),
+    _row(AFI.IPV4, SAFI.RTC, codec=RTC, configurable=False, text_as_family=True),
     _row(AFI.IPV4, SAFI.FLOW_IP, **_FLOW),
     _row(AFI.IPV4, SAFI.FLOW_VPN, **_FLOW),
     _row(AFI.IPV6, SAFI.UNICAST, **_INET, addpath=True, keywords=frozenset(('path-information',))),
@@ -186,9 +197,9 @@ ROWS = (
         nexthop_attribute=False,
         show='l2vpn',
     ),
-    _row(AFI.L2VPN, SAFI.EVPN, codec=EVPN, nexthop=NextHopForm.ANY, show='l2vpn'),
+    _row(AFI.L2VPN, SAFI.EVPN, codec=EVPN, nexthop=NextHopForm.ANY, show='l2vpn', text_as_family=True),
     # RFC 9552 5.1: the next hop of either AFI (5.0 takes 4 or 16 octets, 12 or 24 with an RD)
-    _row(AFI.BGP_LS, SAFI.BGP_LS, codec=BGPLS, nexthop=NextHopForm.ANY, nexthop_required=False),
+    _row(AFI.BGP_LS, SAFI.BGP_LS, codec=BGPLS, nexthop=NextHopForm.ANY, nexthop_required=False, text_as_family=True),
     _row(
         AFI.BGP_LS,
         SAFI.BGP_LS_VPN,
@@ -196,6 +207,7 @@ ROWS = (
         nexthop=NextHopForm.RD_ANY,
         nexthop_required=False,
         routes_named='bgp-ls bgp-ls',
+        text_as_family=True,
     ),
 )
 
@@ -209,6 +221,10 @@ DEFAULT: tuple[Family, ...] = tuple(row.family for row in ROWS)
 ALL: tuple[Family, ...] = tuple(sorted(DEFAULT, key=lambda family: (int(family.afi), int(family.safi))))
 # the name 5.0 lists a decoded route under, by its family (`routes_named`, else the family's name)
 ROUTE_NAMES: dict[Family, str] = {row.family: row.routes_named or row.name for row in ROWS}
+# the text API's form of every route of a family whose rows say `text_as_family`
+FAMILY_TEXT: dict[Family, str] = {
+    row.family: 'afi {} safi {}'.format(*ROUTE_NAMES[row.family].split()) for row in ROWS if row.text_as_family
+}
 # the family whose routes go in the UPDATE's own NLRI fields
 NLRI_FIELD: Family = next(row.family for row in ROWS if row.nlri_field)
 
