@@ -336,15 +336,29 @@ drain()
         notes = self.path('notes')
         if os.path.exists(notes):
             os.unlink(notes)
+        # raw reads, not lines: the JSON of 50k NLRI is some 80 MB, which a line loop on a busy
+        # machine reads slower than the daemon writes (ours then drops events past process.queue)
         body = f"""
-wait_up()
+UP, TOKEN = b'"state": "up"', b'"ls-nlri-type"'
+data = b''
+while UP not in data:
+    chunk = os.read(0, 1 << 20)
+    if not chunk:
+        os._exit(0)
+    data += chunk
 note({notes!r})
+data = data[data.index(UP):]
 seen = 0
-for line in sys.stdin:
-    seen += line.count('"ls-nlri-type"')
+while True:
+    seen += data.count(TOKEN)
     if seen >= {count}:
-        note({notes!r})
         break
+    tail = data[1 - len(TOKEN):]
+    chunk = os.read(0, 1 << 20)
+    if not chunk:
+        os._exit(0)
+    data = tail + chunk
+note({notes!r})
 drain()
 """
         counter = harness.script(self.folder, 'counter.py', harness.API_PREAMBLE + body)
