@@ -12,7 +12,9 @@ Invariants:
   attributes are kept as raw bytes (bgp.attribute.mp) and its routes refused with
   'family X is not supported yet' where they are written.
 - The names of a family are 5.0's, the same in the configuration, the JSON and the text API
-  (`ipv4 nlri-mpls`); `aliases` are other SAFI words the configuration accepts for it.
+  (`ipv4 nlri-mpls`); `aliases` are other SAFI words the configuration accepts for it. Where 5.0
+  lists decoded routes under another name (`routes_named`: BGP-LS VPN) or writes them in the text
+  API by their family alone (`text_as_family`), the row says so; ROUTE_NAMES and FAMILY_TEXT hold it.
 - Only IPv4 unicast uses the UPDATE's own NLRI and withdrawn routes fields (RFC 4271); it and
   MCAST-VPN share UPDATEs between routes when `group-updates` is on (5.0's behaviour).
 """
