@@ -47,6 +47,7 @@ from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri import prefix
 
 HEADER = 4
+_HEADER = struct.Struct('!HH')  # a TLV's type and length
 RSV = 'RSV'
 
 
@@ -444,8 +445,8 @@ def tlvs(value: bytes) -> list[tuple[int, bytes]]:
     while offset < end:
         if end - offset < HEADER:
             raise Malformed('BGP-LS attribute ends with a truncated TLV header', ATTRIBUTE_LENGTH_ERROR)
-        kind = _number(value[offset : offset + 2])
-        stop = offset + HEADER + _number(value[offset + 2 : offset + 4])
+        kind, size = _HEADER.unpack_from(value, offset)
+        stop = offset + HEADER + size
         if stop > end:
             raise Malformed(
                 f'BGP-LS attribute TLV {kind} claims {stop - offset - HEADER} octets,'
