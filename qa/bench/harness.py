@@ -284,7 +284,8 @@ def _flows(data: bytes, start: int, end: int) -> list[bytes]:
 
 
 def _reached_flows(body: bytes, start: int, end: int) -> list[bytes]:
-    """The FlowSpec rules announced in the path attributes body[start:end] (none for others)."""
+    """The FlowSpec rules or VPN routes (SAFI 128: length in bits, labels, RD, prefix, so read as
+    prefixes) announced in the path attributes body[start:end] (none for others)."""
     while start < end:
         flags, code = body[start], body[start + 1]
         width = 2 if flags & 0x10 else 1
@@ -293,6 +294,9 @@ def _reached_flows(body: bytes, start: int, end: int) -> list[bytes]:
         if code == 14 and body[value + 2] in (133, 134):
             hop = body[value + 3]
             return _flows(body, value + 5 + hop, value + size)
+        if code == 14 and body[value + 2] == 128:
+            hop = body[value + 3]
+            return _prefixes(body, value + 5 + hop, value + size)
         start = value + size
     return []
 

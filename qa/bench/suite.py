@@ -13,6 +13,11 @@ Scenarios (all by default; see qa/bench/README.md for what each figure means):
   inbound         a BIRD peer sends N routes; an API process with `encoder json` counts them
   inbound-uvloop  the same, ours on the default loop and on uvloop
   churn           --churn-routes routes withdrawn and announced again, --cycles times, one per line
+  static-vpn      N VPNv4 routes (1,000 VRFs of 100 prefixes, each its RD, label and route target)
+                  from the config's static block, as static
+  api-vpn         the same routes in `announce route ... rd ... label ...` lines from an API process
+  inbound-bgpls   --bgpls-nlri link-state NLRI (bgpls.py: an IS-IS topology) sent to the daemon; an
+                  API process with `encoder json` counts them: a topology collector
   config-load     `exabgp validate` of N routes with varied attributes (bird: `bird -p`)
   decode          `exabgp decode` of one UPDATE: start-up cost of the command line
   idle            CPU over --idle-seconds with one established BIRD peer
@@ -35,6 +40,7 @@ import sys
 import tempfile
 import time
 
+import bgpls
 import harness
 from harness import Receiver, Run, Series, prefix
 from peers import Bird, GoBGP, Route, free_port, missing, program
@@ -69,28 +75,34 @@ class Bench:
             return BirdReceiver(os.path.join(self.folder, 'receiver'), sender)
         return Receiver()
 
-    def daemon(self, who: str, port: int, name: str, text: str) -> subprocess.Popen:
+    def daemon(self, who: str, port: int, name: str, text: str, **extra: str) -> subprocess.Popen:
         """`who` started on the configuration `text` (written as NAME.conf), connecting to `port`
-        and listening nowhere; its output goes to daemon.log."""
+        and listening nowhere, with the `extra` settings; its output goes to daemon.log."""
         config = self.path(f'{name}.conf')
         with open(config, 'w') as handle:
             handle.write(text)
         return harness.spawn(
             [*self.commands[who], config],
-            self.settings(who, exabgp_tcp_port=str(port), exabgp_tcp_bind=''),
+            self.settings(who, exabgp_tcp_port=str(port), exabgp_tcp_bind='', **extra),
             self.path('daemon.log'),
         )
 
     # ---------------------------------------------------------------------------- outbound
 
-    async def static(self, who: str, count: int) -> Run:
+    async def static(self, who: str, count: int, vpn: bool = False) -> Run:
         receiver = self.receiver('127.0.0.2' if who == BIRD else '127.0.0.1')
         port = await receiver.start()
         try:
             if who == BIRD:
                 return await self._bird_static(receiver, port, count)
-            routes = (f'route {prefix(index)} next-hop 192.0.2.1' for index in range(count))
-            text = harness.neighbor(receiver.address, '127.0.0.1', 65000, 65000, routes=routes)
+            if vpn:
+                routes = (vpn_route(index) for index in range(count))
+                text = harness.neighbor(
+                    receiver.address, '127.0.0.1', 65000, 65000, routes=routes, families=('ipv4 mpls-vpn',)
+                )
+            else:
+                routes = (f'route {prefix(index)} next-hop 192.0.2.1' for index in range(count))
+                text = harness.neighbor(receiver.address, '127.0.0.1', 65000, 65000, routes=routes)
             started = time.time()
             daemon = self.daemon(who, port, 'static', text)
             try:
@@ -141,7 +153,7 @@ class Bench:
             await asyncio.wait([waiting], timeout=0.2)
         return waiting.result()
 
-    async def api(self, who: str, count: int, per_line: int, flow: bool = False) -> Run:
+    async def api(self, who: str, count: int, per_line: int, flow: bool = False, vpn: bool = False) -> Run:
         notes = self.path('notes')
         if os.path.exists(notes):
             os.unlink(notes)
@@ -151,7 +163,12 @@ threading.Thread(target=drain, daemon=True).start()
 def prefix(index):
     return f'{{10 + (index >> 16)}}.{{(index >> 8) & 255}}.{{index & 255}}.0/32'
 routes, per_line = {count}, {per_line}
-if {flow}:
+if {vpn}:
+    lines = [
+        'announce ' + {VPN_ROUTE!r}.format(vrf=index // 100, label=16 + index // 100, net=index % 100)
+        for index in range(routes)
+    ]
+elif {flow}:
     lines = [
         f'announce flow route destination {{prefix(index)}} protocol tcp destination-port =80 rate-limit 9600'
         for index in range(routes)
@@ -174,8 +191,9 @@ while True:
         receiver = self.receiver()
         port = await receiver.start()
         api = 'processes [ announcer ]; neighbor-changes;'
+        family = 'ipv4 flow' if flow else 'ipv4 mpls-vpn' if vpn else 'ipv4 unicast'
         text = harness.process('announcer', announcer) + harness.neighbor(
-            receiver.address, '127.0.0.1', 65000, 65000, api=api, families=('ipv4 flow',) if flow else ('ipv4 unicast',)
+            receiver.address, '127.0.0.1', 65000, 65000, api=api, families=(family,)
         )
         daemon = self.daemon(who, port, 'api', text)
         try:
@@ -309,6 +327,64 @@ drain()
                 harness.stop(daemon)
         finally:
             sender.stop()
+
+    async def inbound_bgpls(self, who: str, count: int) -> Run:
+        """A topology collector: `count` link-state NLRI (bgpls.feed) from a peer, to an API process
+        with `encoder json` that counts them; timed from it seeing the session up to the last."""
+        feeder = bgpls.Feeder(bgpls.feed(count))
+        port = await feeder.start()
+        notes = self.path('notes')
+        if os.path.exists(notes):
+            os.unlink(notes)
+        # raw reads, not lines: the JSON of 50k NLRI is some 80 MB, which a line loop on a busy
+        # machine reads slower than the daemon writes (ours then drops events past process.queue)
+        body = f"""
+UP, TOKEN = b'"state": "up"', b'"ls-nlri-type"'
+data = b''
+while UP not in data:
+    chunk = os.read(0, 1 << 20)
+    if not chunk:
+        os._exit(0)
+    data += chunk
+note({notes!r})
+data = data[data.index(UP):]
+seen = 0
+while True:
+    seen += data.count(TOKEN)
+    if seen >= {count}:
+        break
+    tail = data[1 - len(TOKEN):]
+    chunk = os.read(0, 1 << 20)
+    if not chunk:
+        os._exit(0)
+    data = tail + chunk
+note({notes!r})
+drain()
+"""
+        counter = harness.script(self.folder, 'counter.py', harness.API_PREAMBLE + body)
+        api = 'processes [ counter ]; neighbor-changes; receive { parsed; update; }'
+        text = harness.process('counter', counter) + harness.neighbor(
+            feeder.address, '127.0.0.1', 65000, 65000, api=api, families=('bgp-ls bgp-ls',)
+        )
+        # the JSON of the feed (some 80 MB) comes faster than a process on a busy machine reads
+        # it: past process.queue (32 MiB) ours drops events, by design, where 5.0.15 stops reading
+        # the session; here every event must arrive, so ours queues what it must (its peak shows it)
+        extra = {'exabgp_process_queue': str(1 << 30)} if who in (OURS, UVLOOP) else {}
+        daemon = self.daemon(who, port, 'bgpls', text, **extra)
+        try:
+            await harness.poll(
+                lambda: len(harness.read_notes(notes)) >= 2 or daemon.poll() is not None, TIMEOUT, 'the counter', 0.05
+            )
+            marks = harness.read_notes(notes)
+            if len(marks) < 2:
+                raise RuntimeError(
+                    f'the daemon exited with {daemon.returncode}:\n{harness.tail(self.path("daemon.log"))}'
+                )
+            (start, before, _, _), (end, after, peak, _) = marks[:2]
+            return Run(end - start, after - before, peak, count)
+        finally:
+            harness.stop(daemon)
+            feeder.close()
 
     def _bird_in_our_place(self, name: str, port: int, hold_time: int = 90) -> Bird:
         """BIRD started where our daemon would be (127.0.0.1, AS 65001), connecting to the peer on
@@ -487,6 +563,17 @@ print(time.perf_counter() - started, usage.ru_utime + usage.ru_stime, usage.ru_m
 """
 
 
+# the index-th VPNv4 route: VRF index // 100 (its RD, label and route target) and its prefix
+# index % 100; the same 100 prefixes in every VRF, as customers' address plans overlap
+VPN_ROUTE = (
+    'route 10.{net}.0.0/24 rd 65000:{vrf} label {label} next-hop 192.0.2.1 extended-community [ target:65000:{vrf} ]'
+)
+
+
+def vpn_route(index: int) -> str:
+    return VPN_ROUTE.format(vrf=index // 100, label=16 + index // 100, net=index % 100)
+
+
 def _child(command: list[str], env: dict[str, str], routes: int) -> Run:
     """Run a command to its end: wall, CPU and peak RSS from wait4 (in a launcher, see above)."""
     launcher = [sys.executable, '-I', '-S', '-c', LAUNCHER, shutil.which(command[0]) or command[0], *command[1:]]
@@ -504,6 +591,9 @@ SCENARIOS = (
     'inbound',
     'inbound-uvloop',
     'churn',
+    'static-vpn',
+    'api-vpn',
+    'inbound-bgpls',
     'config-load',
     'config-flow',
     'decode',
@@ -512,7 +602,19 @@ SCENARIOS = (
 
 
 # the scenarios whose figure is a running daemon's: --uvloop runs ours on uvloop in them too
-LOOPED = ('static', 'static-big', 'api-lines', 'api-batches', 'api-flow', 'inbound', 'churn', 'idle')
+LOOPED = (
+    'static',
+    'static-big',
+    'api-lines',
+    'api-batches',
+    'api-flow',
+    'inbound',
+    'churn',
+    'static-vpn',
+    'api-vpn',
+    'inbound-bgpls',
+    'idle',
+)
 
 
 def plan(bench: Bench, name: str) -> tuple[list[str], object]:
@@ -528,6 +630,9 @@ def plan(bench: Bench, name: str) -> tuple[list[str], object]:
         'inbound': (everyone, lambda who: bench.inbound(who, args.routes)),
         'inbound-uvloop': ([OURS, UVLOOP], lambda who: bench.inbound(who, args.routes)),
         'churn': (everyone, lambda who: bench.churn(who, args.churn_routes, args.cycles)),
+        'static-vpn': ([OURS, ORACLE], lambda who: bench.static(who, args.routes, vpn=True)),
+        'api-vpn': ([OURS, ORACLE], lambda who: bench.api(who, args.routes, 1, vpn=True)),
+        'inbound-bgpls': ([OURS, ORACLE], lambda who: bench.inbound_bgpls(who, args.bgpls_nlri)),
         'config-load': (everyone, lambda who: bench.config_load(who, args.routes)),
         'config-flow': ([OURS, ORACLE], lambda who: bench.config_flow(who, args.flow_rules)),
         'decode': ([OURS, ORACLE], lambda who: _decode_many(bench, who)),
@@ -553,6 +658,7 @@ def main() -> int:
     parser.add_argument('--big', type=int, default=1_000_000, help='routes of static-big')
     parser.add_argument('--churn-routes', type=int, default=10_000)
     parser.add_argument('--flow-rules', type=int, default=10_000, help='FlowSpec rules of api-flow')
+    parser.add_argument('--bgpls-nlri', type=int, default=50_000, help='link-state NLRI of inbound-bgpls')
     parser.add_argument('--cycles', type=int, default=2)
     parser.add_argument('--per-line', type=int, default=1000, help='prefixes per `announce attributes` command')
     parser.add_argument('--idle-seconds', type=float, default=60.0)
@@ -591,6 +697,7 @@ def main() -> int:
             'churn': args.churn_routes,
             'api-flow': args.flow_rules,
             'config-flow': args.flow_rules,
+            'inbound-bgpls': args.bgpls_nlri,
         }.get(name, args.routes)
         if ORACLE in series and (ORACLE not in bench.commands or size > args.oracle_max):
             series[ORACLE].skipped = (

@@ -146,6 +146,23 @@ def test_reference_cases_are_found():
             ['FFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFF:0017:02 0000 0000'],
             '{ "eor": { "afi" : "ipv4", "safi" : "unicast" } }',
         ),
+        (
+            # BGP-LS VPN (SAFI 72): 5.0 lists its routes under "bgp-ls bgp-ls", both ways
+            [
+                'ffffffffffffffffffffffffffffffff005d020000004640010100400200800e3c4004480c00000000000000000a00000100000100270000fde80000000102000000000000000001000012020000040000fde902030006192168001001'
+            ],
+            '{ "update": { "attribute": { "origin": "igp" }, "announce": { "bgp-ls bgp-ls": { "10.0.0.1": [ '
+            '{ "ls-nlri-type": "bgpls-node", "l3-routing-topology": 0, "protocol-id": 2, "node-descriptors": [ '
+            '{ "autonomous-system": 65001 }, { "router-id": "192168001001" } ], "nexthop": "10.0.0.1", "rd": "65000:1" } ] } } } }',
+        ),
+        (
+            [
+                'ffffffffffffffffffffffffffffffff00480200000031800f2e400448000100270000fde80000000102000000000000000001000012020000040000fde902030006192168001001'
+            ],
+            '{ "update": { "withdraw": { "bgp-ls bgp-ls": [ '
+            '{ "ls-nlri-type": "bgpls-node", "l3-routing-topology": 0, "protocol-id": 2, "node-descriptors": [ '
+            '{ "autonomous-system": 65001 }, { "router-id": "192168001001" } ], "nexthop": "None", "rd": "65000:1" } ] } } }',
+        ),
     ],
 )
 def test_same_line_as_5_0(capsys, args, message):

@@ -11,7 +11,8 @@ JSON (`update`), inside the envelope and "neighbor" block of envelope.py:
 Invariants (5.0's, checked against 5.0.15's encoders):
 - Members and keys appear only when they have content: "attribute" when an attribute or an RFC 7606
   error is there, "announce" and "withdraw" when a route is. Families come in the order their first
-  route comes in the message, next hops likewise inside a family, routes in message order.
+  route comes in the message, next hops likewise inside a family, routes in message order. A family
+  is keyed by the name 5.0 lists its routes under (table.ROUTE_NAMES: BGP-LS VPN is "bgp-ls bgp-ls").
 - The routes of an MP_REACH_NLRI with a link-local next hop are listed twice, under the global
   next hop then under the link-local one (5.0 decodes each NLRI once per next-hop address).
 - The RFC 7606 outcome shows as 5.0's "error" members at the end of the attribute object: "discard"
@@ -33,6 +34,7 @@ from exabgp.bgp.nlri import labels as stack
 from exabgp.bgp.nlri import prefix
 from exabgp.bgp.nlri.base import NLRI
 from exabgp.bgp.nlri.inet import INET
+from exabgp.bgp.nlri.table import ROUTE_NAMES
 from exabgp.bgp.route import NextHop
 
 _NO_NEXTHOP = 'no-nexthop'
@@ -91,7 +93,9 @@ def _announced(update: Update, compact: bool, six: bool = False) -> str:
         if link_local is not None and isinstance(nexthop, IPv6Address):
             group.setdefault(local_text, []).append(text)
     return ', '.join(
-        f'"{family}": {{ ' + ', '.join(f'"{hop}": [ {", ".join(nlris)} ]' for hop, nlris in by_nexthop.items()) + ' }'
+        f'"{ROUTE_NAMES.get(family, family)}": {{ '
+        + ', '.join(f'"{hop}": [ {", ".join(nlris)} ]' for hop, nlris in by_nexthop.items())
+        + ' }'
         for family, by_nexthop in families.items()
     )
 
@@ -101,7 +105,9 @@ def _withdrawn(update: Update, compact: bool, six: bool = False) -> str:
     for nlri in update.withdrawn:
         text = _nlri_json(nlri, compact)
         families.setdefault(nlri.family, []).append(_six(text, nlri) if six else text)
-    return ', '.join(f'"{family}": [ {", ".join(nlris)} ]' for family, nlris in families.items())
+    return ', '.join(
+        f'"{ROUTE_NAMES.get(family, family)}": [ {", ".join(nlris)} ]' for family, nlris in families.items()
+    )
 
 
 def errors(update: Update) -> tuple[str, ...]:

@@ -22,6 +22,7 @@ from typing import Any
 
 from exabgp.api.json_update import nexthop_text
 from exabgp.bgp.family import afi_name, safi_name
+from exabgp.bgp.nlri.table import ROUTE_NAMES
 from exabgp.bgp.route import Route
 from exabgp.configuration.model import ADDPATH_NAMES, Api, Neighbor
 
@@ -306,7 +307,7 @@ def route_text(route: Route, extensive: bool) -> str:
 def rib_text(who: str, routes: Sequence[Route], extensive: bool) -> Iterator[str]:
     """`who` is the peer address, or with `extensive` the neighbor's name."""
     for route in routes:
-        yield f'{who} {route.nlri.family} {route_text(route, extensive)}'
+        yield f'{who} {ROUTE_NAMES.get(route.nlri.family, route.nlri.family)} {route_text(route, extensive)}'
 
 
 def rib_json_v1(address: str, routes: Sequence[Route], neighbor: dict[str, Any] | None) -> Iterator[str]:
@@ -316,7 +317,9 @@ def rib_json_v1(address: str, routes: Sequence[Route], neighbor: dict[str, Any] 
         value[address].update(neighbor)
     listed = value[address]['routes']
     for route in routes:
-        listed.append({'prefix': route.nlri.prefix(), 'family': str(route.nlri.family)})
+        listed.append(
+            {'prefix': route.nlri.prefix(), 'family': str(ROUTE_NAMES.get(route.nlri.family, route.nlri.family))}
+        )
         yield json.dumps(value)
 
 
@@ -326,13 +329,13 @@ def rib_json_v2(address: str, routes: Sequence[Route], neighbor: dict[str, Any] 
     if neighbor is not None:
         value.update(neighbor)
     for route in routes:
-        family = route.nlri.family
+        afi, safi = str(ROUTE_NAMES.get(route.nlri.family, route.nlri.family)).split()
         nexthop = None if route.nexthop is None else nexthop_text(route.nexthop)
         value['route'] = {
             'nlri': {
                 'prefix': route.nlri.prefix(),
                 'nexthop': nexthop,
-                'family': {'afi': afi_name(family.afi), 'safi': safi_name(family.safi)},
+                'family': {'afi': afi, 'safi': safi},
                 **route.nlri.details(),
             },
             'attributes': json.loads(f'{{ {route.attributes.json()} }}'),

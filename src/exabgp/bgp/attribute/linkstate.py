@@ -25,7 +25,8 @@ Invariants:
 - The framing is checked on receipt: a truncated TLV header or a TLV longer than what remains is
   `Malformed` (attribute discard, RFC 9552 8.2.2). A TLV that frames well but whose value 5.0
   would refuse (a wrong length, a truncated SID, a sub-TLV overrunning its TLV) is written the way
-  5.0 writes a TLV it does not know, `"generic-lsid-N": ["0x..."]`, where 5.0 resets the session.
+  5.0 writes a TLV it does not know, `"generic-lsid-N": ["0x..."]`, where 5.0.15 discards the
+  whole attribute (`"error": "discard"`, every other TLV of the attribute lost with it).
 - The JSON is 5.0.15's, quirks kept: repeated TLVs repeat their member (duplicate keys), except
   local TE router ids, SR LAN adjacency SIDs, SRv6 End.X, SRv6 LAN End.X and unknown TLVs, which
   collect into the member of the first one; "RSV" flags are always 0; sr-capability and sr-prefix
@@ -50,6 +51,7 @@ from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri import prefix
 
 HEADER = 4
+_HEADER = struct.Struct('!HH')  # a TLV's type and length
 RSV = 'RSV'
 
 
@@ -57,7 +59,24 @@ class _Odd(Exception):
     """A TLV value 5.0 would refuse: written as an unknown TLV instead."""
 
 
-def _dumps(value: object) -> str:
+_string = _json.encoder.encode_basestring_ascii  # what json.dumps writes for a str (ensure_ascii)
+_INFINITE = (float('inf'), float('-inf'))
+
+
+def _dumps(value: Any) -> str:
+    """`json.dumps(value)`, the same text, without its encoder's set-up for every small value (a
+    BGP-LS attribute has dozens of them: this is most of the cost of a topology feed)."""
+    kind = type(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is str:
+        return _string(value)
+    if kind is float and value == value and value not in _INFINITE:
+        return float.__repr__(value)
+    if kind is list:
+        return '[' + ', '.join([_dumps(item) for item in value]) + ']'
+    if kind is dict and all(type(key) is str for key in value):
+        return '{' + ', '.join([f'{_string(key)}: {_dumps(item)}' for key, item in value.items()]) + '}'
     return _json.dumps(value)
 
 
@@ -525,8 +544,8 @@ def tlvs(value: bytes) -> list[tuple[int, bytes]]:
     while offset < end:
         if end - offset < HEADER:
             raise Malformed('BGP-LS attribute ends with a truncated TLV header', ATTRIBUTE_LENGTH_ERROR)
-        kind = _number(value[offset : offset + 2])
-        stop = offset + HEADER + _number(value[offset + 2 : offset + 4])
+        kind, size = _HEADER.unpack_from(value, offset)
+        stop = offset + HEADER + size
         if stop > end:
             raise Malformed(
                 f'BGP-LS attribute TLV {kind} claims {stop - offset - HEADER} octets,'

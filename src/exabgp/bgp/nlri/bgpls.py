@@ -38,6 +38,7 @@ Invariants:
 
 import json as _json
 import re
+import struct
 from dataclasses import dataclass, field
 from ipaddress import IPv6Address
 
@@ -47,6 +48,7 @@ from exabgp.bgp.nlri import prefix, rd
 from exabgp.bgp.nlri.base import NLRI, with_path
 
 HEADER = 4
+_HEADER = struct.Struct('!HH')  # a TLV's type and length
 IDENTIFIER_END = 9  # Protocol-ID (1) and Identifier (8)
 LOCAL_NODE = 256
 REMOTE_NODE = 257
@@ -78,8 +80,8 @@ def tlvs(data: bytes, what: str = 'NLRI') -> list[tuple[int, bytes]]:
     while offset < end:
         if end - offset < HEADER:
             raise _bad(f'{what} ends with a truncated TLV header')
-        kind = int.from_bytes(data[offset : offset + 2], 'big')
-        stop = offset + HEADER + int.from_bytes(data[offset + 2 : offset + 4], 'big')
+        kind, size = _HEADER.unpack_from(data, offset)
+        stop = offset + HEADER + size
         if stop > end:
             raise _bad(f'{what} TLV {kind} claims {stop - offset - HEADER} octets, {end - offset - HEADER} remain')
         found.append((kind, data[offset + HEADER : stop]))

@@ -15,7 +15,9 @@ Invariants:
   attributes are kept as raw bytes (bgp.attribute.mp) and its routes refused with
   'family X is not supported yet' where they are written.
 - The names of a family are 5.0's, the same in the configuration, the JSON and the text API
-  (`ipv4 nlri-mpls`); `aliases` are other SAFI words the configuration accepts for it.
+  (`ipv4 nlri-mpls`); `aliases` are other SAFI words the configuration accepts for it. Where 5.0
+  lists decoded routes under another name (`routes_named`: BGP-LS VPN) or writes them in the text
+  API by their family alone (`text_as_family`), the row says so; ROUTE_NAMES and FAMILY_TEXT hold it.
 - Only IPv4 unicast uses the UPDATE's own NLRI and withdrawn routes fields (RFC 4271); it and
   MCAST-VPN share UPDATEs between routes when `group-updates` is on (5.0's behaviour).
 """
@@ -76,6 +78,13 @@ class FamilySpec:
     # (configuration.route.vpls); 'sr-policy', its own keywords (configuration.route.srpolicy)
     grammar: str = 'prefix'
     default: bool = True  # a 5.0 family: negotiated without a `family` section, and by `all`
+    # the family 5.0 writes next to a route of it it decoded (JSON "announce"/"withdraw", `show
+    # adj-rib`) when that is not its own name: 5.0's BGP-LS NLRI say SAFI 71 whatever SAFI carried
+    # them, so a BGP-LS VPN route is listed under "bgp-ls bgp-ls"
+    routes_named: str = ''
+    # 5.0's text API writes its routes as `afi AFI safi SAFI` (its NLRI class has no text form of
+    # its own there), announced or withdrawn, with no next hop
+    text_as_family: bool = False
 
     @property
     def name(self) -> str:
@@ -131,6 +140,7 @@ _VPN_ROUTE = {
 # the route's attributes with its withdrawal, and reads no other keyword than these three
 _MUP = {
     'module': 'mup:MUP',
+    'text_as_family': True,
     'announce': True,
     'nexthop': NextHopForm.ANY,
     'keywords': frozenset(('next-hop', 'extended-community', 'bgp-prefix-sid-srv6')),
@@ -151,7 +161,14 @@ _FLOW = {
 # RFC 6514: `announce { ipv4 { mcast-vpn TYPE ...; } }` and the API's `announce ipv4 mcast-vpn TYPE
 # ...`; 5.0 packs routes of one attribute set together under group-updates, and withdrawals carry
 # the route's attributes
-_MVPN = {'module': 'mvpn:MVPN', 'announce': True, 'grouped': True, 'withdraw_attributes': True, 'grammar': 'mvpn'}
+_MVPN = {
+    'module': 'mvpn:MVPN',
+    'announce': True,
+    'grouped': True,
+    'withdraw_attributes': True,
+    'grammar': 'mvpn',
+    'text_as_family': True,
+}
 
 _SR_POLICY = {
     'module': 'srpolicy:SRPolicy',
@@ -180,7 +197,7 @@ ROWS = (
     _row(AFI.IPV4, SAFI.MUP, **_MUP),
     _row(AFI.IPV4, SAFI.MPLS_VPN, **_VPN, **_VPN_ROUTE, extended_nexthop=AFI.IPV6),
     # RFC 4684: received only (5.0 neither configures nor announces it)
-    _row(AFI.IPV4, SAFI.RTC, module='rtc:RTC', configurable=False),
+    _row(AFI.IPV4, SAFI.RTC, module='rtc:RTC', configurable=False, text_as_family=True),
     _row(AFI.IPV4, SAFI.FLOW_IP, **_FLOW),
     _row(AFI.IPV4, SAFI.FLOW_VPN, **_FLOW),
     _row(AFI.IPV6, SAFI.UNICAST, **_INET, addpath=True, keywords=frozenset(('path-information',))),
@@ -204,10 +221,25 @@ ROWS = (
         nexthop_attribute=False,
         show='l2vpn',
     ),
-    _row(AFI.L2VPN, SAFI.EVPN, module='evpn:EVPN', nexthop=NextHopForm.ANY, show='l2vpn'),
+    _row(AFI.L2VPN, SAFI.EVPN, module='evpn:EVPN', nexthop=NextHopForm.ANY, show='l2vpn', text_as_family=True),
     # RFC 9552 5.1: the next hop of either AFI (5.0 takes 4 or 16 octets, 12 or 24 with an RD)
-    _row(AFI.BGP_LS, SAFI.BGP_LS, module='bgpls:BGPLS', nexthop=NextHopForm.ANY, nexthop_required=False),
-    _row(AFI.BGP_LS, SAFI.BGP_LS_VPN, module='bgpls:BGPLS', nexthop=NextHopForm.RD_ANY, nexthop_required=False),
+    _row(
+        AFI.BGP_LS,
+        SAFI.BGP_LS,
+        module='bgpls:BGPLS',
+        nexthop=NextHopForm.ANY,
+        nexthop_required=False,
+        text_as_family=True,
+    ),
+    _row(
+        AFI.BGP_LS,
+        SAFI.BGP_LS_VPN,
+        module='bgpls:BGPLS',
+        nexthop=NextHopForm.RD_ANY,
+        nexthop_required=False,
+        routes_named='bgp-ls bgp-ls',
+        text_as_family=True,
+    ),
     # RFC 9830 (ExaBGP 6.0): `sr-policy ...` in `announce { ipv4|ipv6 { } }`, `static { }` and the
     # API; upstream sends an IPv4 next hop in MP_REACH_NLRI only, and no attribute with a withdrawal
     *(_row(afi, SAFI.SR_POLICY, **_SR_POLICY) for afi in (AFI.IPV4, AFI.IPV6)),
@@ -223,6 +255,12 @@ DEFAULT: tuple[Family, ...] = tuple(row.family for row in ROWS if row.default)
 ALL: tuple[Family, ...] = tuple(sorted(DEFAULT, key=lambda family: (int(family.afi), int(family.safi))))
 # `exabgp decode` without `-f`: every family of the table, in the same order
 DECODED: tuple[Family, ...] = tuple(sorted(TABLE, key=lambda family: (int(family.afi), int(family.safi))))
+# the name 5.0 lists a decoded route under, by its family (`routes_named`, else the family's name)
+ROUTE_NAMES: dict[Family, str] = {row.family: row.routes_named or row.name for row in ROWS}
+# the text API's form of every route of a family whose rows say `text_as_family`
+FAMILY_TEXT: dict[Family, str] = {
+    row.family: 'afi {} safi {}'.format(*ROUTE_NAMES[row.family].split()) for row in ROWS if row.text_as_family
+}
 # the family whose routes go in the UPDATE's own NLRI fields
 NLRI_FIELD: Family = next(row.family for row in ROWS if row.nlri_field)
 
