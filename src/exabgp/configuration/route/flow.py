@@ -21,12 +21,18 @@ Invariants (5.0's):
 - The route is IPv6 when a source or destination is an IPv6 prefix, flow-vpn when `rd` is written.
 - A route needs at least one match: with none it would match every packet.
 - Words are read as written: a value 5.0 refuses is refused at its word with the reason.
+- What a rule says besides its prefixes (`Parts`: the numeric and bitmask components packed, the
+  attributes, the next hop, the RD) is made once per `Builder` for the words that say it: a rule
+  on one line is cached by its words with the prefix values left out, a statement of a `route`
+  block by its words. A detector sending 10,000 rules that differ by their addresses has its
+  `protocol`, ports and actions read once. Nothing holding a quoted word is cached.
 """
 
 import struct
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv6Address, ip_address
 
+from exabgp.bgp.attribute.attributes import Attributes
 from exabgp.bgp.attribute.extended import ExtendedCommunities, IPv6ExtendedCommunities
 from exabgp.bgp.family import AFI, SAFI, Family
 from exabgp.bgp.nlri import flow_match
@@ -36,6 +42,7 @@ from exabgp.bgp.route import SELF, NextHop, Route
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.route import attributes, qualifiers
 from exabgp.configuration.route.grammar import Builder, Spec
+from exabgp.configuration.route.prefix import ipv4
 
 _PREFIX_KEYWORDS = {
     'source': flow_match.SOURCE,
@@ -64,6 +71,8 @@ class FlowDraft:
     operations: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     rd: bytes | None = None
     spec: Spec = field(default_factory=Spec)
+    # the index of each prefix value read: the words a one-line rule's cache key leaves out
+    read_at: list[int] = field(default_factory=list)
 
 
 def _number(word: str) -> int | None:
@@ -154,7 +163,16 @@ def terms(code: int, word: str) -> list[tuple[int, int]]:
 
 def _prefix(cursor: Cursor, draft: FlowDraft, code: int) -> None:
     word = cursor.expect('a prefix')
+    draft.read_at.append(cursor.index - 1)
     pieces = word.split('/')
+    packed = ipv4(pieces[0]) if len(pieces) == 2 else None
+    size = pieces[-1]
+    if packed is not None and size.isdigit() and size.isascii() and int(size) <= 32:
+        # the common case (a dotted quad and its length), without building an address object
+        if draft.prefixes and draft.prefixes[0][1] != AFI.IPV4:
+            raise cursor.fail('a flow route can not mix IPv4 and IPv6 prefixes')
+        draft.prefixes.append((code, AFI.IPV4, packed, int(size), 0))
+        return
     try:
         address = ip_address(pieces[0])
         if len(pieces) not in (2, 3) or (len(pieces) == 3 and address.version == 4):
@@ -348,16 +366,107 @@ def flat(cursor: Cursor, draft: FlowDraft) -> None:
         keyword(cursor, draft, word)
 
 
-def finish(draft: FlowDraft, builder: Builder) -> Route:
-    """The route the draft describes; ValueError when it can not be one."""
+def line(cursor: Cursor, builder: Builder) -> Route:
+    """The flow route written on one line from the cursor on (the API's, a `route ...;`
+    statement's). ConfigError at a word; ValueError (not a ConfigError) when the words make no
+    route (no match, too long, a flow label in an IPv4 rule)."""
+    words = cursor.words
+    start = cursor.index
+    text = cursor.statement.line.text
+    key: tuple[object, ...] | None = None
+    at: list[int] = []
+    if '"' not in text and "'" not in text:
+        # the words less the prefix values (each the word after a prefix keyword), and whether
+        # the first is IPv6: every other word is read the same way whatever the addresses are
+        template: list[object] = []
+        index, end = start, len(words)
+        while index < end:
+            word = words[index]
+            template.append(word)
+            if word in _PREFIX_KEYWORDS and index + 1 < end:
+                if not at:
+                    template.append(':' in words[index + 1])
+                at.append(index + 1)
+                index += 2
+                continue
+            index += 1
+        key = ('flow', *template)
+        parts = builder.parts.get(key)
+        if parts is not None:
+            draft = FlowDraft()
+            for index in at:
+                cursor.index = index
+                _prefix(cursor, draft, _PREFIX_KEYWORDS[words[index - 1]])
+            cursor.index = end
+            return parts.route(draft)
+    draft = FlowDraft()
+    flat(cursor, draft)
+    parts = _parts(draft, builder)
+    if key is not None and draft.read_at == at:
+        builder.remember(key, parts)
+    return parts.route(draft)
+
+
+def statement(cursor: Cursor, draft: FlowDraft, builder: Builder) -> None:
+    """One `KEYWORD VALUE ...;` statement of a `route NAME { }` block (or of its sections). What a
+    statement other than a prefix does to a rule is read once per builder and replayed after."""
+    words = cursor.words
+    word = words[0]
+    text = cursor.statement.line.text
+    if word in _PREFIX_KEYWORDS or '"' in text or "'" in text:
+        cursor.index = 1
+        keyword(cursor, draft, word)
+        cursor.done()
+        return
+    key = ('flow statement', *words)
+    effect: FlowDraft | None = builder.parts.get(key)
+    if effect is None:
+        effect = FlowDraft()
+        cursor.index = 1
+        keyword(cursor, effect, word)
+        cursor.done()
+        builder.remember(key, effect)
+    for code, pairs in effect.operations.items():
+        draft.operations.setdefault(code, []).extend(pairs)
+    for attribute in effect.spec.attributes.values():
+        draft.spec.add(attribute)
+    if effect.spec.nexthop is not None:
+        draft.spec.nexthop = effect.spec.nexthop
+    if effect.rd is not None:
+        draft.rd = effect.rd
+
+
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """What a flow rule says besides its prefixes: the rest of its NLRI and its attributes."""
+
+    family: Family
+    operations: tuple[Operations, ...]  # in type order, after the prefixes
+    packed: bytes  # their wire form
+    rd: bytes | None
+    attributes: Attributes
+    nexthop: NextHop
+
+    def route(self, draft: FlowDraft) -> Route:
+        """The route of these parts and the draft's prefixes; ValueError when it can not be one."""
+        prefixes: list[Prefix] = []
+        afi = self.family.afi
+        for code, _, packed, length, offset in draft.prefixes:
+            if afi == AFI.IPV4:
+                prefixes.append(Prefix(code, afi, bytes((length,)) + packed[: (length + 7) // 8]))
+            else:
+                pattern = flow_match.ipv6_pattern(packed, length, offset)
+                prefixes.append(Prefix(code, afi, bytes((length, offset)) + pattern))
+        if len(prefixes) > 1:
+            prefixes.sort(key=lambda prefix: prefix.code)
+        ordered = (*prefixes, *self.operations)
+        packed = b''.join([prefix.pack() for prefix in prefixes]) + self.packed
+        return Route(Flow.assembled(self.family, ordered, packed, self.rd), self.attributes, self.nexthop)
+
+
+def _parts(draft: FlowDraft, builder: Builder) -> Parts:
     afi = draft.prefixes[0][1] if draft.prefixes else AFI.IPV4
-    components: list[Prefix | Operations] = []
-    for code, _, packed, length, offset in draft.prefixes:
-        if afi == AFI.IPV4:
-            components.append(Prefix(code, afi, bytes((length,)) + packed[: (length + 7) // 8]))
-        else:
-            pattern = flow_match.ipv6_pattern(packed, length, offset)
-            components.append(Prefix(code, afi, bytes((length, offset)) + pattern))
+    components: list[Operations] = []
     for code, pairs in draft.operations.items():
         if code == flow_match.FLOW_LABEL and afi == AFI.IPV4:
             raise ValueError('flow-label only applies to IPv6 flow routes')
@@ -367,8 +476,13 @@ def finish(draft: FlowDraft, builder: Builder) -> Route:
                 raise ValueError(f'{kind.name} {value} is too large for its field')
         first, rest = pairs[0], pairs[1:]
         components.append(Operations(code, afi, ((first[0] & ~AND, first[1]), *rest)))
+    components.sort(key=lambda component: component.code)
     family = Family(afi, SAFI.FLOW_VPN if draft.rd is not None else SAFI.FLOW_IP)
-    nlri = Flow.make(family, tuple(components), draft.rd)
+    packed = b''.join([component.pack() for component in components])
     tail = builder.finish(draft.spec)
-    nexthop: NextHop = tail.nexthop
-    return Route(nlri, tail.attributes, nexthop)
+    return Parts(family, tuple(components), packed, draft.rd, tail.attributes, tail.nexthop)
+
+
+def finish(draft: FlowDraft, builder: Builder) -> Route:
+    """The route the draft describes; ValueError when it can not be one."""
+    return _parts(draft, builder).route(draft)
