@@ -161,17 +161,16 @@ def terms(code: int, word: str) -> list[tuple[int, int]]:
     return found
 
 
-def _prefix(cursor: Cursor, draft: FlowDraft, code: int) -> None:
+def _prefix(cursor: Cursor, prefixes: list[tuple[int, int, bytes, int, int]], code: int) -> None:
     word = cursor.expect('a prefix')
-    draft.read_at.append(cursor.index - 1)
     pieces = word.split('/')
     packed = ipv4(pieces[0]) if len(pieces) == 2 else None
     size = pieces[-1]
     if packed is not None and size.isdigit() and size.isascii() and int(size) <= 32:
         # the common case (a dotted quad and its length), without building an address object
-        if draft.prefixes and draft.prefixes[0][1] != AFI.IPV4:
+        if prefixes and prefixes[0][1] != AFI.IPV4:
             raise cursor.fail('a flow route can not mix IPv4 and IPv6 prefixes')
-        draft.prefixes.append((code, AFI.IPV4, packed, int(size), 0))
+        prefixes.append((code, AFI.IPV4, packed, int(size), 0))
         return
     try:
         address = ip_address(pieces[0])
@@ -186,9 +185,9 @@ def _prefix(cursor: Cursor, draft: FlowDraft, code: int) -> None:
     except ValueError as error:
         raise cursor.fail(f"'{word}' is not a valid flow prefix ({error})") from None
     afi = AFI.IPV4 if address.version == 4 else AFI.IPV6
-    if draft.prefixes and draft.prefixes[0][1] != afi:
+    if prefixes and prefixes[0][1] != afi:
         raise cursor.fail('a flow route can not mix IPv4 and IPv6 prefixes')
-    draft.prefixes.append((code, afi, address.packed, length, offset))
+    prefixes.append((code, afi, address.packed, length, offset))
 
 
 def _operations(cursor: Cursor, draft: FlowDraft, code: int) -> None:
@@ -343,7 +342,8 @@ _THEN = frozenset(
 def keyword(cursor: Cursor, draft: FlowDraft, word: str) -> None:
     """One keyword of a flow route and its values (any of match, then, scope, and the route's own)."""
     if word in _PREFIX_KEYWORDS:
-        _prefix(cursor, draft, _PREFIX_KEYWORDS[word])
+        draft.read_at.append(cursor.index)
+        _prefix(cursor, draft.prefixes, _PREFIX_KEYWORDS[word])
     elif word in _OPERATION_KEYWORDS:
         _operations(cursor, draft, _OPERATION_KEYWORDS[word])
     elif word in _THEN:
@@ -393,18 +393,18 @@ def line(cursor: Cursor, builder: Builder) -> Route:
         key = ('flow', *template)
         parts = builder.parts.get(key)
         if parts is not None:
-            draft = FlowDraft()
+            prefixes: list[tuple[int, int, bytes, int, int]] = []
             for index in at:
                 cursor.index = index
-                _prefix(cursor, draft, _PREFIX_KEYWORDS[words[index - 1]])
+                _prefix(cursor, prefixes, _PREFIX_KEYWORDS[words[index - 1]])
             cursor.index = end
-            return parts.route(draft)
+            return parts.route(prefixes)
     draft = FlowDraft()
     flat(cursor, draft)
     parts = _parts(draft, builder)
     if key is not None and draft.read_at == at:
         builder.remember(key, parts)
-    return parts.route(draft)
+    return parts.route(draft.prefixes)
 
 
 def statement(cursor: Cursor, draft: FlowDraft, builder: Builder) -> None:
@@ -447,11 +447,11 @@ class Parts:
     attributes: Attributes
     nexthop: NextHop
 
-    def route(self, draft: FlowDraft) -> Route:
-        """The route of these parts and the draft's prefixes; ValueError when it can not be one."""
+    def route(self, read: list[tuple[int, int, bytes, int, int]]) -> Route:
+        """The route of these parts and the prefixes read; ValueError when it can not be one."""
         prefixes: list[Prefix] = []
         afi = self.family.afi
-        for code, _, packed, length, offset in draft.prefixes:
+        for code, _, packed, length, offset in read:
             if afi == AFI.IPV4:
                 prefixes.append(Prefix(code, afi, bytes((length,)) + packed[: (length + 7) // 8]))
             else:
@@ -465,7 +465,26 @@ class Parts:
 
 
 def _parts(draft: FlowDraft, builder: Builder) -> Parts:
+    """The parts of the draft, made once per builder for the same operations, RD and actions
+    (a `route NAME { }` block's: the one-line form caches by words before coming here)."""
     afi = draft.prefixes[0][1] if draft.prefixes else AFI.IPV4
+    spec = draft.spec
+    key = (
+        'flow parts',
+        afi,
+        draft.rd,
+        spec.nexthop,
+        *[(code, *pairs) for code, pairs in draft.operations.items()],
+        *spec.attributes.values(),
+    )
+    known = builder.parts.get(key)
+    if known is None:
+        known = _made(draft, builder, afi)
+        builder.remember(key, known)
+    return known
+
+
+def _made(draft: FlowDraft, builder: Builder, afi: int) -> Parts:
     components: list[Operations] = []
     for code, pairs in draft.operations.items():
         if code == flow_match.FLOW_LABEL and afi == AFI.IPV4:
@@ -485,4 +504,4 @@ def _parts(draft: FlowDraft, builder: Builder) -> Parts:
 
 def finish(draft: FlowDraft, builder: Builder) -> Route:
     """The route the draft describes; ValueError when it can not be one."""
-    return _parts(draft, builder).route(draft)
+    return _parts(draft, builder).route(draft.prefixes)
