@@ -8,7 +8,7 @@
 match: `source`/`destination` (`-ipv4`/`-ipv6`) PREFIX (IPv6: ADDRESS/LENGTH[/OFFSET]), and the
 numeric or bitmask keywords of bgp.nlri.flow_match, each taking one term or `[ TERM TERM ]` (OR),
 a term being `OPVALUE` pairs joined by `&` (AND): `>1024&<2048`, `=80`, `!=0`, `syn&!ack`, names
-for protocols, ports (a common subset of 5.0's IANA names), ICMP types and codes, TCP flags (`fin+syn`) and fragments.
+for protocols, ports (the IANA service names 5.0 reads: bgp.nlri.flow_ports), ICMP types and codes, TCP flags (`fin+syn`) and fragments.
 then: accept, discard, rate-limit N [bytes|packets], redirect ASN:N | IP:N | IP, redirect-to-nexthop,
 redirect-to-nexthop-ietf IP, copy IP, mark DSCP, action sample|terminal|sample-terminal,
 community, large-community, extended-community. scope: interface-set [transitive|non-transitive]:
@@ -29,13 +29,14 @@ Invariants (5.0's):
 """
 
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv6Address, ip_address
 
 from exabgp.bgp.attribute.attributes import Attributes
 from exabgp.bgp.attribute.extended import ExtendedCommunities, IPv6ExtendedCommunities
 from exabgp.bgp.family import AFI, SAFI, Family
-from exabgp.bgp.nlri import flow_match
+from exabgp.bgp.nlri import flow_match, flow_ports
 from exabgp.bgp.nlri.flow import Flow
 from exabgp.bgp.nlri.flow_match import AND, EQ, GT, LT, MATCH, NOT, Operations, Prefix
 from exabgp.bgp.route import SELF, NextHop, Route
@@ -83,12 +84,13 @@ def _number(word: str) -> int | None:
     return None
 
 
-def _named_value(word: str, names: dict[str, int], bits: bool) -> int | None:
-    """5.0's `named`: names or numbers up to 65535, added up when joined by '+'."""
+def _named_value(word: str, names: Callable[[str], int | None], bits: bool) -> int | None:
+    """5.0's `named`: names (looked up in lower case, `_` read as `-`) or numbers up to 65535,
+    added up when joined by '+'."""
     total = 0
     for part in word.split('+'):
         name = part.lower().replace('_', '-')
-        value = names.get(name)
+        value = names(name)
         if value is None:
             value = flow_match.TCP_FLAGS_BITS['urg'] if name == 'urgent' and bits else _number(part)
             if value is None or value > 0xFFFF:
@@ -100,17 +102,17 @@ def _named_value(word: str, names: dict[str, int], bits: bool) -> int | None:
 def _value(code: int, word: str) -> int:
     """The value of a term of component `code`; ValueError saying why not."""
     if code == flow_match.PROTOCOL:
-        value = _named_value(word, flow_match.PROTOCOLS, False)
+        value = _named_value(word, flow_match.PROTOCOLS.get, False)
     elif code == flow_match.ICMP_TYPE:
-        value = _named_value(word, flow_match.ICMP_TYPES, False)
+        value = _named_value(word, flow_match.ICMP_TYPES.get, False)
     elif code == flow_match.ICMP_CODE:
-        value = _named_value(word, flow_match.ICMP_CODES, False)
+        value = _named_value(word, flow_match.ICMP_CODES.get, False)
     elif code == flow_match.TCP_FLAGS:
-        value = _named_value(word, flow_match.TCP_FLAGS_BITS, True)
+        value = _named_value(word, flow_match.TCP_FLAGS_BITS.get, True)
     elif code == flow_match.FRAGMENT:
-        value = _named_value(word, flow_match.FRAGMENT_BITS, True)
+        value = _named_value(word, flow_match.FRAGMENT_BITS.get, True)
     elif code in (flow_match.PORT, flow_match.DESTINATION_PORT, flow_match.SOURCE_PORT):
-        value = _named_value(word, flow_match.PORTS, False)
+        value = _named_value(word, flow_ports.port, False)
     else:
         value = _number(word) if not word.startswith('0x') else None
     if value is None:
@@ -494,7 +496,7 @@ def _made(draft: FlowDraft, builder: Builder, afi: int) -> Parts:
             if value >= kind.limit:
                 raise ValueError(f'{kind.name} {value} is too large for its field')
         first, rest = pairs[0], pairs[1:]
-        components.append(Operations(code, afi, ((first[0] & ~AND, first[1]), *rest)))
+        components.append(Operations(code, afi, ((first[0] & ~AND, first[1]), *rest), built=True))
     components.sort(key=lambda component: component.code)
     family = Family(afi, SAFI.FLOW_VPN if draft.rd is not None else SAFI.FLOW_IP)
     packed = b''.join([component.pack() for component in components])
