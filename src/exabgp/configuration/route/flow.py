@@ -38,7 +38,7 @@ from exabgp.bgp.attribute.extended import ExtendedCommunities, IPv6ExtendedCommu
 from exabgp.bgp.family import AFI, SAFI, Family
 from exabgp.bgp.nlri import flow_match, flow_ports
 from exabgp.bgp.nlri.flow import Flow
-from exabgp.bgp.nlri.flow_match import AND, EQ, GT, LT, MATCH, NOT, Operations, Prefix
+from exabgp.bgp.nlri.flow_match import AND, EQ, GT, LT, MATCH, NOT, Component, Operations, Prefix
 from exabgp.bgp.route import SELF, NextHop, Route
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.route import attributes, qualifiers
@@ -393,7 +393,7 @@ def line(cursor: Cursor, builder: Builder) -> Route:
                 continue
             index += 1
         key = ('flow', *template)
-        parts = builder.parts.get(key)
+        parts: Parts | None = builder.parts.get(key)
         if parts is not None:
             prefixes: list[tuple[int, int, bytes, int, int]] = []
             for index in at:
@@ -461,7 +461,7 @@ class Parts:
                 prefixes.append(Prefix(code, afi, bytes((length, offset)) + pattern))
         if len(prefixes) > 1:
             prefixes.sort(key=lambda prefix: prefix.code)
-        ordered = (*prefixes, *self.operations)
+        ordered: tuple[Component, ...] = (*prefixes, *self.operations)
         packed = b''.join([prefix.pack() for prefix in prefixes]) + self.packed
         return Route(Flow.assembled(self.family, ordered, packed, self.rd), self.attributes, self.nexthop)
 
