@@ -412,11 +412,13 @@ class GoBGP:
         routes: Iterable[Route] = (),
         password: str | None = None,
         config: str | None = None,
+        families: tuple[str, ...] = ('ipv4-unicast', 'ipv6-unicast'),
     ) -> None:
         self.directory = directory
         self.address = address
         self.port = port
         self.password = password
+        self.families = families
         self.api_port = api_port
         self.routes = list(routes)
         self.text = config
@@ -435,6 +437,10 @@ class GoBGP:
         if self.text is not None:
             return self.text
         keepalive = max(1, self.hold_time // 3)
+        families = ''.join(
+            f'\n  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n      afi-safi-name = "{name}"'
+            for name in self.families
+        )
         password = '' if self.password is None else f'\n    auth-password = "{self.password}"'
         return f"""[global.config]
   as = {self.asn}
@@ -453,13 +459,7 @@ class GoBGP:
   [neighbors.timers.config]
     hold-time = {self.hold_time}
     keepalive-interval = {keepalive}
-    connect-retry = 1
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv4-unicast"
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "ipv6-unicast"
+    connect-retry = 1{families}
 """
 
     def start(self, timeout: float = START_TIMEOUT) -> None:
@@ -514,8 +514,10 @@ class GoBGP:
         return answer.get('state', {}).get('messages', {}).get('received', {})
 
     def count(self, family: str = 'ipv4') -> int:
-        """Prefixes in the global RIB of `family` (ipv4, ipv6): ours and the neighbor's."""
-        return json.loads(self.gobgp('-j', 'global', 'rib', '-a', family, 'summary'))['num_destination']
+        """Prefixes in the global RIB of `family` (ipv4, ipv6, ipv4-flowspec, ...): ours and the
+        neighbor's (a FlowSpec rule is one destination)."""
+        # an empty table answers {}
+        return json.loads(self.gobgp('-j', 'global', 'rib', '-a', family, 'summary')).get('num_destination', 0)
 
     def received(self, family: str = 'ipv4') -> list[Route]:
         """What the neighbor sent us (its Adj-RIB-In here), with the attributes."""

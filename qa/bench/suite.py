@@ -10,6 +10,8 @@ Scenarios (all by default; see qa/bench/README.md for what each figure means):
   static-big      the same with --big routes (1M): the memory target
   api-lines       N `announce route` commands, one per line, from an API process
   api-batches     N routes in `announce attributes ... nlri` commands of --per-line prefixes
+  api-flow        --flow-rules distinct FlowSpec rules, one `announce flow route` per line
+  api-flow-gobgp  the same sent to a real gobgpd, done when GoBGP holds them all
   inbound         a BIRD peer sends N routes; an API process with `encoder json` counts them
   inbound-uvloop  the same, ours on the default loop and on uvloop
   churn           --churn-routes routes withdrawn and announced again, --cycles times, one per line
@@ -19,6 +21,7 @@ Scenarios (all by default; see qa/bench/README.md for what each figure means):
   inbound-bgpls   --bgpls-nlri link-state NLRI (bgpls.py: an IS-IS topology) sent to the daemon; an
                   API process with `encoder json` counts them: a topology collector
   config-load     `exabgp validate` of N routes with varied attributes (bird: `bird -p`)
+  config-flow     `exabgp validate` of a flow block of --flow-rules distinct rules
   decode          `exabgp decode` of one UPDATE: start-up cost of the command line
   idle            CPU over --idle-seconds with one established BIRD peer
 
@@ -69,9 +72,12 @@ class Bench:
     def path(self, name: str) -> str:
         return os.path.join(self.folder, name)
 
-    def receiver(self, sender: str = '127.0.0.1') -> 'Receiver | BirdReceiver':
-        """The outbound peer `--receiver` names, expecting a session from `sender`."""
-        if self.args.receiver == 'bird':
+    def receiver(self, sender: str = '127.0.0.1', kind: str = '') -> 'Receiver | BirdReceiver | GoBGPReceiver':
+        """The outbound peer `kind` (else `--receiver`) names, expecting a session from `sender`."""
+        kind = kind or self.args.receiver
+        if kind == 'gobgp':
+            return GoBGPReceiver(os.path.join(self.folder, 'receiver'), sender)
+        if kind == 'bird':
             return BirdReceiver(os.path.join(self.folder, 'receiver'), sender)
         return Receiver()
 
@@ -142,7 +148,9 @@ class Bench:
         finally:
             bird.stop()
 
-    async def _until(self, receiver: 'Receiver | BirdReceiver', count: int, daemon: subprocess.Popen) -> float:
+    async def _until(
+        self, receiver: 'Receiver | BirdReceiver | GoBGPReceiver', count: int, daemon: subprocess.Popen
+    ) -> float:
         waiting = asyncio.ensure_future(receiver.wait(count, TIMEOUT))
         while not waiting.done():
             if daemon.poll() is not None:
@@ -153,7 +161,9 @@ class Bench:
             await asyncio.wait([waiting], timeout=0.2)
         return waiting.result()
 
-    async def api(self, who: str, count: int, per_line: int, flow: bool = False, vpn: bool = False) -> Run:
+    async def api(
+        self, who: str, count: int, per_line: int, flow: bool = False, vpn: bool = False, receiver_kind: str = ''
+    ) -> Run:
         notes = self.path('notes')
         if os.path.exists(notes):
             os.unlink(notes)
@@ -188,7 +198,7 @@ while True:
     time.sleep(3600)
 """
         announcer = harness.script(self.folder, 'announcer.py', harness.API_PREAMBLE + body)
-        receiver = self.receiver()
+        receiver = self.receiver(kind=receiver_kind)
         port = await receiver.start()
         api = 'processes [ announcer ]; neighbor-changes;'
         family = 'ipv4 flow' if flow else 'ipv4 mpls-vpn' if vpn else 'ipv4 unicast'
@@ -497,6 +507,42 @@ drain()
             partner.stop()
 
 
+class GoBGPReceiver:
+    """gobgpd as the outbound peer of FlowSpec rules (the issue's benchmark): passive on 127.0.0.3,
+    iBGP with the sender, `ipv4-flowspec` only; a count is reached at the first `gobgp global rib
+    -a ipv4-flowspec summary` (polled every 50 ms) that shows it, so GoBGP's ingest is in the figure."""
+
+    address = '127.0.0.3'
+    family = 'ipv4-flowspec'
+
+    def __init__(self, directory: str, sender: str) -> None:
+        os.makedirs(directory, exist_ok=True)
+        self.gobgp = GoBGP(
+            directory,
+            address=self.address,
+            port=free_port(self.address),
+            api_port=free_port('127.0.0.1'),
+            asn=65000,
+            neighbor=sender,
+            neighbor_as=65000,
+            hold_time=180,
+            families=(self.family,),
+        )
+
+    async def start(self) -> int:
+        self.gobgp.start()
+        return self.gobgp.port
+
+    def connected(self) -> bool:
+        return self.gobgp.established()
+
+    async def wait(self, count: int, timeout: float) -> float:
+        return await harness.poll(lambda: self.gobgp.count(self.family) == count, timeout, 'gobgpd', 0.05)
+
+    def close(self) -> None:
+        self.gobgp.stop()
+
+
 class BirdReceiver:
     """BIRD 2 as the outbound peer, the `Receiver` interface over birdc: passive on 127.0.0.3 in the
     sender's AS (iBGP, so it keeps the routes whatever their AS_PATH), importing everything; the time
@@ -588,6 +634,7 @@ SCENARIOS = (
     'api-lines',
     'api-batches',
     'api-flow',
+    'api-flow-gobgp',
     'inbound',
     'inbound-uvloop',
     'churn',
@@ -608,6 +655,7 @@ LOOPED = (
     'api-lines',
     'api-batches',
     'api-flow',
+    'api-flow-gobgp',
     'inbound',
     'churn',
     'static-vpn',
@@ -627,6 +675,10 @@ def plan(bench: Bench, name: str) -> tuple[list[str], object]:
         'api-lines': ([OURS, ORACLE], lambda who: bench.api(who, args.routes, 1)),
         'api-batches': ([OURS, ORACLE], lambda who: bench.api(who, args.routes, args.per_line)),
         'api-flow': ([OURS, ORACLE], lambda who: bench.api(who, args.flow_rules, 1, flow=True)),
+        'api-flow-gobgp': (
+            [OURS, ORACLE],
+            lambda who: bench.api(who, args.flow_rules, 1, flow=True, receiver_kind='gobgp'),
+        ),
         'inbound': (everyone, lambda who: bench.inbound(who, args.routes)),
         'inbound-uvloop': ([OURS, UVLOOP], lambda who: bench.inbound(who, args.routes)),
         'churn': (everyone, lambda who: bench.churn(who, args.churn_routes, args.cycles)),
@@ -657,7 +709,9 @@ def main() -> int:
     parser.add_argument('--routes', type=int, default=100_000)
     parser.add_argument('--big', type=int, default=1_000_000, help='routes of static-big')
     parser.add_argument('--churn-routes', type=int, default=10_000)
-    parser.add_argument('--flow-rules', type=int, default=10_000, help='FlowSpec rules of api-flow')
+    parser.add_argument(
+        '--flow-rules', type=int, default=10_000, help='FlowSpec rules of api-flow, api-flow-gobgp and config-flow'
+    )
     parser.add_argument('--bgpls-nlri', type=int, default=50_000, help='link-state NLRI of inbound-bgpls')
     parser.add_argument('--cycles', type=int, default=2)
     parser.add_argument('--per-line', type=int, default=1000, help='prefixes per `announce attributes` command')
@@ -696,6 +750,7 @@ def main() -> int:
             'static-big': args.big,
             'churn': args.churn_routes,
             'api-flow': args.flow_rules,
+            'api-flow-gobgp': args.flow_rules,
             'config-flow': args.flow_rules,
             'inbound-bgpls': args.bgpls_nlri,
         }.get(name, args.routes)

@@ -5,7 +5,7 @@ ExaBGP 5.0.15 builds from the same configuration (its configuration parser and N
 
 import pytest
 
-from exabgp.api.command import Routes, parse
+from exabgp.api.command import CommandError, Routes, parse
 from exabgp.bgp.attribute.extended import ExtendedCommunities, IPv6ExtendedCommunities
 from exabgp.bgp.family import Family
 from exabgp.configuration.dump import dump
@@ -386,3 +386,49 @@ def test_dump_reads_back() -> None:
     config = load_text(HEADER + FAMILIES + ' flow {\n' + body + ' }\n}\n')
     again = load_text(dump(config))
     assert again.neighbors[0].routes == config.neighbors[0].routes
+
+
+def test_rules_read_again_through_one_builder_are_the_same() -> None:
+    """The second reading of each rule comes from the builder's caches (a one-line rule's words
+    less its prefixes, a block statement's words, a block's parts): it must build what the first did."""
+    builder = Builder()
+    lines = [f'announce flow route {{ {rule} }}' for rule, *_ in GOLDEN]
+    first = [parse(line, builder).routes for line in lines]
+    assert builder.parts
+    assert [parse(line, builder).routes for line in lines] == first
+    assert [parse(line, Builder()).routes for line in lines] == first
+    body = ''.join(f'  route r{index} {{ {rule} }}\n' for index, (rule, *_) in enumerate(GOLDEN + GOLDEN))
+    (neighbor,) = load_text(HEADER + FAMILIES + ' flow {\n' + body + ' }\n}\n').neighbors
+    assert neighbor.routes[: len(GOLDEN)] == neighbor.routes[len(GOLDEN) :]
+    for route, (_, family, nlri, nexthop, values) in zip(neighbor.routes[len(GOLDEN) :], GOLDEN, strict=True):
+        _check(route, family, nlri, nexthop)
+        assert _values(route) == values
+
+
+def test_a_cached_rule_reads_its_own_prefixes() -> None:
+    builder = Builder()
+
+    def nlri(line: str) -> str:
+        (route,) = parse(line, builder).routes
+        (fresh,) = parse(line, Builder()).routes
+        assert route == fresh and route.attributes == fresh.attributes
+        return f'{route.nlri.family} {route.nlri.pack(False).hex().upper()}'
+
+    tail = 'protocol tcp destination-port =80 rate-limit 9600'
+    assert nlri(f'announce flow route destination 10.0.0.1/32 {tail}') == 'ipv4 flow 0C01200A000001038106058150'
+    assert nlri(f'announce flow route destination 10.0.0.2/32 {tail}') == 'ipv4 flow 0C01200A000002038106058150'
+    assert nlri(f'announce flow route destination 10.0.0.2/31 {tail}') == 'ipv4 flow 0C011F0A000002038106058150'
+    # the same words with an IPv6 address are another rule, not the IPv4 one's parts
+    assert nlri(f'announce flow route destination 2001:db8::/32 {tail}').startswith('ipv6 flow 0D01200020010DB8')
+    # two prefixes, written source first: sent destination first, each its own
+    both = f'announce flow route source 10.0.0.{{}}/32 destination 192.0.2.{{}}/32 {tail}'
+    assert nlri(both.format(1, 2)) == 'ipv4 flow 120120C000020202200A000001038106058150'
+    assert nlri(both.format(3, 4)) == 'ipv4 flow 120120C000020402200A000003038106058150'
+    with pytest.raises(CommandError, match=r"'10\.0\.0\.300/32' is not a valid flow prefix"):
+        parse(f'announce flow route destination 10.0.0.300/32 {tail}', builder)
+    with pytest.raises(CommandError, match='can not mix IPv4 and IPv6'):
+        parse(both.replace('192.0.2.{}/32', '2001:db8::{}/128').format(1, 2), builder)
+    # an error that depends on the family is not cached away
+    assert nlri('announce flow route destination 2001:db8::/32 flow-label 5').startswith('ipv6 flow')
+    with pytest.raises(CommandError, match='flow-label only applies to IPv6'):
+        parse('announce flow route destination 10.0.0.0/8 flow-label 5', builder)

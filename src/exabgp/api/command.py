@@ -325,10 +325,10 @@ def _family_route(cursor: Cursor, afi_word: str, selectors: Selectors, withdraw:
 
 def _flow(cursor: Cursor, selectors: Selectors, withdraw: bool, builder: Builder) -> Routes:
     """A flow route in 5.0's one-line form: the block form on one line, or its keywords in any order."""
-    made = flow.FlowDraft()
-    flow.flat(cursor, made)
     try:
-        route = flow.finish(made, builder)
+        route = flow.line(cursor, builder)
+    except ConfigError:
+        raise
     except ValueError as error:
         raise CommandError(str(error)) from None
     return Routes(selectors, withdraw, (route,))

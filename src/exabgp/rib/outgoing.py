@@ -34,7 +34,7 @@ from ipaddress import IPv4Address, IPv6Address
 from exabgp import logger
 from exabgp.bgp.attribute.attributes import Attributes
 from exabgp.bgp.family import Family
-from exabgp.bgp.message.update_pack import announce, eor, withdraw
+from exabgp.bgp.message.update_pack import announce, announce_each, eor, withdraw
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri import table
 from exabgp.bgp.route import NextHop, Route
@@ -261,8 +261,7 @@ class AdjRibOut:
         if self._grouped(family):
             yield from announce(family, [route.nlri for route in routes], attributes, address, negotiated)
             return
-        for route in routes:
-            yield from announce(family, (route.nlri,), attributes, address, negotiated)
+        yield from announce_each(family, [route.nlri for route in routes], attributes, address, negotiated)
 
 
 def _text(route: Route) -> str:

@@ -580,3 +580,43 @@ def test_a_repeated_attribute_field_is_parsed_once_per_session() -> None:
     Update.unpack(second, other, last)
     assert last.parsed is not cached
     assert Update.unpack(body, session) == first_update
+
+
+def test_announce_each_is_announce_of_each_nlri_alone() -> None:
+    """The families 5.0 sends one NLRI an UPDATE (FlowSpec, multicast, ...): the messages made with
+    the attributes packed once are those of `announce` for each NLRI alone, in the order given,
+    with path identifiers, an IPv4 or IPv6 next hop, or none, and an NLRI too long left out."""
+    from exabgp.api.command import parse
+    from exabgp.configuration.route.grammar import Builder
+
+    flow4, flow6 = Family(AFI.IPV4, SAFI.FLOW_IP), Family(AFI.IPV6, SAFI.FLOW_IP)
+    families = (*ALL, flow4, flow6)
+    plain = Negotiated(local_as=65000, peer_as=65001, asn4=True, families=families)
+    small = Negotiated(local_as=65000, peer_as=65001, asn4=True, families=families, msg_size=80)
+    builder = Builder()
+    lines = [
+        'announce flow route destination 10.0.0.2/32 protocol tcp rate-limit 9600',
+        'announce flow route destination 10.0.0.1/32 protocol tcp rate-limit 9600',
+        'announce flow route destination 10.0.0.3/32 source 10.9.0.0/16 packet-length [ >100 =200 =300 =400 '
+        '=500 =600 =700 =800 =900 =1000 =1100 =1200 =1300 =1400 ] protocol tcp rate-limit 9600',
+        'announce flow route destination 10.0.0.4/32 protocol tcp redirect 192.0.2.1',
+        'announce flow route destination 2001:db8::/32 protocol tcp redirect 2001:db8::1',
+    ]
+    routes = [parse(line, builder).routes[0] for line in lines]
+    multicast = [
+        Route(INET.make(IPV4_MULTICAST, IPv4Address(f'224.0.{n}.0'), 24), EMPTY, IPv4Address('10.0.0.1'))
+        for n in (2, 1)
+    ]
+    for negotiated in (plain, small):
+        for group in (routes[:3], routes[3:4], routes[4:], multicast):
+            first = group[0]
+            family = first.nlri.family
+            nlris = [route.nlri for route in group]
+            alone = [
+                m
+                for n in nlris
+                for m in update_pack.announce(family, (n,), first.attributes, first.nexthop, negotiated)
+            ]
+            assert update_pack.announce_each(family, nlris, first.attributes, first.nexthop, negotiated) == alone
+    # the long rule does not fit 80 octets: left out, the others sent
+    assert len(update_pack.announce_each(flow4, [r.nlri for r in routes[:3]], routes[0].attributes, None, small)) == 2

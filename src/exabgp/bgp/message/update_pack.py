@@ -216,11 +216,45 @@ def announce(
     link_local: IPv6Address | None = None,
 ) -> list[bytes]:
     """The messages announcing these NLRI of one family, sharing `attributes` and `nexthop`."""
+    packed = _packed_attributes(family, attributes, nexthop, negotiated)
+    # _packed_attributes refused anything but an address or None
+    address = nexthop if isinstance(nexthop, IPv4Address | IPv6Address) else None
+    return announce_packed(family, nlris, packed, address, negotiated, link_local)
+
+
+def _packed_attributes(family: Family, attributes: Attributes, nexthop: NextHop, negotiated: Negotiated) -> bytes:
     if not isinstance(nexthop, IPv4Address | IPv6Address) and (nexthop is not None or not without_nexthop(family)):
         raise ValueError(f'an announcement needs an IP next hop, not {nexthop!r}')
     # a FlowSpec redirect next hop, a VPLS one, is only in MP_REACH_NLRI: 5.0 sends no NEXT_HOP for it
-    packed = attributes.pack(negotiated, nexthop_attribute(nexthop) if sends_nexthop_attribute(family) else ())
-    return announce_packed(family, nlris, packed, nexthop, negotiated, link_local)
+    return attributes.pack(negotiated, nexthop_attribute(nexthop) if sends_nexthop_attribute(family) else ())
+
+
+def announce_each(
+    family: Family, nlris: Iterable[NLRI], attributes: Attributes, nexthop: NextHop, negotiated: Negotiated
+) -> list[bytes]:
+    """One message per NLRI, in the order given: what `announce` sends for each NLRI alone (the
+    families 5.0 does not group, one FlowSpec rule an UPDATE), the attributes and the MP_REACH_NLRI
+    header made once for them all."""
+    if family == NLRI_FIELD or family not in negotiated.families:
+        return [message for nlri in nlris for message in announce(family, (nlri,), attributes, nexthop, negotiated)]
+    packed = _packed_attributes(family, attributes, nexthop, negotiated)
+    budget = negotiated.msg_size - HEADER_SIZE - _FIELDS - len(packed)
+    if budget <= 0:
+        log.critical('the path attributes leave no room for a single NLRI: the routes are not sent')
+        return []
+    # _packed_attributes refused anything but an address or None
+    header = reach_header(family, nexthop if isinstance(nexthop, IPv4Address | IPv6Address) else None)
+    addpath = negotiated.send_path(family)
+    found = []
+    for nlri in nlris:
+        value = header + nlri.pack(addpath)
+        if _size(len(value)) > budget:
+            log.critical('can not pack one NLRI in an MP attribute: it is not sent')
+            continue
+        found.append(
+            frame(MessageType.UPDATE, _EMPTY_LENGTH + _attribute_field(packed + _attribute(Code.MP_REACH_NLRI, value)))
+        )
+    return found
 
 
 def family_order(family: Family) -> str:

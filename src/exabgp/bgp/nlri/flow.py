@@ -69,10 +69,22 @@ class Flow(NLRI):
         cls, family: Family, components: tuple[Component, ...], rd: bytes | None = None, path_id: int | None = None
     ) -> 'Flow':
         """From components in any order; ValueError when there is none, or too many to encode."""
-        if not components:
-            raise ValueError('a flow route needs at least one match, or it matches every packet')
         ordered = tuple(sorted(components, key=lambda component: component.code))
-        packed = b''.join(component.pack() for component in ordered)
+        return cls.assembled(family, ordered, b''.join(component.pack() for component in ordered), rd, path_id)
+
+    @classmethod
+    def assembled(
+        cls,
+        family: Family,
+        ordered: tuple[Component, ...],
+        packed: bytes,
+        rd: bytes | None = None,
+        path_id: int | None = None,
+    ) -> 'Flow':
+        """From components already in wire order and their wire form (a parser packing the
+        components many routes share once); ValueError as `make`."""
+        if not ordered:
+            raise ValueError('a flow route needs at least one match, or it matches every packet')
         if len(packed) + (RD_SIZE if rd is not None else 0) > LENGTH_MAX:
             raise ValueError(f'the flow route is {len(packed)} octets long, more than FlowSpec can encode')
         return cls(family, packed, ordered, rd, path_id)

@@ -31,10 +31,11 @@ Invariants:
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from exabgp.bgp.errors import INVALID_NETWORK_FIELD, Malformed
 from exabgp.bgp.family import AFI
+from exabgp.bgp.nlri import flow_ports
 from exabgp.bgp.nlri import prefix as ip_prefix
 
 END = 0x80
@@ -75,94 +76,6 @@ PROTOCOLS = {
     'ipip': 94,
     'pim': 103,
     'sctp': 132,
-}
-# IANA service names for ports, a common subset of the ~4,900 that 5.0 reads; a name IANA gives
-# several ports is the last of them in 5.0 (http-alt is 8080, echo 7). Ports print as numbers: 5.0
-# prints a name (`=http`) for the routes it builds itself but a number for the same NLRI received,
-# one NLRI printing two ways; we keep the received form for both.
-PORTS = {
-    'echo': 7,
-    'discard': 9,
-    'daytime': 13,
-    'qotd': 17,
-    'chargen': 19,
-    'ftp-data': 20,
-    'ftp': 21,
-    'ssh': 22,
-    'telnet': 23,
-    'smtp': 25,
-    'domain': 53,
-    'bootps': 67,
-    'bootpc': 68,
-    'tftp': 69,
-    'gopher': 70,
-    'finger': 79,
-    'http': 80,
-    'kerberos': 88,
-    'pop3': 110,
-    'sunrpc': 111,
-    'nntp': 119,
-    'ntp': 123,
-    'epmap': 135,
-    'netbios-ns': 137,
-    'netbios-dgm': 138,
-    'netbios-ssn': 139,
-    'imap': 143,
-    'snmp': 161,
-    'snmptrap': 162,
-    'bgp': 179,
-    'irc': 194,
-    'ldap': 389,
-    'https': 443,
-    'microsoft-ds': 445,
-    'isakmp': 500,
-    'who': 513,
-    'syslog': 514,
-    'printer': 515,
-    'ripng': 521,
-    'uucp': 540,
-    'klogin': 543,
-    'kshell': 544,
-    'dhcpv6-client': 546,
-    'dhcpv6-server': 547,
-    'rtsp': 554,
-    'submission': 587,
-    'ipp': 631,
-    'ldaps': 636,
-    'msdp': 639,
-    'ldp': 646,
-    'netconf-ssh': 830,
-    'rsync': 873,
-    'imaps': 993,
-    'pop3s': 995,
-    'socks': 1080,
-    'openvpn': 1194,
-    'ms-sql-s': 1433,
-    'ms-sql-m': 1434,
-    'h323hostcall': 1720,
-    'pptp': 1723,
-    'radius': 1812,
-    'radius-acct': 1813,
-    'ssdp': 1900,
-    'hsrp': 1985,
-    'gtp-control': 2123,
-    'gtp-user': 2152,
-    'cifs': 3020,
-    'mysql': 3306,
-    'ms-wbt-server': 3389,
-    'bfd-control': 3784,
-    'bfd-echo': 3785,
-    'diameter': 3868,
-    'commplex-main': 5000,
-    'sip': 5060,
-    'sip-tls': 5061,
-    'mdns': 5353,
-    'llmnr': 5355,
-    'postgresql': 5432,
-    'amqp': 5672,
-    'synchronet-db': 6100,
-    'http-alt': 8080,
-    'dnp': 20000,
 }
 ICMP_TYPES = {
     'echo-reply': 0,
@@ -246,6 +159,10 @@ def _bits(names: dict[str, int], label: str) -> Callable[[int], str]:
     return text
 
 
+def _port_text(value: int) -> str:
+    return flow_ports.name(value) or str(value)
+
+
 @dataclass(frozen=True, slots=True)
 class Kind:
     """A component type of one AFI."""
@@ -258,6 +175,8 @@ class Kind:
     text: Callable[[int], str] = str
     # the value bits the AFI defines (a fragment's reserved bits are dropped on receipt)
     defined: int = -1
+    # how 5.0 prints a value of a rule it built itself rather than read (ports: by their name)
+    built_text: Callable[[int], str] | None = None
 
 
 def _types(afi: AFI) -> dict[int, Kind]:
@@ -267,9 +186,9 @@ def _types(afi: AFI) -> dict[int, Kind]:
         Kind(DESTINATION, 'destination' + suffix, 'prefix'),
         Kind(SOURCE, 'source' + suffix, 'prefix'),
         Kind(PROTOCOL, 'next-header' if ipv6 else 'protocol', 'numeric', (1,), 1 << 8, _named(PROTOCOLS)),
-        Kind(PORT, 'port', 'numeric', (1, 2), 1 << 16),
-        Kind(DESTINATION_PORT, 'destination-port', 'numeric', (1, 2), 1 << 16),
-        Kind(SOURCE_PORT, 'source-port', 'numeric', (1, 2), 1 << 16),
+        Kind(PORT, 'port', 'numeric', (1, 2), 1 << 16, built_text=_port_text),
+        Kind(DESTINATION_PORT, 'destination-port', 'numeric', (1, 2), 1 << 16, built_text=_port_text),
+        Kind(SOURCE_PORT, 'source-port', 'numeric', (1, 2), 1 << 16, built_text=_port_text),
         Kind(ICMP_TYPE, 'icmp-type', 'numeric', (1,), 1 << 8, _named(ICMP_TYPES)),
         Kind(ICMP_CODE, 'icmp-code', 'numeric', (1,), 1 << 8),
         Kind(TCP_FLAGS, 'tcp-flags', 'bitmask', (1, 2), 1 << 16, _bits(TCP_FLAGS_BITS, 'tcp flag')),
@@ -341,6 +260,9 @@ class Operations:
     code: int
     afi: int
     pairs: tuple[tuple[int, int], ...]
+    # built from a rule's text (the configuration, the API), not read from the wire: 5.0 prints
+    # the ports of such a rule by name (`=http`), those of the same rule received as numbers
+    built: bool = field(default=False, compare=False)
 
     def pack(self) -> bytes:
         widths = TYPES[self.afi][self.code].widths
@@ -356,13 +278,14 @@ class Operations:
         """5.0's JSON list: one string per OR-ed term, the AND-ed pairs joined to the term they follow."""
         kind = TYPES[self.afi][self.code]
         names = NUMERIC_TEXT if kind.kind == 'numeric' else BITMASK_TEXT
+        value_text = kind.built_text if self.built and kind.built_text is not None else kind.text
         found: list[str] = []
         for operator, value in self.pairs:
             comparison = operator & ~AND
             if kind.kind == 'numeric' and comparison in (0, LT | GT | EQ):
                 text = names[comparison]
             else:
-                text = names[comparison] + kind.text(value)
+                text = names[comparison] + value_text(value)
             if operator & AND and found:
                 found[-1] += '&' + text
             else:

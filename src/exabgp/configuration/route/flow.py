@@ -8,7 +8,7 @@
 match: `source`/`destination` (`-ipv4`/`-ipv6`) PREFIX (IPv6: ADDRESS/LENGTH[/OFFSET]), and the
 numeric or bitmask keywords of bgp.nlri.flow_match, each taking one term or `[ TERM TERM ]` (OR),
 a term being `OPVALUE` pairs joined by `&` (AND): `>1024&<2048`, `=80`, `!=0`, `syn&!ack`, names
-for protocols, ports (a common subset of 5.0's IANA names), ICMP types and codes, TCP flags (`fin+syn`) and fragments.
+for protocols, ports (the IANA service names 5.0 reads: bgp.nlri.flow_ports), ICMP types and codes, TCP flags (`fin+syn`) and fragments.
 then: accept, discard, rate-limit N [bytes|packets], redirect ASN:N | IP:N | IP, redirect-to-nexthop,
 redirect-to-nexthop-ietf IP, copy IP, mark DSCP, action sample|terminal|sample-terminal,
 community, large-community, extended-community. scope: interface-set [transitive|non-transitive]:
@@ -21,21 +21,29 @@ Invariants (5.0's):
 - The route is IPv6 when a source or destination is an IPv6 prefix, flow-vpn when `rd` is written.
 - A route needs at least one match: with none it would match every packet.
 - Words are read as written: a value 5.0 refuses is refused at its word with the reason.
+- What a rule says besides its prefixes (`Parts`: the numeric and bitmask components packed, the
+  attributes, the next hop, the RD) is made once per `Builder` for the words that say it: a rule
+  on one line is cached by its words with the prefix values left out, a statement of a `route`
+  block by its words. A detector sending 10,000 rules that differ by their addresses has its
+  `protocol`, ports and actions read once. Nothing holding a quoted word is cached.
 """
 
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv6Address, ip_address
 
+from exabgp.bgp.attribute.attributes import Attributes
 from exabgp.bgp.attribute.extended import ExtendedCommunities, IPv6ExtendedCommunities
 from exabgp.bgp.family import AFI, SAFI, Family
-from exabgp.bgp.nlri import flow_match
+from exabgp.bgp.nlri import flow_match, flow_ports
 from exabgp.bgp.nlri.flow import Flow
-from exabgp.bgp.nlri.flow_match import AND, EQ, GT, LT, MATCH, NOT, Operations, Prefix
+from exabgp.bgp.nlri.flow_match import AND, EQ, GT, LT, MATCH, NOT, Component, Operations, Prefix
 from exabgp.bgp.route import SELF, NextHop, Route
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.route import attributes, qualifiers
 from exabgp.configuration.route.grammar import Builder, Spec
+from exabgp.configuration.route.prefix import ipv4
 
 _PREFIX_KEYWORDS = {
     'source': flow_match.SOURCE,
@@ -64,6 +72,8 @@ class FlowDraft:
     operations: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     rd: bytes | None = None
     spec: Spec = field(default_factory=Spec)
+    # the index of each prefix value read: the words a one-line rule's cache key leaves out
+    read_at: list[int] = field(default_factory=list)
 
 
 def _number(word: str) -> int | None:
@@ -74,12 +84,13 @@ def _number(word: str) -> int | None:
     return None
 
 
-def _named_value(word: str, names: dict[str, int], bits: bool) -> int | None:
-    """5.0's `named`: names or numbers up to 65535, added up when joined by '+'."""
+def _named_value(word: str, names: Callable[[str], int | None], bits: bool) -> int | None:
+    """5.0's `named`: names (looked up in lower case, `_` read as `-`) or numbers up to 65535,
+    added up when joined by '+'."""
     total = 0
     for part in word.split('+'):
         name = part.lower().replace('_', '-')
-        value = names.get(name)
+        value = names(name)
         if value is None:
             value = flow_match.TCP_FLAGS_BITS['urg'] if name == 'urgent' and bits else _number(part)
             if value is None or value > 0xFFFF:
@@ -91,17 +102,17 @@ def _named_value(word: str, names: dict[str, int], bits: bool) -> int | None:
 def _value(code: int, word: str) -> int:
     """The value of a term of component `code`; ValueError saying why not."""
     if code == flow_match.PROTOCOL:
-        value = _named_value(word, flow_match.PROTOCOLS, False)
+        value = _named_value(word, flow_match.PROTOCOLS.get, False)
     elif code == flow_match.ICMP_TYPE:
-        value = _named_value(word, flow_match.ICMP_TYPES, False)
+        value = _named_value(word, flow_match.ICMP_TYPES.get, False)
     elif code == flow_match.ICMP_CODE:
-        value = _named_value(word, flow_match.ICMP_CODES, False)
+        value = _named_value(word, flow_match.ICMP_CODES.get, False)
     elif code == flow_match.TCP_FLAGS:
-        value = _named_value(word, flow_match.TCP_FLAGS_BITS, True)
+        value = _named_value(word, flow_match.TCP_FLAGS_BITS.get, True)
     elif code == flow_match.FRAGMENT:
-        value = _named_value(word, flow_match.FRAGMENT_BITS, True)
+        value = _named_value(word, flow_match.FRAGMENT_BITS.get, True)
     elif code in (flow_match.PORT, flow_match.DESTINATION_PORT, flow_match.SOURCE_PORT):
-        value = _named_value(word, flow_match.PORTS, False)
+        value = _named_value(word, flow_ports.port, False)
     else:
         value = _number(word) if not word.startswith('0x') else None
     if value is None:
@@ -152,9 +163,17 @@ def terms(code: int, word: str) -> list[tuple[int, int]]:
     return found
 
 
-def _prefix(cursor: Cursor, draft: FlowDraft, code: int) -> None:
+def _prefix(cursor: Cursor, prefixes: list[tuple[int, int, bytes, int, int]], code: int) -> None:
     word = cursor.expect('a prefix')
     pieces = word.split('/')
+    packed = ipv4(pieces[0]) if len(pieces) == 2 else None
+    size = pieces[-1]
+    if packed is not None and size.isdigit() and size.isascii() and int(size) <= 32:
+        # the common case (a dotted quad and its length), without building an address object
+        if prefixes and prefixes[0][1] != AFI.IPV4:
+            raise cursor.fail('a flow route can not mix IPv4 and IPv6 prefixes')
+        prefixes.append((code, AFI.IPV4, packed, int(size), 0))
+        return
     try:
         address = ip_address(pieces[0])
         if len(pieces) not in (2, 3) or (len(pieces) == 3 and address.version == 4):
@@ -168,9 +187,9 @@ def _prefix(cursor: Cursor, draft: FlowDraft, code: int) -> None:
     except ValueError as error:
         raise cursor.fail(f"'{word}' is not a valid flow prefix ({error})") from None
     afi = AFI.IPV4 if address.version == 4 else AFI.IPV6
-    if draft.prefixes and draft.prefixes[0][1] != afi:
+    if prefixes and prefixes[0][1] != afi:
         raise cursor.fail('a flow route can not mix IPv4 and IPv6 prefixes')
-    draft.prefixes.append((code, afi, address.packed, length, offset))
+    prefixes.append((code, afi, address.packed, length, offset))
 
 
 def _operations(cursor: Cursor, draft: FlowDraft, code: int) -> None:
@@ -325,7 +344,8 @@ _THEN = frozenset(
 def keyword(cursor: Cursor, draft: FlowDraft, word: str) -> None:
     """One keyword of a flow route and its values (any of match, then, scope, and the route's own)."""
     if word in _PREFIX_KEYWORDS:
-        _prefix(cursor, draft, _PREFIX_KEYWORDS[word])
+        draft.read_at.append(cursor.index)
+        _prefix(cursor, draft.prefixes, _PREFIX_KEYWORDS[word])
     elif word in _OPERATION_KEYWORDS:
         _operations(cursor, draft, _OPERATION_KEYWORDS[word])
     elif word in _THEN:
@@ -348,16 +368,126 @@ def flat(cursor: Cursor, draft: FlowDraft) -> None:
         keyword(cursor, draft, word)
 
 
-def finish(draft: FlowDraft, builder: Builder) -> Route:
-    """The route the draft describes; ValueError when it can not be one."""
+def line(cursor: Cursor, builder: Builder) -> Route:
+    """The flow route written on one line from the cursor on (the API's, a `route ...;`
+    statement's). ConfigError at a word; ValueError (not a ConfigError) when the words make no
+    route (no match, too long, a flow label in an IPv4 rule)."""
+    words = cursor.words
+    start = cursor.index
+    text = cursor.statement.line.text
+    key: tuple[object, ...] | None = None
+    at: list[int] = []
+    if '"' not in text and "'" not in text:
+        # the words less the prefix values (each the word after a prefix keyword), and whether
+        # the first is IPv6: every other word is read the same way whatever the addresses are
+        template: list[object] = []
+        index, end = start, len(words)
+        while index < end:
+            word = words[index]
+            template.append(word)
+            if word in _PREFIX_KEYWORDS and index + 1 < end:
+                if not at:
+                    template.append(':' in words[index + 1])
+                at.append(index + 1)
+                index += 2
+                continue
+            index += 1
+        key = ('flow', *template)
+        parts: Parts | None = builder.parts.get(key)
+        if parts is not None:
+            prefixes: list[tuple[int, int, bytes, int, int]] = []
+            for index in at:
+                cursor.index = index
+                _prefix(cursor, prefixes, _PREFIX_KEYWORDS[words[index - 1]])
+            cursor.index = end
+            return parts.route(prefixes)
+    draft = FlowDraft()
+    flat(cursor, draft)
+    parts = _parts(draft, builder)
+    if key is not None and draft.read_at == at:
+        builder.remember(key, parts)
+    return parts.route(draft.prefixes)
+
+
+def statement(cursor: Cursor, draft: FlowDraft, builder: Builder) -> None:
+    """One `KEYWORD VALUE ...;` statement of a `route NAME { }` block (or of its sections). What a
+    statement other than a prefix does to a rule is read once per builder and replayed after."""
+    words = cursor.words
+    word = words[0]
+    text = cursor.statement.line.text
+    if word in _PREFIX_KEYWORDS or '"' in text or "'" in text:
+        cursor.index = 1
+        keyword(cursor, draft, word)
+        cursor.done()
+        return
+    key = ('flow statement', *words)
+    effect: FlowDraft | None = builder.parts.get(key)
+    if effect is None:
+        effect = FlowDraft()
+        cursor.index = 1
+        keyword(cursor, effect, word)
+        cursor.done()
+        builder.remember(key, effect)
+    for code, pairs in effect.operations.items():
+        draft.operations.setdefault(code, []).extend(pairs)
+    for attribute in effect.spec.attributes.values():
+        draft.spec.add(attribute)
+    if effect.spec.nexthop is not None:
+        draft.spec.nexthop = effect.spec.nexthop
+    if effect.rd is not None:
+        draft.rd = effect.rd
+
+
+@dataclass(frozen=True, slots=True)
+class Parts:
+    """What a flow rule says besides its prefixes: the rest of its NLRI and its attributes."""
+
+    family: Family
+    operations: tuple[Operations, ...]  # in type order, after the prefixes
+    packed: bytes  # their wire form
+    rd: bytes | None
+    attributes: Attributes
+    nexthop: NextHop
+
+    def route(self, read: list[tuple[int, int, bytes, int, int]]) -> Route:
+        """The route of these parts and the prefixes read; ValueError when it can not be one."""
+        prefixes: list[Prefix] = []
+        afi = self.family.afi
+        for code, _, packed, length, offset in read:
+            if afi == AFI.IPV4:
+                prefixes.append(Prefix(code, afi, bytes((length,)) + packed[: (length + 7) // 8]))
+            else:
+                pattern = flow_match.ipv6_pattern(packed, length, offset)
+                prefixes.append(Prefix(code, afi, bytes((length, offset)) + pattern))
+        if len(prefixes) > 1:
+            prefixes.sort(key=lambda prefix: prefix.code)
+        ordered: tuple[Component, ...] = (*prefixes, *self.operations)
+        packed = b''.join([prefix.pack() for prefix in prefixes]) + self.packed
+        return Route(Flow.assembled(self.family, ordered, packed, self.rd), self.attributes, self.nexthop)
+
+
+def _parts(draft: FlowDraft, builder: Builder) -> Parts:
+    """The parts of the draft, made once per builder for the same operations, RD and actions
+    (a `route NAME { }` block's: the one-line form caches by words before coming here)."""
     afi = draft.prefixes[0][1] if draft.prefixes else AFI.IPV4
-    components: list[Prefix | Operations] = []
-    for code, _, packed, length, offset in draft.prefixes:
-        if afi == AFI.IPV4:
-            components.append(Prefix(code, afi, bytes((length,)) + packed[: (length + 7) // 8]))
-        else:
-            pattern = flow_match.ipv6_pattern(packed, length, offset)
-            components.append(Prefix(code, afi, bytes((length, offset)) + pattern))
+    spec = draft.spec
+    key = (
+        'flow parts',
+        afi,
+        draft.rd,
+        spec.nexthop,
+        *[(code, *pairs) for code, pairs in draft.operations.items()],
+        *spec.attributes.values(),
+    )
+    known = builder.parts.get(key)
+    if known is None:
+        known = _made(draft, builder, afi)
+        builder.remember(key, known)
+    return known
+
+
+def _made(draft: FlowDraft, builder: Builder, afi: int) -> Parts:
+    components: list[Operations] = []
     for code, pairs in draft.operations.items():
         if code == flow_match.FLOW_LABEL and afi == AFI.IPV4:
             raise ValueError('flow-label only applies to IPv6 flow routes')
@@ -366,9 +496,14 @@ def finish(draft: FlowDraft, builder: Builder) -> Route:
             if value >= kind.limit:
                 raise ValueError(f'{kind.name} {value} is too large for its field')
         first, rest = pairs[0], pairs[1:]
-        components.append(Operations(code, afi, ((first[0] & ~AND, first[1]), *rest)))
+        components.append(Operations(code, afi, ((first[0] & ~AND, first[1]), *rest), built=True))
+    components.sort(key=lambda component: component.code)
     family = Family(afi, SAFI.FLOW_VPN if draft.rd is not None else SAFI.FLOW_IP)
-    nlri = Flow.make(family, tuple(components), draft.rd)
+    packed = b''.join([component.pack() for component in components])
     tail = builder.finish(draft.spec)
-    nexthop: NextHop = tail.nexthop
-    return Route(nlri, tail.attributes, nexthop)
+    return Parts(family, tuple(components), packed, draft.rd, tail.attributes, tail.nexthop)
+
+
+def finish(draft: FlowDraft, builder: Builder) -> Route:
+    """The route the draft describes; ValueError when it can not be one."""
+    return _parts(draft, builder).route(draft.prefixes)

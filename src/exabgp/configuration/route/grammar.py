@@ -227,12 +227,20 @@ class Builder:
     """Turns route statements into routes, interning what routes share. One per configuration load
     (or per API process): the caches only grow with distinct attribute sets, never with routes."""
 
-    __slots__ = ('attribute_sets', 'nexthops', 'tails')
+    __slots__ = ('attribute_sets', 'nexthops', 'parts', 'tails')
 
     def __init__(self) -> None:
         self.attribute_sets: dict[Attributes, Attributes] = {}
         self.nexthops: dict[Any, Any] = {}
         self.tails: dict[tuple[Any, ...], Tail] = {}
+        # what a family's own grammar made of words it saw before (flow: a rule less its prefixes),
+        # keyed by those words; bounded as `tails`
+        self.parts: dict[tuple[Any, ...], Any] = {}
+
+    def remember(self, key: tuple[Any, ...], made: Any) -> None:
+        if len(self.parts) >= TAIL_CACHE:
+            self.parts.clear()
+        self.parts[key] = made
 
     def finish(self, spec: Spec) -> Tail:
         made = attributes.build(spec.attributes)

@@ -18,7 +18,8 @@ _OCTET = r'(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])'
 _IPV4 = re.compile(rf'{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}')
 
 
-def _ipv4(text: str) -> bytes | None:
+def ipv4(text: str) -> bytes | None:
+    """The four octets of a dotted-quad IPv4 address, None when `text` is not one."""
     if _IPV4.fullmatch(text) is None:
         return None
     return bytes(map(int, text.split('.')))
@@ -35,7 +36,7 @@ def parse(word: str) -> tuple[int, bytes, int]:
         afi = AFI.IPV6
         bits = 128
     else:
-        packed = _ipv4(text)
+        packed = ipv4(text)
         afi = AFI.IPV4
         bits = 32
     if packed is None:

@@ -12,6 +12,7 @@ from typing import Any, Protocol
 
 from exabgp.bgp.family import AFI
 from exabgp.bgp.nlri import table
+from exabgp.bgp.route import Route
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError, unsupported
 from exabgp.configuration.neighbor import Draft
@@ -118,19 +119,19 @@ def announce(builder: Builder, cursor: Cursor, afi_text: str, draft: Draft) -> N
     store(draft, statements.announced(builder, cursor, row), cursor.statement, 1)
 
 
-def _flow_store(draft: Draft, made: flow.FlowDraft, statement: Statement, builder: Builder) -> None:
-    try:
-        route = flow.finish(made, builder)
-    except ValueError as error:
-        raise ConfigError(str(error), statement.location(0)) from None
+def _flow_store(draft: Draft, route: Route, statement: Statement) -> None:
     store(draft, ([route], None, route.nlri.family), statement, 0)
 
 
 def flow_line(builder: Builder, cursor: Cursor, draft: Draft) -> None:
     """`route KEYWORD VALUE ... ACTION ...;`: a flow route written on one line."""
-    made = flow.FlowDraft()
-    flow.flat(cursor, made)
-    _flow_store(draft, made, cursor.statement, builder)
+    try:
+        route = flow.line(cursor, builder)
+    except ConfigError:
+        raise
+    except ValueError as error:
+        raise ConfigError(str(error), cursor.statement.location(0)) from None
+    _flow_store(draft, route, cursor.statement)
 
 
 def flow_block(builder: Builder, header: Statement, parser: Blocks, draft: Draft) -> None:
@@ -138,16 +139,18 @@ def flow_block(builder: Builder, header: Statement, parser: Blocks, draft: Draft
     made = flow.FlowDraft()
 
     def command(cursor: Cursor) -> None:
-        cursor.index = 0
-        flow.keyword(cursor, made, cursor.next())
-        cursor.done()
+        flow.statement(cursor, made, builder)
 
     def section(statement: Statement) -> None:
         parser.no_name(statement)
         parser.block(statement, f'flow route {statement.words[0]}', {}, {}, command)
 
     parser.block(header, 'flow route', {}, {'match': section, 'then': section, 'scope': section}, command)
-    _flow_store(draft, made, header, builder)
+    try:
+        route = flow.finish(made, builder)
+    except ValueError as error:
+        raise ConfigError(str(error), header.location(0)) from None
+    _flow_store(draft, route, header)
 
 
 def _vpls_store(draft: Draft, made: vpls_route.VplsDraft, statement: Statement, builder: Builder) -> None:
