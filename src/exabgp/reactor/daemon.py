@@ -24,6 +24,8 @@ Invariants:
   The API's `shutdown`, `reload` and `restart` commands do what the signals do (`command`).
 - With `metrics.port` set, /metrics, /healthz and /readyz are served from this loop (metrics.py),
   with a probe of the loop lag; reloads are counted by outcome (`health`), commands by client.
+- The observer is the API processes, then the exporters the settings ask for (`mrt.dump`); it is
+  closed once the loop is done with the peers, so an exporter writes out what it buffered.
 - Under systemd (`notify`): READY=1 once listening with the processes started, STOPPING=1 as the
   shutdown begins, WATCHDOG=1 from a task of the loop while it runs.
 """
@@ -45,8 +47,9 @@ from exabgp.reactor.commands import Commands
 from exabgp.reactor.control import Control
 from exabgp.reactor.listener import Listeners, matches
 from exabgp.reactor.metrics import Health, Server
+from exabgp.reactor.mrtdump import observers
 from exabgp.reactor.notify import Notifier
-from exabgp.reactor.observer import Observer
+from exabgp.reactor.observer import Observer, combined
 from exabgp.reactor.peer import Peer
 from exabgp.reactor.processes import Processes
 from exabgp.settings import Settings
@@ -158,7 +161,7 @@ class Daemon:
         self.commands = Commands(settings, self)
         self.processes.run_commands = self.commands.run
         self.control = Control(settings, self.commands)
-        self.observer = observer or self.processes
+        self.observer = observer or combined([self.processes, *observers(settings)])
         self.config = Config()
         self.peers: dict[str, Peer] = {}
         self.listeners = Listeners(self._dispatch, settings.notification.text)
@@ -234,6 +237,7 @@ class Daemon:
             await self.metrics.close()
             await self.listeners.close()
             self.notify.close()
+            self.observer.close()
         return self.exit_code
 
     async def _delay(self) -> None:
