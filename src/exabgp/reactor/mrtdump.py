@@ -39,7 +39,8 @@ log = logger.get('reactor')
 
 FLUSH_SIZE = 1 << 18
 FLUSH_AFTER = 1.0
-GZIP_LEVEL = 6
+# level 1: a 256 KiB flush takes under a millisecond (6 takes 5 ms, for a file a few percent smaller)
+GZIP_LEVEL = 1
 UNSPECIFIED = {4: IPv4Address(0), 6: IPv6Address(0)}
 
 
