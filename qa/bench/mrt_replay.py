@@ -27,14 +27,18 @@ is stopped and reported as stalled (a text-API pipe deadlock shows that way).
 """
 
 import argparse
+import contextlib
 import gzip
 import json
 import os
 import random
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from ipaddress import IPv4Address
 
 sys.path.insert(0, os.path.dirname(os.path.realpath(__file__)))
@@ -201,15 +205,35 @@ def figures(pids: list[int]) -> tuple[float, float]:
     return cpu, rss
 
 
-def run(who: str, command: list[str], env: dict[str, str], folder: str, count: int, stall: float) -> str:
-    """Start gobgpd and the contender; wait until gobgpd holds `count` routes; the figures line."""
-    api_port = free_port('127.0.0.1')
-    port = free_port(GOBGP_ADDRESS)
+@dataclass(slots=True)
+class Result:
+    who: str
+    wall: float
+    cpu: float
+    rss: float
+    processes: int
+    # why it did not finish, '' when gobgpd got every route
+    failed: str = ''
+
+    def line(self, count: int) -> str:
+        if self.failed:
+            return f'{self.who:15} {self.failed}'
+        many = 'es' if self.processes > 1 else ''
+        return (
+            f'{self.who:15} {self.wall:8.1f} s wall {self.cpu:8.1f} s CPU {self.rss:8.1f} MiB peak '
+            f'{count / self.wall:9,.0f} routes/s  ({self.processes} process{many})'
+        )
+
+
+def run(who: str, command: list[str], env: dict[str, str], folder: str, count: int, stall: float) -> Result:
+    """Start gobgpd and the contender; wait until gobgpd holds `count` routes (or nothing moves
+    for `stall` seconds); the figures."""
+    name = who.replace(' ', '-').replace('=', '-')
     gobgp = GoBGP(
-        os.path.join(folder, who),
+        os.path.join(folder, name),
         address=GOBGP_ADDRESS,
-        port=port,
-        api_port=api_port,
+        port=free_port(GOBGP_ADDRESS),
+        api_port=free_port('127.0.0.1'),
         asn=GOBGP_AS,
         neighbor=OURS_ADDRESS,
         neighbor_as=PEER_AS,
@@ -217,8 +241,8 @@ def run(who: str, command: list[str], env: dict[str, str], folder: str, count: i
     )
     os.makedirs(gobgp.directory, exist_ok=True)
     gobgp.start()
-    env = {**env, 'exabgp_tcp_port': str(port)}
-    log = os.path.join(folder, f'{who}.log')
+    env = {**env, 'exabgp_tcp_port': str(gobgp.port)}
+    log = os.path.join(folder, f'{name}.log')
     started = time.time()
     contender = harness.spawn(command, env, log)
     held, progress, pids = 0, started, [contender.pid]
@@ -226,30 +250,29 @@ def run(who: str, command: list[str], env: dict[str, str], folder: str, count: i
         while True:
             time.sleep(1.0)
             if contender.poll() is not None:
-                return f'{who:8} exited with {contender.returncode}: {harness.tail(log)}'
+                return Result(who, 0, 0, 0, 0, f'exited with {contender.returncode}: {harness.tail(log)}')
             pids = processes(contender.pid)
             cpu, rss = figures(pids)
             now_held = held_by(gobgp, held)
             now = time.time()
             if now_held >= count:
-                wall = now - started
-                return (
-                    f'{who:8} {wall:9.1f} s wall {cpu:9.1f} s CPU {rss:8.1f} MiB peak '
-                    f'{count / wall:10,.0f} routes/s  ({len(pids)} process{"es" if len(pids) > 1 else ""})'
-                )
+                return Result(who, now - started, cpu, rss, len(pids))
             if now_held > held:
                 held, progress = now_held, now
             elif now - progress > stall:
-                return (
-                    f'{who:8} STALLED: gobgpd held {held:,} of {count:,} routes and nothing more for {stall:.0f} s '
-                    f'after {now - started:.0f} s ({cpu:.1f} s CPU, {rss:.1f} MiB)'
+                return Result(
+                    who,
+                    now - started,
+                    cpu,
+                    rss,
+                    len(pids),
+                    f'STALLED: gobgpd held {held:,} of {count:,} routes and got nothing more for {stall:.0f} s '
+                    f'({now - started:.0f} s wall, {cpu:.1f} s CPU, {rss:.1f} MiB)',
                 )
     finally:
         for pid in reversed(pids[1:]):
-            try:
-                os.kill(pid, 15)
-            except OSError:
-                continue
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGTERM)
         harness.stop(contender)
         gobgp.stop()
 
@@ -258,8 +281,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--routes', type=int, default=1_000_000)
     parser.add_argument('--oracle', default='', help="5.0.15's exabgp or venv (default: harness.oracle)")
-    parser.add_argument('--no-oracle', action='store_true')
-    parser.add_argument('--stall', type=float, default=120.0, help='seconds without progress before giving up')
+    parser.add_argument('--no-oracle', action='store_true', help='leave 5.0.15 out')
+    parser.add_argument('--no-text', action='store_true', help="leave out our daemon fed by the user's script")
+    parser.add_argument('--stall', type=float, default=60.0, help='seconds without progress before giving up')
     parser.add_argument('--keep', default='', help='write the files in this folder and keep them')
     args = parser.parse_args()
     if missing('gobgpd', 'gobgp'):
@@ -277,28 +301,48 @@ def main() -> int:
     origins = len({id(origin) for _, _, origin in routes})
     print(
         f'{args.routes:,} routes, {origins:,} attribute sets: {dump} ({os.path.getsize(dump) / 1e6:.1f} MB) '
-        f'in {time.time() - started:.1f} s',
+        f'in {time.time() - started:.1f} s; load average {os.getloadavg()[0]:.1f}',
         flush=True,
     )
 
-    config = os.path.join(folder, 'replay.conf')
-    with open(config, 'w') as handle:
-        handle.write(harness.neighbor(GOBGP_ADDRESS, OURS_ADDRESS, PEER_AS, GOBGP_AS))
-    ours = [*harness.OURS, 'mrt', 'replay', config, dump]
-    print(run('ours', ours, harness.environment(), folder, args.routes, args.stall), flush=True)
-
-    if not args.no_oracle:
-        script = harness.script(folder, 'announce.py', USER_SCRIPT.format(commands=commands))
-        text = harness.process('announce', script) + harness.neighbor(
-            GOBGP_ADDRESS, OURS_ADDRESS, PEER_AS, GOBGP_AS, api='processes [ announce ];'
-        )
-        oracle_config = os.path.join(folder, 'oracle.conf')
-        with open(oracle_config, 'w') as handle:
+    def write(name: str, text: str) -> str:
+        path = os.path.join(folder, name)
+        with open(path, 'w') as handle:
             handle.write(text)
-        oracle = [harness.oracle(args.oracle), oracle_config]
-        print(run('5.0.15', oracle, harness.environment(), folder, args.routes, args.stall), flush=True)
+        return path
+
+    replay = write('replay.conf', harness.neighbor(GOBGP_ADDRESS, OURS_ADDRESS, PEER_AS, GOBGP_AS))
+    script = harness.script(folder, 'announce.py', USER_SCRIPT.format(commands=commands))
+    api = write(
+        'api.conf',
+        harness.process('announce', script)
+        + harness.neighbor(GOBGP_ADDRESS, OURS_ADDRESS, PEER_AS, GOBGP_AS, api='processes [ announce ];'),
+    )
+    contenders: list[tuple[str, list[str], dict[str, str]]] = [
+        ('ours mrt replay', [*harness.OURS, 'mrt', 'replay', replay, dump], harness.environment())
+    ]
+    if not args.no_text:
+        contenders.append(('ours text API', [*harness.OURS, api], harness.environment()))
+    if not args.no_oracle:
+        oracle = harness.oracle(args.oracle)
+        contenders.append(('5.0.15 text API', [oracle, api], harness.environment()))
+        # the usual way out of that deadlock: no `done` acknowledgements written to the script
+        contenders.append(('5.0.15 ack=false', [oracle, api], harness.environment(exabgp_api_ack='false')))
+    results = []
+    for who, command, env in contenders:
+        result = run(who, command, env, folder, args.routes, args.stall)
+        results.append(result)
+        print(result.line(args.routes), flush=True)
+    ours = results[0]
+    if not ours.failed:
+        for other in results[1:]:
+            if not other.failed:
+                print(
+                    f'{other.who} / ours mrt replay: x{other.wall / ours.wall:.1f} wall, '
+                    f'x{other.cpu / ours.cpu:.1f} CPU, x{other.rss / ours.rss:.1f} peak RSS'
+                )
     if not args.keep:
-        subprocess.run(['rm', '-rf', folder], check=False)
+        shutil.rmtree(folder, ignore_errors=True)
     return 0
 
 
