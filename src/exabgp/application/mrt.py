@@ -181,7 +181,8 @@ def changes(paths: list[str], next_hop: str) -> Iterator[tuple[float, list[Route
                 yield record.timestamp, announced, []
                 continue
         try:
-            message = decoded(record, parsed)
+            # an IPv4 entry's field is remembered in `known` (with less memory than its parse)
+            message = decoded(record, None if ipv4 else parsed)
         except PeerError as error:
             sys.stderr.write(f'exabgp mrt: a message does not decode, skipped: {error.reason}\n')
             continue
@@ -189,8 +190,7 @@ def changes(paths: list[str], next_hop: str) -> Iterator[tuple[float, list[Route
             continue
         announced = list(message.announced)
         if ipv4 and announced:
-            body = record.body  # type: ignore[union-attr]
-            known[body[4 : 4 + int.from_bytes(body[2:4], 'big')]] = (announced[0].attributes, announced[0].nexthop)
+            known[record.attributes] = (announced[0].attributes, announced[0].nexthop)  # type: ignore[union-attr]
         if next_hop == 'self':
             announced = [Route(route.nlri, route.attributes, SELF) for route in announced]
         withdrawn = [Route(nlri, EMPTY) for nlri in message.withdrawn]
@@ -200,13 +200,11 @@ def changes(paths: list[str], next_hop: str) -> Iterator[tuple[float, list[Route
 
 def _known_ipv4(record: mrt.RibEntry, known: dict[bytes, tuple[object, NextHop]], next_hop: str) -> list[Route] | None:
     """The routes of an IPv4 unicast RIB entry whose attribute field decoded before (None if not)."""
-    body = record.body
-    end = 4 + int.from_bytes(body[2:4], 'big')
-    seen = known.get(body[4:end])
+    seen = known.get(record.attributes)
     if seen is None:
         return None
     try:
-        nlris = INET.unpack_all(IPV4_UNICAST, body[end:], record.addpath)
+        nlris = INET.unpack_all(IPV4_UNICAST, record.nlri, record.addpath)
     except Malformed:
         return None  # decoded whole, to be reported
     attributes, nexthop = seen

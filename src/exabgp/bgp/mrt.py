@@ -19,8 +19,9 @@ Invariants:
 - Pure: `records(read)` takes a function returning up to N octets (a file's `read`), so gzip and
   bzip2 streams are read a megabyte at a time, never whole. A record cut short by the end of the
   data ends the iteration with `Truncated`.
-- A RIB entry is given as the UPDATE body a peer would have sent for it (NLRI field for IPv4
-  unicast, a complete MP_REACH_NLRI otherwise), so the codec decodes it as it decodes the wire.
+- A RIB entry gives its attributes and NLRI as stored, and the UPDATE body a peer would have sent
+  for it (NLRI field for IPv4 unicast, a complete MP_REACH_NLRI otherwise), so the codec decodes
+  it as it decodes the wire; that body is built when asked for.
 - Types and subtypes this module does not read are yielded as `Other`, with their bytes.
 """
 
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address, ip_address
 
 from exabgp.bgp.family import AFI, SAFI, Family
+from exabgp.bgp.slots import slot_store
 
 TABLE_DUMP_V2 = 13
 BGP4MP = 16
@@ -84,14 +86,31 @@ class PeerIndex:
 
 @dataclass(frozen=True, slots=True)
 class RibEntry:
-    """One path of a TABLE_DUMP_V2 RIB record, as an UPDATE body (see the module docstring)."""
+    """One path of a TABLE_DUMP_V2 RIB record: its attributes as the record stores them, and its
+    NLRI (path identifier included); `body` is the UPDATE body (see the module docstring)."""
 
     timestamp: float
     family: Family
     addpath: bool
     peer_index: int
     originated: int
-    body: bytes
+    attributes: bytes
+    nlri: bytes
+
+    @property
+    def body(self) -> bytes:
+        """`Truncated` when an attribute overruns the attributes."""
+        try:
+            return update_body(self.family, self.attributes, self.nlri)
+        except IndexError:
+            raise Truncated('a RIB entry has an attribute longer than its attributes') from None
+
+
+_NEW = object.__new__
+_TIMESTAMP, _FAMILY, _ADDPATH, _PEER_INDEX, _ORIGINATED, _ATTRIBUTES, _NLRI = (
+    slot_store(RibEntry, name)
+    for name in ('timestamp', 'family', 'addpath', 'peer_index', 'originated', 'attributes', 'nlri')
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,9 +283,16 @@ def _rib(timestamp: float, family: Family, addpath: bool, data: bytes) -> Iterat
         if len(attributes) != size:
             raise IndexError
         at += 2 + size
-        yield RibEntry(
-            timestamp, family, addpath, peer_index, originated, update_body(family, attributes, path + prefix)
-        )
+        # a table has a million of these: the slots are set without the dataclass __init__
+        entry = _NEW(RibEntry)
+        _TIMESTAMP(entry, timestamp)
+        _FAMILY(entry, family)
+        _ADDPATH(entry, addpath)
+        _PEER_INDEX(entry, peer_index)
+        _ORIGINATED(entry, originated)
+        _ATTRIBUTES(entry, attributes)
+        _NLRI(entry, path + prefix)
+        yield entry
 
 
 def update_body(family: Family, attributes: bytes, nlri: bytes) -> bytes:
