@@ -72,6 +72,8 @@ DEFAULTS = {
     'metrics.port': 0,
     'notification.text': False,
     'configuration.strict': False,
+    'mrt.dump': '',
+    'mrt.rotate': 0,
 }
 
 
@@ -231,7 +233,7 @@ def test_settings_are_frozen_and_replace_makes_a_copy() -> None:
 def test_env_lines_match_5_0_forms() -> None:
     lines = list(S.env_lines(load({'exabgp_tcp_bind': '127.0.0.1'})))
     # 5.0's 45 lines, then ours
-    assert len(lines) == 56
+    assert len(lines) == 58
     assert lines[0] == 'exabgp.profile.enable=false'
     assert "exabgp.profile.file=''" in lines
     assert "exabgp.daemon.umask='0o137'" in lines
@@ -250,6 +252,8 @@ def test_env_lines_match_5_0_forms() -> None:
         'exabgp.metrics.port=0',
         'exabgp.notification.text=false',
         'exabgp.configuration.strict=false',
+        "exabgp.mrt.dump=''",
+        'exabgp.mrt.rotate=0',
     ]
 
 
@@ -264,6 +268,7 @@ def test_ini_lines_are_sorted_with_blank_line_headers() -> None:
         '\n[exabgp.configuration]',
         '\n[exabgp.loop]',
         '\n[exabgp.metrics]',
+        '\n[exabgp.mrt]',
         '\n[exabgp.notification]',
         '\n[exabgp.process]',
     ]

@@ -251,13 +251,22 @@ SPEC: dict[str, dict[str, Option]] = {
     'notification': {
         'text': Option(BOOLEAN, 'false', 'NOTIFICATION data as 5.0 sends it (English text), not as the RFCs define it'),
     },
+    'mrt': {
+        'dump': Option(
+            STRING,
+            '',
+            'file receiving every BGP message and FSM change as MRT BGP4MP_ET records (strftime pattern, UTC; '
+            '.gz for gzip); none when empty',
+        ),
+        'rotate': Option(INTEGER, '0', 'seconds between two files of the mrt dump (0: one file), aligned on the epoch'),
+    },
     'configuration': {
         'strict': Option(BOOLEAN, 'false', 'refuse a configuration with warnings, as validate --strict does'),
     },
 }
 
 HIDDEN_SECTIONS = ('debug',)
-OUR_SECTIONS = ('loop', 'process', 'cli', 'metrics', 'notification', 'configuration')
+OUR_SECTIONS = ('loop', 'process', 'cli', 'metrics', 'notification', 'configuration', 'mrt')
 # ours, in 5.0's sections: `exabgp env -e` prints them after 5.0's lines; the ini form keeps them in
 # their section (a second `[exabgp.log]` would make 5.0 refuse the file)
 OUR_OPTIONS = (('log', 'format'), ('bgp', 'sendhold'), ('api', 'version'))
@@ -297,6 +306,7 @@ class Settings:
     metrics: Any
     notification: Any
     configuration: Any
+    mrt: Any
     version: str = RELEASE
     env_file: str = ''
     root: str = ''

@@ -125,7 +125,7 @@ def test_records_of_a_table_dump_and_updates():
 def _negotiated():
     from exabgp.application.mrt import session
 
-    return session(mrt.RibEntry(0, Family(AFI.IPV6, SAFI.UNICAST), False, 0, 0, b''))
+    return session(mrt.RibEntry(0, Family(AFI.IPV6, SAFI.UNICAST), False, 0, 0, b'', b''))
 
 
 def test_a_cut_record_is_reported():
@@ -207,3 +207,34 @@ neighbor 127.0.0.2 {{
                         break
         # 10.0.1.0/24, announced then withdrawn before it was sent, is never sent (the RIB's rule)
         assert seen == {'10.0.0.0/24', '2001:db8::/32'}
+
+
+def test_replay_reads_each_attribute_field_once_and_gives_the_same_routes(tmp_path):
+    from exabgp.application.mrt import changes, decoded
+    from exabgp.bgp import mrt_write
+
+    shared = ORIGIN_IGP + AS_PATH_65001_65100 + NEXT_HOP + MED_7
+    other = ORIGIN_IGP + AS_PATH_65001_65100 + NEXT_HOP
+    ipv4 = Family(AFI.IPV4, SAFI.UNICAST)
+    data = peer_index()
+    for sequence, attributes in enumerate([shared, other, shared, shared, other]):
+        entry = mrt_write.TableEntry(0, 1_690_000_000, attributes)
+        data += mrt_write.rib(1_700_000_000, sequence, ipv4, bytes((24, 10, sequence, 0)), [entry])
+    data += ipv6_rib() + bgp4mp(ANNOUNCE_BODY) + bgp4mp(WITHDRAW_BODY)
+    path = tmp_path / 'table.mrt'
+    path.write_bytes(data)
+    expected = []
+    for item in mrt.records(io.BytesIO(data).read):
+        if isinstance(item, mrt.RibEntry | mrt.Message):
+            update = decoded(item)
+            expected.append(([str(route) for route in update.announced], [str(nlri) for nlri in update.withdrawn]))
+    made = list(changes([str(path)], 'keep'))
+    found = [
+        ([str(route) for route in announced], [str(route.nlri) for route in withdrawn])
+        for _, announced, withdrawn in made
+    ]
+    assert found == expected
+    # the entries of one attribute field share one decoded value
+    first, third = made[0][1][0], made[2][1][0]
+    assert (str(third.nlri), str(third.nexthop)) == ('10.2.0.0/24', '192.0.2.1')
+    assert third.attributes is first.attributes

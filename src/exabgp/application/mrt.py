@@ -31,14 +31,16 @@ from typing import BinaryIO
 from exabgp.api import json_messages
 from exabgp.api.envelope import Peer, Stamp
 from exabgp.bgp import mrt
-from exabgp.bgp.attribute.attributes import EMPTY
-from exabgp.bgp.errors import PeerError
+from exabgp.bgp.attribute.attributes import EMPTY, LastParsed, parse_attributes
+from exabgp.bgp.errors import Malformed, PeerError
+from exabgp.bgp.family import IPV4_UNICAST
 from exabgp.bgp.message.header import HEADER_SIZE
 from exabgp.bgp.message.table import unpack_message
 from exabgp.bgp.message.update import Update
 from exabgp.bgp.negotiated import EXTENDED_SIZE, Negotiated
 from exabgp.bgp.nlri import table
-from exabgp.bgp.route import SELF, Route
+from exabgp.bgp.nlri.inet import INET
+from exabgp.bgp.route import SELF, NextHop, Route
 from exabgp.settings import Settings
 from exabgp.speaker import Speaker
 
@@ -67,19 +69,53 @@ def opened(path: str) -> BinaryIO:
     return open(path, 'rb')
 
 
-def session(record: mrt.RibEntry | mrt.Message) -> Negotiated:
-    """What the recorded session is decoded with: the record's ASN size and ADD-PATH, every family."""
+def _negotiated(asn4: bool, addpath: bool) -> Negotiated:
     families = table.ALL
-    paths = frozenset(families) if record.addpath else frozenset()
-    asn4 = True if isinstance(record, mrt.RibEntry) else record.asn4
+    paths = frozenset(families) if addpath else frozenset()
     return Negotiated(asn4=asn4, families=families, addpath_send=paths, addpath_receive=paths, msg_size=EXTENDED_SIZE)
 
 
-def decoded(record: mrt.RibEntry | mrt.Message) -> object:
-    """The record's message value (an UPDATE for a RIB entry); PeerError when it does not decode."""
+# (4-octet ASNs, ADD-PATH) -> the session every record of that kind is decoded with
+SESSIONS = {(asn4, addpath): _negotiated(asn4, addpath) for asn4 in (False, True) for addpath in (False, True)}
+# distinct attribute fields remembered by `decoded` (a full table has a few hundred thousand)
+PARSED_LIMIT = 500_000
+
+
+def session(record: mrt.RibEntry | mrt.Message) -> Negotiated:
+    """What the recorded session is decoded with: the record's ASN size and ADD-PATH, every family."""
+    asn4 = True if isinstance(record, mrt.RibEntry) else record.asn4
+    return SESSIONS[(asn4, record.addpath)]
+
+
+class Parsed(LastParsed):
+    """The attribute fields of a file, parsed once each: the prefixes of a table share a few
+    hundred thousand fields, which decoding each RIB entry would parse again (most of the cost).
+    Keyed by the field's bytes and the session (one of `SESSIONS`); forgotten past `PARSED_LIMIT`."""
+
+    __slots__ = ('seen',)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: dict[tuple[bytes, int], object] = {}
+
+    def parse(self, data: bytes, negotiated: Negotiated):
+        key = (data, id(negotiated))
+        parsed = self.seen.get(key)
+        if parsed is None:
+            if len(self.seen) >= PARSED_LIMIT:
+                self.seen.clear()
+            parsed = self.seen[key] = parse_attributes(data, negotiated)
+        return parsed
+
+
+def decoded(record: mrt.RibEntry | mrt.Message, parsed: Parsed | None = None) -> object:
+    """The record's message value (an UPDATE for a RIB entry); PeerError when it does not decode.
+    `parsed` remembers attribute fields across records."""
     if isinstance(record, mrt.RibEntry):
-        return Update.unpack(record.body, session(record))
+        return Update.unpack(record.body, session(record), parsed)
     kind = record.message[18]
+    if kind == Update.TYPE:
+        return Update.unpack(record.message[HEADER_SIZE:], session(record), parsed)
     return unpack_message(kind, record.message[HEADER_SIZE:], session(record))
 
 
@@ -131,22 +167,48 @@ def print_files(paths: list[str], compact: bool) -> int:
 
 def changes(paths: list[str], next_hop: str) -> Iterator[tuple[float, list[Route], list[Route]]]:
     """(time stamp, routes to announce, routes to withdraw) per record that carries routes."""
+    parsed = Parsed()
+    # IPv4 unicast RIB entries by attribute field: (attributes, next hop) of the first entry that
+    # decoded with routes; the next entries with the same field only need their prefix read
+    known: dict[bytes, tuple[object, NextHop]] = {}
     for record, _ in items(paths):
         if not isinstance(record, mrt.RibEntry | mrt.Message):
             continue
+        ipv4 = isinstance(record, mrt.RibEntry) and record.family == IPV4_UNICAST
+        if ipv4:
+            announced = _known_ipv4(record, known, next_hop)  # type: ignore[arg-type]
+            if announced is not None:
+                yield record.timestamp, announced, []
+                continue
         try:
-            message = decoded(record)
+            # an IPv4 entry's field is remembered in `known` (with less memory than its parse)
+            message = decoded(record, None if ipv4 else parsed)
         except PeerError as error:
             sys.stderr.write(f'exabgp mrt: a message does not decode, skipped: {error.reason}\n')
             continue
         if not isinstance(message, Update):
             continue
         announced = list(message.announced)
+        if ipv4 and announced:
+            known[record.attributes] = (announced[0].attributes, announced[0].nexthop)  # type: ignore[union-attr]
         if next_hop == 'self':
             announced = [Route(route.nlri, route.attributes, SELF) for route in announced]
         withdrawn = [Route(nlri, EMPTY) for nlri in message.withdrawn]
         if announced or withdrawn:
             yield record.timestamp, announced, withdrawn
+
+
+def _known_ipv4(record: mrt.RibEntry, known: dict[bytes, tuple[object, NextHop]], next_hop: str) -> list[Route] | None:
+    """The routes of an IPv4 unicast RIB entry whose attribute field decoded before (None if not)."""
+    seen = known.get(record.attributes)
+    if seen is None:
+        return None
+    try:
+        nlris = INET.unpack_all(IPV4_UNICAST, record.nlri, record.addpath)
+    except Malformed:
+        return None  # decoded whole, to be reported
+    attributes, nexthop = seen
+    return [Route(nlri, attributes, SELF if next_hop == 'self' else nexthop) for nlri in nlris]
 
 
 async def replay(args: argparse.Namespace, settings: Settings) -> int:

@@ -17,10 +17,11 @@ BGP4MP MESSAGE(_AS4)(_LOCAL)(_ADDPATH) (4.4): peer AS, local AS (2 or 4), interf
 
 Invariants:
 - Pure: `records(read)` takes a function returning up to N octets (a file's `read`), so gzip and
-  bzip2 streams are read a record at a time, never whole. A record cut short by the end of the
+  bzip2 streams are read a megabyte at a time, never whole. A record cut short by the end of the
   data ends the iteration with `Truncated`.
-- A RIB entry is given as the UPDATE body a peer would have sent for it (NLRI field for IPv4
-  unicast, a complete MP_REACH_NLRI otherwise), so the codec decodes it as it decodes the wire.
+- A RIB entry gives its attributes and NLRI as stored, and the UPDATE body a peer would have sent
+  for it (NLRI field for IPv4 unicast, a complete MP_REACH_NLRI otherwise), so the codec decodes
+  it as it decodes the wire; that body is built when asked for.
 - Types and subtypes this module does not read are yielded as `Other`, with their bytes.
 """
 
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address, ip_address
 
 from exabgp.bgp.family import AFI, SAFI, Family
+from exabgp.bgp.slots import slot_store
 
 TABLE_DUMP_V2 = 13
 BGP4MP = 16
@@ -60,6 +62,7 @@ MESSAGE_SUBTYPES: dict[int, tuple[bool, bool]] = {
 STATE_SUBTYPES = {0: False, 5: True}
 MP_REACH_NLRI = 14
 HEADER = 12
+CHUNK = 1 << 20
 
 
 class Truncated(ValueError):
@@ -83,14 +86,31 @@ class PeerIndex:
 
 @dataclass(frozen=True, slots=True)
 class RibEntry:
-    """One path of a TABLE_DUMP_V2 RIB record, as an UPDATE body (see the module docstring)."""
+    """One path of a TABLE_DUMP_V2 RIB record: its attributes as the record stores them, and its
+    NLRI (path identifier included); `body` is the UPDATE body (see the module docstring)."""
 
     timestamp: float
     family: Family
     addpath: bool
     peer_index: int
     originated: int
-    body: bytes
+    attributes: bytes
+    nlri: bytes
+
+    @property
+    def body(self) -> bytes:
+        """`Truncated` when an attribute overruns the attributes."""
+        try:
+            return update_body(self.family, self.attributes, self.nlri)
+        except IndexError:
+            raise Truncated('a RIB entry has an attribute longer than its attributes') from None
+
+
+_NEW = object.__new__
+_TIMESTAMP, _FAMILY, _ADDPATH, _PEER_INDEX, _ORIGINATED, _ATTRIBUTES, _NLRI = (
+    slot_store(RibEntry, name)
+    for name in ('timestamp', 'family', 'addpath', 'peer_index', 'originated', 'attributes', 'nlri')
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,16 +151,27 @@ Record = PeerIndex | RibEntry | Message | StateChange | Other
 
 def records(read: Callable[[int], bytes]) -> Iterator[Record]:
     """Every record of an MRT stream, in order (a RIB record gives one `RibEntry` per path)."""
+    buffer = b''
+    at = 0
     while True:
-        header = _exactly(read, HEADER, allow_end=True)
-        if not header:
-            return
-        seconds = int.from_bytes(header[:4], 'big')
+        if len(buffer) - at < HEADER:
+            buffer, at = _refill(read, buffer, at, HEADER)
+            if at == len(buffer):
+                return
+        start = at + HEADER
+        header = buffer[at:start]
+        length = int.from_bytes(header[8:12], 'big')
+        if start + length > len(buffer):
+            buffer, at = _refill(read, buffer, at, HEADER + length)
+            start = at + HEADER
+        if len(header) < HEADER or start + length > len(buffer):
+            left = start + length - len(buffer) if len(header) == HEADER else HEADER - len(header)
+            raise Truncated(f'the data ends {left} octets before the end of a record')
+        data = buffer[start : start + length]
+        at = start + length
         kind = int.from_bytes(header[4:6], 'big')
         subtype = int.from_bytes(header[6:8], 'big')
-        length = int.from_bytes(header[8:12], 'big')
-        data = _exactly(read, length)
-        timestamp = float(seconds)
+        timestamp = float(int.from_bytes(header[:4], 'big'))
         if kind == BGP4MP_ET:
             if length < 4:
                 raise Truncated(f'a BGP4MP_ET record of {length} octets has no microseconds')
@@ -152,19 +183,18 @@ def records(read: Callable[[int], bytes]) -> Iterator[Record]:
             raise Truncated(f'record type {kind} subtype {subtype} is shorter than its fields') from None
 
 
-def _exactly(read: Callable[[int], bytes], size: int, allow_end: bool = False) -> bytes:
-    parts = []
-    left = size
-    while left:
-        chunk = read(left)
+def _refill(read: Callable[[int], bytes], buffer: bytes, at: int, size: int) -> tuple[bytes, int]:
+    """The unread part of `buffer` and what `read` gives, at least `size` octets unless the data
+    ends; read in `CHUNK`s (a call per record costs more than the record's decoding)."""
+    parts = [buffer[at:]]
+    have = len(parts[0])
+    while have < size:
+        chunk = read(max(CHUNK, size - have))
         if not chunk:
             break
         parts.append(chunk)
-        left -= len(chunk)
-    data = b''.join(parts)
-    if left and not (allow_end and not data):
-        raise Truncated(f'the data ends {left} octets before the end of a record')
-    return data
+        have += len(chunk)
+    return b''.join(parts), 0
 
 
 def _record(timestamp: float, kind: int, subtype: int, data: bytes) -> Iterator[Record]:
@@ -253,9 +283,16 @@ def _rib(timestamp: float, family: Family, addpath: bool, data: bytes) -> Iterat
         if len(attributes) != size:
             raise IndexError
         at += 2 + size
-        yield RibEntry(
-            timestamp, family, addpath, peer_index, originated, update_body(family, attributes, path + prefix)
-        )
+        # a table has a million of these: the slots are set without the dataclass __init__
+        entry = _NEW(RibEntry)
+        _TIMESTAMP(entry, timestamp)
+        _FAMILY(entry, family)
+        _ADDPATH(entry, addpath)
+        _PEER_INDEX(entry, peer_index)
+        _ORIGINATED(entry, originated)
+        _ATTRIBUTES(entry, attributes)
+        _NLRI(entry, path + prefix)
+        yield entry
 
 
 def update_body(family: Family, attributes: bytes, nlri: bytes) -> bytes:

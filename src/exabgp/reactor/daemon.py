@@ -24,6 +24,8 @@ Invariants:
   The API's `shutdown`, `reload` and `restart` commands do what the signals do (`command`).
 - With `metrics.port` set, /metrics, /healthz and /readyz are served from this loop (metrics.py),
   with a probe of the loop lag; reloads are counted by outcome (`health`), commands by client.
+- The observer is the API processes, then the exporters the settings ask for (`mrt.dump`); it is
+  closed once the loop is done with the peers, so an exporter writes out what it buffered.
 - BMP stations of the configuration (reactor/bmp.py) observe every peer, after the API processes;
   the exporter is one of the observers only when the configuration the daemon starts with has a
   station (the daemon without one pays nothing per event for it).
@@ -50,6 +52,7 @@ from exabgp.reactor.commands import Commands
 from exabgp.reactor.control import Control
 from exabgp.reactor.listener import Listeners, matches
 from exabgp.reactor.metrics import Health, Server
+from exabgp.reactor.mrtdump import observers
 from exabgp.reactor.notify import Notifier
 from exabgp.reactor.observer import Observer, combined
 from exabgp.reactor.peer import Peer
@@ -163,7 +166,7 @@ class Daemon:
         self.commands = Commands(settings, self)
         self.processes.run_commands = self.commands.run
         self.control = Control(settings, self.commands)
-        self.observer = observer or self.processes
+        self.observer = observer or combined([self.processes, *observers(settings)])
         self.bmp = Exporter()
         self.config = Config()
         self.peers: dict[str, Peer] = {}
@@ -246,6 +249,7 @@ class Daemon:
             await self.metrics.close()
             await self.listeners.close()
             self.notify.close()
+            self.observer.close()
         return self.exit_code
 
     async def _delay(self) -> None:

@@ -65,6 +65,9 @@ class Observer:
     def signal(self, peers: Iterable[PeerView], number: int) -> None:
         """The daemon received signal `number`; `peers` are every peer it has."""
 
+    def close(self) -> None:
+        """The daemon is ending, after its last event: write out what is buffered."""
+
 
 class Observers(Observer):
     """Several observers heard in turn, in the order given: the API processes first, then the
@@ -108,6 +111,10 @@ class Observers(Observer):
         views = tuple(peers)
         for observer in self.observers:
             observer.signal(views, number)
+
+    def close(self) -> None:
+        for observer in self.observers:
+            observer.close()
 
 
 def combined(observers: Sequence[Observer]) -> Observer:
