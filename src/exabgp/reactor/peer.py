@@ -16,6 +16,9 @@ Invariants:
 - Nothing is dropped silently: configured families we can not decode (left out of the OPEN) are
   warned about when the peer is made; an UPDATE part we could not use (RFC 7606 discard,
   treat-as-withdraw, AFI/SAFI disable, an MP attribute kept raw) is warned about with its bytes.
+- AFI/SAFI disable (RFC 7606, RFC 4760 7): the session stops decoding and sending the family
+  (session/session.py); here the routes the peer had announced in it leave the Adj-RIB-In and the
+  API hears them withdrawn.
 """
 
 import asyncio
@@ -437,6 +440,8 @@ class Peer:
             self._undecoded(message, event.header + event.body)
         if self.neighbor.adj_rib_in or self.restarts.tracking:
             self.rib_in.update(message.announced, message.withdrawn)
+        if message.disabled:
+            self.restarts.disabled(message.disabled)
         if message.eor is not None:
             self.restarts.end_of_rib(message.eor)
 

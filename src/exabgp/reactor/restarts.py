@@ -11,6 +11,8 @@ Invariants:
   Forwarding State bit for a family), and when it drops again before its End-of-RIB.
 - A session ending without graceful restart removes every route; the observer hears of them only
   with `process.withdraw-on-down` (5.0 reports the state change alone).
+- AFI/SAFI disable (RFC 7606) removes the peer's routes of the family the same way: told to the
+  observer as withdrawals.
 - At most one restart timer is armed; `close` cancels it (the peer is gone, nothing is reported).
 """
 
@@ -90,6 +92,12 @@ class Restarts:
         self.log.info(f'graceful restart: {count} routes of {families} kept as stale for {kept.restart_time}s')
         self._timer = asyncio.get_running_loop().call_later(kept.restart_time, self._expired)
 
+    def disabled(self, families: Iterable[Family]) -> None:
+        """RFC 7606 AFI/SAFI disable: the routes the peer announced in these families are deleted
+        (RFC 4760 7), stale or not, and the observer hears them withdrawn."""
+        chosen = sorted(str(family) for family in families)
+        self._removed(self.rib.remove(families), f'{", ".join(chosen)} disabled by an UPDATE error', 'RFC 7606')
+
     def close(self) -> None:
         self._cancel()
 
@@ -102,10 +110,10 @@ class Restarts:
             self._timer.cancel()
             self._timer = None
 
-    def _removed(self, routes: list[Route], why: str) -> None:
+    def _removed(self, routes: list[Route], why: str, topic: str = 'graceful restart') -> None:
         if not routes:
             return
-        self.log.info(f'graceful restart: {len(routes)} routes removed, {why}')
+        self.log.info(f'{topic}: {len(routes)} routes removed, {why}')
         by_family: dict[Family, list[NLRI]] = {}
         for route in routes:
             by_family.setdefault(route.nlri.family, []).append(route.nlri)

@@ -22,6 +22,10 @@ Invariants:
   fields, 3/1 when the withdrawn routes or path attribute lengths overrun the message (RFC 7606 4),
   3/10 for a withdrawn routes or NLRI field that does not parse (RFC 7606 5.3), whatever the
   attribute parser resets over, and 3/9 for an MP attribute whose AFI/SAFI cannot be read.
+- RFC 7606 5.2: an error costing more than an attribute discard in an UPDATE carrying path
+  attributes (other than MP_UNREACH_NLRI) but no reachable NLRI (no NLRI field, no MP_REACH_NLRI)
+  resets the session with that error's NOTIFICATION, as the RFC says: such an UPDATE is neither a
+  withdrawal nor an End-of-RIB, and its fields can not be trusted to have been read right.
 - Treat-as-withdraw (a malformed attribute, or ORIGIN or AS_PATH missing while routes are announced,
   or NEXT_HOP missing for the NLRI field: RFC 7606 3.d) turns every announced route into a withdrawn
   NLRI. LOCAL_PREF is not required, internal session or not: 5.0 accepts UPDATEs without it. An MP
@@ -37,7 +41,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address
 from typing import ClassVar
 
-from exabgp.bgp.attribute.attributes import EMPTY, Attributes, LastParsed, parse_attributes
+from exabgp.bgp.attribute.attributes import EMPTY, Attributes, LastParsed, Parsed, parse_attributes
 from exabgp.bgp.attribute.base import Action, Code, Flag, header
 from exabgp.bgp.attribute.mp import MPReach, MPUnreach, Unparsable
 from exabgp.bgp.errors import (
@@ -45,6 +49,7 @@ from exabgp.bgp.errors import (
     INVALID_NETWORK_FIELD,
     MALFORMED_ATTRIBUTE_LIST,
     MESSAGE_HEADER_ERROR,
+    OPTIONAL_ATTRIBUTE_ERROR,
     UPDATE_MESSAGE_ERROR,
     Malformed,
     PeerError,
@@ -144,6 +149,9 @@ class Update:
             if mp.failed > action:
                 action, code, reason = mp.failed, mp.code, mp.reason
             link_local, unparsed, disabled = mp.link_local, tuple(mp.unparsed), tuple(mp.disabled)
+
+        if action >= _TREAT_AS_WITHDRAW and not body_nlri and reach is None and parsed.present - _ONLY_UNREACH:
+            raise _unreachable(parsed, action, code, reason)
 
         as_withdraw = parsed.action >= _TREAT_AS_WITHDRAW
         if announced and not as_withdraw:
@@ -262,6 +270,18 @@ class _MP:
         # RFC 7606 3.j: between equal actions the first error found is the one reported
         if self.failed < _DISABLE_FAMILY:
             self.failed, self.code, self.reason = _DISABLE_FAMILY, code, error.reason
+
+
+def _unreachable(parsed: Parsed, action: Action, code: int, reason: str) -> PeerError:
+    """RFC 7606 5.2: an UPDATE with path attributes (other than MP_UNREACH_NLRI) but no reachable
+    NLRI, neither in its NLRI field nor in an MP_REACH_NLRI, is no End-of-RIB nor a plain
+    withdrawal, so its fields can not be trusted to have been read right: an error costing more
+    than an attribute discard resets the session, with that error's NOTIFICATION (RFC 4271 6.3)."""
+    why = f'{reason}, in an UPDATE with path attributes and no reachable NLRI (RFC 7606 5.2)'
+    if action == _TREAT_AS_WITHDRAW:
+        return update_error(parsed.subcode or MALFORMED_ATTRIBUTE_LIST, parsed.data, why, parsed.five)
+    # AFI/SAFI disable of the MP_UNREACH_NLRI: RFC 4760 7's Optional Attribute Error
+    return PeerError(UPDATE_MESSAGE_ERROR, OPTIONAL_ATTRIBUTE_ERROR, b'', why)
 
 
 def _missing(present: frozenset[int], nexthop: IPv4Address | None, body_nlri: Sequence[NLRI]) -> int:
