@@ -94,7 +94,9 @@ class Peer:
         self._restarted = True
         self.reporter = Reporter(observer, neighbor.peer())
         self.stats = self.reporter.stats
-        self.restarts = Restarts(self.rib_in, observer, self.log, self.view, settings.process.withdraw_on_down)
+        self.restarts = Restarts(
+            self.rib_in, observer, self.log, self.view, settings.process.withdraw_on_down, settings.bgp.staletime
+        )
         self._ended: Reason | None = None  # why the established session ended, for its graceful restart
         self._load_routes(neighbor)
         unbuilt = [str(family) for family in neighbor.families if family not in table.built(neighbor.families)]
