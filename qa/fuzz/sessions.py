@@ -18,7 +18,7 @@ message and next hop and graceful restart; two-octet AS; IPv4 unicast only witho
 An established session is reused until it closes, then made again.
 
 The RFC outcomes, and nothing else, are allowed: the session stays up (the UPDATE may carry an RFC
-7606 action), or it closes once, last of its events, either on the peer's NOTIFICATION or with a
+7606 action; once a family is disabled no route of it is received again), or it closes once, last of its events, either on the peer's NOTIFICATION or with a
 NOTIFICATION of code 1 to 6 (7 for ROUTE-REFRESH, RFC 7313) queued last. A failure is an exception from the session
 or the API encoders, or a broken rule: printed with the variant, the stage and the input in hex.
 
@@ -261,11 +261,20 @@ class Fuzzer:
             raise Broken('the NOTIFICATION is not the last thing queued')
         return True
 
-    def update_seen(self, events: list) -> int:
-        """Write each UPDATE received as the API would; how many carry an RFC 7606 action."""
+    def update_seen(self, session: Session, events: list) -> int:
+        """Write each UPDATE received as the API would; how many carry an RFC 7606 action. No
+        route of a family the session disabled (AFI/SAFI disable) may be in one."""
         actions = 0
+        disabled = session.disabled
         for event in events:
             if isinstance(event, Received) and isinstance(event.message, Update):
+                if disabled:
+                    families = {route.nlri.family for route in event.message.announced}
+                    families.update(nlri.family for nlri in event.message.withdrawn)
+                    if families & disabled:
+                        raise Broken(f'routes of a disabled family received: {families & disabled}')
+                    if set(session.negotiated.families) & disabled:
+                        raise Broken('a disabled family is still negotiated')
                 written = encode_json(STAMP, PEER, 'receive', event.message)
                 if written is not None:
                     json.loads(written)
@@ -306,7 +315,7 @@ class Fuzzer:
             self.feed(rng, session, data, self.now)
             events = session.events()
             closed = self.check(session, events, session.data_to_send())
-            tally.actions += self.update_seen(events)
+            tally.actions += self.update_seen(session, events)
             tally.resets += closed
         except Exception:
             tally.failures.append(_failure('established', variant, data))
