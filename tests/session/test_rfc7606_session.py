@@ -175,3 +175,19 @@ def test_end_of_rib_and_plain_withdrawals_are_unaffected() -> None:
     assert [str(nlri) for nlri in first.withdrawn] == ['10.1.2.0/24']
     assert eor.eor == IPV4_UNICAST
     assert not session.closed
+
+
+def test_an_empty_mp_reach_is_no_reachable_nlri() -> None:
+    session = established()
+    session.receive_data(update(BAD_ORIGIN + AS_PATH + mp_reach_v6(b'')), 1.0)
+    assert session.closed
+    assert [note[:2] for note in notifications(session.data_to_send())] == [(3, 5)]
+
+
+def test_an_mp_reach_with_routes_keeps_treat_as_withdraw() -> None:
+    session = established()
+    session.receive_data(update(BAD_ORIGIN + AS_PATH + mp_reach_v6(v6('2001:db8:1::', 48))), 1.0)
+    [message] = received(session)
+    assert not session.closed
+    assert message.action is Action.TREAT_AS_WITHDRAW
+    assert [str(nlri) for nlri in message.withdrawn] == ['2001:db8:1::/48']

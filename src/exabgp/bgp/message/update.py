@@ -23,7 +23,8 @@ Invariants:
   3/10 for a withdrawn routes or NLRI field that does not parse (RFC 7606 5.3), whatever the
   attribute parser resets over, and 3/9 for an MP attribute whose AFI/SAFI cannot be read.
 - RFC 7606 5.2: an error costing more than an attribute discard in an UPDATE carrying path
-  attributes (other than MP_UNREACH_NLRI) but no reachable NLRI (no NLRI field, no MP_REACH_NLRI)
+  attributes (other than MP_UNREACH_NLRI) but no reachable NLRI (none in the NLRI field nor in an
+  MP_REACH_NLRI; one we could not read may hold some, and is AFI/SAFI disable's)
   resets the session with that error's NOTIFICATION, as the RFC says: such an UPDATE is neither a
   withdrawal nor an End-of-RIB, and its fields can not be trusted to have been read right.
 - Treat-as-withdraw (a malformed attribute, or ORIGIN or AS_PATH missing while routes are announced,
@@ -134,6 +135,7 @@ class Update:
         announced: list[_Announced] = [(body_nlri, nexthop)] if body_nlri else []
         code, reason = parsed.code, parsed.reason
         link_local = None
+        reach_unread = False
         unparsed: tuple[MPReach | MPUnreach, ...] = ()
         disabled: tuple[Family, ...] = ()
 
@@ -149,9 +151,10 @@ class Update:
             if mp.failed > action:
                 action, code, reason = mp.failed, mp.code, mp.reason
             link_local, unparsed, disabled = mp.link_local, tuple(mp.unparsed), tuple(mp.disabled)
+            reach_unread = mp.reach_unread
 
-        if action >= _TREAT_AS_WITHDRAW and not body_nlri and reach is None and parsed.present - _ONLY_UNREACH:
-            raise _unreachable(parsed, action, code, reason)
+        if action >= _TREAT_AS_WITHDRAW and not announced and not reach_unread and parsed.present - _ONLY_UNREACH:
+            raise _unreachable(parsed, action, reason)
 
         as_withdraw = parsed.action >= _TREAT_AS_WITHDRAW
         if announced and not as_withdraw:
@@ -219,6 +222,7 @@ class _MP:
         'failed',
         'link_local',
         'negotiated',
+        'reach_unread',
         'reason',
         'unparsed',
         'withdrawn',
@@ -234,6 +238,9 @@ class _MP:
         self.link_local: IPv6Address | None = None
         self.unparsed: list[MPReach | MPUnreach] = []
         self.disabled: list[Family] = []
+        # an MP_REACH_NLRI whose NLRI could not be read (malformed, or a family without a codec):
+        # it may announce routes, so the UPDATE is not one without reachable NLRI (RFC 7606 5.2)
+        self.reach_unread = False
 
     def unreach(self, value: bytes | None) -> None:
         if value is None:
@@ -253,9 +260,11 @@ class _MP:
         try:
             decoded = MPReach.unpack(value, self.negotiated)
         except Unparsable as error:
+            self.reach_unread = True
             self._failed(error, Code.MP_REACH_NLRI, value)
             return
         if decoded.raw:
+            self.reach_unread = True
             self.unparsed.append(decoded)
         self.link_local = decoded.link_local
         if decoded.nlris:
@@ -272,11 +281,12 @@ class _MP:
             self.failed, self.code, self.reason = _DISABLE_FAMILY, code, error.reason
 
 
-def _unreachable(parsed: Parsed, action: Action, code: int, reason: str) -> PeerError:
+def _unreachable(parsed: Parsed, action: Action, reason: str) -> PeerError:
     """RFC 7606 5.2: an UPDATE with path attributes (other than MP_UNREACH_NLRI) but no reachable
-    NLRI, neither in its NLRI field nor in an MP_REACH_NLRI, is no End-of-RIB nor a plain
-    withdrawal, so its fields can not be trusted to have been read right: an error costing more
-    than an attribute discard resets the session, with that error's NOTIFICATION (RFC 4271 6.3)."""
+    NLRI, neither in its NLRI field nor in an MP_REACH_NLRI (an empty one counts as none), is no
+    End-of-RIB nor a plain withdrawal, so its fields can not be trusted to have been read right: an
+    error costing more than an attribute discard resets the session, with that error's NOTIFICATION
+    (RFC 4271 6.3)."""
     why = f'{reason}, in an UPDATE with path attributes and no reachable NLRI (RFC 7606 5.2)'
     if action == _TREAT_AS_WITHDRAW:
         return update_error(parsed.subcode or MALFORMED_ATTRIBUTE_LIST, parsed.data, why, parsed.five)
