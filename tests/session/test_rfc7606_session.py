@@ -1,11 +1,15 @@
 """RFC 7606 outcomes a session applies, driven with wire bytes through `receive_data`: AFI/SAFI
 disable (section 2, RFC 4760 7) turns a family off for the rest of the session, and an attribute
-error in an UPDATE without reachable NLRI resets the session (section 5.2)."""
+error in an UPDATE without reachable NLRI resets the session (section 5.2); and what the session
+fuzzer found."""
 
 from ipaddress import IPv4Address, IPv6Address
 
+import pytest
+
 from exabgp.bgp.attribute.base import Action
 from exabgp.bgp.capability.asn4 import ASN4
+from exabgp.bgp.capability.extended import ExtendedMessage
 from exabgp.bgp.capability.multiprotocol import MultiProtocol
 from exabgp.bgp.family import IPV4_UNICAST, IPV6_UNICAST, Family
 from exabgp.bgp.message.header import MessageType, frame
@@ -24,22 +28,23 @@ NEXT_HOP = bytes.fromhex('400304') + IPv4Address('10.0.0.2').packed
 BAD_ORIGIN = bytes.fromhex('4001020000')  # length 2: RFC 7606 7.1, treat-as-withdraw
 
 
-def _open(asn: int, router_id: str, families: tuple[Family, ...]) -> Open:
-    return Open(4, asn, 90, IPv4Address(router_id), (*(MultiProtocol(f) for f in families), ASN4(asn)))
+def _open(asn: int, router_id: str, families: tuple[Family, ...], extended: bool = False) -> Open:
+    capabilities = (*(MultiProtocol(f) for f in families), ASN4(asn), *((ExtendedMessage(),) if extended else ()))
+    return Open(4, asn, 90, IPv4Address(router_id), capabilities)
 
 
-def established(families: tuple[Family, ...] = (IPV4_UNICAST, IPV6_UNICAST)) -> Session:
+def established(families: tuple[Family, ...] = (IPV4_UNICAST, IPV6_UNICAST), extended: bool = False) -> Session:
     """Our session, ESTABLISHED with a peer (AS 65001) whose messages the test writes itself."""
     config = SessionConfig(
         peer='127.0.0.2',
-        build_open=lambda asn: _open(asn, '10.0.0.1', families),
+        build_open=lambda asn: _open(asn, '10.0.0.1', families, extended),
         router_id=IPv4Address('10.0.0.1'),
         local_as=65000,
         peer_as=65001,
     )
     session = Session(config, outgoing=False)
     session.connection_made(0.0)
-    session.receive_data(_open(65001, '10.0.0.2', families).pack(session.negotiated) + KEEPALIVE, 0.0)
+    session.receive_data(_open(65001, '10.0.0.2', families, extended).pack(session.negotiated) + KEEPALIVE, 0.0)
     assert session.state is State.ESTABLISHED
     session.events()
     session.data_to_send()
@@ -65,7 +70,7 @@ def received(session: Session) -> list[Update]:
 
 
 def notifications(wire: bytes) -> list[tuple[int, int, bytes]]:
-    return [(body[0], body[1], body[2:]) for kind, _, body in Framer(4096).feed(wire) if kind == 3]
+    return [(body[0], body[1], body[2:]) for kind, _, body in Framer(65535).feed(wire) if kind == 3]
 
 
 # ---------------------------------------------------------------- AFI/SAFI disable
@@ -191,3 +196,19 @@ def test_an_mp_reach_with_routes_keeps_treat_as_withdraw() -> None:
     assert not session.closed
     assert message.action is Action.TREAT_AS_WITHDRAW
     assert [str(nlri) for nlri in message.withdrawn] == ['2001:db8:1::/48']
+
+
+@pytest.mark.parametrize('size', [4096, 65535])
+def test_a_route_refresh_as_long_as_a_message_gets_a_notification_that_fits(size: int) -> None:
+    # found by qa/fuzz/run-sessions: RFC 7313 5 puts the whole ROUTE-REFRESH in its error's data,
+    # so a NOTIFICATION for one of the largest size could not be framed (an OverflowError)
+    families = (IPV4_UNICAST,)
+    session = established(families, extended=size > 4096)
+    wire = frame(MessageType.ROUTE_REFRESH, bytes(size - 19))
+    session.receive_data(wire, 1.0)
+    assert session.closed
+    sent = session.data_to_send()
+    assert len(sent) == size
+    [(code, subcode, data)] = notifications(sent)
+    assert (code, subcode) == (7, 1)
+    assert data == wire[: size - 21]
