@@ -55,6 +55,7 @@ from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri import table
 from exabgp.session.config import SessionConfig
 from exabgp.session.events import Closed, Received, Why
+from exabgp.session.framer import Framer
 from exabgp.session.session import Session
 from exabgp.session.state import State
 from fuzz import mutate, random_update
@@ -257,8 +258,10 @@ class Fuzzer:
         # RFC 4271 6.1-6.7, and RFC 7313 5's ROUTE-REFRESH message error (7)
         if not 1 <= notification.code <= 7:
             raise Broken(f'NOTIFICATION code {notification.code} is not one of the errors the RFCs define')
-        if not queued.endswith(notification.pack(Negotiated())):
+        if not queued.endswith(notification.pack(session.negotiated)):
             raise Broken('the NOTIFICATION is not the last thing queued')
+        # every message queued frames within the size the peer accepts
+        list(Framer(session.negotiated.msg_size).feed(queued))
         return True
 
     def update_seen(self, session: Session, events: list) -> int:
