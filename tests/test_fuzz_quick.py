@@ -1,8 +1,9 @@
-"""A quick run of qa/fuzz (the long one is `qa/fuzz/run`): a few thousand random and mutated
-messages under every session variant; only PeerError may leave a decoder, and what decodes must
-encode."""
+"""A quick run of qa/fuzz (the long ones are `qa/fuzz/run` and `qa/fuzz/run-sessions`): a few
+thousand random and mutated messages under every session variant; only PeerError may leave a
+decoder, what decodes must encode, and a session fed them reaches only the RFC outcomes."""
 
 import pathlib
+import random
 import sys
 
 FUZZ = pathlib.Path(__file__).resolve().parents[1] / 'qa' / 'fuzz'
@@ -10,6 +11,7 @@ sys.path.insert(0, str(FUZZ))
 
 import flow  # noqa: E402
 import seeds  # noqa: E402
+import sessions  # noqa: E402
 
 import fuzz  # noqa: E402
 from exabgp.bgp.message.table import unpack_message  # noqa: E402
@@ -46,3 +48,24 @@ def test_quick_flow_nlri_fuzz_finds_nothing():
     decoded, refused, failures = flow.run(3000, seed=5)
     assert failures == []
     assert decoded > 200 and refused > 200
+
+
+def test_quick_session_fuzz_finds_nothing():
+    # qa/fuzz/run-sessions, a few thousand inputs: OPENs and UPDATEs through Session.receive_data
+    tally = sessions.run(3000, seed=11)
+    assert tally.failures == []
+    assert tally.inputs == 3000
+    # both stages are reached: OPENs that establish, UPDATEs with RFC 7606 actions on live sessions
+    assert tally.established > 50 and tally.actions > 50
+
+
+def test_a_broken_session_rule_is_reported_with_its_input():
+    # a session that raises on any input: the fuzzer reports it with the wire bytes, and goes on
+    fuzzer = sessions.Fuzzer(seeds.every())
+    tally = sessions.Tally()
+    fuzzer.configs = [None] * len(sessions.VARIANTS)  # no configuration: every session fails to start
+    rng = random.Random(0)
+    for index in range(8):
+        fuzzer.one(rng, index, tally)
+    assert len(tally.failures) == 8
+    assert 'failed: variant' in tally.failures[0] and 'AttributeError' in tally.failures[0]

@@ -43,6 +43,7 @@ DEFAULTS = {
     'bgp.passive': False,
     'bgp.openwait': 240,
     'bgp.sendhold': 0,
+    'bgp.staletime': 360,
     'cache.attributes': True,
     'cache.nexthops': True,
     'api.ack': True,
@@ -233,7 +234,7 @@ def test_settings_are_frozen_and_replace_makes_a_copy() -> None:
 def test_env_lines_match_5_0_forms() -> None:
     lines = list(S.env_lines(load({'exabgp_tcp_bind': '127.0.0.1'})))
     # 5.0's 45 lines, then ours
-    assert len(lines) == 58
+    assert len(lines) == 59
     assert lines[0] == 'exabgp.profile.enable=false'
     assert "exabgp.profile.file=''" in lines
     assert "exabgp.daemon.umask='0o137'" in lines
@@ -243,6 +244,7 @@ def test_env_lines_match_5_0_forms() -> None:
     assert lines[45:] == [
         'exabgp.log.format=text',
         'exabgp.bgp.sendhold=0',
+        'exabgp.bgp.staletime=360',
         'exabgp.api.version=5',
         'exabgp.loop.uvloop=false',
         'exabgp.process.queue=33554432',

@@ -192,6 +192,12 @@ SPEC: dict[str, dict[str, Option]] = {
         'sendhold': Option(
             INTEGER, '0', 'seconds a peer may leave us unable to write (RFC 9687), 0: 480 or twice the hold time'
         ),
+        'staletime': Option(
+            INTEGER,
+            '360',
+            'seconds a peer back from a graceful restart has to send End-of-RIB before its stale routes go '
+            '(RFC 4724 4.2), 0 for no limit',
+        ),
     },
     'cache': {
         'attributes': Option(BOOLEAN, 'true', 'cache attributes'),
@@ -269,7 +275,7 @@ HIDDEN_SECTIONS = ('debug',)
 OUR_SECTIONS = ('loop', 'process', 'cli', 'metrics', 'notification', 'configuration', 'mrt')
 # ours, in 5.0's sections: `exabgp env -e` prints them after 5.0's lines; the ini form keeps them in
 # their section (a second `[exabgp.log]` would make 5.0 refuse the file)
-OUR_OPTIONS = (('log', 'format'), ('bgp', 'sendhold'), ('api', 'version'))
+OUR_OPTIONS = (('log', 'format'), ('bgp', 'sendhold'), ('bgp', 'staletime'), ('api', 'version'))
 # the sections `exabgp env` prints: 5.0's, then ours
 FIVE_SECTIONS = tuple(section for section in SPEC if section not in HIDDEN_SECTIONS + OUR_SECTIONS)
 

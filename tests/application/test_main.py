@@ -57,15 +57,19 @@ def test_env_prints_5_0_lines_unchanged_then_ours(form: list[str], tmp_path: pat
     theirs = subprocess.run([str(ORACLE), 'env', *form], capture_output=True, text=True, env=clean, timeout=60)
     ours = run('env', *form, env={'EXABGP_ENVFILE': str(tmp_path / 'absent.env')})
     assert ours.returncode == theirs.returncode == 0
-    # the ini form keeps our log.format, bgp.sendhold and api.version in 5.0's sections (5.0 refuses a section
-    # given twice); bgp.openwait is RFC 4271 8.2.2's four minutes where 5.0 has 60 s, on purpose
-    printed = ours.stdout if form else ours.stdout.replace('format = text\n', '', 1).replace('sendhold = 0\n', '', 1)
-    printed = printed.replace('version = 5\n', '', 1) if not form else printed
+    # the ini form keeps our log.format, bgp.sendhold, bgp.staletime and api.version in 5.0's sections
+    # (5.0 refuses a section given twice); bgp.openwait is RFC 4271 8.2.2's four minutes where 5.0 has 60 s
+    printed = ours.stdout
+    if not form:
+        for ours_only in ('format = text\n', 'sendhold = 0\n', 'staletime = 360\n', 'version = 5\n'):
+            printed = printed.replace(ours_only, '', 1)
     printed = printed.replace('openwait = 240', 'openwait = 60').replace('openwait=240', 'openwait=60')
     assert printed.startswith(theirs.stdout)
     added = printed[len(theirs.stdout) :]
     assert 'uvloop' in added and 'queue' in added and 'socket' in added and 'metrics' in added
-    assert form == [] or added.startswith('exabgp.log.format=text\nexabgp.bgp.sendhold=0\nexabgp.api.version=5\n')
+    assert form == [] or added.startswith(
+        'exabgp.log.format=text\nexabgp.bgp.sendhold=0\nexabgp.bgp.staletime=360\nexabgp.api.version=5\n'
+    )
 
 
 @pytest.mark.parametrize(

@@ -4,18 +4,23 @@ The test is the peer: the daemon connects to it (the daemon's outgoing connectio
 the daemon (the daemon's incoming one). Which connection gets the peer's OPEN first, and whether that
 one is only in OPENCONFIRM or already ESTABLISHED when the other's OPEN arrives, are varied with both
 orders of the BGP identifiers. The connection kept is the one the RFC says; the other gets Cease 6/7
-and is closed; the daemon is left with that one connection only.
+and is closed; the daemon is left with that one connection only. Both connections completing in
+the same loop step are both served and collide the same way.
 """
 
 import asyncio
 import contextlib
 
 import pytest
-from test_daemon import NEGOTIATED, daemon_for, free_port, neighbor, peer_open
+from test_daemon import NEGOTIATED, daemon_for, free_port, neighbor, peer_open, settings
 from virtual_time import virtual_time
 
 from exabgp.bgp.message.header import MessageType
 from exabgp.bgp.message.keepalive import KeepAlive
+from exabgp.configuration.parser import load_text
+from exabgp.configuration.process import Context
+from exabgp.reactor.observer import Observer
+from exabgp.reactor.peer import Peer
 from exabgp.session.framer import Framer
 
 HIGH, LOW = '10.0.0.9', '10.0.0.1'
@@ -90,3 +95,72 @@ async def test_the_connection_kept_is_the_one_the_rfc_says(
         daemon.stop()
         await asyncio.wait_for(task, 10)
         server.close()
+
+
+class SameStep(Peer):
+    """A peer whose own connection, once made, completes only when the test says so: in the very
+    loop step the peer's connection is handed over, so `_connection` finds both done at once."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.gate = asyncio.Event()
+
+    async def _connect(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        streams = await super()._connect()
+        await self.gate.wait()
+        return streams
+
+
+@virtual_time
+@pytest.mark.parametrize('first', ['outgoing', 'incoming'])
+@pytest.mark.parametrize(('local_id', 'remote_id'), [(HIGH, LOW), (LOW, HIGH)], ids=['ours-higher', 'theirs-higher'])
+async def test_both_connections_completing_in_one_step_are_both_served(
+    first: str, local_id: str, remote_id: str
+) -> None:
+    peer_port = free_port()
+    text = neighbor('127.0.0.1', '127.0.0.1', extra=f'connect {peer_port};', router_id=local_id)
+    (configured,) = load_text(text, Context(check_programs=False)).neighbors
+    peer = SameStep(configured, settings(peer_port), Observer())
+    loop = asyncio.get_running_loop()
+    accepted: asyncio.Future = loop.create_future()
+    handed: asyncio.Future = loop.create_future()
+
+    async def on_accept(reader, writer):
+        if not accepted.done():
+            accepted.set_result((reader, writer))
+
+    server = await asyncio.start_server(on_accept, '127.0.0.1', peer_port)
+    side = await asyncio.start_server(lambda r, w: handed.set_result((r, w)), '127.0.0.1', 0)
+    task = asyncio.create_task(peer.run())
+    try:
+        # named by the peer's side: `outgoing` is the connection it opened
+        connections = {'outgoing': await asyncio.wait_for(accepted, 10)}
+        connections['incoming'] = await asyncio.open_connection('127.0.0.1', side.sockets[0].getsockname()[1])
+        theirs = await handed
+        await asyncio.sleep(0.5)
+        peer.incoming(*theirs)
+        peer.gate.set()
+        await asyncio.sleep(0.5)
+        assert len(peer.channels) == 2
+        second = 'incoming' if first == 'outgoing' else 'outgoing'
+        for name in (first, second):
+            connections[name][1].write(peer_open(remote_id))
+            await asyncio.sleep(0.5)
+        for _, writer in connections.values():
+            writer.write(KeepAlive().pack(NEGOTIATED))
+        heard = {name: await _listen(reader) for name, (reader, _) in connections.items()}
+
+        kept = 'outgoing' if local_id == HIGH else 'incoming'
+        closed = 'incoming' if kept == 'outgoing' else 'outgoing'
+        assert heard[kept] == (True, [])
+        assert heard[closed] == (False, [(6, 7)])
+        connections[closed][1].close()
+        await asyncio.sleep(0.5)
+        assert len(peer.channels) == 1
+        assert peer.established is peer.channels[0]
+        assert peer.established.session.outgoing is (kept == 'outgoing')
+    finally:
+        peer.stop()
+        await asyncio.wait_for(task, 10)
+        server.close()
+        side.close()

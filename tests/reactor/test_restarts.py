@@ -1,12 +1,15 @@
 """Graceful restart as the receiving speaker (RFC 4724 4.2), a scripted peer over loopback on a
-virtual clock: what the Adj-RIB-In keeps and what the API hears as withdrawals."""
+virtual clock: what the Adj-RIB-In keeps, what the API hears as withdrawals, how long stale routes
+wait for End-of-RIB once the peer is back (bgp.staletime), and how `show adj-rib in` marks them."""
 
 import asyncio
+import json
 from ipaddress import IPv4Address
 
 from virtual_time import virtual_time
 
 from exabgp import settings
+from exabgp.api import show
 from exabgp.bgp.capability.asn4 import ASN4
 from exabgp.bgp.capability.graceful import FORWARDING_STATE, GracefulRestart
 from exabgp.bgp.capability.multiprotocol import MultiProtocol
@@ -190,3 +193,66 @@ async def test_without_graceful_restart_the_api_hears_of_the_routes_gone_only_wh
         assert observer.withdrawn == expected
         assert prefixes(peer) == []
         await stopped(peer, task)
+
+
+@virtual_time
+async def test_the_wait_for_end_of_rib_after_the_peer_comes_back_is_capped_by_bgp_staletime() -> None:
+    # RFC 4724 4.2: the receiving speaker MAY bound how long it keeps stale routes once the peer is
+    # back; bgp.staletime (360 s by default, 60 here: less than the 90 s hold time of this peer)
+    peer, observer, task = await started({'exabgp.bgp.staletime': '60'})
+    writer = await session(peer, observer, True, update(TEN, TEN_ONE))
+    await dropped(peer, writer)
+    writer = await session(peer, observer, True, update(TEN_ONE))
+    await asyncio.sleep(58)
+    assert observer.withdrawn == []
+    assert [peer.rib_in.is_stale(route) for route in peer.rib_in.routes()] == [True, False]
+    await asyncio.sleep(4)
+    assert observer.withdrawn == ['10.0.0.0/8']
+    assert prefixes(peer) == ['10.1.0.0/16']
+    assert peer.established is not None
+    writer.close()
+    await stopped(peer, task)
+
+
+@virtual_time
+async def test_end_of_rib_in_time_stops_the_stale_timer_and_zero_means_no_limit() -> None:
+    peer, observer, task = await started({'exabgp.bgp.staletime': '0'})
+    writer = await session(peer, observer, True, update(TEN, TEN_ONE))
+    await dropped(peer, writer)
+    writer = await session(peer, observer, True, update(TEN_ONE))
+    writer.write(KeepAlive().pack(Negotiated()))
+    await asyncio.sleep(80)
+    assert observer.withdrawn == []
+    writer.write(eor())
+    await asyncio.sleep(0.1)
+    assert observer.withdrawn == ['10.0.0.0/8']
+    writer.close()
+    await stopped(peer, task)
+
+
+@virtual_time
+async def test_stale_routes_are_marked_in_show_adj_rib_in() -> None:
+    peer, observer, task = await started()
+    writer = await session(peer, observer, True, update(TEN, TEN_ONE))
+    await dropped(peer, writer)
+    writer = await session(peer, observer, True, update(TEN_ONE))
+    routes = list(peer.rib_in.routes())
+    assert peer.rib_in.has_stale()
+    assert list(show.rib_text('127.0.0.1', routes, False, peer.rib_in.is_stale)) == [
+        '127.0.0.1 ipv4 unicast 10.0.0.0/8 next-hop 127.0.0.2 stale',
+        '127.0.0.1 ipv4 unicast 10.1.0.0/16 next-hop 127.0.0.2',
+    ]
+    [last] = list(show.rib_json_v1('127.0.0.1', routes, None, peer.rib_in.is_stale))[-1:]
+    assert json.loads(last)['127.0.0.1']['routes'] == [
+        {'prefix': '10.0.0.0/8', 'family': 'ipv4 unicast', 'stale': True},
+        {'prefix': '10.1.0.0/16', 'family': 'ipv4 unicast'},
+    ]
+    first, second = (
+        json.loads(line)['route'] for line in show.rib_json_v2('127.0.0.1', routes, None, peer.rib_in.is_stale)
+    )
+    assert first['stale'] is True and 'stale' not in second
+    writer.write(eor())
+    await asyncio.sleep(0.1)
+    assert not peer.rib_in.has_stale()
+    writer.close()
+    await stopped(peer, task)

@@ -9,13 +9,17 @@
                                    name and the route's attributes)
     show adj-rib in|out json       one JSON object per route (api.show-routes-format v1 or v2)
 
+A route of the Adj-RIB-In kept stale while its peer restarts gracefully (RFC 4724; 5.0 has no
+receiving side) is marked, ours: the text line ends with ` stale`, the JSON route has
+`"stale": true`. Other routes are written exactly as 5.0 writes them.
+
 Invariants: pure functions of `PeerView` values (the reactor takes the snapshot) and of the
 configuration model; every function returns the text 5.0 writes, one string per written line,
 spacing included (5.0's padding leaves trailing spaces in the extensive view; they are kept).
 """
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -296,6 +300,9 @@ def configuration(neighbor: Neighbor) -> list[str]:
 
 # ---------------------------------------------------------------- show adj-rib
 
+# which routes of the Adj-RIB-In are stale (RFC 4724), None when none is
+Stale = Callable[[Route], bool] | None
+
 
 def route_text(route: Route, extensive: bool) -> str:
     """A route as `show adj-rib` writes it: the NLRI, its next hop, and with `extensive` the attributes."""
@@ -304,27 +311,39 @@ def route_text(route: Route, extensive: bool) -> str:
     return text + str(route.attributes) if extensive else text
 
 
-def rib_text(who: str, routes: Sequence[Route], extensive: bool) -> Iterator[str]:
-    """`who` is the peer address, or with `extensive` the neighbor's name."""
+def rib_text(who: str, routes: Sequence[Route], extensive: bool, stale: Stale = None) -> Iterator[str]:
+    """`who` is the peer address, or with `extensive` the neighbor's name; a route kept from a
+    graceful restart (`stale` says which) ends with the word `stale`."""
     for route in routes:
-        yield f'{who} {ROUTE_NAMES.get(route.nlri.family, route.nlri.family)} {route_text(route, extensive)}'
+        mark = ' stale' if stale is not None and stale(route) else ''
+        yield f'{who} {ROUTE_NAMES.get(route.nlri.family, route.nlri.family)} {route_text(route, extensive)}{mark}'
 
 
-def rib_json_v1(address: str, routes: Sequence[Route], neighbor: dict[str, Any] | None) -> Iterator[str]:
-    """5.0's v1 form: for each route of a chunk, the peer with the routes of the chunk so far."""
+def rib_json_v1(
+    address: str, routes: Sequence[Route], neighbor: dict[str, Any] | None, stale: Stale = None
+) -> Iterator[str]:
+    """5.0's v1 form: for each route of a chunk, the peer with the routes of the chunk so far; a
+    route kept from a graceful restart has `"stale": true` (a key 5.0 never writes)."""
     value: dict[str, Any] = {address: {'routes': []}}
     if neighbor is not None:
         value[address].update(neighbor)
     listed = value[address]['routes']
     for route in routes:
-        listed.append(
-            {'prefix': route.nlri.prefix(), 'family': str(ROUTE_NAMES.get(route.nlri.family, route.nlri.family))}
-        )
+        item: dict[str, object] = {
+            'prefix': route.nlri.prefix(),
+            'family': str(ROUTE_NAMES.get(route.nlri.family, route.nlri.family)),
+        }
+        if stale is not None and stale(route):
+            item['stale'] = True
+        listed.append(item)
         yield json.dumps(value)
 
 
-def rib_json_v2(address: str, routes: Sequence[Route], neighbor: dict[str, Any] | None) -> Iterator[str]:
-    """5.0's v2 form: one object per route, the route as a dict of its NLRI and attributes."""
+def rib_json_v2(
+    address: str, routes: Sequence[Route], neighbor: dict[str, Any] | None, stale: Stale = None
+) -> Iterator[str]:
+    """5.0's v2 form: one object per route, the route as a dict of its NLRI and attributes; a route
+    kept from a graceful restart has `"stale": true` in its `route` (a key 5.0 never writes)."""
     value: dict[str, Any] = {'peer': {'address': address}}
     if neighbor is not None:
         value.update(neighbor)
@@ -340,6 +359,8 @@ def rib_json_v2(address: str, routes: Sequence[Route], neighbor: dict[str, Any] 
             },
             'attributes': json.loads(f'{{ {route.attributes.json()} }}'),
         }
+        if stale is not None and stale(route):
+            value['route']['stale'] = True
         yield json.dumps(value)
 
 

@@ -398,12 +398,16 @@ class Commands:
             # 5.0 lists a RIB family by family (AFI, then SAFI), each in the order its routes came
             routes = sorted(rib.routes(families), key=by_family)
             shown = as_sent(peer) if outgoing else list
+            stale = None if outgoing or not peer.rib_in.has_stale() else peer.rib_in.is_stale
             address = str(neighbor.peer_address)
             details = show.as_dict(view(peer, time.time())) if command.extensive and as_json else None
             who = neighbor.name() if command.extensive else address
             for start in range(0, len(routes), chunk):
                 part = shown(routes[start : start + chunk])
-                lines = to_json(address, part, details) if as_json else show.rib_text(who, part, command.extensive)
+                if as_json:
+                    lines = to_json(address, part, details, stale)
+                else:
+                    lines = show.rib_text(who, part, command.extensive, stale)
                 for line in lines:
                     output.answer(line)
                 produced += len(part)

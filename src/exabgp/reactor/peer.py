@@ -4,7 +4,8 @@ Invariants:
 - A peer task connects (unless passive) and accepts connections handed over by the listener; each
   connection runs its own `Channel`. When two are alive and one receives the peer's OPEN while the
   other is in OPENCONFIRM, RFC 4271 6.8 decides which stays (`session.collision`); a connection
-  arriving while one is ESTABLISHED is refused with Cease 6/7.
+  arriving while one is ESTABLISHED is refused with Cease 6/7. Our connection and the peer's
+  completing in the same loop step are both served, and collide like any two.
 - Routes live in the Adj-RIB-Out, which outlives sessions; its `Sender` (reactor/sender.py) turns
   them into UPDATEs for the established session, in a task that lives and ends with that session's
   connection (a TaskGroup per connection: nothing is left running).
@@ -16,6 +17,9 @@ Invariants:
 - Nothing is dropped silently: configured families we can not decode (left out of the OPEN) are
   warned about when the peer is made; an UPDATE part we could not use (RFC 7606 discard,
   treat-as-withdraw, AFI/SAFI disable, an MP attribute kept raw) is warned about with its bytes.
+- AFI/SAFI disable (RFC 7606, RFC 4760 7): the session stops decoding and sending the family
+  (session/session.py); here the routes the peer had announced in it leave the Adj-RIB-In and the
+  API hears them withdrawn.
 """
 
 import asyncio
@@ -92,7 +96,9 @@ class Peer:
         self._restarted = True
         self.reporter = Reporter(observer, neighbor.peer())
         self.stats = self.reporter.stats
-        self.restarts = Restarts(self.rib_in, observer, self.log, self.view, settings.process.withdraw_on_down)
+        self.restarts = Restarts(
+            self.rib_in, observer, self.log, self.view, settings.process.withdraw_on_down, settings.bgp.staletime
+        )
         self._ended: Reason | None = None  # why the established session ended, for its graceful restart
         self._load_routes(neighbor)
         unbuilt = [str(family) for family in neighbor.families if family not in table.built(neighbor.families)]
@@ -228,6 +234,8 @@ class Peer:
         waiting = asyncio.create_task(self._incoming.get())
         done, _ = await asyncio.wait((outgoing, waiting), return_when=asyncio.FIRST_COMPLETED)
         if waiting in done:
+            if outgoing in done and not outgoing.cancelled() and outgoing.exception() is None:
+                return self._both(outgoing.result(), waiting.result())
             outgoing.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await outgoing
@@ -251,6 +259,22 @@ class Peer:
         channel = self._channel(reader, writer, outgoing=True)
         if channel is None:
             await self._failed()
+        return channel
+
+    def _both(
+        self,
+        opened: tuple[asyncio.StreamReader, asyncio.StreamWriter],
+        accepted: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None,
+    ) -> Channel | None:
+        """Our connection and the peer's completed in the same loop step: neither is dropped. Ours
+        is served first and theirs goes back to the queue, where `_serve` takes it as a second
+        connection; RFC 4271 6.8 picks the one to keep when the OPENs are in, and the other is
+        closed with Cease 6/7."""
+        if accepted is not None:
+            self._incoming.put_nowait(accepted)
+        channel = self._channel(*opened, outgoing=True)
+        if channel is None and accepted is not None:
+            return self._accepted(self._incoming.get_nowait())
         return channel
 
     def _unanswered_md5(self) -> None:
@@ -454,6 +478,8 @@ class Peer:
             self._undecoded(message, event.header + event.body)
         if self.neighbor.adj_rib_in or self.restarts.tracking:
             self.rib_in.update(message.announced, message.withdrawn)
+        if message.disabled:
+            self.restarts.disabled(message.disabled)
         if message.eor is not None:
             self.restarts.end_of_rib(message.eor)
 

@@ -11,7 +11,12 @@ Invariants:
   Forwarding State bit for a family), and when it drops again before its End-of-RIB.
 - A session ending without graceful restart removes every route; the observer hears of them only
   with `process.withdraw-on-down` (5.0 reports the state change alone).
-- At most one restart timer is armed; `close` cancels it (the peer is gone, nothing is reported).
+- AFI/SAFI disable (RFC 7606) removes the peer's routes of the family the same way: told to the
+  observer as withdrawals.
+- When the peer comes back with stale routes left, `stale_time` seconds (`bgp.staletime`, RFC 4724
+  4.2's optional local timer; 0: none) cap the wait for its End-of-RIB: the stale routes still
+  there when it fires are removed the same way.
+- At most one timer (restart time or stale time) is armed; `close` cancels it (the peer is gone, nothing is reported).
 """
 
 import asyncio
@@ -42,12 +47,14 @@ class Restarts:
         log: logging.LoggerAdapter[logging.Logger],
         view: Callable[[], PeerView],
         withdraw_on_down: bool,
+        stale_time: int = 0,
     ) -> None:
         self.rib = rib
         self.observer = observer
         self.log = log
         self.view = view
         self.withdraw_on_down = withdraw_on_down
+        self.stale_time = stale_time
         # the established session's: the peer can restart gracefully, so its routes are tracked
         self.tracking = False
         self._negotiated = Negotiated()
@@ -65,16 +72,20 @@ class Restarts:
         if waited != stale:
             why = 'it came back without graceful restart' if not waited else 'it did not preserve them'
             self._removed(self.rib.sweep(stale - waited), why)
+        if waited and self.stale_time:
+            self._timer = asyncio.get_running_loop().call_later(self.stale_time, self._no_end_of_rib)
 
     def end_of_rib(self, family: Family) -> None:
         if family in self.rib.stale_families():
             self._removed(self.rib.sweep([family]), f'End-of-RIB {family}')
+            if not self.rib.stale_families():
+                self._cancel()
 
     def ended(self, session: Session, reason: Reason | None) -> None:
         """The established session ended: keep what its graceful restart keeps, remove the rest."""
         self.tracking = False
+        self._cancel()
         if self.rib.stale_families():
-            self._cancel()
             self._removed(self.rib.sweep(), 'the session ended again before End-of-RIB')
         kept = (
             None if reason is None else retained(session.sent_open, session.received_open, session.negotiated, reason)
@@ -90,6 +101,12 @@ class Restarts:
         self.log.info(f'graceful restart: {count} routes of {families} kept as stale for {kept.restart_time}s')
         self._timer = asyncio.get_running_loop().call_later(kept.restart_time, self._expired)
 
+    def disabled(self, families: Iterable[Family]) -> None:
+        """RFC 7606 AFI/SAFI disable: the routes the peer announced in these families are deleted
+        (RFC 4760 7), stale or not, and the observer hears them withdrawn."""
+        chosen = sorted(str(family) for family in families)
+        self._removed(self.rib.remove(families), f'{", ".join(chosen)} disabled by an UPDATE error', 'RFC 7606')
+
     def close(self) -> None:
         self._cancel()
 
@@ -97,15 +114,19 @@ class Restarts:
         self._timer = None
         self._removed(self.rib.sweep(), 'its restart time ran out')
 
+    def _no_end_of_rib(self) -> None:
+        self._timer = None
+        self._removed(self.rib.sweep(), f'no End-of-RIB within {self.stale_time}s of its return (bgp.staletime)')
+
     def _cancel(self) -> None:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
 
-    def _removed(self, routes: list[Route], why: str) -> None:
+    def _removed(self, routes: list[Route], why: str, topic: str = 'graceful restart') -> None:
         if not routes:
             return
-        self.log.info(f'graceful restart: {len(routes)} routes removed, {why}')
+        self.log.info(f'{topic}: {len(routes)} routes removed, {why}')
         by_family: dict[Family, list[NLRI]] = {}
         for route in routes:
             by_family.setdefault(route.nlri.family, []).append(route.nlri)

@@ -108,12 +108,13 @@ class Sender:
 
     async def run(self, channel: Channel, resolve: Resolver, rate: int, manual_eor: bool) -> None:
         session = channel.session
-        negotiated = session.negotiated
         self.rib.resend()
         first = True
         withdrawals = False
         try:
             while session.state is State.ESTABLISHED:
+                # read again each time: an RFC 7606 AFI/SAFI disable takes a family out of it
+                negotiated = session.negotiated
                 self._changed.clear()
                 if self._before:
                     await self._write(channel, _take(self._before))

@@ -43,6 +43,9 @@ class AdjRibIn:
                 self._stale[index] = family
         return len(self._stale)
 
+    def has_stale(self) -> bool:
+        return bool(self._stale)
+
     def stale_families(self) -> frozenset[Family]:
         return frozenset(self._stale.values())
 

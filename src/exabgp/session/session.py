@@ -23,14 +23,18 @@ Invariants:
   send-hold (RFC 9687, while the reactor reports it cannot write: it expires with 8/0 queued and the
   reactor drops the connection at once, unread queue and all). Nothing here reads a clock.
 - Received bytes go through one `Framer`, so a message split over many reads is never lost.
+- RFC 7606 AFI/SAFI disable is applied here, in ESTABLISHED: the family goes into `disabled` and
+  out of `negotiated.families` (so the sender stops packing it and its MP attributes are no longer
+  decoded), and routes of a disabled family never appear in a `Received` UPDATE again.
 - With `report_sent`, every message queued is reported as `Sent`, in order, with the value it was
   packed from when there was one; already packed messages are not decoded again.
 """
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from exabgp.bgp.attribute.attributes import LastParsed
+from exabgp.bgp.attribute.base import Action
 from exabgp.bgp.capability.asn4 import ASN4
 from exabgp.bgp.capability.graceful import GracefulRestart
 from exabgp.bgp.capability.negotiation import negotiate, validate
@@ -43,10 +47,13 @@ from exabgp.bgp.errors import (
     FSM_UNEXPECTED_IN_OPENSENT,
     HOLD_TIMER_EXPIRED,
     MESSAGE_HEADER_ERROR,
+    OPTIONAL_ATTRIBUTE_ERROR,
     PEER_DECONFIGURED,
     SEND_HOLD_TIMER_EXPIRED,
+    UPDATE_MESSAGE_ERROR,
     PeerError,
 )
+from exabgp.bgp.family import Family
 from exabgp.bgp.message.header import MessageType, unknown_type
 from exabgp.bgp.message.keepalive import KeepAlive
 from exabgp.bgp.message.notification import Notification
@@ -106,6 +113,8 @@ class Session:
         self._keepalive: float | None = None
         self._send_hold: float | None = None
         self._blocked_since: float | None = None
+        # families turned off by RFC 7606 AFI/SAFI disable, for the rest of the session
+        self.disabled: frozenset[Family] = frozenset()
 
     # ------------------------------------------------------------------ outputs
 
@@ -245,12 +254,42 @@ class Session:
         message: Message
         if kind == MessageType.UPDATE:
             message = Update.unpack(body, self.negotiated, self._last_parsed)
+            if (message.disabled or self.disabled) and self.state is State.ESTABLISHED:
+                message = self._disable(message)
         else:
             message = unpack_message(kind, body, self.negotiated)
         if self._hold is not None:
             self._hold = now + self.negotiated.hold_time
         self._events.append(Received(message, header, body))
         self._dispatch(event, now, message)
+
+    def _disable(self, update: Update) -> Update:
+        """RFC 7606 AFI/SAFI disable (RFC 4760 7): a family whose MP attribute could not be used is
+        off for the rest of the session. Its routes in later UPDATEs are ignored, and the
+        negotiated families lose it, so nothing more of it is decoded or sent; the UPDATE that
+        disabled it names it in `disabled` (the reactor removes what the peer had announced in it),
+        later ones do not. A session left with no family at all is reset (3/9, RFC 4760 7)."""
+        fresh = tuple(family for family in update.disabled if family not in self.disabled)
+        if fresh:
+            self.disabled = self.disabled | frozenset(fresh)
+            families = tuple(family for family in self.negotiated.families if family not in self.disabled)
+            if not families:
+                reason = f'{update.reason}: no address family is left on the session'
+                raise PeerError(UPDATE_MESSAGE_ERROR, OPTIONAL_ATTRIBUTE_ERROR, b'', reason)
+            self.negotiated = replace(self.negotiated, families=families)
+        disabled = self.disabled
+        announced = tuple(route for route in update.announced if route.nlri.family not in disabled)
+        withdrawn = tuple(nlri for nlri in update.withdrawn if nlri.family not in disabled)
+        if fresh:
+            return replace(update, announced=announced, withdrawn=withdrawn, disabled=fresh)
+        if update.action is Action.DISABLE_FAMILY:
+            # an MP attribute of a family already off: ignored, as its routes are from now on
+            return replace(
+                update, announced=announced, withdrawn=withdrawn, action=Action.NONE, code=0, reason='', disabled=()
+            )
+        if len(announced) == len(update.announced) and len(withdrawn) == len(update.withdrawn):
+            return update
+        return replace(update, announced=announced, withdrawn=withdrawn)
 
     def _dispatch(self, event: Event, now: float, message: object = None) -> None:
         handler = TRANSITIONS.get((self.state, event))

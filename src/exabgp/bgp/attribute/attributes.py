@@ -319,14 +319,18 @@ def parse_attributes(data: bytes, negotiated: Negotiated) -> Parsed:
         begin = offset
         if end - offset < 3:
             outcome = _fault(outcome).record(
-                Action.TREAT_AS_WITHDRAW, 0, f'{end - offset} octets left, too few for an attribute'
+                Action.TREAT_AS_WITHDRAW,
+                0,
+                f'{end - offset} octets left, too few for an attribute',
+                MALFORMED_ATTRIBUTE_LIST,
             )
             break
         flags = data[offset]
         code = data[offset + 1]
         if flags & _EXTENDED_LENGTH:
             if end - offset < 4:
-                outcome = _fault(outcome).record(Action.TREAT_AS_WITHDRAW, code, 'attribute header truncated')
+                reason = 'attribute header truncated'
+                outcome = _fault(outcome).record(Action.TREAT_AS_WITHDRAW, code, reason, MALFORMED_ATTRIBUTE_LIST)
                 break
             length = (data[offset + 2] << 8) + data[offset + 3]
             offset += 4
@@ -335,7 +339,7 @@ def parse_attributes(data: bytes, negotiated: Negotiated) -> Parsed:
             offset += 3
         if offset + length > end:
             reason = f'attribute {code} length {length} overruns the field'
-            outcome = _fault(outcome).record(Action.TREAT_AS_WITHDRAW, code, reason)
+            outcome = _fault(outcome).record(Action.TREAT_AS_WITHDRAW, code, reason, MALFORMED_ATTRIBUTE_LIST)
             break
         value = data[offset : offset + length]
         offset += length
@@ -388,7 +392,8 @@ def parse_attributes(data: bytes, negotiated: Negotiated) -> Parsed:
                     Action.RESET, code, reason, ATTRIBUTE_FLAGS_ERROR, data[begin:offset], five
                 )
                 break
-            outcome = _fault(outcome).record(entry.action, code, f'invalid flags 0x{flags:02X} for {entry.name}')
+            reason = f'invalid flags 0x{flags:02X} for {entry.name}'
+            outcome = _fault(outcome).record(entry.action, code, reason, ATTRIBUTE_FLAGS_ERROR, data[begin:offset])
             continue
 
         if entry.cls is None:

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import ClassVar, Self
 
 from exabgp.bgp.errors import ADMINISTRATIVE_RESET, ADMINISTRATIVE_SHUTDOWN, CEASE, PeerError
-from exabgp.bgp.message.header import MessageType, frame
+from exabgp.bgp.message.header import HEADER_SIZE, MessageType, frame
 from exabgp.bgp.negotiated import Negotiated
 
 SHUTDOWN_MAXIMUM = 128  # RFC 8203's limit, which 5.0 still applies to what it receives
@@ -154,7 +154,10 @@ class Notification:
         return cls(code, subcode, data)
 
     def pack(self, negotiated: Negotiated) -> bytes:
-        return frame(self.TYPE, bytes((self.code, self.subcode)) + self.data)
+        # the data is cut to what the message may hold: RFC 7313 5 makes a whole ROUTE-REFRESH the
+        # data of its error, and that one may already be as long as a message can be (RFC 8654)
+        room = negotiated.msg_size - HEADER_SIZE - 2
+        return frame(self.TYPE, bytes((self.code, self.subcode)) + self.data[:room])
 
     @property
     def code_name(self) -> str:

@@ -22,6 +22,11 @@ Invariants:
   fields, 3/1 when the withdrawn routes or path attribute lengths overrun the message (RFC 7606 4),
   3/10 for a withdrawn routes or NLRI field that does not parse (RFC 7606 5.3), whatever the
   attribute parser resets over, and 3/9 for an MP attribute whose AFI/SAFI cannot be read.
+- RFC 7606 5.2: an error costing more than an attribute discard in an UPDATE carrying path
+  attributes (other than MP_UNREACH_NLRI) but no reachable NLRI (none in the NLRI field nor in an
+  MP_REACH_NLRI; one we could not read may hold some, and is AFI/SAFI disable's)
+  resets the session with that error's NOTIFICATION, as the RFC says: such an UPDATE is neither a
+  withdrawal nor an End-of-RIB, and its fields can not be trusted to have been read right.
 - Treat-as-withdraw (a malformed attribute, or ORIGIN or AS_PATH missing while routes are announced,
   or NEXT_HOP missing for the NLRI field: RFC 7606 3.d) turns every announced route into a withdrawn
   NLRI. LOCAL_PREF is not required, internal session or not: 5.0 accepts UPDATEs without it. An MP
@@ -37,7 +42,7 @@ from dataclasses import dataclass
 from ipaddress import IPv4Address, IPv6Address
 from typing import ClassVar
 
-from exabgp.bgp.attribute.attributes import EMPTY, Attributes, LastParsed, parse_attributes
+from exabgp.bgp.attribute.attributes import EMPTY, Attributes, LastParsed, Parsed, parse_attributes
 from exabgp.bgp.attribute.base import Action, Code, Flag, header
 from exabgp.bgp.attribute.mp import MPReach, MPUnreach, Unparsable
 from exabgp.bgp.errors import (
@@ -45,6 +50,7 @@ from exabgp.bgp.errors import (
     INVALID_NETWORK_FIELD,
     MALFORMED_ATTRIBUTE_LIST,
     MESSAGE_HEADER_ERROR,
+    OPTIONAL_ATTRIBUTE_ERROR,
     UPDATE_MESSAGE_ERROR,
     Malformed,
     PeerError,
@@ -129,6 +135,7 @@ class Update:
         announced: list[_Announced] = [(body_nlri, nexthop)] if body_nlri else []
         code, reason = parsed.code, parsed.reason
         link_local = None
+        reach_unread = False
         unparsed: tuple[MPReach | MPUnreach, ...] = ()
         disabled: tuple[Family, ...] = ()
 
@@ -144,6 +151,10 @@ class Update:
             if mp.failed > action:
                 action, code, reason = mp.failed, mp.code, mp.reason
             link_local, unparsed, disabled = mp.link_local, tuple(mp.unparsed), tuple(mp.disabled)
+            reach_unread = mp.reach_unread
+
+        if action >= _TREAT_AS_WITHDRAW and not announced and not reach_unread and parsed.present - _ONLY_UNREACH:
+            raise _unreachable(parsed, action, reason)
 
         as_withdraw = parsed.action >= _TREAT_AS_WITHDRAW
         if announced and not as_withdraw:
@@ -211,6 +222,7 @@ class _MP:
         'failed',
         'link_local',
         'negotiated',
+        'reach_unread',
         'reason',
         'unparsed',
         'withdrawn',
@@ -226,6 +238,9 @@ class _MP:
         self.link_local: IPv6Address | None = None
         self.unparsed: list[MPReach | MPUnreach] = []
         self.disabled: list[Family] = []
+        # an MP_REACH_NLRI whose NLRI could not be read (malformed, or a family without a codec):
+        # it may announce routes, so the UPDATE is not one without reachable NLRI (RFC 7606 5.2)
+        self.reach_unread = False
 
     def unreach(self, value: bytes | None) -> None:
         if value is None:
@@ -245,9 +260,11 @@ class _MP:
         try:
             decoded = MPReach.unpack(value, self.negotiated)
         except Unparsable as error:
+            self.reach_unread = True
             self._failed(error, Code.MP_REACH_NLRI, value)
             return
         if decoded.raw:
+            self.reach_unread = True
             self.unparsed.append(decoded)
         self.link_local = decoded.link_local
         if decoded.nlris:
@@ -262,6 +279,19 @@ class _MP:
         # RFC 7606 3.j: between equal actions the first error found is the one reported
         if self.failed < _DISABLE_FAMILY:
             self.failed, self.code, self.reason = _DISABLE_FAMILY, code, error.reason
+
+
+def _unreachable(parsed: Parsed, action: Action, reason: str) -> PeerError:
+    """RFC 7606 5.2: an UPDATE with path attributes (other than MP_UNREACH_NLRI) but no reachable
+    NLRI, neither in its NLRI field nor in an MP_REACH_NLRI (an empty one counts as none), is no
+    End-of-RIB nor a plain withdrawal, so its fields can not be trusted to have been read right: an
+    error costing more than an attribute discard resets the session, with that error's NOTIFICATION
+    (RFC 4271 6.3)."""
+    why = f'{reason}, in an UPDATE with path attributes and no reachable NLRI (RFC 7606 5.2)'
+    if action == _TREAT_AS_WITHDRAW:
+        return update_error(parsed.subcode or MALFORMED_ATTRIBUTE_LIST, parsed.data, why, parsed.five)
+    # AFI/SAFI disable of the MP_UNREACH_NLRI: RFC 4760 7's Optional Attribute Error
+    return PeerError(UPDATE_MESSAGE_ERROR, OPTIONAL_ATTRIBUTE_ERROR, b'', why)
 
 
 def _missing(present: frozenset[int], nexthop: IPv4Address | None, body_nlri: Sequence[NLRI]) -> int:
