@@ -12,7 +12,9 @@ Invariants (ExaBGP 5.0's semantics):
   5.0) share UPDATEs, every other route gets its own. Withdrawals of a family whose row says
   `withdraw_attributes` carry the attributes of the route they were given (5.0's bytes).
 - A new session, a route refresh or `flush adj-rib out` sends the held routes again without copying
-  them into the pending groups: `_resend` marks the families to walk.
+  them into the pending groups: `_resend` marks the families to walk. A new session packs them as
+  pending changes are packed; a refresh or flush (`_refresh`) sends each route in its own UPDATE,
+  family by family in the order 5.0.15 walks them (`refresh_order`), routes in the order held.
 - A route the configuration gives several times with different attributes or next hop is held as
   its last version; the earlier versions go out once, before the held routes, in the first session
   after `hold` (5.0 queues every configured version at load, and later sessions resend only its
@@ -56,6 +58,7 @@ class AdjRibOut:
         # NLRI -> the group its pending change is in
         self._where: dict[object, Key] = {}
         self._resend: set[Family] = set()
+        self._refresh = False
         # NLRI -> the configuration's earlier versions of a held route, for the first session
         self._shadowed: dict[object, dict[tuple[Attributes, NextHop | None], Route]] = {}
         self._watchdogs: dict[str, dict[object, Route]] = {}
@@ -147,9 +150,11 @@ class AdjRibOut:
         self._withdrawn_watchdogs.setdefault(name, {}).update(routes)
         return len(routes)
 
-    def resend(self, families: Iterable[Family] | None = None) -> None:
-        """Send every held route of these families (all when None) again at the next flush."""
+    def resend(self, families: Iterable[Family] | None = None, refresh: bool = False) -> None:
+        """Send every held route of these families (all when None) again at the next flush;
+        `refresh` for a route refresh or `flush adj-rib out` (one route per UPDATE, as 5.0)."""
         self._resend.update(self.families if families is None else set(families) & set(self.families))
+        self._refresh = self._refresh or refresh
 
     def withdraw_all(self) -> None:
         for route in list(self._routes.values()):
@@ -162,6 +167,7 @@ class AdjRibOut:
         self._pending.clear()
         self._where.clear()
         self._resend.clear()
+        self._refresh = False
 
     def _queue(self, route: Route, index: Hashable, withdrawn: bool) -> None:
         key = (route.attributes, route.nexthop, route.nlri.family)
@@ -202,7 +208,9 @@ class AdjRibOut:
         there is none, and the route is then left out and added to `unresolved`). Without `withdrawals`, pending withdrawals
         are dropped instead of sent (5.0 does so for the first flush of a session: the peer holds
         none of our routes yet)."""
-        if self._resend:
+        if self._resend and self._refresh:
+            yield from self._refreshed(negotiated, resolve)
+        elif self._resend:
             families, self._resend = self._resend, set()
             groups: dict[Key, list[Route]] = {}
             shadowed, self._shadowed = self._shadowed, {}
@@ -238,6 +246,18 @@ class AdjRibOut:
             if added:
                 yield from self._announce(family, added, nexthop, negotiated, resolve)
 
+    def _refreshed(self, negotiated: Negotiated, resolve: Resolver) -> Iterator[bytes]:
+        """A route refresh or flush: each held route (without a pending change) in its own UPDATE."""
+        families, self._resend, self._refresh = self._resend, set(), False
+        by_family: dict[Family, list[Route]] = {}
+        for index, route in self._routes.items():
+            family = route.nlri.family
+            if family in families and index not in self._where:
+                by_family.setdefault(family, []).append(route)
+        for family in refresh_order(self.families):
+            for route in by_family.get(family, ()):
+                yield from self._announce(family, [route], route.nexthop, negotiated, resolve)
+
     def end_of_rib(self, negotiated: Negotiated) -> Iterator[bytes]:
         for family in negotiated.families:
             yield eor(family)
@@ -263,6 +283,17 @@ class AdjRibOut:
             return
         for route in routes:
             yield from announce(family, (route.nlri,), attributes, address, negotiated)
+
+
+def refresh_order(families: Iterable[Family]) -> list[Family]:
+    """The order 5.0.15 resends families in: it walks a Python set of its (afi, safi) pairs, filled
+    in the neighbor's family order. Integers hash to themselves, so that order is fixed: it is the
+    set's, reproduced here by building the same set."""
+    by_pair = {(int(family.afi), int(family.safi)): family for family in families}
+    walked = set()
+    for pair in by_pair:
+        walked.add(pair)
+    return [by_pair[pair] for pair in walked]
 
 
 def _text(route: Route) -> str:
