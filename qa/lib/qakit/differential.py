@@ -5,7 +5,8 @@ A seed makes one scenario (`scenario`): one neighbor (internal or external, a ra
 the families both can announce, ADD-PATH on unicast or not, group-updates on or off) with static
 routes of several families and attribute forms, and an API process that, once the session is up,
 writes a random stream of commands (announce and withdraw of routes, attributes, flow, vpls and
-mup, End-of-RIB, `flush adj-rib out`), one at a time, each after the answer of the one before and
+mup, the same route again, a route replaced by other attributes, the withdrawal of a route never
+announced, End-of-RIB, `flush adj-rib out`, `clear adj-rib out`), one at a time, each after the answer of the one before and
 a pause (`PACE`), so which UPDATE carries what does not depend on how a read was split.
 
 A run (`run`) starts a recording test peer (qakit.peer in record mode: it mirrors the OPEN and keeps
@@ -230,40 +231,70 @@ def scenario(seed: int) -> Scenario:
         if family.endswith(' flow') and g.chance(0.5):
             match, action = g.flow(family.split()[0])
             result.flows.append(f'match {{ {"; ".join(_flow_block(match))}; }} then {{ {action}; }}')
-    announced: list[tuple[str, str]] = []  # (family, the route tail) announced by the process
-    for _ in range(g.random.randint(2, 7)):
+    announced: list[tuple[str, str, str]] = []  # (family, the route tail, the command) of the process
+    for _ in range(g.random.randint(2, 8)):
         kind = g.random.random()
-        if announced and kind < 0.25:
-            family, tail = announced.pop(g.random.randrange(len(announced)))
+        if announced and kind < 0.2:
+            family, tail, _ = announced.pop(g.random.randrange(len(announced)))
             result.commands.append(_withdraw(family, tail))
             continue
-        if kind < 0.32:
+        if kind < 0.26:
             result.commands.append(f'announce eor {g.pick(*families)}' if g.chance(0.5) else 'announce eor')
             continue
-        if kind < 0.36:
+        if kind < 0.30:
             result.commands.append('flush adj-rib out')
+            continue
+        if kind < 0.33:
+            result.commands.append('clear adj-rib out')
+            announced.clear()
+            continue
+        if announced and kind < 0.40:
+            # the same route again: 5.0's Adj-RIB-Out sends nothing
+            result.commands.append(g.pick(*announced)[2])
+            continue
+        if kind < 0.44:
+            # a route never announced: 5.0 sends its withdrawal all the same
+            result.commands.append(f'withdraw route {g.ipv4()} next-hop 192.0.2.1')
+            continue
+        replaced = [entry for entry in announced if entry[0].split()[1] in ('unicast', 'nlri-mpls', 'mpls-vpn')]
+        if replaced and kind < 0.52:
+            # the same prefix (and rd, label) with other attributes: it replaces the route
+            family, tail, _ = g.pick(*replaced)
+            announced.remove(next(entry for entry in announced if entry[1] == tail))
+            words = tail.split()
+            kept = [words[0], *_keyword_values(words, ('next-hop', 'rd', 'label', 'path-information'))]
+            attributes = g.attributes(ibgp)
+            tail = ' '.join(kept) + (f' {attributes}' if attributes else '')
+            command = f'announce route {tail}'
+            result.commands.append(command)
+            announced.append((family, tail, command))
             continue
         family = g.pick(*families)
         afi, safi = family.split()
         if safi == 'flow':
             match, action = g.flow(afi)
             tail = f'{match} {action}'
-            result.commands.append(f'announce flow route {tail}')
+            command = f'announce flow route {tail}'
         elif safi == 'vpls':
             tail = g.vpls()
-            result.commands.append(f'announce vpls {tail}')
+            command = f'announce vpls {tail}'
         elif safi == 'mup':
             tail = g.mup(afi)
-            result.commands.append(f'announce {afi} mup {tail}')
+            command = f'announce {afi} mup {tail}'
         else:
             tail = g.route(family, ibgp) or ''
+            command = f'announce route {tail}'
             if g.chance(0.2) and safi == 'unicast':
                 prefix, rest = tail.split(' ', 1)
-                result.commands.append(f'announce attributes {rest} nlri {prefix}')
-            else:
-                result.commands.append(f'announce route {tail}')
-        announced.append((family, tail))
+                command = f'announce attributes {rest} nlri {prefix}'
+        result.commands.append(command)
+        announced.append((family, tail, command))
     return result
+
+
+def _keyword_values(words: list[str], keywords: tuple[str, ...]) -> list[str]:
+    """`KEYWORD VALUE` pairs of `words` for these keywords, in the order written."""
+    return [f'{word} {words[index + 1]}' for index, word in enumerate(words[:-1]) if word in keywords]
 
 
 def _flow_block(match: str) -> list[str]:
