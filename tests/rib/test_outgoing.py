@@ -146,6 +146,18 @@ def test_a_refresh_sends_each_route_alone_family_by_family_in_5_0_order() -> Non
     ]
 
 
+def test_clear_withdraws_family_by_family_in_5_0_order() -> None:
+    # qa/bin/differential, seed 222: an IPv6 route held first is still withdrawn after the IPv4 one
+    rib = AdjRibOut([IPV4_UNICAST, IPV6_UNICAST])
+    rib.announce(route('2001:db8::/32', '2001:db8::1'))
+    rib.announce(route('10.0.0.0/24'))
+    list(rib.updates(IBGP, resolve))
+    rib.withdraw_all()
+    updates = decoded(list(rib.updates(IBGP, resolve)), IBGP)
+    assert [[str(nlri) for nlri in update.withdrawn] for update in updates] == [['10.0.0.0/24'], ['2001:db8::/32']]
+    assert len(rib) == 0
+
+
 def test_next_hop_self_is_resolved_per_family() -> None:
     rib = AdjRibOut([IPV4_UNICAST])
     rib.announce(route('10.0.0.0/24', SELF))

@@ -14,7 +14,8 @@ Invariants (ExaBGP 5.0's semantics):
 - A new session, a route refresh or `flush adj-rib out` sends the held routes again without copying
   them into the pending groups: `_resend` marks the families to walk. A new session packs them as
   pending changes are packed; a refresh or flush (`_refresh`) sends each route in its own UPDATE,
-  family by family in the order 5.0.15 walks them (`refresh_order`), routes in the order held.
+  family by family in the order 5.0.15 walks them (`refresh_order`), routes in the order held;
+  `clear adj-rib out` withdraws them in that order too.
 - A route the configuration gives several times with different attributes or next hop is held as
   its last version; the earlier versions go out once, before the held routes, in the first session
   after `hold` (5.0 queues every configured version at load, and later sessions resend only its
@@ -157,8 +158,15 @@ class AdjRibOut:
         self._refresh = self._refresh or refresh
 
     def withdraw_all(self) -> None:
-        for route in list(self._routes.values()):
-            self.withdraw(route)
+        """`clear adj-rib out`: every held route withdrawn, family by family in the order 5.0.15
+        walks them (`refresh_order`), routes in the order held."""
+        by_family: dict[Family, list[Route]] = {}
+        for route in self._routes.values():
+            by_family.setdefault(route.nlri.family, []).append(route)
+        ordered = refresh_order(self.families)
+        for family in [*ordered, *(family for family in by_family if family not in ordered)]:
+            for route in by_family.get(family, ()):
+                self.withdraw(route)
 
     def clear(self) -> None:
         """Forget everything (`clear adj-rib out`), sending nothing."""
