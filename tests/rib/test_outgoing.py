@@ -158,6 +158,24 @@ def test_clear_withdraws_family_by_family_in_5_0_order() -> None:
     assert len(rib) == 0
 
 
+def test_pending_changes_go_by_attribute_set_first_then_by_family() -> None:
+    # qa/bin/differential, seed 19: 5.0.15 walks its pending changes by attribute set, so an IPv6
+    # route queued after an IPv4 one of other attributes is sent first when it shares its
+    # attributes with the IPv6 route queued before both
+    rib = AdjRibOut([IPV4_UNICAST, IPV6_UNICAST])
+    rib.announce(route('2001:db8::/32', '2001:db8::1', Origin(0), MED(1)))
+    rib.announce(route('10.0.0.0/24', '10.0.1.254', Origin(0), MED(2)))
+    rib.announce(route('2001:db8:1::/48', '2001:db8::1', Origin(0), MED(1)))
+    rib.announce(route('10.0.1.0/24', '10.0.1.254', Origin(0), MED(1)))
+    updates = decoded(list(rib.updates(IBGP, resolve)), IBGP)
+    assert [[str(r.nlri) for r in update.announced] for update in updates] == [
+        ['2001:db8::/32'],
+        ['2001:db8:1::/48'],
+        ['10.0.1.0/24'],
+        ['10.0.0.0/24'],
+    ]
+
+
 def test_next_hop_self_is_resolved_per_family() -> None:
     rib = AdjRibOut([IPV4_UNICAST])
     rib.announce(route('10.0.0.0/24', SELF))

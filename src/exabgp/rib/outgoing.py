@@ -6,8 +6,9 @@ Invariants (ExaBGP 5.0's semantics):
   held (same attributes and next hop) changes nothing: it is not sent again. Withdrawing always
   queues a withdrawal, even of a route we do not hold, as 5.0 does.
 - Pending changes are kept per group (attributes, next hop, family) in arrival order, one change
-  per NLRI: a newer change to an NLRI replaces a pending older one. Flushing emits each group in
-  turn, withdrawals before announcements, packed by `bgp.message.update_pack`; with
+  per NLRI: a newer change to an NLRI replaces a pending older one. Flushing emits the groups of
+  the first attribute set seen, then those of the next (5.0.15's order: a withdrawal of an IPv4
+  flow rule follows that of an IPv6 rule with the same actions), each group in turn, withdrawals before announcements, packed by `bgp.message.update_pack`; with
   `group_updates` only the groups of a family whose table row says `grouped` (IPv4 unicast, as in
   5.0) share UPDATEs, every other route gets its own. Withdrawals of a family whose row says
   `withdraw_attributes` carry the attributes of the route they were given (5.0's bytes).
@@ -54,8 +55,9 @@ class AdjRibOut:
         self.families = tuple(families)
         self.group_updates = group_updates
         self._routes: dict[object, Route] = {}
-        # group -> NLRI -> (route, withdraw?)
-        self._pending: dict[Key, dict[object, tuple[Route, bool]]] = {}
+        # attributes -> (next hop, family) -> NLRI -> (route, withdraw?): 5.0 walks its pending
+        # changes by attribute set first, then by family, each in the order it first saw them
+        self._pending: dict[Attributes, dict[tuple[NextHop, Family], dict[object, tuple[Route, bool]]]] = {}
         # NLRI -> the group its pending change is in
         self._where: dict[object, Key] = {}
         self._resend: set[Family] = set()
@@ -181,11 +183,14 @@ class AdjRibOut:
         key = (route.attributes, route.nexthop, route.nlri.family)
         previous = self._where.get(index)
         if previous is not None and previous != key:
-            group = self._pending[previous]
+            groups = self._pending[previous[0]]
+            group = groups[previous[1:]]
             del group[index]
             if not group:
-                del self._pending[previous]
-        self._pending.setdefault(key, {})[index] = (route, withdrawn)
+                del groups[previous[1:]]
+                if not groups:
+                    del self._pending[previous[0]]
+        self._pending.setdefault(key[0], {}).setdefault(key[1:], {})[index] = (route, withdrawn)
         self._where[index] = key
 
     # ------------------------------------------------------------------ reading
@@ -236,11 +241,23 @@ class AdjRibOut:
             for (_, nexthop, family), routes in groups.items():
                 yield from self._announce(family, routes, nexthop, negotiated, resolve)
         while self._pending:
-            key = next(iter(self._pending))
-            changes = self._pending.pop(key)
-            for index in changes:
-                del self._where[index]
-            attributes, nexthop, family = key
+            attributes = next(iter(self._pending))
+            groups = self._pending.pop(attributes)
+            for changes in groups.values():
+                for index in changes:
+                    del self._where[index]
+            yield from self._flushed(attributes, groups, negotiated, resolve, withdrawals)
+
+    def _flushed(
+        self,
+        attributes: Attributes,
+        groups: dict[tuple[NextHop, Family], dict[object, tuple[Route, bool]]],
+        negotiated: Negotiated,
+        resolve: Resolver,
+        withdrawals: bool,
+    ) -> Iterator[bytes]:
+        """The UPDATEs of the pending changes sharing one attribute set, group by group."""
+        for (nexthop, family), changes in groups.items():
             removed = [route.nlri for route, withdrawn in changes.values() if withdrawn] if withdrawals else []
             added = [route for route, withdrawn in changes.values() if not withdrawn]
             if removed:
