@@ -86,6 +86,8 @@ def test_route_refresh_and_operational() -> None:
         ('announce watchdog dns', c.Watchdog('dns', False)),
         ('withdraw watchdog', c.Watchdog(None, True)),
         ('neighbor 127.0.0.1 teardown 4', c.Teardown((Selector(('neighbor 127.0.0.1',)),), 4)),
+        # 5.0 answers done and tears nothing down
+        ('teardown 4', c.Teardown((), 4)),
         ('show neighbor summary', c.ShowNeighbor('summary', False, '')),
         ('show neighbor 10.0.0.1 extensive', c.ShowNeighbor('extensive', False, '10.0.0.1')),
         ('show neighbor json', c.ShowNeighbor('', True, '')),
@@ -141,7 +143,7 @@ def test_other_commands(line: str, expected: object) -> None:
         ('announce eor ipv4', "'' is not a SAFI"),
         ('announce eor foo unicast', "'foo' is not an AFI"),
         ('announce route-refresh', 'missing the family'),
-        ('teardown 4', 'teardown needs a neighbor'),
+        ('crash', "'crash' is ExaBGP 5.0's test of the API error path"),
         ('neighbor 127.0.0.1 teardown', 'a Cease subcode'),
         ('neighbor 127.0.0.1 teardown 300', 'one octet'),
         ('neighbor 127.0.0.1 show neighbor', 'does not take a neighbor selection'),

@@ -246,11 +246,59 @@ def test_v1_json_repeats_the_routes_of_a_chunk_so_far() -> None:
     assert len(second['1.1.1.1']['routes']) == 2
 
 
-def test_help_lists_the_commands() -> None:
-    lines = show.help_lines()
-    assert lines[1] == 'available API commands are listed here:'
-    assert '[neighbor <ip> [filters]] announce route' in lines
-    assert 'show neighbor [ summary | extensive | configuration ] ' in lines
+# `help` as ExaBGP 5.0.15 answers it, line for line (its lines before `done`)
+HELP_5_0 = [
+    '',
+    'available API commands are listed here:',
+    '=======================================',
+    '',
+    'filter can be: [local-ip <ip>][local-as <asn>][peer-as <asn>][router-id <router-id>]',
+    '',
+    'command are:',
+    '------------',
+    '',
+    '# ',
+    '[neighbor <ip> [filters]] announce attribute',
+    '[neighbor <ip> [filters]] announce attributes',
+    '[neighbor <ip> [filters]] announce eor',
+    '[neighbor <ip> [filters]] announce flow',
+    '[neighbor <ip> [filters]] announce ipv4',
+    '[neighbor <ip> [filters]] announce ipv6',
+    '[neighbor <ip> [filters]] announce operational',
+    '[neighbor <ip> [filters]] announce route',
+    '[neighbor <ip> [filters]] announce route-refresh',
+    '[neighbor <ip> [filters]] announce vpls',
+    '[neighbor <ip> [filters]] announce watchdog',
+    '[neighbor <ip> [filters]] clear adj-rib',
+    '[neighbor <ip> [filters]] crash',
+    '[neighbor <ip> [filters]] flush adj-rib out',
+    '[neighbor <ip> [filters]] teardown',
+    '[neighbor <ip> [filters]] withdraw attribute',
+    '[neighbor <ip> [filters]] withdraw attributes',
+    '[neighbor <ip> [filters]] withdraw flow',
+    '[neighbor <ip> [filters]] withdraw ipv4',
+    '[neighbor <ip> [filters]] withdraw ipv6',
+    '[neighbor <ip> [filters]] withdraw route',
+    '[neighbor <ip> [filters]] withdraw vpls',
+    '[neighbor <ip> [filters]] withdraw watchdog',
+    'disable-ack ',
+    'enable-ack ',
+    'help ',
+    'reload ',
+    'reset ',
+    'restart ',
+    'show adj-rib in [ extensive ] ',
+    'show adj-rib out [ extensive ] ',
+    'show neighbor [ summary | extensive | configuration ] ',
+    'shutdown ',
+    'silence-ack ',
+    'version ',
+    '',
+]
+
+
+def test_help_lists_the_commands_as_5_0() -> None:
+    assert show.help_lines() == HELP_5_0
 
 
 def test_extensive_shows_the_api_events_dropped_when_there_are_some() -> None:

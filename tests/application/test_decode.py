@@ -289,10 +289,89 @@ def test_family_not_negotiated(capsys):
     )
 
 
-def test_configuration_is_not_built_yet(capsys):
-    code, out, err = decode(capsys, '-c', 'some.conf', '00000000')
+# ---------------------------------------------------------------- -c CONF, lines printed by 5.0.15
+
+CONFIGURED = """
+neighbor 10.0.0.9 {
+    router-id 1.2.3.4; local-address 10.0.0.1; local-as 65001; peer-as 65002;
+    family { ipv4 unicast; ipv6 unicast; }
+    capability { add-path send/receive; }
+}
+neighbor 10.0.0.10 {
+    router-id 1.2.3.4; local-address 10.0.0.1; local-as 65001; peer-as 65003;
+    family { ipv4 unicast; }
+    capability { asn4 disable; }
+}
+"""
+# an AS_PATH of four-octet ASNs, 10.0.1.0/24 with path identifier 1, and without
+WITH_PATH = 'ff' * 16 + '003b020000001c4001010040020e02030000fde90000fdea0000fdeb400304c0a8010100000001180a0001'
+WITHOUT_PATH = 'ff' * 16 + '0037020000001c4001010040020e02030000fde90000fdea0000fdeb400304c0a80101180a0001'
+
+
+def _neighbor(peer: str, asn: int) -> str:
+    return (
+        '{ "exabgp": "5.0.0", "time": 0.0, "host" : "host", "pid" : 1, "ppid" : 1, "counter": 1, "type": "update", '
+        f'"neighbor": {{ "address": {{ "local": "10.0.0.1", "peer": "{peer}" }}, "asn": {{ "local": 65001, '
+        f'"peer": {asn} }}, "router-id": "1.2.3.4" , "direction": "in", "message": '
+    )
+
+
+def test_configuration_decodes_for_each_neighbor(capsys, tmp_path):
+    conf = tmp_path / 'decode.conf'
+    conf.write_text(CONFIGURED.replace('add-path send/receive;', ''))
+    code, out, err = decode(capsys, '-c', str(conf), WITHOUT_PATH)
+    assert (code, err) == (0, '')
+    # the second neighbor reads two-octet ASNs: the AS_PATH is malformed (treat-as-withdraw, shown
+    # withdrawn as a session reports it; 5.0.15's decode lists it announced)
+    assert pinned(out) == (
+        f'{_neighbor("10.0.0.9", 65002)}{{ "update": {{ "attribute": {{ "origin": "igp", "as-path": {{"0": '
+        '{"element": "as-sequence", "value": [65001, 65002, 65003]}} }, "announce": { "ipv4 unicast": { '
+        '"192.168.1.1": [ { "nlri": "10.0.1.0/24" } ] } } } } } }\n'
+        f'{_neighbor("10.0.0.10", 65003)}{{ "update": {{ "attribute": {{ "origin": "igp", "error": '
+        '"treat-as-withdraw" }, "withdraw": { "ipv4 unicast": [ { "nlri": "10.0.1.0/24" } ] } } } } }\n'
+    )
+
+
+def test_configuration_addpath(capsys, tmp_path):
+    conf = tmp_path / 'decode.conf'
+    conf.write_text(CONFIGURED)
+    code, out, err = decode(capsys, '-c', str(conf), WITH_PATH)
+    assert (code, err) == (0, '')
+    first = pinned(out).splitlines()[0]
+    assert first == (
+        f'{_neighbor("10.0.0.9", 65002)}{{ "update": {{ "attribute": {{ "origin": "igp", "as-path": {{"0": '
+        '{"element": "as-sequence", "value": [65001, 65002, 65003]}} }, "announce": { "ipv4 unicast": { '
+        '"192.168.1.1": [ { "nlri": "10.0.1.0/24", "path-information": "0.0.0.1" } ] } } } } } }'
+    )
+    # -n: the first family of each neighbor, with its ADD-PATH (the second reads the path id as prefixes)
+    code, out, err = decode(capsys, '-n', '-c', str(conf), '00000001180a0001')
+    assert (code, err) == (0, '')
+    assert out.splitlines() == [
+        '{ "nlri": "10.0.1.0/24", "path-information": "0.0.0.1" }',
+        *['{ "nlri": "0.0.0.0/0" }'] * 3,
+        '{ "nlri": "24.0.0.0/1" }',
+        '{ "nlri": "0.1.0.0/10" }',
+    ]
+
+
+def test_configuration_stops_at_the_first_neighbor_it_does_not_decode_for(capsys, tmp_path):
+    conf = tmp_path / 'decode.conf'
+    conf.write_text(
+        CONFIGURED[CONFIGURED.index('neighbor 10.0.0.10') :] + CONFIGURED[: CONFIGURED.index('neighbor 10.0.0.10')]
+    )
+    code, out, err = decode(capsys, '-c', str(conf), WITHOUT_PATH)
+    assert code == 1
+    assert '"peer": "10.0.0.10"' in out and '"peer": "10.0.0.9"' not in out
+    # 5.0.15 prints `invalid payload` on stdout
+    assert err.startswith('exabgp decode: neighbor 10.0.0.9: could not decode the UPDATE: ')
+
+
+def test_configuration_errors(capsys, tmp_path):
+    conf = tmp_path / 'bad.conf'
+    conf.write_text('neighbor 10.0.0.9 { nonsense 1; }\n')
+    code, out, err = decode(capsys, '-c', str(conf), WITHOUT_PATH)
     assert (code, out) == (1, '')
-    assert err == 'exabgp decode -c: the configuration loader is not built yet in this version\n'
+    assert err.startswith(f'exabgp decode: {conf} is not a valid configuration:')
 
 
 # ---------------------------------------------------------------- upstream 6.0's decode (exabgp.api.version)

@@ -71,3 +71,68 @@ async def test_a_broken_reload_keeps_the_running_configuration(
     finally:
         running.stop(0)
         await asyncio.wait_for(task, 20)
+
+
+# ---------------------------------------------------------------- the Cease a reload sends
+
+
+class Peer:
+    """A BGP peer on loopback that accepts the daemon, mirrors its OPEN (another router id) and
+    keeps every NOTIFICATION it is sent."""
+
+    def __init__(self) -> None:
+        self.notifications: asyncio.Queue[bytes] = asyncio.Queue()
+        self.established = asyncio.Event()
+
+    async def start(self) -> int:
+        self.server = await asyncio.start_server(self._session, '127.0.0.1', 0)
+        return self.server.sockets[0].getsockname()[1]
+
+    async def _session(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                header = await reader.readexactly(19)
+                message = header + await reader.readexactly(int.from_bytes(header[16:18], 'big') - 19)
+                if message[18] == 1:  # OPEN: the same, router id 2.2.2.2, then a KEEPALIVE
+                    writer.write(message[:24] + bytes((2, 2, 2, 2)) + message[28:] + b'\xff' * 16 + b'\x00\x13\x04')
+                elif message[18] == 4:
+                    self.established.set()
+                elif message[18] == 3:
+                    self.notifications.put_nowait(message[19:])
+        except (asyncio.IncompleteReadError, ConnectionError):
+            writer.close()
+
+
+# an internal session, so the peer's OPEN is the daemon's own
+IBGP = GOOD.replace('peer-as 2', 'peer-as 1').replace('    passive;\n', '')
+
+
+async def _reload_cease(tmp_path: Path, new: str) -> bytes:
+    peer = Peer()
+    port = await peer.start()
+    path = tmp_path / 'exabgp.conf'
+    path.write_text(IBGP)
+    running = daemon(path, **{'tcp.port': port})
+    task = asyncio.create_task(running.run())
+    try:
+        async with asyncio.timeout(20):
+            await peer.established.wait()
+            path.write_text(new)
+            assert running.reload() is True
+            return await peer.notifications.get()
+    finally:
+        running.stop(0)
+        await asyncio.wait_for(task, 20)
+        peer.server.close()
+
+
+async def test_a_reload_that_changes_a_neighbor_closes_it_with_other_configuration_change(tmp_path: Path) -> None:
+    # RFC 4486 3: 6/6 Other Configuration Change, no data (5.0.15: 6/3 Peer De-configured)
+    changed = IBGP.replace('hold-time 90', 'hold-time 60')
+    assert await _reload_cease(tmp_path, changed) == b'\x06\x06'
+
+
+async def test_a_reload_that_removes_a_neighbor_closes_it_with_peer_deconfigured(tmp_path: Path) -> None:
+    # RFC 4486 3: 6/3 Peer De-configured (5.0.15 closes the connection without a NOTIFICATION)
+    removed = IBGP.replace('127.0.0.1 {', '127.0.0.9 {')
+    assert await _reload_cease(tmp_path, removed) == b'\x06\x03'

@@ -11,10 +11,11 @@ from exabgp.bgp.message.update import Update
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri.inet import INET
 from exabgp.bgp.route import SELF, Route
-from exabgp.rib.outgoing import AdjRibOut
+from exabgp.rib.outgoing import AdjRibOut, refresh_order
 
 EBGP = Negotiated(local_as=65533, peer_as=65000, asn4=True, families=(IPV4_UNICAST, IPV6_UNICAST))
 IBGP = Negotiated(local_as=65000, peer_as=65000, asn4=True, families=(IPV4_UNICAST, IPV6_UNICAST))
+FOUR = [Family.parse(name) for name in ('ipv4 unicast', 'ipv6 unicast', 'ipv6 nlri-mpls', 'ipv4 mpls-vpn')]
 LOCAL = {IPV4_UNICAST: IPv4Address('127.0.0.1'), IPV6_UNICAST: IPv6Address('::1')}
 
 
@@ -119,6 +120,60 @@ def test_resend_sends_every_held_route_again() -> None:
     assert [str(r.nlri) for r in update.announced] == ['2001:db8::/32']
     rib.resend()
     assert len(list(rib.updates(IBGP, resolve))) == 2
+
+
+def test_a_refresh_sends_each_route_alone_family_by_family_in_5_0_order() -> None:
+    # as 5.0.15 answers `flush adj-rib out` (found by qa/bin/differential, seed 8): IPv4 routes
+    # sharing their attributes get an UPDATE each, and the families go in the order of 5.0's set
+    # of (afi, safi) pairs, here IPv4 unicast, IPv6 unicast, IPv4 mpls-vpn, IPv6 nlri-mpls
+    assert [str(family) for family in refresh_order(FOUR)] == [
+        'ipv4 unicast',
+        'ipv6 unicast',
+        'ipv4 mpls-vpn',
+        'ipv6 nlri-mpls',
+    ]
+    rib = AdjRibOut([IPV6_UNICAST, IPV4_UNICAST])
+    rib.announce(route('2001:db8::/32', '2001:db8::1'))
+    for index in range(2):
+        rib.announce(route(f'10.0.{index}.0/24'))
+    assert len(list(rib.updates(IBGP, resolve))) == 2  # a session's first flush: IPv4 grouped
+    rib.resend(refresh=True)
+    updates = decoded(list(rib.updates(IBGP, resolve)), IBGP)
+    assert [[str(r.nlri) for r in update.announced] for update in updates] == [
+        ['10.0.0.0/24'],
+        ['10.0.1.0/24'],
+        ['2001:db8::/32'],
+    ]
+
+
+def test_clear_withdraws_family_by_family_in_5_0_order() -> None:
+    # qa/bin/differential, seed 222: an IPv6 route held first is still withdrawn after the IPv4 one
+    rib = AdjRibOut([IPV4_UNICAST, IPV6_UNICAST])
+    rib.announce(route('2001:db8::/32', '2001:db8::1'))
+    rib.announce(route('10.0.0.0/24'))
+    list(rib.updates(IBGP, resolve))
+    rib.withdraw_all()
+    updates = decoded(list(rib.updates(IBGP, resolve)), IBGP)
+    assert [[str(nlri) for nlri in update.withdrawn] for update in updates] == [['10.0.0.0/24'], ['2001:db8::/32']]
+    assert len(rib) == 0
+
+
+def test_pending_changes_go_by_attribute_set_first_then_by_family() -> None:
+    # qa/bin/differential, seed 19: 5.0.15 walks its pending changes by attribute set, so an IPv6
+    # route queued after an IPv4 one of other attributes is sent first when it shares its
+    # attributes with the IPv6 route queued before both
+    rib = AdjRibOut([IPV4_UNICAST, IPV6_UNICAST])
+    rib.announce(route('2001:db8::/32', '2001:db8::1', Origin(0), MED(1)))
+    rib.announce(route('10.0.0.0/24', '10.0.1.254', Origin(0), MED(2)))
+    rib.announce(route('2001:db8:1::/48', '2001:db8::1', Origin(0), MED(1)))
+    rib.announce(route('10.0.1.0/24', '10.0.1.254', Origin(0), MED(1)))
+    updates = decoded(list(rib.updates(IBGP, resolve)), IBGP)
+    assert [[str(r.nlri) for r in update.announced] for update in updates] == [
+        ['2001:db8::/32'],
+        ['2001:db8:1::/48'],
+        ['10.0.1.0/24'],
+        ['10.0.0.0/24'],
+    ]
 
 
 def test_next_hop_self_is_resolved_per_family() -> None:

@@ -252,6 +252,10 @@ def parse(line: str, builder: Builder) -> Command:
             return _show(words[start + 1 :])
         if verb in ('flush', 'clear'):
             return _rib(verb, words[start + 1 :], selectors)
+        if verb == 'crash':
+            # 5.0's self-test of its error path: it raises in the command's callback, logs the
+            # exception and answers error; we say so and answer the same
+            raise CommandError("'crash' is ExaBGP 5.0's test of the API error path: it always fails")
     except ConfigError as error:
         raise CommandError(_located(error)) from None
     raise CommandError(f"unknown command '{verb}'")
@@ -369,8 +373,7 @@ def _operational(statement: Statement, start: int) -> model.Operational:
 
 
 def _teardown(words: list[str], selectors: Selectors) -> Teardown:
-    if not selectors:
-        raise CommandError('teardown needs a neighbor: neighbor IP teardown SUBCODE')
+    """`[neighbor IP ...] teardown SUBCODE`; without a neighbor it selects none (5.0 answers done)."""
     if len(words) != 1 or not words[0].isdigit() or not words[0].isascii():
         raise CommandError('teardown needs a Cease subcode (a number)')
     subcode = int(words[0])

@@ -14,6 +14,11 @@ address (127.0.0.1), RFC 8950 extended next hops are negotiated for every family
 so an IPv4 VPN route with an IPv6 next hop decodes (5.0: `invalid payload`), and labels are written
 as 6.0 writes them ([label, stack entry]).
 
+With `-c CONF` the message is decoded once for every neighbor of that configuration, in file order,
+as received on a session where both sides offer what the neighbor offers (5.0's check: its families,
+ADD-PATH, ASN4, extended message), and the JSON names that neighbor; the first neighbor it does not
+decode for stops the command (exit code 1). `-f` and `-i` are then ignored, as in 5.0.
+
 Where we differ from 5.0, on purpose:
 - anything that is not a decodable message is one line on stderr and exit code 1 (5.0 prints its
   help, a traceback, or `invalid payload` on stdout): odd or non-hex digits, a header length that
@@ -32,11 +37,12 @@ import os
 import socket
 import sys
 import time
+from collections.abc import Iterable, Iterator
 
 from exabgp.api import json_messages
 from exabgp.api.envelope import Peer, Stamp
 from exabgp.application import logs
-from exabgp.application.unbuilt import missing
+from exabgp.application.validate import context
 from exabgp.bgp.attribute.base import Action
 from exabgp.bgp.errors import Malformed, PeerError
 from exabgp.bgp.family import AFI, Family
@@ -46,6 +52,10 @@ from exabgp.bgp.message.unknown import UnknownMessage
 from exabgp.bgp.message.update import Update
 from exabgp.bgp.negotiated import EXTENDED_SIZE, Negotiated
 from exabgp.bgp.nlri import table
+from exabgp.configuration import selfcheck
+from exabgp.configuration.errors import ConfigError
+from exabgp.configuration.model import Neighbor
+from exabgp.configuration.parser import load
 from exabgp.logger import get
 from exabgp.settings import Settings
 
@@ -209,7 +219,40 @@ def _stamp() -> Stamp:
     return Stamp(time.time(), socket.gethostname(), os.getpid(), os.getppid(), 1)
 
 
-def _lines(args: argparse.Namespace, settings: Settings) -> list[str]:
+def envelope(neighbor: Neighbor, session: Negotiated) -> Peer:
+    """How the JSON names a configured neighbor (an `auto` local address as 5.0 prints it)."""
+    return Peer(
+        str(neighbor.local_address),
+        neighbor.peer(),
+        session.local_as,
+        session.peer_as,
+        str(neighbor.router_id),
+    )
+
+
+def configured_lines(args: argparse.Namespace, settings: Settings) -> Iterator[str]:
+    """`-c CONF`: the lines for each neighbor of the configuration, neighbor by neighbor."""
+    data = octets(args.payload)
+    try:
+        config = load(args.configuration, context(settings))
+    except ConfigError as error:
+        raise DecodeError(f'{args.configuration} is not a valid configuration:\n{error.report()}') from None
+    for neighbor in config.neighbors:
+        session = selfcheck.session(neighbor, settings.version)
+        log.debug('neighbor %s: families %s', neighbor.peer(), ', '.join(map(str, session.families)))
+        try:
+            if args.nlri:
+                yield from nlri_lines(data, session)
+            else:
+                peer = envelope(neighbor, session)
+                yield message_line(data, session, _stamp(), args.open, settings.api.compact, peer, settings.six)
+        except DecodeError as error:
+            raise DecodeError(f'neighbor {neighbor.peer()}: {error}') from None
+
+
+def _lines(args: argparse.Namespace, settings: Settings) -> Iterable[str]:
+    if args.configuration:
+        return configured_lines(args, settings)
     data = octets(args.payload)
     session = negotiated(families(args.family), args.path_information, settings.six)
     log.debug(
@@ -222,12 +265,11 @@ def _lines(args: argparse.Namespace, settings: Settings) -> list[str]:
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
-    if args.configuration:
-        return missing('decode -c', 'the configuration loader')
     if args.debug:
         logs.configure(dataclasses.replace(settings, log=dataclasses.replace(settings.log, all=True, level='DEBUG')))
     try:
-        lines = _lines(args, settings)
+        for line in _lines(args, settings):
+            sys.stdout.write(f'{line}\n')
     except DecodeError as error:
         sys.stderr.write(f'exabgp decode: {error}\n')
         return 1
@@ -238,5 +280,4 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
             pdb.post_mortem()
         sys.stderr.write(f'exabgp decode: internal error, please report it with the payload: {error!r}\n')
         return 1
-    sys.stdout.write(''.join(f'{line}\n' for line in lines))
     return 0

@@ -319,9 +319,10 @@ class Commands:
         _done(client)
 
     async def _teardown(self, client: Client, command: commands.Teardown, touched: set['Peer']) -> None:
-        peers = self._established(command.selectors)
+        # as 5.0: done whatever it matched, and no neighbor written selects none (not all of them)
+        peers = self._established(command.selectors) if command.selectors else []
         if not peers:
-            raise CommandError('no established neighbor matching the command')
+            log.warning(f'teardown {command.subcode}: no established neighbor matches, nothing to do')
         for peer in peers:
             log.info(f'teardown scheduled for {peer.neighbor.name()}')
             peer.teardown(command.subcode)

@@ -9,7 +9,9 @@ reader has it open: with no reader, an answer is dropped (no CLI is waiting for 
 
 Unix socket (ours, setting `exabgp.cli.socket` = a path): each connection is a client of its own;
 lines written to it are commands, their answers come back on the same connection. The socket is
-created mode 0600 and removed at exit.
+created mode 0600 and removed at exit. At exit each connection is closed and its handler waited
+for, so none is left for the loop to cancel (Python 3.11's stream server prints a traceback for a
+handler that ends cancelled).
 
 Invariants: every CLI client is bound to every peer (a command without a neighbor selector reaches
 them all, as 5.0's internal CLI process does) and always acknowledges (5.0's CLI turns acks on);
@@ -123,6 +125,8 @@ class Control:
         self.sink: FifoSink | None = None
         self._transport: asyncio.ReadTransport | None = None
         self._connections = 0
+        # the unix socket's connections: their handler tasks (started by asyncio's server) and writers
+        self._clients: dict[asyncio.Task, asyncio.StreamWriter] = {}
 
     async def start(self) -> None:
         if self.settings.api.cli:
@@ -180,17 +184,25 @@ class Control:
     async def _connected(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         self._connections += 1
         client = CliClient(f'cli-{self._connections}', self.limit)
+        handler = asyncio.current_task()
+        if handler is not None:
+            self._clients[handler] = writer
         writing = asyncio.get_running_loop().create_task(client.output.run(writer.write, writer.drain))
         try:
             await self._serve(client, reader)
             await client.output.flushed(5.0)
+        except asyncio.CancelledError:
+            # nobody awaits this task: ending it cancelled only makes asyncio print a traceback
+            # (close() ends connections first, so only a handler stuck past its wait gets here)
+            pass
         finally:
             client.output.close()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await writing
             writer.close()
-            with contextlib.suppress(ConnectionError, OSError):
+            with contextlib.suppress(ConnectionError, OSError, asyncio.CancelledError):
                 await writer.wait_closed()
+            self._clients.pop(handler, None)  # type: ignore[arg-type]
 
     # ------------------------------------------------------------------ both
 
@@ -218,6 +230,11 @@ class Control:
             self.server.close()
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.settings.cli.socket)
+        # each connection ends (its client reads the end of the answers), then its handler
+        for writer in list(self._clients.values()):
+            writer.close()
+        if self._clients:
+            await asyncio.wait(list(self._clients), timeout=2.0)
         if self._transport is not None:
             self._transport.close()
         if self.sink is not None:

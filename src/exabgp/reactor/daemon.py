@@ -63,8 +63,12 @@ log = logger.get('reactor')
 
 Loader = Callable[[], Config]
 
+# the Cease subcodes of RFC 4486 3 a reload sends: a neighbor removed is de-configured (5.0.15
+# closes its connection without a NOTIFICATION), one whose settings changed is reset for another
+# configuration change (5.0.15: 6/3); 5.0's restart closes every session with 6/3
 PEER_DECONFIGURED = 3
-MD5_CHECK = 30.0  # seconds between two looks at the kernel's TCP MD5 drop counters  # the Cease subcode 5.0 closes sessions with on a restart
+OTHER_CONFIGURATION_CHANGE = 6
+MD5_CHECK = 30.0  # seconds between two looks at the kernel's TCP MD5 drop counters
 
 SIGNALS = {
     # Ctrl-C: API processes run in their own session and do not see it, the daemon stops them
@@ -486,14 +490,14 @@ class Daemon:
             peer = self.peers.get(key)
             if key not in new:
                 if peer is not None:
-                    peer.stop(3, reason='removed')
+                    peer.stop(PEER_DECONFIGURED, reason='removed')
                 continue
             if peer is None:
                 continue
             if _same_except_routes(neighbor, new[key]):
                 peer.reconfigure(new[key])
             else:
-                peer.stop(6, 'configuration changed')
+                peer.stop(OTHER_CONFIGURATION_CHANGE, 'configuration changed')
                 with contextlib.suppress(KeyError):
                     del self.peers[key]
                 self._add(new[key])

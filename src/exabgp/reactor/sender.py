@@ -72,7 +72,7 @@ class Sender:
         """Send these families of the table again; `enhanced` wraps each in RFC 7313's Beginning
         and End of Route Refresh."""
         chosen = list(families)
-        self.rib.resend(chosen)
+        self.rib.resend(chosen, refresh=True)
         if enhanced:
             self._before.extend(RouteRefresh(family, BEGIN) for family in chosen)
             self._after.extend(RouteRefresh(family, END) for family in chosen)

@@ -6,13 +6,17 @@ Invariants (ExaBGP 5.0's semantics):
   held (same attributes and next hop) changes nothing: it is not sent again. Withdrawing always
   queues a withdrawal, even of a route we do not hold, as 5.0 does.
 - Pending changes are kept per group (attributes, next hop, family) in arrival order, one change
-  per NLRI: a newer change to an NLRI replaces a pending older one. Flushing emits each group in
-  turn, withdrawals before announcements, packed by `bgp.message.update_pack`; with
+  per NLRI: a newer change to an NLRI replaces a pending older one. Flushing emits the groups of
+  the first attribute set seen, then those of the next (5.0.15's order: a withdrawal of an IPv4
+  flow rule follows that of an IPv6 rule with the same actions), each group in turn, withdrawals before announcements, packed by `bgp.message.update_pack`; with
   `group_updates` only the groups of a family whose table row says `grouped` (IPv4 unicast, as in
   5.0) share UPDATEs, every other route gets its own. Withdrawals of a family whose row says
   `withdraw_attributes` carry the attributes of the route they were given (5.0's bytes).
 - A new session, a route refresh or `flush adj-rib out` sends the held routes again without copying
-  them into the pending groups: `_resend` marks the families to walk.
+  them into the pending groups: `_resend` marks the families to walk. A new session packs them as
+  pending changes are packed; a refresh or flush (`_refresh`) sends each route in its own UPDATE,
+  family by family in the order 5.0.15 walks them (`refresh_order`), routes in the order held;
+  `clear adj-rib out` withdraws them in that order too.
 - A route the configuration gives several times with different attributes or next hop is held as
   its last version; the earlier versions go out once, before the held routes, in the first session
   after `hold` (5.0 queues every configured version at load, and later sessions resend only its
@@ -51,11 +55,13 @@ class AdjRibOut:
         self.families = tuple(families)
         self.group_updates = group_updates
         self._routes: dict[object, Route] = {}
-        # group -> NLRI -> (route, withdraw?)
-        self._pending: dict[Key, dict[object, tuple[Route, bool]]] = {}
+        # attributes -> (next hop, family) -> NLRI -> (route, withdraw?): 5.0 walks its pending
+        # changes by attribute set first, then by family, each in the order it first saw them
+        self._pending: dict[Attributes, dict[tuple[NextHop, Family], dict[object, tuple[Route, bool]]]] = {}
         # NLRI -> the group its pending change is in
         self._where: dict[object, Key] = {}
         self._resend: set[Family] = set()
+        self._refresh = False
         # NLRI -> the configuration's earlier versions of a held route, for the first session
         self._shadowed: dict[object, dict[tuple[Attributes, NextHop | None], Route]] = {}
         self._watchdogs: dict[str, dict[object, Route]] = {}
@@ -147,13 +153,22 @@ class AdjRibOut:
         self._withdrawn_watchdogs.setdefault(name, {}).update(routes)
         return len(routes)
 
-    def resend(self, families: Iterable[Family] | None = None) -> None:
-        """Send every held route of these families (all when None) again at the next flush."""
+    def resend(self, families: Iterable[Family] | None = None, refresh: bool = False) -> None:
+        """Send every held route of these families (all when None) again at the next flush;
+        `refresh` for a route refresh or `flush adj-rib out` (one route per UPDATE, as 5.0)."""
         self._resend.update(self.families if families is None else set(families) & set(self.families))
+        self._refresh = self._refresh or refresh
 
     def withdraw_all(self) -> None:
-        for route in list(self._routes.values()):
-            self.withdraw(route)
+        """`clear adj-rib out`: every held route withdrawn, family by family in the order 5.0.15
+        walks them (`refresh_order`), routes in the order held."""
+        by_family: dict[Family, list[Route]] = {}
+        for route in self._routes.values():
+            by_family.setdefault(route.nlri.family, []).append(route)
+        ordered = refresh_order(self.families)
+        for family in [*ordered, *(family for family in by_family if family not in ordered)]:
+            for route in by_family.get(family, ()):
+                self.withdraw(route)
 
     def clear(self) -> None:
         """Forget everything (`clear adj-rib out`), sending nothing."""
@@ -162,16 +177,20 @@ class AdjRibOut:
         self._pending.clear()
         self._where.clear()
         self._resend.clear()
+        self._refresh = False
 
     def _queue(self, route: Route, index: Hashable, withdrawn: bool) -> None:
         key = (route.attributes, route.nexthop, route.nlri.family)
         previous = self._where.get(index)
         if previous is not None and previous != key:
-            group = self._pending[previous]
+            groups = self._pending[previous[0]]
+            group = groups[previous[1:]]
             del group[index]
             if not group:
-                del self._pending[previous]
-        self._pending.setdefault(key, {})[index] = (route, withdrawn)
+                del groups[previous[1:]]
+                if not groups:
+                    del self._pending[previous[0]]
+        self._pending.setdefault(key[0], {}).setdefault(key[1:], {})[index] = (route, withdrawn)
         self._where[index] = key
 
     # ------------------------------------------------------------------ reading
@@ -202,7 +221,9 @@ class AdjRibOut:
         there is none, and the route is then left out and added to `unresolved`). Without `withdrawals`, pending withdrawals
         are dropped instead of sent (5.0 does so for the first flush of a session: the peer holds
         none of our routes yet)."""
-        if self._resend:
+        if self._resend and self._refresh:
+            yield from self._refreshed(negotiated, resolve)
+        elif self._resend:
             families, self._resend = self._resend, set()
             groups: dict[Key, list[Route]] = {}
             shadowed, self._shadowed = self._shadowed, {}
@@ -220,11 +241,23 @@ class AdjRibOut:
             for (_, nexthop, family), routes in groups.items():
                 yield from self._announce(family, routes, nexthop, negotiated, resolve)
         while self._pending:
-            key = next(iter(self._pending))
-            changes = self._pending.pop(key)
-            for index in changes:
-                del self._where[index]
-            attributes, nexthop, family = key
+            attributes = next(iter(self._pending))
+            pending = self._pending.pop(attributes)
+            for changes in pending.values():
+                for index in changes:
+                    del self._where[index]
+            yield from self._flushed(attributes, pending, negotiated, resolve, withdrawals)
+
+    def _flushed(
+        self,
+        attributes: Attributes,
+        groups: dict[tuple[NextHop, Family], dict[object, tuple[Route, bool]]],
+        negotiated: Negotiated,
+        resolve: Resolver,
+        withdrawals: bool,
+    ) -> Iterator[bytes]:
+        """The UPDATEs of the pending changes sharing one attribute set, group by group."""
+        for (nexthop, family), changes in groups.items():
             removed = [route.nlri for route, withdrawn in changes.values() if withdrawn] if withdrawals else []
             added = [route for route, withdrawn in changes.values() if not withdrawn]
             if removed:
@@ -237,6 +270,18 @@ class AdjRibOut:
                         yield from withdraw(family, (nlri,), negotiated, attributes, hop)
             if added:
                 yield from self._announce(family, added, nexthop, negotiated, resolve)
+
+    def _refreshed(self, negotiated: Negotiated, resolve: Resolver) -> Iterator[bytes]:
+        """A route refresh or flush: each held route (without a pending change) in its own UPDATE."""
+        families, self._resend, self._refresh = self._resend, set(), False
+        by_family: dict[Family, list[Route]] = {}
+        for index, route in self._routes.items():
+            family = route.nlri.family
+            if family in families and index not in self._where:
+                by_family.setdefault(family, []).append(route)
+        for family in refresh_order(self.families):
+            for route in by_family.get(family, ()):
+                yield from self._announce(family, [route], route.nexthop, negotiated, resolve)
 
     def end_of_rib(self, negotiated: Negotiated) -> Iterator[bytes]:
         for family in negotiated.families:
@@ -262,6 +307,17 @@ class AdjRibOut:
             yield from announce(family, [route.nlri for route in routes], attributes, address, negotiated)
             return
         yield from announce_each(family, [route.nlri for route in routes], attributes, address, negotiated)
+
+
+def refresh_order(families: Iterable[Family]) -> list[Family]:
+    """The order 5.0.15 resends families in: it walks a Python set of its (afi, safi) pairs, filled
+    in the neighbor's family order. Integers hash to themselves, so that order is fixed: it is the
+    set's, reproduced here by building the same set."""
+    by_pair = {(int(family.afi), int(family.safi)): family for family in families}
+    walked = set()
+    for pair in by_pair:
+        walked.add(pair)
+    return [by_pair[pair] for pair in walked]
 
 
 def _text(route: Route) -> str:
