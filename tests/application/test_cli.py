@@ -1,7 +1,9 @@
 """`exabgp cli`: 5.0's abbreviations, and commands through the named pipes and the unix socket of a
 running daemon (a real one, started from the checkout)."""
 
+import contextlib
 import getpass
+import json
 import os
 import signal
 import subprocess
@@ -46,8 +48,39 @@ def test_abbreviations(typed: str, sent: str) -> None:
     assert expand(typed.split()) == sent
 
 
+@pytest.mark.parametrize(
+    'line',
+    [
+        'peer * announce route 10.0.0.0/8 next-hop 1.1.1.1',
+        'peer 10.0.0.1 teardown 4',
+        'rib show out extensive',
+        'rib flush out',
+        'rib clear in',
+        'session ack silence',
+        'system api version',
+        'daemon status',
+        'peer list',
+        'peer show',
+    ],
+)
+def test_api_v6_lines_are_sent_as_typed(line: str) -> None:
+    assert expand(line.split()) == line
+
+
 @pytest.fixture
 def daemon(tmp_path: Path):
+    with running(tmp_path) as environment:
+        yield environment
+
+
+@pytest.fixture
+def daemon_v6(tmp_path: Path):
+    with running(tmp_path, exabgp_api_version='6') as environment:
+        yield environment
+
+
+@contextlib.contextmanager
+def running(tmp_path: Path, **settings: str):
     (tmp_path / 'run').mkdir()
     for end in ('in', 'out'):
         os.mkfifo(tmp_path / 'run' / f'exabgp.{end}', 0o600)
@@ -56,6 +89,7 @@ def daemon(tmp_path: Path):
     environment.update(EXABGP_ROOT=str(tmp_path), exabgp_cli_socket=str(tmp_path / 'cli.sock'), exabgp_tcp_bind='')
     # keep our user: as root the daemon would drop to nobody, who can not reach tmp_path
     environment['exabgp_daemon_user'] = getpass.getuser()
+    environment.update(settings)
     process = subprocess.Popen(
         [*EXABGP, str(tmp_path / 'cli.conf')], env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
@@ -101,3 +135,14 @@ def test_without_pipes_the_cli_says_where_it_looked(tmp_path: Path) -> None:
     result = cli(environment, '--pipename', 'nothere', 'version')
     assert result.returncode == 1
     assert "could not find ExaBGP's named pipes (nothere.in and nothere.out)" in result.stdout
+
+
+def test_api_v6_through_the_cli(daemon_v6: dict) -> None:
+    listed = cli(daemon_v6, 'peer', 'list')
+    assert listed.returncode == 0
+    assert json.loads(listed.stdout) == [{'peer-address': '192.0.2.9', 'peer-as': 65002, 'state': 'idle'}]
+    helped = cli(daemon_v6)
+    assert helped.stdout.splitlines()[0] == 'no command provided, sending "system help"'
+    assert 'peer <selector> teardown' in json.loads(helped.stdout.splitlines()[1])['commands']
+    refused = cli(daemon_v6, 'show', 'neighbor', 'summary')
+    assert 'ExaBGP returns an error' in refused.stderr
