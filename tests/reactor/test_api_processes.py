@@ -545,3 +545,23 @@ for line in stream:
     assert set(status['peers'].values()) == {'ESTABLISHED'} and status['pid'] > 0
     assert shown['session ping 8f2c 1700000000.5'] == [{'pong': status['uuid'], 'active': True}]
     assert shown['session reset'] == [{'status': 'asynchronous queue cleared'}]
+
+
+async def test_api_version_6_gives_a_text_process_json(tmp_path: Path) -> None:
+    receiver = """
+for line in events():
+    event = json.loads(line)
+    if 'announce' in event['neighbor'].get('message', {}).get('update', {}):
+        finish(event['neighbor']['message']['update']['announce'])
+        break
+for line in events():
+    pass
+"""
+    run = script(tmp_path, 'receiver.py', PRELUDE.format(result=str(tmp_path / 'receiver.result')) + receiver)
+    config = f'process receiver {{ run {run}; encoder text; }}\n'
+    config += two_speakers(
+        free_port(), api('receiver', receive=True), '', 'static { route 10.7.0.0/16 next-hop self med 7; }'
+    )
+    async with daemon(tmp_path, config, **{'api.version': 6}):
+        await wait_for_file(tmp_path / 'receiver.result')
+    assert result(tmp_path, 'receiver') == {'ipv4 unicast': {'127.0.0.2': [{'nlri': '10.7.0.0/16'}]}}
