@@ -2,6 +2,7 @@
 running daemon (a real one, started from the checkout)."""
 
 import getpass
+import json
 import os
 import signal
 import subprocess
@@ -46,7 +47,26 @@ def test_abbreviations(typed: str, sent: str) -> None:
     assert expand(typed.split()) == sent
 
 
-def start(tmp_path: Path, pipes: bool = True) -> tuple[dict, subprocess.Popen]:
+@pytest.mark.parametrize(
+    'line',
+    [
+        'peer * announce route 10.0.0.0/8 next-hop 1.1.1.1',
+        'peer 10.0.0.1 teardown 4',
+        'rib show out extensive',
+        'rib flush out',
+        'rib clear in',
+        'session ack silence',
+        'system api version',
+        'daemon status',
+        'peer list',
+        'peer show',
+    ],
+)
+def test_api_v6_lines_are_sent_as_typed(line: str) -> None:
+    assert expand(line.split()) == line
+
+
+def start(tmp_path: Path, pipes: bool = True, **settings: str) -> tuple[dict, subprocess.Popen]:
     """The daemon, with its named pipes (unless told) and unix socket ready; its output piped."""
     (tmp_path / 'run').mkdir()
     for end in ('in', 'out') if pipes else ():
@@ -56,6 +76,7 @@ def start(tmp_path: Path, pipes: bool = True) -> tuple[dict, subprocess.Popen]:
     environment.update(EXABGP_ROOT=str(tmp_path), exabgp_cli_socket=str(tmp_path / 'cli.sock'), exabgp_tcp_bind='')
     # keep our user: as root the daemon would drop to nobody, who can not reach tmp_path
     environment['exabgp_daemon_user'] = getpass.getuser()
+    environment.update(settings)
     process = subprocess.Popen(
         [*EXABGP, str(tmp_path / 'cli.conf')], env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
     )
@@ -69,6 +90,16 @@ def start(tmp_path: Path, pipes: bool = True) -> tuple[dict, subprocess.Popen]:
 @pytest.fixture
 def daemon(tmp_path: Path):
     environment, process = start(tmp_path)
+    try:
+        yield environment
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=20)
+
+
+@pytest.fixture
+def daemon_v6(tmp_path: Path):
+    environment, process = start(tmp_path, exabgp_api_version='6')
     try:
         yield environment
     finally:
@@ -122,3 +153,14 @@ def test_without_pipes_the_cli_says_where_it_looked(tmp_path: Path) -> None:
     result = cli(environment, '--pipename', 'nothere', 'version')
     assert result.returncode == 1
     assert "could not find ExaBGP's named pipes (nothere.in and nothere.out)" in result.stdout
+
+
+def test_api_v6_through_the_cli(daemon_v6: dict) -> None:
+    listed = cli(daemon_v6, 'peer', 'list')
+    assert listed.returncode == 0
+    assert json.loads(listed.stdout) == [{'peer-address': '192.0.2.9', 'peer-as': 65002, 'state': 'idle'}]
+    helped = cli(daemon_v6)
+    assert helped.stdout.splitlines()[0] == 'no command provided, sending "system help"'
+    assert 'peer <selector> teardown' in json.loads(helped.stdout.splitlines()[1])['commands']
+    refused = cli(daemon_v6, 'show', 'neighbor', 'summary')
+    assert 'ExaBGP returns an error' in refused.stderr

@@ -490,3 +490,82 @@ for line in stream:
     async with daemon(tmp_path, config):
         await wait_for_file(tmp_path / 'receiver.result')
     assert result(tmp_path, 'receiver')['messages'] == 2
+
+
+async def test_api_version_6_reads_target_first_commands_and_shows_in_json(tmp_path: Path) -> None:
+    commands = [
+        'peer * announce route 10.8.0.0/16 next-hop self med 8',
+        'peer 127.0.0.1 announce route 10.9.0.0/16 next-hop self',
+        'peer 127.0.0.9 announce route 10.10.0.0/16 next-hop self',
+        'rib show out',
+        'peer show',
+        'peer list',
+        'system version',
+        'system api version',
+        'daemon status',
+        'session ping 8f2c 1700000000.5',
+        'session reset',
+        'announce route 10.11.0.0/16 next-hop self',
+        'peer * withdraw route 10.9.0.0/16',
+        'session bye 8f2c',
+    ]
+    sender = f"""
+stream = events()
+until_up(stream)
+found = {{}}
+for command in {commands!r}:
+    send(command)
+    lines = []
+    for line in stream:
+        if line in ('done', 'error'):
+            break
+        if not line.startswith('{{ "exabgp"'):
+            lines.append(line)
+    found[command] = [line, lines]
+finish(found)
+for line in stream:
+    pass
+"""
+    config = processes(tmp_path, sender=sender)
+    config += two_speakers(free_port(), '', api('sender'))
+    async with daemon(tmp_path, config, **{'api.version': 6}) as (_running, task):
+        await wait_for_file(tmp_path / 'sender.result')
+        assert not task.done()
+    found = result(tmp_path, 'sender')
+    answers = {command: answer for command, (answer, _) in found.items()}
+    # the acknowledgements stay `done` and `error` (upstream main's too); a selector matching no
+    # peer and a 5.0 command are errors
+    refused = {'peer 127.0.0.9 announce route 10.10.0.0/16 next-hop self', 'announce route 10.11.0.0/16 next-hop self'}
+    assert answers == {command: 'error' if command in refused else 'done' for command in commands}
+    shown = {command: [json.loads(line) for line in lines] for command, (_, lines) in found.items()}
+    shown_routes = [route for line in shown['rib show out'] for route in line['127.0.0.1']['routes']]
+    # the withdrawal came after the show: both routes are in it, the one of no peer is not
+    assert sorted(route['prefix'] for route in shown_routes) == ['10.8.0.0/16', '10.9.0.0/16']
+    assert {peer['fsm'] for peer in shown['peer show'][0]} == {'ESTABLISHED'}
+    assert sorted(peer['peer-address'] for peer in shown['peer list'][0]) == ['127.0.0.1', '127.0.0.2']
+    assert shown['system version'][0]['application'] == 'exabgp'
+    assert shown['system api version'] == [{'api_version': 6, 'description': 'json-only'}]
+    status = shown['daemon status'][0]
+    assert set(status['peers'].values()) == {'ESTABLISHED'} and status['pid'] > 0
+    assert shown['session ping 8f2c 1700000000.5'] == [{'pong': status['uuid'], 'active': True}]
+    assert shown['session reset'] == [{'status': 'asynchronous queue cleared'}]
+
+
+async def test_api_version_6_gives_a_text_process_json(tmp_path: Path) -> None:
+    receiver = """
+for line in events():
+    event = json.loads(line)
+    if 'announce' in event['neighbor'].get('message', {}).get('update', {}):
+        finish(event['neighbor']['message']['update']['announce'])
+        break
+for line in events():
+    pass
+"""
+    run = script(tmp_path, 'receiver.py', PRELUDE.format(result=str(tmp_path / 'receiver.result')) + receiver)
+    config = f'process receiver {{ run {run}; encoder text; }}\n'
+    config += two_speakers(
+        free_port(), api('receiver', receive=True), '', 'static { route 10.7.0.0/16 next-hop self med 7; }'
+    )
+    async with daemon(tmp_path, config, **{'api.version': 6}):
+        await wait_for_file(tmp_path / 'receiver.result')
+    assert result(tmp_path, 'receiver') == {'ipv4 unicast': {'127.0.0.2': [{'nlri': '10.7.0.0/16'}]}}

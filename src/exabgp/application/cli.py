@@ -192,8 +192,9 @@ def through_socket(path: str, command: str) -> int:
 def run(args: argparse.Namespace, settings: Settings) -> int:
     words = list(args.command)
     if not words:
-        sys.stdout.write('no command provided, sending "help"\n')
-        words = ['help']
+        # API v6 (exabgp.api.version=6) names it `system help`
+        words = ['system', 'help'] if settings.api.version == 6 else ['help']
+        sys.stdout.write(f'no command provided, sending "{" ".join(words)}"\n')
     command = expand(words)
     if command != ' '.join(words).strip():
         sys.stdout.write(f'command: {command}\n')

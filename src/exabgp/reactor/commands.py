@@ -36,14 +36,16 @@ is full, so no session and no other client is starved.
 import asyncio
 import json
 import logging
+import os
 import re
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
 
 from exabgp import logger
 from exabgp.api import command as commands
-from exabgp.api import show
+from exabgp.api import show, v6
 from exabgp.api.command import CommandError, parse
 from exabgp.api.selector import Selectors, selected
 from exabgp.bgp.family import Family
@@ -103,6 +105,12 @@ class Commands:
         self.settings = settings
         # per client name: [commands, commands answered with an error] (metrics)
         self.counts: dict[str, list[int]] = {}
+        # upstream main's target-first commands, answered in JSON: chosen once, so the 5.0
+        # parser runs as it is when they are not asked for
+        self.v6 = settings.api.version == 6
+        self._parse = v6.parse if self.v6 else parse
+        self.started = time.time()
+        self.uuid = str(uuid.uuid4())
         self._handlers = {
             commands.Routes: self._routes,
             commands.EndOfRib: self._eor,
@@ -121,6 +129,11 @@ class Commands:
             commands.Help: self._help,
             commands.Comment: self._comment,
             commands.Reset: self._reset,
+            v6.Status: self._status,
+            v6.Ping: self._ping,
+            v6.Bye: self._bye,
+            v6.ApiVersion: self._api_version,
+            v6.PeerList: self._peer_list,
         }
 
     # ------------------------------------------------------------------ running
@@ -154,7 +167,7 @@ class Commands:
         if log.isEnabledFor(logging.DEBUG):
             log.debug(f'command from {_who(client)} : {line}')
         try:
-            command = parse(line, client.builder)
+            command = self._parse(line, client.builder)
         except CommandError as error:
             self._refuse(client, line, str(error))
             return
@@ -441,19 +454,26 @@ class Commands:
             client.ack = False
 
     async def _control(self, client: Client, command: commands.Control, touched: set['Peer']) -> None:
-        client.output.answer(f'{command.action} in progress')
+        said = f'{command.action} in progress'
+        client.output.answer(json.dumps({'status': said}) if self.v6 else said)
         _done(client)
         _flush(touched)
         touched.clear()
         self.daemon.command(command.action)
 
     async def _version(self, client: Client, command: commands.Version, touched: set['Peer']) -> None:
-        client.output.answer(f'exabgp {self.settings.version}')
+        version = self.settings.version
+        client.output.answer(
+            json.dumps({'version': version, 'application': 'exabgp'}) if self.v6 else f'exabgp {version}'
+        )
         _done(client)
 
     async def _help(self, client: Client, command: commands.Help, touched: set['Peer']) -> None:
-        for line in show.help_lines():
-            client.output.answer(line)
+        if self.v6:
+            client.output.answer(json.dumps({'description': 'available API commands (v6 format)', 'commands': v6.HELP}))
+        else:
+            for line in show.help_lines():
+                client.output.answer(line)
         _done(client)
 
     async def _comment(self, client: Client, command: commands.Comment, touched: set['Peer']) -> None:
@@ -462,7 +482,51 @@ class Commands:
 
     async def _reset(self, client: Client, command: commands.Reset, touched: set['Peer']) -> None:
         """5.0 drops the client's commands still queued; ours are applied as they come: nothing to do,
-        and (as in 5.0) no answer."""
+        and (as in 5.0) no answer; v6 answers it (upstream main does)."""
+        if self.v6:
+            client.output.answer(json.dumps({'status': 'asynchronous queue cleared'}))
+            _done(client)
+
+    # ------------------------------------------------------------------ v6 only (api/v6.py)
+
+    async def _status(self, client: Client, command: v6.Status, touched: set['Peer']) -> None:
+        uptime = int(time.time() - self.started)
+        peers = {peer.neighbor.name(): peer.state().name for peer in self.daemon.peers.values()}
+        report = {
+            'version': self.settings.version,
+            'uuid': self.uuid,
+            'pid': os.getpid(),
+            'uptime': uptime,
+            'start_time': self.started,
+            'peers': peers,
+        }
+        client.output.answer(json.dumps(report))
+        _done(client)
+
+    async def _ping(self, client: Client, command: v6.Ping, touched: set['Peer']) -> None:
+        client.output.answer(json.dumps({'pong': self.uuid, 'active': True}))
+        _done(client)
+
+    async def _bye(self, client: Client, command: v6.Bye, touched: set['Peer']) -> None:
+        _done(client)
+
+    async def _api_version(self, client: Client, command: v6.ApiVersion, touched: set['Peer']) -> None:
+        client.output.answer(json.dumps({'api_version': self.settings.api.version, 'description': 'json-only'}))
+        _done(client)
+
+    async def _peer_list(self, client: Client, command: v6.PeerList, touched: set['Peer']) -> None:
+        listed = []
+        for peer in self.daemon.peers.values():
+            neighbor = peer.neighbor
+            listed.append(
+                {
+                    'peer-address': str(neighbor.peer_address),
+                    'peer-as': neighbor.peer_as,
+                    'state': peer.state().name.lower(),
+                }
+            )
+        client.output.answer(json.dumps(listed))
+        _done(client)
 
 
 def _not_utf8(line: str) -> str:

@@ -113,9 +113,15 @@ class Processes(Observer):
                 await self._spawn(config)
 
     async def _spawn(self, config: Process) -> None:
+        encoder = config.encoder
+        if encoder != 'json' and self.settings.api.version == 6:
+            # upstream main's API v6 speaks JSON only, whatever the process asked for
+            log.warning(f'process {config.name}: API version 6 is JSON only, encoder {encoder} ignored')
+            encoder = 'json'
         process = ApiProcess(
-            config, self.settings.api.ack, self.limit, self._marker(config.encoder), self.run_commands, self._ended
+            config, self.settings.api.ack, self.limit, self._marker(encoder), self.run_commands, self._ended
         )
+        process.encoder = encoder
         try:
             await process.start()
         except OSError as exc:
