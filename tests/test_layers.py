@@ -38,9 +38,10 @@ GRAPH: dict[str, tuple[str, ...]] = {
     '__init__': (),
     'logger': (),
     'version': (),
+    'lazy': (),
 }
-# leaf modules every part may use: the topic loggers and the release number
-LEAVES = ('logger', 'version')
+# leaf modules every part may use: the topic loggers, the release number, modules loaded on first use
+LEAVES = ('logger', 'version', 'lazy')
 PURE = ['bgp', 'session', 'rib', 'configuration', 'api', 'settings', 'bmp']
 FORBIDDEN_IN_PURE = {'asyncio', 'socket', 'time', 'selectors', 'signal', 'subprocess', 'threading', 'logging.handlers'}
 ENVIRONMENT = {('os', 'environ'), ('os', 'getenv'), ('os', 'putenv'), ('os', 'environb')}

@@ -14,7 +14,7 @@ The import graph (tests/test_layers.py holds the same edges and fails on any oth
     bgp          -> nothing else
     settings     -> nothing else
     bmp          -> nothing else (BMP messages around BGP messages already framed)
-    logger, version: leaves any part may import
+    logger, version, lazy: leaves any part may import (lazy: modules loaded on first use)
 
 bgp, session, rib, configuration, api, settings and bmp are pure: no asyncio, socket, clock, subprocess,
 signal, thread, or process environment; only reactor/ and application/ do I/O.

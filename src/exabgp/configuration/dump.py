@@ -14,7 +14,9 @@ Invariants:
 
 from base64 import b64encode
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
+from exabgp import lazy
 from exabgp.bgp.attribute.aggregation import Aggregator
 from exabgp.bgp.attribute.aigp import AIGP
 from exabgp.bgp.attribute.aspath import AS_SEQUENCE, ASPath
@@ -23,14 +25,11 @@ from exabgp.bgp.attribute.community import Communities, LargeCommunities
 from exabgp.bgp.attribute.extended import ExtendedCommunities, IPv6ExtendedCommunities
 from exabgp.bgp.attribute.localpref import LocalPreference
 from exabgp.bgp.attribute.med import MED
-from exabgp.bgp.attribute.prefixsid import PrefixSID
 from exabgp.bgp.attribute.reflection import ClusterList, OriginatorID
 from exabgp.bgp.attribute.unknown import Unknown
-from exabgp.bgp.family import AFI, afi_name, safi_name
+from exabgp.bgp.family import AFI, SAFI, afi_name, safi_name
 from exabgp.bgp.nlri import prefix as ip_prefix
 from exabgp.bgp.nlri import table
-from exabgp.bgp.nlri.mup import MUP
-from exabgp.bgp.nlri.srpolicy import SRPolicy
 from exabgp.bgp.route import Route
 from exabgp.configuration.model import (
     ADDPATH_NAMES,
@@ -42,7 +41,18 @@ from exabgp.configuration.model import (
     Operational,
     Process,
 )
-from exabgp.configuration.route import mup, prefix, prefixsid, srpolicy
+from exabgp.configuration.route import prefix
+
+if TYPE_CHECKING:
+    from exabgp.bgp.attribute import prefixsid as prefixsid_attribute
+    from exabgp.bgp.nlri import mup as mup_nlri
+    from exabgp.configuration.route import mup, prefixsid, srpolicy
+else:
+    prefixsid_attribute = lazy.module('exabgp.bgp.attribute.prefixsid')
+    mup_nlri = lazy.module('exabgp.bgp.nlri.mup')
+    mup = lazy.module('exabgp.configuration.route.mup')
+    prefixsid = lazy.module('exabgp.configuration.route.prefixsid')
+    srpolicy = lazy.module('exabgp.configuration.route.srpolicy')
 
 _PLAIN = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789./:_-+=@%!*?~^<>&$')
 _ESCAPE = {'\\': '\\\\', '"': '\\"', '\n': '\\n', '\t': '\\t', '\r': '\\r', '\b': '\\b', '\f': '\\f'}
@@ -136,7 +146,7 @@ def attribute_text(attribute: Attribute) -> str:
         assert isinstance(attribute, AIGP)
         return f'aigp {attribute.metric}'
     if code == Code.BGP_PREFIX_SID:
-        assert isinstance(attribute, PrefixSID)
+        assert isinstance(attribute, prefixsid_attribute.PrefixSID)
         return prefixsid.text(attribute)
     raise ValueError(f'no configuration grammar for attribute {code}')
 
@@ -145,9 +155,11 @@ def route_text(route: Route) -> str:
     """`NLRI next-hop X ATTRIBUTES` (without the leading keyword): the NLRI in its configuration
     form, qualifiers (`path-information`, `label`) included."""
     nlri = route.nlri
-    if isinstance(nlri, SRPolicy):
+    # by family first: the modules of families never configured stay unloaded
+    safi = nlri.family.safi
+    if safi == SAFI.SR_POLICY:
         return srpolicy.text(route)
-    parts = [mup.text(nlri) if isinstance(nlri, MUP) else nlri.configuration()]
+    parts = [mup.text(nlri) if safi == SAFI.MUP and isinstance(nlri, mup_nlri.MUP) else nlri.configuration()]
     if route.nexthop is not None:
         parts.append(f'next-hop {route.nexthop}')
     parts.extend(attribute_text(attribute) for attribute in route.attributes)

@@ -9,7 +9,6 @@ caller that knows only `ConfigError` still sees where the file first goes wrong)
 A warning is a `ConfigError` too, kept aside: it is shown as `file:line:column: warning: message`.
 """
 
-import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -92,6 +91,9 @@ class ConfigErrors(ConfigError):
 
 def suggest(word: str, choices: Iterable[str]) -> str:
     """', did you mean X?' for a word close to one of `choices`, else ''."""
+    # only a configuration with a misspelt word needs difflib: not imported at every start
+    import difflib
+
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.75)
     return f', did you mean {close[0]}?' if close else ''
 

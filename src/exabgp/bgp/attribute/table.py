@@ -13,8 +13,10 @@ entry's at all; a value it does not claim is handled as an unknown attribute: tu
 (23) is decoded only when it carries an SR policy (ExaBGP 6.0), any other stays raw as in 5.0.15.
 """
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from exabgp.bgp.attribute.aggregation import Aggregator, AS4Aggregator, AtomicAggregate
 from exabgp.bgp.attribute.aigp import AIGP
@@ -22,15 +24,12 @@ from exabgp.bgp.attribute.aspath import AS4Path, ASPath
 from exabgp.bgp.attribute.base import Action, Attribute, Code, Flag
 from exabgp.bgp.attribute.community import Communities, LargeCommunities
 from exabgp.bgp.attribute.extended import ExtendedCommunities, IPv6ExtendedCommunities
-from exabgp.bgp.attribute.linkstate import LinkState
 from exabgp.bgp.attribute.localpref import LocalPreference
 from exabgp.bgp.attribute.med import MED
 from exabgp.bgp.attribute.nexthop import NextHop
 from exabgp.bgp.attribute.origin import Origin
 from exabgp.bgp.attribute.pmsi import PMSI
-from exabgp.bgp.attribute.prefixsid import PrefixSID
 from exabgp.bgp.attribute.reflection import ClusterList, OriginatorID
-from exabgp.bgp.attribute.tunnel import TunnelEncap, carries_sr_policy
 from exabgp.bgp.negotiated import Negotiated
 
 OPTIONAL = Flag.OPTIONAL
@@ -39,13 +38,40 @@ TRANSITIVE = Flag.TRANSITIVE
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    cls: type[Attribute] | None
+    # the class, or 'MODULE:NAME' under exabgp.bgp.attribute for the attributes of the families a
+    # unicast daemon does not speak (BGP-LS, Prefix-SID, tunnel encapsulation): imported when first
+    # met, so their modules cost nothing at start-up
+    codec: type[Attribute] | str | None
     flags: int
     action: Action
     name: str
     when: Callable[[Negotiated], bool] | None = None
     internal: bool = False
-    claims: Callable[[bytes], bool] | None = None
+    claimer: Callable[[bytes], bool] | str | None = None
+
+    @property
+    def cls(self) -> type[Attribute] | None:
+        codec = self.codec
+        loaded: type[Attribute] | None = _load(codec) if isinstance(codec, str) else codec
+        return loaded
+
+    @property
+    def claims(self) -> Callable[[bytes], bool] | None:
+        claimer = self.claimer
+        loaded: Callable[[bytes], bool] | None = _load(claimer) if isinstance(claimer, str) else claimer
+        return loaded
+
+
+# 'MODULE:NAME' -> the object, once imported
+_LOADED: dict[str, Any] = {}
+
+
+def _load(path: str) -> Any:
+    found = _LOADED.get(path)
+    if found is None:
+        module, _, name = path.partition(':')
+        found = _LOADED[path] = getattr(importlib.import_module(f'exabgp.bgp.attribute.{module}'), name)
+    return found
 
 
 def _aigp_configured(negotiated: Negotiated) -> bool:
@@ -74,12 +100,12 @@ ATTRIBUTES: dict[int, Entry] = {
     Code.AS4_PATH:                Entry(AS4Path, OPTIONAL | TRANSITIVE, DISCARD, 'AS4_PATH'),           # RFC 6793 6
     Code.AS4_AGGREGATOR:          Entry(AS4Aggregator, OPTIONAL | TRANSITIVE, DISCARD, 'AS4_AGGREGATOR'),  # RFC 6793 6
     Code.PMSI_TUNNEL:             Entry(PMSI, OPTIONAL | TRANSITIVE, TAW, 'PMSI_TUNNEL'),               # RFC 6514 5
-    Code.TUNNEL_ENCAP:            Entry(TunnelEncap, OPTIONAL | TRANSITIVE, TAW, 'TUNNEL_ENCAPSULATION',
-                                        claims=carries_sr_policy),                                      # RFC 9012
+    Code.TUNNEL_ENCAP:            Entry('tunnel:TunnelEncap', OPTIONAL | TRANSITIVE, TAW, 'TUNNEL_ENCAPSULATION',
+                                        claimer='tunnel:carries_sr_policy'),                            # RFC 9012
     Code.IPV6_EXTENDED_COMMUNITY: Entry(IPv6ExtendedCommunities, OPTIONAL | TRANSITIVE, TAW, 'IPV6_EXTENDED_COMMUNITY'),  # 7.15
     Code.AIGP:                    Entry(AIGP, OPTIONAL, DISCARD, 'AIGP', _aigp_configured),             # RFC 7311 3.2
-    Code.BGP_LS:                  Entry(LinkState, OPTIONAL, DISCARD, 'BGP_LS'),                        # RFC 9552 8.2.2
+    Code.BGP_LS:                  Entry('linkstate:LinkState', OPTIONAL, DISCARD, 'BGP_LS'),            # RFC 9552 8.2.2
     Code.LARGE_COMMUNITY:         Entry(LargeCommunities, OPTIONAL | TRANSITIVE, TAW, 'LARGE_COMMUNITY'),  # RFC 8092 6
-    Code.BGP_PREFIX_SID:          Entry(PrefixSID, OPTIONAL | TRANSITIVE, DISCARD, 'BGP_PREFIX_SID'),   # RFC 8669 6
+    Code.BGP_PREFIX_SID:          Entry('prefixsid:PrefixSID', OPTIONAL | TRANSITIVE, DISCARD, 'BGP_PREFIX_SID'),  # RFC 8669 6
 }
 # fmt: on

@@ -26,8 +26,9 @@ Invariants:
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv6Address
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from exabgp import lazy
 from exabgp.bgp.attribute.attributes import Attributes
 from exabgp.bgp.attribute.base import Code
 from exabgp.bgp.family import AFI, Family, safi_name
@@ -39,8 +40,13 @@ from exabgp.configuration import values
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError, suggest, unsupported
 from exabgp.configuration.model import Watchdog
-from exabgp.configuration.route import attributes, prefix, prefixsid, qualifiers
+from exabgp.configuration.route import attributes, prefix, qualifiers
 from exabgp.configuration.tokenizer import Statement
+
+if TYPE_CHECKING:
+    from exabgp.configuration.route import prefixsid
+else:
+    prefixsid = lazy.module('exabgp.configuration.route.prefixsid')
 
 # the kind of route statement taking every keyword: static `route`, `attributes`, and the API's
 # `announce route`; the other kinds are the family rows of `announce { AFI { SAFI ... } }`
@@ -184,8 +190,9 @@ EVERY: dict[str, Callable[[Cursor, Spec, int], None]] = {
     'rd': _selecting('rd', qualifiers.route_distinguisher, 'rd'),
     'route-distinguisher': _selecting('route-distinguisher', qualifiers.route_distinguisher, 'rd'),
     'label': _selecting('label', qualifiers.labels, 'labels'),
-    'bgp-prefix-sid': _attribute(prefixsid.prefix_sid),
-    'bgp-prefix-sid-srv6': _attribute(prefixsid.prefix_sid_srv6),
+    # read through the module when met: the Prefix-SID grammar loads with its first use
+    'bgp-prefix-sid': _attribute(lambda cursor: prefixsid.prefix_sid(cursor)),
+    'bgp-prefix-sid-srv6': _attribute(lambda cursor: prefixsid.prefix_sid_srv6(cursor)),
 }
 _BY_FAMILY: dict[Family, dict[str, Callable[[Cursor, Spec, int], None]]] = {}
 

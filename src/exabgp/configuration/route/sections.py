@@ -8,18 +8,28 @@ Flow routes are read by configuration.route.flow, VPLS routes by configuration.r
 the block form or on one line.
 """
 
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
+from exabgp import lazy
 from exabgp.bgp.family import AFI
 from exabgp.bgp.nlri import table
 from exabgp.bgp.route import Route
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError, unsupported
 from exabgp.configuration.neighbor import Draft
-from exabgp.configuration.route import flow, mup, mvpn, prefix, srpolicy, statements
-from exabgp.configuration.route import vpls as vpls_route
+from exabgp.configuration.route import prefix, statements
 from exabgp.configuration.route.grammar import ROUTE, Builder, Spec, check_family, make_routes, read_tail
 from exabgp.configuration.tokenizer import Statement
+
+if TYPE_CHECKING:
+    from exabgp.configuration.route import flow, mup, mvpn, srpolicy
+    from exabgp.configuration.route import vpls as vpls_route
+else:
+    flow = lazy.module('exabgp.configuration.route.flow')
+    mup = lazy.module('exabgp.configuration.route.mup')
+    mvpn = lazy.module('exabgp.configuration.route.mvpn')
+    srpolicy = lazy.module('exabgp.configuration.route.srpolicy')
+    vpls_route = lazy.module('exabgp.configuration.route.vpls')
 
 
 class Blocks(Protocol):
@@ -153,7 +163,7 @@ def flow_block(builder: Builder, header: Statement, parser: Blocks, draft: Draft
     _flow_store(draft, route, header)
 
 
-def _vpls_store(draft: Draft, made: vpls_route.VplsDraft, statement: Statement, builder: Builder) -> None:
+def _vpls_store(draft: Draft, made: 'vpls_route.VplsDraft', statement: Statement, builder: Builder) -> None:
     try:
         route, watchdog = vpls_route.finish(made, builder)
     except ValueError as error:
