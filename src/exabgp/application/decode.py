@@ -38,11 +38,12 @@ import socket
 import sys
 import time
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
+from exabgp import lazy
 from exabgp.api import json_messages
 from exabgp.api.envelope import Peer, Stamp
 from exabgp.application import logs
-from exabgp.application.validate import context
 from exabgp.bgp.attribute.base import Action
 from exabgp.bgp.errors import Malformed, PeerError
 from exabgp.bgp.family import AFI, Family
@@ -52,12 +53,19 @@ from exabgp.bgp.message.unknown import UnknownMessage
 from exabgp.bgp.message.update import Update
 from exabgp.bgp.negotiated import EXTENDED_SIZE, Negotiated
 from exabgp.bgp.nlri import table
-from exabgp.configuration import selfcheck
-from exabgp.configuration.errors import ConfigError
-from exabgp.configuration.model import Neighbor
-from exabgp.configuration.parser import load
 from exabgp.logger import get
 from exabgp.settings import Settings
+
+# only `-c CONF` reads a configuration: a plain decode does not load the configuration parser
+if TYPE_CHECKING:
+    from exabgp.application import validate
+    from exabgp.configuration import errors, parser, selfcheck
+    from exabgp.configuration.model import Neighbor
+else:
+    validate = lazy.module('exabgp.application.validate')
+    errors = lazy.module('exabgp.configuration.errors')
+    parser = lazy.module('exabgp.configuration.parser')
+    selfcheck = lazy.module('exabgp.configuration.selfcheck')
 
 log = get('parser')
 
@@ -219,7 +227,7 @@ def _stamp() -> Stamp:
     return Stamp(time.time(), socket.gethostname(), os.getpid(), os.getppid(), 1)
 
 
-def envelope(neighbor: Neighbor, session: Negotiated) -> Peer:
+def envelope(neighbor: 'Neighbor', session: Negotiated) -> Peer:
     """How the JSON names a configured neighbor (an `auto` local address as 5.0 prints it)."""
     return Peer(
         str(neighbor.local_address),
@@ -234,8 +242,8 @@ def configured_lines(args: argparse.Namespace, settings: Settings) -> Iterator[s
     """`-c CONF`: the lines for each neighbor of the configuration, neighbor by neighbor."""
     data = octets(args.payload)
     try:
-        config = load(args.configuration, context(settings))
-    except ConfigError as error:
+        config = parser.load(args.configuration, validate.context(settings))
+    except errors.ConfigError as error:
         raise DecodeError(f'{args.configuration} is not a valid configuration:\n{error.report()}') from None
     for neighbor in config.neighbors:
         session = selfcheck.session(neighbor, settings.version)
