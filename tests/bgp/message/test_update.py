@@ -607,8 +607,15 @@ def test_announce_each_is_announce_of_each_nlri_alone() -> None:
         Route(INET.make(IPV4_MULTICAST, IPv4Address(f'224.0.{n}.0'), 24), EMPTY, IPv4Address('10.0.0.1'))
         for n in (2, 1)
     ]
-    for negotiated in (plain, small):
-        for group in (routes[:3], routes[3:4], routes[4:], multicast):
+    # 6.0's link-local next hop capability: the global next hop then ours, in each message
+    ipv6 = [Route(v6(f'2001:db8:{n}::', 48, family=IPV6_MULTICAST), EMPTY, IPv6Address('2001:db8::1')) for n in (2, 1)]
+    link_local = dataclasses.replace(plain, link_local=IPv6Address('fe80::1'))
+    assert (
+        b'\xfe\x80'
+        in update_pack.announce_each(IPV6_MULTICAST, [r.nlri for r in ipv6], EMPTY, ipv6[0].nexthop, link_local)[0]
+    )
+    for negotiated in (plain, small, link_local):
+        for group in (routes[:3], routes[3:4], routes[4:], multicast, ipv6):
             first = group[0]
             family = first.nlri.family
             nlris = [route.nlri for route in group]

@@ -243,7 +243,9 @@ def announce_each(
         log.critical('the path attributes leave no room for a single NLRI: the routes are not sent')
         return []
     # _packed_attributes refused anything but an address or None
-    header = reach_header(family, nexthop if isinstance(nexthop, IPv4Address | IPv6Address) else None)
+    address = nexthop if isinstance(nexthop, IPv4Address | IPv6Address) else None
+    link_local = negotiated.link_local if _takes_link_local(family, address, negotiated) else None
+    header = reach_header(family, address, link_local)
     addpath = negotiated.send_path(family)
     found = []
     for nlri in nlris:
