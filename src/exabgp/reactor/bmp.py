@@ -34,8 +34,9 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from ipaddress import IPv4Address
+from typing import TYPE_CHECKING
 
-from exabgp import logger
+from exabgp import lazy, logger
 from exabgp.bgp.attribute.base import Action
 from exabgp.bgp.errors import PeerError
 from exabgp.bgp.family import Family
@@ -46,12 +47,17 @@ from exabgp.bgp.message.update import Update
 from exabgp.bgp.message.update_pack import messages as pack_updates
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.route import Route
-from exabgp.bmp import message as bmp
 from exabgp.configuration.model import BMPStation, Neighbor
 from exabgp.reactor.observer import Observer, PeerView
 from exabgp.rib.incoming import AdjRibIn
 from exabgp.session.events import Sent
 from exabgp.version import RELEASE
+
+# the BMP messages load with the first station: a daemon without one never imports them
+if TYPE_CHECKING:
+    from exabgp.bmp import message as bmp
+else:
+    bmp = lazy.module('exabgp.bmp.message')
 
 log = logger.get('reactor')
 
@@ -311,6 +317,16 @@ async def _until_closed(reader: asyncio.StreamReader) -> None:
 class Exporter(Observer):
     """Mirrors every peer to every configured BMP station."""
 
+    @property
+    def initiation(self) -> bytes:
+        """What a station hears first on each connection (RFC 7854 4.3)."""
+        return bmp.initiation(
+            [
+                (bmp.Information.SYS_DESCR, f'ExaBGP {RELEASE}'.encode()),
+                (bmp.Information.SYS_NAME, socket.gethostname().encode()),
+            ]
+        )
+
     def __init__(
         self,
         *,
@@ -323,12 +339,6 @@ class Exporter(Observer):
         self.retry = retry
         self.retry_max = retry_max
         self.clock = clock
-        self.initiation = bmp.initiation(
-            [
-                (bmp.Information.SYS_DESCR, f'ExaBGP {RELEASE}'.encode()),
-                (bmp.Information.SYS_NAME, socket.gethostname().encode()),
-            ]
-        )
         # peer key -> the established session mirrored
         self.mirrored: dict[int, Mirrored] = {}
         # peer key -> {id(negotiated): (negotiated, sent OPEN, received OPEN, peer's BGP id)}

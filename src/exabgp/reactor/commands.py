@@ -34,18 +34,18 @@ is full, so no session and no other client is starved.
 """
 
 import asyncio
+import functools
 import json
 import logging
 import os
 import re
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Protocol
 
-from exabgp import logger
+from exabgp import lazy, logger
 from exabgp.api import command as commands
-from exabgp.api import show, v6
+from exabgp.api import show
 from exabgp.api.command import CommandError, parse
 from exabgp.api.selector import Selectors, selected
 from exabgp.bgp.family import Family
@@ -62,7 +62,14 @@ from exabgp.reactor.showing import as_sent, by_family, view
 from exabgp.settings import Settings
 
 if TYPE_CHECKING:
+    import uuid
+
+    from exabgp.api import v6
     from exabgp.reactor.peer import Peer
+else:
+    # upstream main's command syntax loads only when exabgp.api.version asks for it
+    v6 = lazy.module('exabgp.api.v6')
+    uuid = lazy.module('uuid')
 
 log = logger.get('processes')
 
@@ -110,7 +117,8 @@ class Commands:
         self.v6 = settings.api.version == 6
         self._parse = v6.parse if self.v6 else parse
         self.started = time.time()
-        self.uuid = str(uuid.uuid4())
+        # whether commands are logged at debug: set by `run` for each batch
+        self._debug = False
         self._handlers = {
             commands.Routes: self._routes,
             commands.EndOfRib: self._eor,
@@ -129,18 +137,30 @@ class Commands:
             commands.Help: self._help,
             commands.Comment: self._comment,
             commands.Reset: self._reset,
-            v6.Status: self._status,
-            v6.Ping: self._ping,
-            v6.Bye: self._bye,
-            v6.ApiVersion: self._api_version,
-            v6.PeerList: self._peer_list,
         }
+        if self.v6:
+            self._handlers.update(
+                {
+                    v6.Status: self._status,
+                    v6.Ping: self._ping,
+                    v6.Bye: self._bye,
+                    v6.ApiVersion: self._api_version,
+                    v6.PeerList: self._peer_list,
+                }
+            )
+
+    @functools.cached_property
+    def uuid(self) -> str:
+        """This daemon's identity in API v6's `daemon status` and `session ping` answers."""
+        return str(uuid.uuid4())
 
     # ------------------------------------------------------------------ running
 
     async def run(self, client: Client, lines: list[str]) -> None:
         """Apply a batch of lines, in order, then wake the senders of the peers it changed."""
         touched: set[Peer] = set()
+        # read once a batch, not once a line: the log level changes only with a reload
+        self._debug = log.isEnabledFor(logging.DEBUG)
         try:
             for line in lines:
                 if not line:
@@ -164,7 +184,7 @@ class Commands:
             # logged as repr: a lone surrogate written as text would make the log handler fail
             self._refuse(client, line, undecodable)
             return
-        if log.isEnabledFor(logging.DEBUG):
+        if self._debug:
             log.debug(f'command from {_who(client)} : {line}')
         try:
             command = self._parse(line, client.builder)
@@ -216,7 +236,7 @@ class Commands:
         peers = self._select(self._bound(client), command.selectors)
         if not peers:
             raise CommandError('no neighbor matching the command')
-        debug = log.isEnabledFor(logging.DEBUG)
+        debug = self._debug
         refused: list[str] = []
         applied = 0
         kept: set[tuple[Peer, Family]] = set()
@@ -254,8 +274,9 @@ class Commands:
             touched.add(peer)
         if not applied:
             raise CommandError('; '.join(dict.fromkeys(refused)))
-        for problem in dict.fromkeys(refused):
-            log.warning(f'{_who(client)}: {problem}')
+        if refused:
+            for problem in dict.fromkeys(refused):
+                log.warning(f'{_who(client)}: {problem}')
         for peer, family in kept:
             # accepted for later: it goes out with the next session that negotiates the family
             log.warning(

@@ -21,18 +21,22 @@ Invariants:
 
 import asyncio
 import contextlib
-import platform
 import time
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Protocol
 
-from exabgp import logger
+from exabgp import lazy, logger
 from exabgp.session.state import State
 from exabgp.settings import Settings
 
 if TYPE_CHECKING:
+    import platform
+
     from exabgp.reactor.peer import Peer
     from exabgp.reactor.processes import Processes
+else:
+    # read by the first /metrics request only
+    platform = lazy.module('platform')
 
 log = logger.get('reactor')
 

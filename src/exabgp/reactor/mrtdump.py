@@ -27,13 +27,18 @@ import time
 import zlib
 from collections.abc import Callable
 from ipaddress import IPv4Address, IPv6Address
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from exabgp import logger
-from exabgp.bgp import mrt_write
+from exabgp import lazy, logger
 from exabgp.bgp.message.table import Message
 from exabgp.reactor.observer import Observer, PeerView
 from exabgp.settings import Settings
+
+# the MRT writer loads with the first dump: a daemon without one never imports it
+if TYPE_CHECKING:
+    from exabgp.bgp import mrt_write
+else:
+    mrt_write = lazy.module('exabgp.bgp.mrt_write')
 
 log = logger.get('reactor')
 

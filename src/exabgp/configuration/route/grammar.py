@@ -283,7 +283,7 @@ class Builder:
 
 def check_family(cursor: Cursor, family: Family, index: int) -> None:
     row = table.TABLE.get(family)
-    if row is None or row.codec is None:
+    if row is None or not row.built:
         raise cursor.fail_at(index, unsupported(f'family {family}'))
 
 
