@@ -18,6 +18,7 @@ Scenarios (all by default; see qa/bench/README.md for what each figure means):
   static-vpn      N VPNv4 routes (1,000 VRFs of 100 prefixes, each its RD, label and route target)
                   from the config's static block, as static
   api-vpn         the same routes in `announce route ... rd ... label ...` lines from an API process
+  static-vpn-gobgp, api-vpn-gobgp  the same two sent to a real gobgpd, done when GoBGP holds them all
   inbound-bgpls   --bgpls-nlri link-state NLRI (bgpls.py: an IS-IS topology) sent to the daemon; an
                   API process with `encoder json` counts them: a topology collector
   config-load     `exabgp validate` of N routes with varied attributes (bird: `bird -p`)
@@ -77,6 +78,8 @@ class Bench:
         kind = kind or self.args.receiver
         if kind == 'gobgp':
             return GoBGPReceiver(os.path.join(self.folder, 'receiver'), sender)
+        if kind == 'gobgp-vpn':
+            return GoBGPReceiver(os.path.join(self.folder, 'receiver'), sender, 'l3vpn-ipv4-unicast', 'vpnv4')
         if kind == 'bird':
             return BirdReceiver(os.path.join(self.folder, 'receiver'), sender)
         return Receiver()
@@ -95,8 +98,8 @@ class Bench:
 
     # ---------------------------------------------------------------------------- outbound
 
-    async def static(self, who: str, count: int, vpn: bool = False) -> Run:
-        receiver = self.receiver('127.0.0.2' if who == BIRD else '127.0.0.1')
+    async def static(self, who: str, count: int, vpn: bool = False, receiver_kind: str = '') -> Run:
+        receiver = self.receiver('127.0.0.2' if who == BIRD else '127.0.0.1', receiver_kind)
         port = await receiver.start()
         try:
             if who == BIRD:
@@ -508,14 +511,18 @@ drain()
 
 
 class GoBGPReceiver:
-    """gobgpd as the outbound peer of FlowSpec rules (the issue's benchmark): passive on 127.0.0.3,
-    iBGP with the sender, `ipv4-flowspec` only; a count is reached at the first `gobgp global rib
-    -a ipv4-flowspec summary` (polled every 50 ms) that shows it, so GoBGP's ingest is in the figure."""
+    """gobgpd as the outbound peer (the issues' benchmarks): passive on 127.0.0.3, iBGP with the
+    sender, one family (`family`, its gobgpd name: FlowSpec by default); a count is reached at the
+    first `gobgp global rib -a TABLE summary` (polled every 50 ms) that shows it, so GoBGP's ingest
+    is in the figure."""
 
     address = '127.0.0.3'
-    family = 'ipv4-flowspec'
 
-    def __init__(self, directory: str, sender: str) -> None:
+    def __init__(
+        self, directory: str, sender: str, family: str = 'ipv4-flowspec', table: str = 'ipv4-flowspec'
+    ) -> None:
+        self.family = family
+        self.table = table
         os.makedirs(directory, exist_ok=True)
         self.gobgp = GoBGP(
             directory,
@@ -537,7 +544,7 @@ class GoBGPReceiver:
         return self.gobgp.established()
 
     async def wait(self, count: int, timeout: float) -> float:
-        return await harness.poll(lambda: self.gobgp.count(self.family) == count, timeout, 'gobgpd', 0.05)
+        return await harness.poll(lambda: self.gobgp.count(self.table) == count, timeout, 'gobgpd', 0.05)
 
     def close(self) -> None:
         self.gobgp.stop()
@@ -640,6 +647,8 @@ SCENARIOS = (
     'churn',
     'static-vpn',
     'api-vpn',
+    'static-vpn-gobgp',
+    'api-vpn-gobgp',
     'inbound-bgpls',
     'config-load',
     'config-flow',
@@ -660,6 +669,8 @@ LOOPED = (
     'churn',
     'static-vpn',
     'api-vpn',
+    'static-vpn-gobgp',
+    'api-vpn-gobgp',
     'inbound-bgpls',
     'idle',
 )
@@ -684,6 +695,14 @@ def plan(bench: Bench, name: str) -> tuple[list[str], object]:
         'churn': (everyone, lambda who: bench.churn(who, args.churn_routes, args.cycles)),
         'static-vpn': ([OURS, ORACLE], lambda who: bench.static(who, args.routes, vpn=True)),
         'api-vpn': ([OURS, ORACLE], lambda who: bench.api(who, args.routes, 1, vpn=True)),
+        'static-vpn-gobgp': (
+            [OURS, ORACLE],
+            lambda who: bench.static(who, args.routes, vpn=True, receiver_kind='gobgp-vpn'),
+        ),
+        'api-vpn-gobgp': (
+            [OURS, ORACLE],
+            lambda who: bench.api(who, args.routes, 1, vpn=True, receiver_kind='gobgp-vpn'),
+        ),
         'inbound-bgpls': ([OURS, ORACLE], lambda who: bench.inbound_bgpls(who, args.bgpls_nlri)),
         'config-load': (everyone, lambda who: bench.config_load(who, args.routes)),
         'config-flow': ([OURS, ORACLE], lambda who: bench.config_flow(who, args.flow_rules)),
