@@ -5,8 +5,8 @@
 
 It counts the routes `--peer` announces (each route by its index, so a duplicate is seen), the
 state changes of every peer, and the gap lines the daemon writes when this process falls behind
-(the events dropped, per peer). Once it holds half the routes it stops reading stdin for --stall
-seconds: the daemon must keep every session up meanwhile and lose nothing but what a gap line
+(the events dropped, per peer). Once it holds, or was told by gap lines of, half the routes, it stops
+reading stdin for --stall seconds: the daemon must keep every session up meanwhile and lose nothing but what a gap line
 accounts for. Then it reads on.
 
 Every second (and when it sees the End-of-RIB) it replaces --status with a JSON object: the routes
@@ -141,7 +141,7 @@ def main() -> int:
     for text in sys.stdin:
         if text.strip():
             count.line(text)
-        if not stall_done and count.received >= args.routes // 2:
+        if not stall_done and count.received + count.dropped * args.per_update >= args.routes // 2:
             stall_done = True
             count.stall_started = time.time()
             count.report()
