@@ -49,7 +49,7 @@ neighbor 127.0.0.2 {
 """
 
 # ORIGIN IGP, empty AS_PATH, NEXT_HOP 192.0.2.1, LOCAL_PREF 100, NLRI 10.0.0.0/24
-UPDATE = '0000' '0015' '40010100' '400200' '400304c0000201' '40050400000064' '180a0000'
+UPDATE = ''.join(('0000', '0015', '40010100', '400200', '400304c0000201', '40050400000064', '180a0000'))
 
 
 def loaded(tmp_path: Path, config: str) -> list[str]:
