@@ -33,6 +33,7 @@ from exabgp.bgp.attribute.attributes import Attributes
 from exabgp.bgp.attribute.base import Code
 from exabgp.bgp.family import AFI, Family, safi_name
 from exabgp.bgp.nlri import table
+from exabgp.bgp.nlri.base import NLRI
 from exabgp.bgp.nlri.table import FamilySpec
 from exabgp.bgp.route import SELF, NextHop, Route
 from exabgp.bgp.slots import slot_store
@@ -282,9 +283,22 @@ class Builder:
 
 
 def check_family(cursor: Cursor, family: Family, index: int) -> None:
-    row = table.TABLE.get(family)
-    if row is None or not row.built:
+    if family not in _BUILDERS and _builder(family) is None:
         raise cursor.fail_at(index, unsupported(f'family {family}'))
+
+
+def _builder(family: Family) -> 'Callable[[Family, bytes, int, Mapping[str, Any]], NLRI] | None':
+    row = table.TABLE.get(family)
+    codec = row.codec if row is not None else None
+    if codec is None:
+        return None
+    build = _BUILDERS[family] = codec.from_prefix
+    return build
+
+
+# family -> its codec's `from_prefix`, once check_family found it built: a route statement (a
+# million in a big configuration, one an API line) costs one dict read, not a table row's codec
+_BUILDERS: dict[Family, Callable[[Family, bytes, int, Mapping[str, Any]], NLRI]] = {}
 
 
 def make_routes(family: Family, packed: bytes, length: int, tail: Tail, statement: Statement, at: int) -> list[Route]:
@@ -293,9 +307,8 @@ def make_routes(family: Family, packed: bytes, length: int, tail: Tail, statemen
     route (a VPN NLRI longer than its one-octet length field allows) is reported at the prefix,
     word `at` of `statement`."""
     pieces = [(packed, length)] if tail.split is None else prefix.split(packed, length, tail.split)
-    codec = table.TABLE[family].codec
-    assert codec is not None  # check_family refused the families not built
-    build = codec.from_prefix
+    build = _BUILDERS.get(family) or _builder(family)
+    assert build is not None  # check_family refused the families not built
     qualifiers = tail.qualifiers
     shared = tail.attributes
     nexthop = tail.nexthop
