@@ -32,9 +32,7 @@ Invariants:
 
 from dataclasses import dataclass
 from ipaddress import IPv4Address
-from typing import TYPE_CHECKING
 
-from exabgp import lazy
 from exabgp.api.selector import SelectorError, Selectors, split
 from exabgp.bgp.family import AFI_BY_NAME, IPV4_UNICAST, SAFI_BY_NAME, Family
 from exabgp.bgp.message.operational import NAMES, Advisory, Operational, Query, Reply
@@ -45,17 +43,9 @@ from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError, unsupported
 from exabgp.configuration.route import statements
 from exabgp.configuration.route.grammar import Builder
+from exabgp.configuration.route.grammars import flow, mup, mvpn, srpolicy
+from exabgp.configuration.route.grammars import vpls as vpls_route
 from exabgp.configuration.tokenizer import Statement, tokenize
-
-if TYPE_CHECKING:
-    from exabgp.configuration.route import flow, mup, mvpn, srpolicy
-    from exabgp.configuration.route import vpls as vpls_route
-else:
-    flow = lazy.module('exabgp.configuration.route.flow')
-    mup = lazy.module('exabgp.configuration.route.mup')
-    mvpn = lazy.module('exabgp.configuration.route.mvpn')
-    srpolicy = lazy.module('exabgp.configuration.route.srpolicy')
-    vpls_route = lazy.module('exabgp.configuration.route.vpls')
 
 
 class CommandError(ValueError):

@@ -42,17 +42,14 @@ from exabgp.configuration.model import (
     Process,
 )
 from exabgp.configuration.route import prefix
+from exabgp.configuration.route.grammars import mup, prefixsid, srpolicy
 
 if TYPE_CHECKING:
     from exabgp.bgp.attribute import prefixsid as prefixsid_attribute
     from exabgp.bgp.nlri import mup as mup_nlri
-    from exabgp.configuration.route import mup, prefixsid, srpolicy
 else:
     prefixsid_attribute = lazy.module('exabgp.bgp.attribute.prefixsid')
     mup_nlri = lazy.module('exabgp.bgp.nlri.mup')
-    mup = lazy.module('exabgp.configuration.route.mup')
-    prefixsid = lazy.module('exabgp.configuration.route.prefixsid')
-    srpolicy = lazy.module('exabgp.configuration.route.srpolicy')
 
 _PLAIN = frozenset('abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789./:_-+=@%!*?~^<>&$')
 _ESCAPE = {'\\': '\\\\', '"': '\\"', '\n': '\\n', '\t': '\\t', '\r': '\\r', '\b': '\\b', '\f': '\\f'}

@@ -26,9 +26,8 @@ Invariants:
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv6Address
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from exabgp import lazy
 from exabgp.bgp.attribute.attributes import Attributes
 from exabgp.bgp.attribute.base import Code
 from exabgp.bgp.family import AFI, Family, safi_name
@@ -42,12 +41,8 @@ from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError, suggest, unsupported
 from exabgp.configuration.model import Watchdog
 from exabgp.configuration.route import attributes, prefix, qualifiers
+from exabgp.configuration.route.grammars import prefixsid
 from exabgp.configuration.tokenizer import Statement
-
-if TYPE_CHECKING:
-    from exabgp.configuration.route import prefixsid
-else:
-    prefixsid = lazy.module('exabgp.configuration.route.prefixsid')
 
 # the kind of route statement taking every keyword: static `route`, `attributes`, and the API's
 # `announce route`; the other kinds are the family rows of `announce { AFI { SAFI ... } }`

@@ -8,9 +8,8 @@ Flow routes are read by configuration.route.flow, VPLS routes by configuration.r
 the block form or on one line.
 """
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
-from exabgp import lazy
 from exabgp.bgp.family import AFI
 from exabgp.bgp.nlri import table
 from exabgp.bgp.route import Route
@@ -19,17 +18,9 @@ from exabgp.configuration.errors import ConfigError, unsupported
 from exabgp.configuration.neighbor import Draft
 from exabgp.configuration.route import prefix, statements
 from exabgp.configuration.route.grammar import ROUTE, Builder, Spec, check_family, make_routes, read_tail
+from exabgp.configuration.route.grammars import flow, mup, mvpn, srpolicy
+from exabgp.configuration.route.grammars import vpls as vpls_route
 from exabgp.configuration.tokenizer import Statement
-
-if TYPE_CHECKING:
-    from exabgp.configuration.route import flow, mup, mvpn, srpolicy
-    from exabgp.configuration.route import vpls as vpls_route
-else:
-    flow = lazy.module('exabgp.configuration.route.flow')
-    mup = lazy.module('exabgp.configuration.route.mup')
-    mvpn = lazy.module('exabgp.configuration.route.mvpn')
-    srpolicy = lazy.module('exabgp.configuration.route.srpolicy')
-    vpls_route = lazy.module('exabgp.configuration.route.vpls')
 
 
 class Blocks(Protocol):
