@@ -326,14 +326,21 @@ def route_family(afi: int, multicast: bool, written: Collection[str]) -> Family:
     """The family of a `route PREFIX ...` statement: the family selected by the keywords written
     (`rd` makes it VPN, else `label` labeled unicast), else unicast or, for an IPv4 prefix in
     224.0.0.0/4, multicast (5.0's rules)."""
-    if not written:
+    selecting = SELECTING.intersection(written) if written else None
+    if not selecting:
+        # the table's own Family value: every route of a big configuration shares it
         return PLAIN[afi, multicast]
-    words = set(written)
-    chosen = [row for row in ROWS if row.family.afi == afi and words.intersection(row.selected_by)]
-    if chosen:
-        return max(chosen, key=lambda row: row.precedence).family
-    # the table's own Family value: every route of a big configuration shares it
-    return TABLE[Family(afi, SAFI.MULTICAST if multicast else SAFI.UNICAST)].family
+    # a big VPN configuration asks this for each route, with a few keyword sets: each is worked out once
+    key = (afi, frozenset(selecting))
+    if key not in _SELECTED:
+        chosen = [row for row in ROWS if row.family.afi == afi and selecting.intersection(row.selected_by)]
+        _SELECTED[key] = max(chosen, key=lambda row: row.precedence).family if chosen else None
+    found = _SELECTED[key]
+    return found if found is not None else PLAIN[afi, multicast]
+
+
+# (afi, the selecting keywords written) -> the family they select, None for none of this AFI
+_SELECTED: dict[tuple[int, frozenset[str]], Family | None] = {}
 
 
 # (afi, multicast) -> the family of a `route` statement without selecting keywords
