@@ -16,7 +16,8 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 
-from peers import ORIGINS, Route
+import pytest
+from peers import ORIGINS, Route, missing
 
 from exabgp import settings
 from exabgp.bgp.message.header import MessageType
@@ -29,6 +30,49 @@ from exabgp.session.events import Sent
 
 OURS = '127.0.0.1'
 OUR_AS = 65001
+
+
+def installed(peer: type, name: str, package: str) -> pytest.MarkDecorator:
+    """Skips a test module when `peer`'s programs are missing, saying which and its Debian package."""
+    absent = missing(*peer.programs)
+    return pytest.mark.skipif(
+        bool(absent), reason=f'{name} is not installed (missing {" ".join(absent)}; Debian package {package})'
+    )
+
+
+# where the GoBGP of the family tests listens
+GOBGP = '127.0.0.3'
+
+
+def gobgp_passive(
+    port: int, families: Iterable[str], *, asn: int = OUR_AS, hold: int = 9, our_port: int | None = None
+) -> str:
+    """gobgpd's configuration for the family tests: listening on GOBGP:`port`, waiting for our
+    daemon (iBGP from OURS in `asn`) with these gobgpd family names; `our_port` is the port gobgpd
+    reaches us on when not 179."""
+    remote = '' if our_port is None else f'\n    remote-port = {our_port}'
+    listed = ''.join(
+        f'\n  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n      afi-safi-name = "{name}"'
+        for name in families
+    )
+    return f"""[global.config]
+  as = {asn}
+  router-id = "10.255.0.3"
+  port = {port}
+  local-address-list = ["{GOBGP}"]
+
+[[neighbors]]
+  [neighbors.config]
+    neighbor-address = "{OURS}"
+    peer-as = {asn}
+  [neighbors.transport.config]
+    passive-mode = true
+    local-address = "{GOBGP}"{remote}
+  [neighbors.timers.config]
+    hold-time = {hold}
+    keepalive-interval = {hold // 3}
+    connect-retry = 1{listed}
+"""
 
 
 class Counter(Observer):

@@ -11,15 +11,12 @@ where it can).
 import asyncio
 
 import pytest
-from peers import Bird, Route, free_port, missing, prefixes
+from peers import Bird, Route, free_port, prefixes
 
 from exabgp.bgp.message.header import MessageType
-from interop import OUR_AS, OURS, InProcess, call, differences, held, mixed, neighbor, until
+from interop import OUR_AS, OURS, InProcess, call, differences, held, installed, mixed, neighbor, until
 
-pytestmark = pytest.mark.skipif(
-    bool(missing(*Bird.programs)),
-    reason=f'BIRD is not installed (missing {" ".join(missing(*Bird.programs))}; Debian package bird2)',
-)
+pytestmark = installed(Bird, 'BIRD', 'bird2')
 
 BIRD = '127.0.0.2'
 BIRD_AS = 65003

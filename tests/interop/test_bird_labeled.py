@@ -16,14 +16,11 @@ Skipped when bird2 is not installed.
 import re
 
 import pytest
-from peers import Bird, free_port, missing
+from peers import Bird, free_port
 
-from interop import OUR_AS, OURS, ApiProcess, call, until, with_processes
+from interop import OUR_AS, OURS, ApiProcess, call, installed, until, with_processes
 
-pytestmark = pytest.mark.skipif(
-    bool(missing(*Bird.programs)),
-    reason=f'BIRD is not installed (missing {" ".join(missing(*Bird.programs))}; Debian package bird2)',
-)
+pytestmark = installed(Bird, 'BIRD', 'bird2')
 
 BIRD = '127.0.0.4'
 HOLD = 9

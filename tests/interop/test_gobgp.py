@@ -11,15 +11,12 @@ Its routes are injected as MRT (qa/bench/peers.py). Skipped when gobgpd or gobgp
 import asyncio
 
 import pytest
-from peers import GoBGP, Route, free_port, missing, prefixes
+from peers import GoBGP, Route, free_port, prefixes
 
 from exabgp.bgp.message.header import MessageType
-from interop import OUR_AS, OURS, InProcess, call, differences, held, mixed, neighbor, until
+from interop import OUR_AS, OURS, InProcess, call, differences, held, installed, mixed, neighbor, until
 
-pytestmark = pytest.mark.skipif(
-    bool(missing(*GoBGP.programs)),
-    reason=f'GoBGP is not installed (missing {" ".join(missing(*GoBGP.programs))}; Debian package gobgpd)',
-)
+pytestmark = installed(GoBGP, 'GoBGP', 'gobgpd')
 
 GOBGP = '127.0.0.3'
 COUNT4, COUNT6 = 1000, 100

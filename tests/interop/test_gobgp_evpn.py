@@ -15,13 +15,11 @@ import subprocess
 import sys
 import time
 
-import pytest
-from peers import GoBGP, free_port, missing
+from peers import GoBGP, free_port
 
-pytestmark = pytest.mark.skipif(
-    bool(missing(*GoBGP.programs)),
-    reason=f'GoBGP is not installed (missing {" ".join(missing(*GoBGP.programs))}; Debian package gobgpd)',
-)
+from interop import gobgp_passive, installed
+
+pytestmark = installed(GoBGP, 'GoBGP', 'gobgpd')
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 EXPECTED = json.loads((pathlib.Path(__file__).parent / 'evpn_gobgp.json').read_text())
@@ -42,26 +40,7 @@ WITHDRAWN = 'multicast 192.0.2.1 etag 11 rd 65000:100'
 
 
 def _gobgp_config(port: int) -> str:
-    return f"""[global.config]
-  as = {AS}
-  router-id = "10.255.0.3"
-  port = {port}
-  local-address-list = ["{GOBGP}"]
-
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "127.0.0.1"
-    peer-as = {AS}
-  [neighbors.transport.config]
-    passive-mode = true
-    local-address = "{GOBGP}"
-  [neighbors.timers.config]
-    hold-time = 30
-    keepalive-interval = 10
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "l2vpn-evpn"
-"""
+    return gobgp_passive(port, ('l2vpn-evpn',), asn=AS, hold=30)
 
 
 RECEIVER = """#!{python}

@@ -16,42 +16,18 @@ gobgp is not installed.
 import json
 
 import pytest
-from peers import GoBGP, free_port, missing
+from peers import GoBGP, free_port
 
-from interop import OUR_AS, OURS, ApiProcess, InProcess, call, until, with_processes
+from interop import OUR_AS, OURS, ApiProcess, InProcess, call, gobgp_passive, installed, until, with_processes
 
-pytestmark = pytest.mark.skipif(
-    bool(missing(*GoBGP.programs)),
-    reason=f'GoBGP is not installed (missing {" ".join(missing(*GoBGP.programs))}; Debian package gobgpd)',
-)
+pytestmark = installed(GoBGP, 'GoBGP', 'gobgpd')
 
 GOBGP = '127.0.0.3'
 HOLD = 9
 
 
 def gobgp_config(port: int) -> str:
-    families = ''.join(
-        f'  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n      afi-safi-name = "{name}"\n'
-        for name in ('ipv4-labelled-unicast', 'ipv6-labelled-unicast')
-    )
-    return f"""[global.config]
-  as = {OUR_AS}
-  router-id = "10.255.0.3"
-  port = {port}
-  local-address-list = ["{GOBGP}"]
-
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "{OURS}"
-    peer-as = {OUR_AS}
-  [neighbors.transport.config]
-    passive-mode = true
-    local-address = "{GOBGP}"
-  [neighbors.timers.config]
-    hold-time = {HOLD}
-    keepalive-interval = 3
-    connect-retry = 1
-{families}"""
+    return gobgp_passive(port, ('ipv4-labelled-unicast', 'ipv6-labelled-unicast'), hold=HOLD)
 
 
 def our_config(port: int, process: ApiProcess) -> str:

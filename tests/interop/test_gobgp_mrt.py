@@ -10,15 +10,11 @@ import sys
 from pathlib import Path
 
 import mrt_replay
-import pytest
-from peers import GoBGP, free_port, missing
+from peers import GoBGP, free_port
 
-from interop import until
+from interop import installed, until
 
-pytestmark = pytest.mark.skipif(
-    bool(missing(*GoBGP.programs)),
-    reason=f'GoBGP is not installed (missing {" ".join(missing(*GoBGP.programs))}; Debian package gobgpd)',
-)
+pytestmark = installed(GoBGP, 'GoBGP', 'gobgpd')
 
 ROOT = Path(__file__).resolve().parents[2]
 COUNT = 10_000

@@ -26,13 +26,11 @@ import sys
 import tempfile
 import time
 
-import pytest
-from peers import GoBGP, free_port, missing
+from peers import GoBGP, free_port
 
-pytestmark = pytest.mark.skipif(
-    bool(missing(*GoBGP.programs)),
-    reason=f'GoBGP is not installed (missing {" ".join(missing(*GoBGP.programs))}; Debian package gobgpd)',
-)
+from interop import gobgp_passive, installed
+
+pytestmark = installed(GoBGP, 'GoBGP', 'gobgpd')
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 RECORDED = pathlib.Path(__file__).parent / 'mup_gobgp.json'
@@ -79,27 +77,7 @@ HELD = {
 
 
 def _gobgp_config(port: int) -> str:
-    families = ''.join(
-        f'\n  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n      afi-safi-name = "{name}"'
-        for name in ('ipv4-mup', 'ipv6-mup')
-    )
-    return f"""[global.config]
-  as = {AS}
-  router-id = "10.255.0.3"
-  port = {port}
-  local-address-list = ["{GOBGP}"]
-
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "127.0.0.1"
-    peer-as = {AS}
-  [neighbors.transport.config]
-    passive-mode = true
-    local-address = "{GOBGP}"
-  [neighbors.timers.config]
-    hold-time = 30
-    keepalive-interval = 10{families}
-"""
+    return gobgp_passive(port, ('ipv4-mup', 'ipv6-mup'), asn=AS, hold=30)
 
 
 RECEIVER = """#!{python}

@@ -11,44 +11,17 @@ Skipped when gobgpd or gobgp is not installed.
 """
 
 import pytest
-from peers import GoBGP, free_port, missing
+from peers import GoBGP, free_port
 
-from interop import OUR_AS, OURS, ApiProcess, call, until, with_processes
+from interop import OUR_AS, OURS, ApiProcess, call, gobgp_passive, installed, until, with_processes
 
-pytestmark = pytest.mark.skipif(
-    bool(missing(*GoBGP.programs)),
-    reason=f'GoBGP is not installed (missing {" ".join(missing(*GoBGP.programs))}; Debian package gobgpd)',
-)
+pytestmark = installed(GoBGP, 'GoBGP', 'gobgpd')
 
 GOBGP = '127.0.0.3'
 
 
 def gobgp_config(port: int, our_port: int) -> str:
-    return f"""[global.config]
-  as = {OUR_AS}
-  router-id = "10.255.0.3"
-  port = {port}
-  local-address-list = ["{GOBGP}"]
-
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "{OURS}"
-    peer-as = {OUR_AS}
-  [neighbors.transport.config]
-    passive-mode = true
-    local-address = "{GOBGP}"
-    remote-port = {our_port}
-  [neighbors.timers.config]
-    hold-time = 9
-    keepalive-interval = 3
-    connect-retry = 1
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "rtc"
-  [[neighbors.afi-safis]]
-    [neighbors.afi-safis.config]
-      afi-safi-name = "l3vpn-ipv4-unicast"
-"""
+    return gobgp_passive(port, ('rtc', 'l3vpn-ipv4-unicast'), our_port=our_port)
 
 
 def our_config(port: int, process: ApiProcess) -> str:

@@ -19,17 +19,14 @@ import subprocess
 import sys
 import time
 
-import pytest
-from peers import GoBGP, free_port, missing
+from peers import GoBGP, free_port
 
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.route import srpolicy
 from exabgp.configuration.tokenizer import tokenize
+from interop import installed
 
-pytestmark = pytest.mark.skipif(
-    bool(missing(*GoBGP.programs)),
-    reason=f'GoBGP is not installed (missing {" ".join(missing(*GoBGP.programs))}; Debian package gobgpd)',
-)
+pytestmark = installed(GoBGP, 'GoBGP', 'gobgpd')
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 GOBGP = '127.0.0.3'

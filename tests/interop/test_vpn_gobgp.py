@@ -9,16 +9,13 @@ gobgpd withdraws them. Skipped when gobgpd or gobgp is not installed.
 import json
 
 import pytest
-from peers import GoBGP, free_port, missing
+from peers import GoBGP, free_port
 
 from exabgp.bgp.family import AFI, SAFI, Family
 from exabgp.bgp.nlri import rd
-from interop import OUR_AS, OURS, InProcess, call, until
+from interop import OUR_AS, OURS, InProcess, call, gobgp_passive, installed, until
 
-pytestmark = pytest.mark.skipif(
-    bool(missing(*GoBGP.programs)),
-    reason=f'GoBGP is not installed (missing {" ".join(missing(*GoBGP.programs))}; Debian package gobgpd)',
-)
+pytestmark = installed(GoBGP, 'GoBGP', 'gobgpd')
 
 GOBGP = '127.0.0.3'
 VPNV4 = Family(AFI.IPV4, SAFI.MPLS_VPN)
@@ -40,29 +37,7 @@ THEIR_VPN6 = [('2001:db8:f::/48', '65001:12', 302, '2001:db8::3')]
 
 
 def gobgp_config(port: int, our_port: int) -> str:
-    families = ''.join(
-        f'\n  [[neighbors.afi-safis]]\n    [neighbors.afi-safis.config]\n      afi-safi-name = "{name}"'
-        for name in ('l3vpn-ipv4-unicast', 'l3vpn-ipv6-unicast')
-    )
-    return f"""[global.config]
-  as = {OUR_AS}
-  router-id = "10.255.0.3"
-  port = {port}
-  local-address-list = ["{GOBGP}"]
-
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "{OURS}"
-    peer-as = {OUR_AS}
-  [neighbors.transport.config]
-    passive-mode = true
-    local-address = "{GOBGP}"
-    remote-port = {our_port}
-  [neighbors.timers.config]
-    hold-time = 9
-    keepalive-interval = 3
-    connect-retry = 1{families}
-"""
+    return gobgp_passive(port, ('l3vpn-ipv4-unicast', 'l3vpn-ipv6-unicast'), our_port=our_port)
 
 
 def our_config(port: int) -> str:
