@@ -256,6 +256,28 @@ for line in sys.stdin:
     ]
 
 
+def answering(commands: list[str]) -> str:
+    """A sender process that writes each command, waits for its answer (`done`/`error`), and reports
+    for each command the answer and the lines before it (not the JSON events)."""
+    return f"""
+stream = events()
+until_up(stream)
+found = {{}}
+for command in {commands!r}:
+    send(command)
+    lines = []
+    for line in stream:
+        if line in ('done', 'error'):
+            break
+        if not line.startswith('{{ "exabgp"'):
+            lines.append(line)
+    found[command] = [line, lines]
+finish(found)
+for line in stream:
+    pass
+"""
+
+
 async def test_every_command_answers(tmp_path: Path) -> None:
     commands = [
         'announce route 10.8.0.0/16 next-hop self med 8',
@@ -283,24 +305,7 @@ async def test_every_command_answers(tmp_path: Path) -> None:
         'neighbor 127.0.0.1 teardown 2',
         'clear adj-rib out',
     ]
-    sender = f"""
-stream = events()
-until_up(stream)
-found = {{}}
-for command in {commands!r}:
-    send(command)
-    lines = []
-    for line in stream:
-        if line in ('done', 'error'):
-            break
-        if not line.startswith('{{ "exabgp"'):
-            lines.append(line)
-    found[command] = [line, lines]
-finish(found)
-for line in stream:
-    pass
-"""
-    config = processes(tmp_path, sender=sender)
+    config = processes(tmp_path, sender=answering(commands))
     capabilities = 'capability { route-refresh; operational; }'
     # the watchdog's route starts withdrawn: the RIB shown below holds only the announced route
     watched = 'static { route 10.9.0.0/16 next-hop self watchdog dog withdraw; }'
@@ -433,24 +438,7 @@ async def test_commands_that_could_have_no_effect_are_answered_error(tmp_path: P
         'neighbor 192.0.2.9 teardown 2',
         'show adj-rib out',
     ]
-    sender = f"""
-stream = events()
-until_up(stream)
-found = {{}}
-for command in {commands!r}:
-    send(command)
-    lines = []
-    for line in stream:
-        if line in ('done', 'error'):
-            break
-        if not line.startswith('{{ "exabgp"'):
-            lines.append(line)
-    found[command] = [line, lines]
-finish(found)
-for line in stream:
-    pass
-"""
-    config = processes(tmp_path, sender=sender)
+    config = processes(tmp_path, sender=answering(commands))
     config += ipv4_session_with_ipv6_configured(free_port(), api('sender'))
     async with daemon(tmp_path, config) as (_running, task):
         await wait_for_file(tmp_path / 'sender.result')
@@ -509,24 +497,7 @@ async def test_api_version_6_reads_target_first_commands_and_shows_in_json(tmp_p
         'peer * withdraw route 10.9.0.0/16',
         'session bye 8f2c',
     ]
-    sender = f"""
-stream = events()
-until_up(stream)
-found = {{}}
-for command in {commands!r}:
-    send(command)
-    lines = []
-    for line in stream:
-        if line in ('done', 'error'):
-            break
-        if not line.startswith('{{ "exabgp"'):
-            lines.append(line)
-    found[command] = [line, lines]
-finish(found)
-for line in stream:
-    pass
-"""
-    config = processes(tmp_path, sender=sender)
+    config = processes(tmp_path, sender=answering(commands))
     config += two_speakers(free_port(), '', api('sender'))
     async with daemon(tmp_path, config, **{'api.version': 6}) as (_running, task):
         await wait_for_file(tmp_path / 'sender.result')
