@@ -75,18 +75,20 @@ def _announced(update: Update, compact: bool, six: bool = False) -> str:
     last_family = last_nexthop = None
     group: dict[str, list[str]] = {}
     listed: list[str] = []
+    hop = ''
     for route in update.announced:
         nlri = route.nlri
         family = nlri.family
         nexthop = route.nexthop
         if family is not last_family or nexthop is not last_nexthop:
+            hop = nexthop_text(nexthop)
             group = families.setdefault(family, {})
-            listed = group.setdefault(nexthop_text(nexthop), [])
+            listed = group.setdefault(hop, [])
             last_family, last_nexthop = family, nexthop
         if type(nlri) is INET:
             text = f'"{nlri.prefix()}"' if compact and nlri.path_id is None else nlri.json()
         else:
-            text = nlri.json() if nexthop is None else nlri.json_at(nexthop_text(nexthop))
+            text = nlri.json() if nexthop is None else nlri.json_at(hop)
             if six:
                 text = _six(text, nlri)
         listed.append(text)

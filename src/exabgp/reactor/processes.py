@@ -97,6 +97,9 @@ class Processes(Observer):
         self._pid = os.getpid()
         self._ppid = os.getppid()
         self._background: set[asyncio.Task] = set()
+        # the last peer view an event came with, and the API's form of it (see `_emit`)
+        self._view: PeerView | None = None
+        self._api = ApiPeer('', '', 0, 0)
 
     # ------------------------------------------------------------------ life
 
@@ -220,17 +223,20 @@ class Processes(Observer):
         """Queue an event for the named processes, encoded at most once per encoder."""
         if not names:
             return
-        api = None
+        # a peer hands out one view for a whole batch of events: its API form is made once per view
+        if peer is self._view:
+            api = self._api
+        else:
+            api = self._api = api_peer(peer)
+            self._view = peer
         lines: dict[str, str | None] = {}
-        key = peer.neighbor.peer()
+        key = api.peer_address
         for name in names:
             process = self.running.get(name)
             if process is None:
                 continue
             encoder = process.encoder
             if encoder not in lines:
-                if api is None:
-                    api = api_peer(peer)
                 if encoder == 'json':
                     lines[encoder] = make_json(self._stamp(peer), api)
                 else:

@@ -82,3 +82,36 @@ def test_well_framed_random_attributes(data: bytes, negotiated: Negotiated) -> N
 @given(st.binary(max_size=200), st.sampled_from(SESSIONS))
 def test_random_bytes(data: bytes, negotiated: Negotiated) -> None:
     exercise(data, negotiated)
+
+
+def test_a_memo_changes_no_result() -> None:
+    """The memo of single attributes gives what a parse without it gives, field after field of
+    mutated attributes sharing it (one memo per session, as LastParsed keeps it)."""
+    rng = random.Random(9552)
+    memos: dict[int, dict] = {id(session): {} for session in SESSIONS}
+    hits = 0
+    for _ in range(3000):
+        data = mutate(rng.choice(FIELDS), rng)
+        session = rng.choice(SESSIONS)
+        memo = memos[id(session)]
+        before = len(memo)
+        remembered = parse_attributes(data, session, memo)
+        hits += len(memo) == before and bool(remembered.present)
+        assert remembered == parse_attributes(data, session)
+        assert remembered.attributes.json() == parse_attributes(data, session).attributes.json()
+    assert hits > 100  # the memo was used, not only filled
+
+
+def test_a_session_change_forgets_the_memo() -> None:
+    """The same AS_PATH octets are two 2-octet ASNs on one session and one 4-octet ASN on another:
+    LastParsed must not hand the first session's value to the second."""
+    from exabgp.bgp.attribute.attributes import LastParsed
+
+    path = bytes.fromhex('40020602010000fde8')  # AS_SEQUENCE of one 4-octet 65000, or 2-octet 0 and 65000
+    origin = bytes.fromhex('40010100')
+    last = LastParsed()
+    four = last.parse(origin + path, ASN4).attributes.json()
+    two = last.parse(path + origin, ASN2).attributes.json()
+    assert four != two
+    assert two == parse_attributes(path + origin, ASN2).attributes.json()
+    assert four == parse_attributes(origin + path, ASN4).attributes.json()

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from exabgp.api.json_update import message_json
+from exabgp.bgp.attribute import linkstate
 from exabgp.bgp.attribute.linkstate import LinkState
 from exabgp.bgp.attribute.mp import MPReach, Unparsable
 from exabgp.bgp.errors import Malformed
@@ -401,3 +402,47 @@ def test_attribute_fuzz(tlvs: list[bytes], tail: bytes) -> None:
     # 5.0 writes NaN and Infinity for such floats, which Python's json reads back
     assert isinstance(json.loads('{' + shown.json_item() + '}'), dict)
     assert isinstance(json.loads(shown.json_six()), dict)
+
+
+@settings(max_examples=200)
+@given(
+    st.lists(st.sampled_from(sorted(linkstate._SINGLE) + sorted(linkstate._COLLECTED) + [1, 4096]), max_size=6),
+    st.binary(max_size=40),
+)
+def test_remembered_tlvs_render_as_fresh_ones(kinds: list[int], value: bytes) -> None:
+    """The attribute's TLVs rendered from the memo equal those rendered with an empty one, however
+    the TLVs are mixed (odd values, repeats, collected ones beside single ones)."""
+    data = b''.join(tlv(kind, value[: kind % 41]) for kind in kinds)
+    linkstate._memo.clear()
+    fresh = linkstate.render(data)
+    assert linkstate.render(data) == fresh
+    assert linkstate.render(data + data) == linkstate.render(data + data) != ''
+    linkstate._memo.clear()
+    assert linkstate.render(data + data).startswith('{ ')
+
+
+def test_the_tlv_memo_is_bounded() -> None:
+    linkstate._memo.clear()
+    for number in range(linkstate._MEMO_ENTRIES + 10):
+        linkstate.render(tlv(1092, number.to_bytes(4, 'big')))
+    assert 0 < len(linkstate._memo) <= linkstate._MEMO_ENTRIES
+    assert linkstate.render(tlv(1092, (7).to_bytes(4, 'big'))) == '{ "te-metric": 7 }'
+    # a long TLV is rendered but not remembered
+    linkstate.render(tlv(1026, b'n' * (linkstate._MEMO_OCTETS + 1)))
+    assert all(len(raw) <= linkstate._MEMO_OCTETS for raw in linkstate._memo)
+
+
+def test_node_descriptors_remembered_by_protocol_too() -> None:
+    """The same router-id octets are an IS-IS system id under one protocol and an OSPF router id
+    (with a designated router) under another: the memo keeps them apart."""
+    from exabgp.bgp.nlri import bgpls
+
+    value = tlv(515, bytes(range(1, 9)))
+    with pytest.raises(Malformed):
+        bgpls.node_descriptors(value, 2)  # 8 octets: no IS-IS router id
+    ospf = bgpls.node_descriptors(value, 3)
+    assert ospf == '{ "router-id": "1.2.3.4", "designated-router-id": "5.6.7.8" }'
+    isis = tlv(515, bytes(range(1, 7)))
+    assert bgpls.node_descriptors(isis, 2) == '{ "router-id": "010203040506" }'
+    with pytest.raises(Malformed):
+        bgpls.node_descriptors(isis, 3)

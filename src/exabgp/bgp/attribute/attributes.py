@@ -16,7 +16,10 @@ Invariants:
   outcome (the worst action met, and for that one the attribute code, a reason and the NOTIFICATION
   subcode and data a session reset sends). It walks the field once, keeps the first of duplicated
   attributes (RFC 7606 3.g), and stops at a framing error (treat-as-withdraw, RFC 7606 4) or a reset.
-  It keeps no state: a session wanting to reuse the result for a repeated field caches the `Parsed`.
+  It keeps no state of its own: a session reusing the result of a repeated field keeps the `Parsed`
+  (`LastParsed`), and one reusing single attributes passes a `memo`, which maps the octets of an
+  attribute (flags, code, length, value) decoded cleanly under that session to its value (None: read
+  and not kept, as an empty AS_PATH); attributes are immutable, so a hit is the same result.
 """
 
 from bisect import bisect_right
@@ -275,34 +278,46 @@ def _mp_name(code: int) -> str:
     return 'mp-reach-nlri' if code == _MP_REACH else 'mp-unreach-nlri'
 
 
+# the attributes worth remembering one by one are the small ones (ORIGIN, LOCAL_PREF, MED, NEXT_HOP,
+# communities, short AS_PATHs), which a peer repeats from UPDATE to UPDATE when only one attribute
+# (a BGP-LS attribute, a long AS_PATH) changes; the memory starts afresh when full
+_MEMO_OCTETS = 64
+_MEMO_ENTRIES = 2048
+_UNKNOWN = object()
+
+
 class LastParsed:
-    """One session's memory of the last attribute field it parsed.
+    """One session's memory of the last attribute field it parsed, and of its small attributes.
 
     Consecutive UPDATEs from one peer very often carry the same attribute field (only their NLRI
     differ), and `Parsed` is immutable, so the result for equal bytes under the same `Negotiated`
-    can be handed out again. One per session, never shared: what the bytes mean depends on what
-    that session negotiated.
+    can be handed out again; when the field differs, its small attributes often do not, and are
+    looked up one by one (`parse_attributes`' memo). One per session, never shared: what the bytes
+    mean depends on what that session negotiated, so both are forgotten when it changes.
     """
 
-    __slots__ = ('data', 'negotiated', 'parsed')
+    __slots__ = ('data', 'memo', 'negotiated', 'parsed')
 
     def __init__(self) -> None:
         self.data = b''
         self.negotiated: Negotiated | None = None
         self.parsed: Parsed | None = None
+        self.memo: dict[bytes, Attribute | None] = {}
 
     def parse(self, data: bytes, negotiated: Negotiated) -> Parsed:
-        if negotiated is self.negotiated and data == self.data and self.parsed is not None:
+        if negotiated is not self.negotiated:
+            self.memo = {}
+        elif data == self.data and self.parsed is not None:
             return self.parsed
-        parsed = parse_attributes(data, negotiated)
+        parsed = parse_attributes(data, negotiated, self.memo)
         self.data = data if type(data) is bytes else bytes(data)
         self.negotiated = negotiated
         self.parsed = parsed
         return parsed
 
 
-def parse_attributes(data: bytes, negotiated: Negotiated) -> Parsed:
-    """Decode an UPDATE's path attribute field (without its 2-octet length)."""
+def parse_attributes(data: bytes, negotiated: Negotiated, memo: dict[bytes, Attribute | None] | None = None) -> Parsed:
+    """Decode an UPDATE's path attribute field (without its 2-octet length); `memo`: see above."""
     if type(data) is not bytes:
         data = bytes(data)
     found: dict[int, Attribute] = {}
@@ -352,6 +367,16 @@ def parse_attributes(data: bytes, negotiated: Negotiated) -> Parsed:
                 break
             continue
         present.add(code)
+        raw = None
+        if memo is not None and length <= _MEMO_OCTETS:
+            raw = data[begin:offset]
+            known = memo.get(raw, _UNKNOWN)
+            if known is not _UNKNOWN:
+                if code == _NEXT_HOP:
+                    nexthop = known
+                elif known is not None:
+                    found[code] = known
+                continue
 
         entry = ATTRIBUTES.get(code)
         if entry is not None and entry.claims is not None and not entry.claims(value):
@@ -411,11 +436,19 @@ def parse_attributes(data: bytes, negotiated: Negotiated) -> Parsed:
             )
             continue
 
+        kept: Attribute | None = attribute
         if code == _NEXT_HOP:
             nexthop = attribute
         elif code != _AS_PATH or (isinstance(attribute, ASPath) and attribute.segments):
             # 5.0 keeps no empty AS_PATH: the default packs it back on an internal session
             found[code] = attribute
+        else:
+            kept = None
+        if raw is not None:
+            assert memo is not None
+            if len(memo) >= _MEMO_ENTRIES:
+                memo.clear()
+            memo[raw] = kept
 
     if outcome.action < Action.TREAT_AS_WITHDRAW and (_AS4[0] in found or _AS4[1] in found):
         for dropped in reconcile(found, negotiated.asn4):

@@ -416,27 +416,55 @@ def _generic(kind: int) -> Callable[[list[Any]], str]:
     return lambda values: f'"generic-lsid-{kind}": [{", ".join(_dumps(value) for value in values)}]'
 
 
+# A topology repeats most TLVs from link to link (bandwidths, metrics, SRLGs, flags, router ids),
+# so each TLV's rendering is remembered by its octets: its type and value decide it alone. The
+# memory is bounded in entries and in the size of a remembered TLV, and starts afresh when full.
+_MEMO_ENTRIES = 8192
+_MEMO_OCTETS = 128
+_Rendered = tuple[str | None, Callable[[list[Any]], str], Any]
+_memo: dict[bytes, _Rendered] = {}
+
+
+def _unlisted(values: list[Any]) -> str:
+    raise AssertionError('a TLV written where it comes is never collected')
+
+
+def _rendered(kind: int, data: bytes) -> _Rendered:
+    """One TLV: (None, -, its member) when written where it comes, else (group, writer, value)."""
+    try:
+        single = _SINGLE.get(kind)
+        if single is not None:
+            return None, _unlisted, single(data)
+        collected = _COLLECTED.get(kind)
+        if collected is not None:
+            return collected.group, collected.write, collected.convert(data)
+    except (_Odd, struct.error):
+        pass
+    return f'generic-lsid-{kind}', _generic(kind), _hex(data)
+
+
 def render(value: bytes) -> str:
-    """The JSON object 5.0 writes for the attribute's TLVs (which must frame well)."""
+    """The JSON object 5.0 writes for the attribute's TLVs; `Malformed` if they do not frame."""
     members: list[str | tuple[Callable[[list[Any]], str], list[Any]]] = []
     groups: dict[str, list[Any]] = {}
-    for kind, data in tlvs(value):
-        single = _SINGLE.get(kind)
-        collected = _COLLECTED.get(kind)
-        try:
-            if single is not None:
-                members.append(single(data))
-                continue
-            if collected is not None:
-                shown = collected.convert(data)
-                key = collected.group
-                write = collected.write
-            else:
-                raise _Odd
-        except (_Odd, struct.error):
-            shown = _hex(data)
-            key = f'generic-lsid-{kind}'
-            write = _generic(kind)
+    memo = _memo
+    offset = 0
+    end = len(value)
+    while offset < end:
+        stop = _framed(value, offset, end)
+        raw = value[offset:stop]
+        known = memo.get(raw)
+        if known is None:
+            known = _rendered((raw[0] << 8) | raw[1], raw[HEADER:])
+            if stop - offset <= _MEMO_OCTETS:
+                if len(memo) >= _MEMO_ENTRIES:
+                    memo.clear()
+                memo[raw] = known
+        offset = stop
+        key, write, shown = known
+        if key is None:
+            members.append(shown)
+            continue
         found = groups.get(key)
         if found is None:
             groups[key] = found = []
@@ -537,22 +565,28 @@ def render_six(value: bytes) -> str:
     return '{ ' + ', '.join(write(found) for write, found in groups.values()) + ' }'
 
 
+def _framed(value: bytes, offset: int, end: int) -> int:
+    """Where the TLV at `offset` ends; `Malformed` (attribute discard) if it does not fit."""
+    if end - offset < HEADER:
+        raise Malformed('BGP-LS attribute ends with a truncated TLV header', ATTRIBUTE_LENGTH_ERROR)
+    stop = offset + HEADER + ((value[offset + 2] << 8) | value[offset + 3])
+    if stop > end:
+        kind = (value[offset] << 8) | value[offset + 1]
+        raise Malformed(
+            f'BGP-LS attribute TLV {kind} claims {stop - offset - HEADER} octets,'
+            f' {end - offset - HEADER} remain: 0x{value[offset:].hex().upper()}',
+            ATTRIBUTE_LENGTH_ERROR,
+        )
+    return stop
+
+
 def tlvs(value: bytes) -> list[tuple[int, bytes]]:
     found = []
     offset = 0
     end = len(value)
     while offset < end:
-        if end - offset < HEADER:
-            raise Malformed('BGP-LS attribute ends with a truncated TLV header', ATTRIBUTE_LENGTH_ERROR)
-        kind, size = _HEADER.unpack_from(value, offset)
-        stop = offset + HEADER + size
-        if stop > end:
-            raise Malformed(
-                f'BGP-LS attribute TLV {kind} claims {stop - offset - HEADER} octets,'
-                f' {end - offset - HEADER} remain: 0x{value[offset:].hex().upper()}',
-                ATTRIBUTE_LENGTH_ERROR,
-            )
-        found.append((kind, value[offset + HEADER : stop]))
+        stop = _framed(value, offset, end)
+        found.append(((value[offset] << 8) | value[offset + 1], value[offset + HEADER : stop]))
         offset = stop
     return found
 

@@ -64,13 +64,24 @@ def _address(packed: bytes) -> IPv4Address | IPv6Address:
     return IPv4Address(packed) if len(packed) == 4 else IPv6Address(packed)
 
 
+# AFI and SAFI octets -> the family (a peer uses a handful): Family.of costs two enum lookups
+_FAMILIES: dict[bytes, Family] = {}
+_FAMILIES_LIMIT = 256
+
+
 def _family(value: bytes, name: str, minimum: int) -> Family:
     if len(value) < 3:
         raise Unparsable(f'{name} of {len(value)} octets has no room for an AFI and a SAFI', None)
-    family = Family.of(int.from_bytes(value[:2], 'big'), value[2])
-    row = TABLE.get(family)
-    if row is not None:
-        family = row.family  # one shared value: the NLRI of every UPDATE keep it
+    octets = value[:3]
+    family = _FAMILIES.get(octets)
+    if family is None:
+        family = Family.of(int.from_bytes(octets[:2], 'big'), octets[2])
+        row = TABLE.get(family)
+        if row is not None:
+            family = row.family  # one shared value: the NLRI of every UPDATE keep it
+        if len(_FAMILIES) >= _FAMILIES_LIMIT:
+            _FAMILIES.clear()
+        _FAMILIES[octets] = family
     if len(value) < minimum:
         raise Unparsable(f'{name} for {family} of {len(value)} octets is too short', family)
     return family

@@ -119,8 +119,25 @@ def _descriptor(kind: int, value: bytes, protocol: int) -> str:
     return f'{{ "generic-node-descriptor-{kind}": "0x{value.hex().upper()}" }}'
 
 
+# every link and prefix of a router names it again, with the same octets: its descriptors' text is
+# remembered by protocol and octets (which decide it alone), a bounded memory started afresh when full
+_MEMO_ENTRIES = 8192
+_memo: dict[tuple[int, bytes], str] = {}
+
+
 def node_descriptors(value: bytes, protocol: int) -> str:
     """A Node Descriptors TLV's sub-TLVs, which must be in ascending type order, each at most once."""
+    key = (protocol, value)
+    known = _memo.get(key)
+    if known is None:
+        known = _descriptors(value, protocol)
+        if len(_memo) >= _MEMO_ENTRIES:
+            _memo.clear()
+        _memo[key] = known
+    return known
+
+
+def _descriptors(value: bytes, protocol: int) -> str:
     shown = []
     previous = -1
     for kind, sub in tlvs(value, 'node descriptor'):
