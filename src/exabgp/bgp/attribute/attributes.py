@@ -283,7 +283,6 @@ def _mp_name(code: int) -> str:
 # (a BGP-LS attribute, a long AS_PATH) changes; the memory starts afresh when full
 _MEMO_OCTETS = 64
 _MEMO_ENTRIES = 2048
-_UNKNOWN = object()
 
 
 class LastParsed:
@@ -323,7 +322,7 @@ def parse_attributes(data: bytes, negotiated: Negotiated, memo: dict[bytes, Attr
     found: dict[int, Attribute] = {}
     present: set[int] = set()
     outcome = _CLEAN
-    nexthop = None
+    nexthop: Attribute | None = None
     reach = None
     unreach = None
     offset = 0
@@ -370,9 +369,9 @@ def parse_attributes(data: bytes, negotiated: Negotiated, memo: dict[bytes, Attr
         raw = None
         if memo is not None and length <= _MEMO_OCTETS:
             raw = data[begin:offset]
-            known = memo.get(raw, _UNKNOWN)
-            if known is not _UNKNOWN:
-                if code == _NEXT_HOP:
+            if raw in memo:
+                known = memo[raw]
+                if isinstance(known, NextHop):
                     nexthop = known
                 elif known is not None:
                     found[code] = known
