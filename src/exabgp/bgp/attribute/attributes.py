@@ -378,8 +378,11 @@ def parse_attributes(data: bytes, negotiated: Negotiated, memo: dict[bytes, Attr
                 continue
 
         entry = ATTRIBUTES.get(code)
-        if entry is not None and entry.claims is not None and not entry.claims(value):
-            entry = None
+        # `claimer` first: `claims` loads what it names, and most entries have none
+        if entry is not None and entry.claimer is not None:
+            claims = entry.claims
+            if claims is not None and not claims(value):
+                entry = None
         if entry is None:
             if not flags & _OPTIONAL:
                 outcome = _fault(outcome).record(
@@ -420,7 +423,8 @@ def parse_attributes(data: bytes, negotiated: Negotiated, memo: dict[bytes, Attr
             outcome = _fault(outcome).record(entry.action, code, reason, ATTRIBUTE_FLAGS_ERROR, data[begin:offset])
             continue
 
-        if entry.cls is None:
+        decoder = entry.cls
+        if decoder is None:
             if code == _MP_REACH:
                 reach = value
             else:
@@ -428,7 +432,7 @@ def parse_attributes(data: bytes, negotiated: Negotiated, memo: dict[bytes, Attr
             continue
 
         try:
-            attribute = entry.cls.unpack(value, negotiated)
+            attribute = decoder.unpack(value, negotiated)
         except Malformed as error:
             outcome = _fault(outcome).record(
                 entry.action, code, f'{entry.name}: {error.reason}', error.subcode, data[begin:offset]

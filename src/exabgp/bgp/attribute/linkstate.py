@@ -419,7 +419,7 @@ def _generic(kind: int) -> Callable[[list[Any]], str]:
 # A topology repeats most TLVs from link to link (bandwidths, metrics, SRLGs, flags, router ids),
 # so each TLV's rendering is remembered by its octets: its type and value decide it alone. The
 # memory is bounded in entries and in the size of a remembered TLV, and starts afresh when full.
-_MEMO_ENTRIES = 8192
+_MEMO_ENTRIES = 32768
 _MEMO_OCTETS = 128
 _Rendered = tuple[str | None, Callable[[list[Any]], str], Any]
 _memo: dict[bytes, _Rendered] = {}
