@@ -94,12 +94,14 @@ def _announced(update: Update, compact: bool, six: bool = False) -> str:
         listed.append(text)
         if link_local is not None and isinstance(nexthop, IPv6Address):
             group.setdefault(local_text, []).append(text)
-    return ', '.join(
-        f'"{ROUTE_NAMES.get(family, family)}": {{ '
-        + ', '.join(f'"{hop}": [ {", ".join(nlris)} ]' for hop, nlris in by_nexthop.items())
-        + ' }'
-        for family, by_nexthop in families.items()
-    )
+    # plain loops: this runs for every UPDATE, and nearly always for one family and one next hop
+    parts = []
+    for family, by_nexthop in families.items():
+        hops = []
+        for hop, nlris in by_nexthop.items():
+            hops.append(f'"{hop}": [ {", ".join(nlris)} ]')
+        parts.append(f'"{ROUTE_NAMES.get(family, family)}": {{ {", ".join(hops)} }}')
+    return ', '.join(parts)
 
 
 def _withdrawn(update: Update, compact: bool, six: bool = False) -> str:
@@ -131,7 +133,8 @@ def message_json(update: Update, compact: bool = False, six: bool = False) -> st
         return eor_json(update.eor)
     attributes = update.attributes
     items = [attributes.json_six() if six else attributes.json()] if len(attributes) else []
-    items.extend(f'"error": "{error}"' for error in errors(update))
+    if update.discarded or update.action:
+        items.extend([f'"error": "{error}"' for error in errors(update)])
     members = [f'"attribute": {{ {", ".join(items)} }}'] if items else []
     if update.announced:
         members.append(f'"announce": {{ {_announced(update, compact, six)} }}')
