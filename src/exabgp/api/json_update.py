@@ -42,11 +42,20 @@ _NO_NEXTHOP = 'no-nexthop'
 
 def nexthop_text(nexthop: NextHop) -> str:
     """A next hop as 5.0 writes it (IPv6 through inet_ntop's rules, which `ipaddress` does not follow)."""
+    global _last_hop, _last_text
     if nexthop is None:
         return _NO_NEXTHOP
-    if isinstance(nexthop, IPv6Address):
-        return prefix.text(nexthop.packed)
-    return str(nexthop)
+    # a session's decoder shares one address object per next hop, so UPDATE after UPDATE names the
+    # same object: its text is remembered (the object is held, so its identity is not reused)
+    if nexthop is _last_hop:
+        return _last_text
+    text = prefix.text(nexthop.packed) if isinstance(nexthop, IPv6Address) else str(nexthop)
+    _last_hop, _last_text = nexthop, text
+    return text
+
+
+_last_hop: NextHop = None
+_last_text = _NO_NEXTHOP
 
 
 def _six(text: str, nlri: NLRI) -> str:

@@ -81,7 +81,7 @@ class Attributes:
     def _set(self, by_code: dict[int, Attribute]) -> None:
         codes = tuple(sorted(by_code))
         self._codes = codes
-        self._values = tuple(by_code[code] for code in codes)
+        self._values = tuple(map(by_code.__getitem__, codes))
         self._hash: int | None = None
         self._packed: dict[tuple[bool, bool, int, int], tuple[bytes, tuple[int, ...], tuple[int, ...]]] = {}
         self._json: str | None = None
@@ -355,7 +355,6 @@ def parse_attributes(data: bytes, negotiated: Negotiated, memo: dict[bytes, Attr
             reason = f'attribute {code} length {length} overruns the field'
             outcome = _fault(outcome).record(Action.TREAT_AS_WITHDRAW, code, reason, MALFORMED_ATTRIBUTE_LIST)
             break
-        value = data[offset : offset + length]
         offset += length
 
         if code in present:
@@ -377,6 +376,7 @@ def parse_attributes(data: bytes, negotiated: Negotiated, memo: dict[bytes, Attr
                     found[code] = known
                 continue
 
+        value = data[offset - length : offset]
         entry = ATTRIBUTES.get(code)
         # `claimer` first: `claims` loads what it names, and most entries have none
         if entry is not None and entry.claimer is not None:
@@ -453,7 +453,7 @@ def parse_attributes(data: bytes, negotiated: Negotiated, memo: dict[bytes, Attr
                 memo.clear()
             memo[raw] = kept
 
-    if outcome.action < Action.TREAT_AS_WITHDRAW and (_AS4[0] in found or _AS4[1] in found):
+    if (_AS4[0] in found or _AS4[1] in found) and outcome.action < Action.TREAT_AS_WITHDRAW:
         for dropped in reconcile(found, negotiated.asn4):
             reason = f'{ATTRIBUTES[dropped].name} from a four-octet speaker (RFC 6793 6)'
             outcome = _fault(outcome).record(Action.DISCARD, dropped, reason)

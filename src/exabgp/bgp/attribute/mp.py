@@ -39,7 +39,7 @@ from exabgp.bgp.errors import OPTIONAL_ATTRIBUTE_ERROR, Malformed
 from exabgp.bgp.family import AFI, Family
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri.base import NLRI
-from exabgp.bgp.nlri.table import TABLE, FamilySpec, NextHopForm, codec
+from exabgp.bgp.nlri.table import TABLE, FamilySpec, NextHopForm
 
 # next-hop lengths by the AFI of the address: alone, or IPv6 global then link-local (RFC 2545)
 _LENGTHS: dict[int, tuple[int, ...]] = {AFI.IPV4: (4,), AFI.IPV6: (16, 32)}
@@ -64,27 +64,28 @@ def _address(packed: bytes) -> IPv4Address | IPv6Address:
     return IPv4Address(packed) if len(packed) == 4 else IPv6Address(packed)
 
 
-# AFI and SAFI octets -> the family (a peer uses a handful): Family.of costs two enum lookups
-_FAMILIES: dict[bytes, Family] = {}
+# AFI and SAFI octets -> the family, its row and its codec (a peer uses a handful of families, and
+# Family.of costs two enum lookups)
+_FAMILIES: dict[bytes, tuple[Family, FamilySpec | None, type[NLRI] | None]] = {}
 _FAMILIES_LIMIT = 256
 
 
-def _family(value: bytes, name: str, minimum: int) -> Family:
+def _family(value: bytes, name: str, minimum: int) -> tuple[Family, FamilySpec | None, type[NLRI] | None]:
     if len(value) < 3:
         raise Unparsable(f'{name} of {len(value)} octets has no room for an AFI and a SAFI', None)
     octets = value[:3]
-    family = _FAMILIES.get(octets)
-    if family is None:
+    known = _FAMILIES.get(octets)
+    if known is None:
         family = Family.of(int.from_bytes(octets[:2], 'big'), octets[2])
         row = TABLE.get(family)
         if row is not None:
             family = row.family  # one shared value: the NLRI of every UPDATE keep it
         if len(_FAMILIES) >= _FAMILIES_LIMIT:
             _FAMILIES.clear()
-        _FAMILIES[octets] = family
+        known = _FAMILIES[octets] = (family, row, None if row is None else row.codec)
     if len(value) < minimum:
-        raise Unparsable(f'{name} for {family} of {len(value)} octets is too short', family)
-    return family
+        raise Unparsable(f'{name} for {known[0]} of {len(value)} octets is too short', known[0])
+    return known
 
 
 def _negotiated(family: Family, name: str, negotiated: Negotiated) -> None:
@@ -186,16 +187,15 @@ class MPReach(Attribute):
 
     @classmethod
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'MPReach':
-        family = _family(value, 'MP_REACH_NLRI', 5)
+        family, row, nlri = _family(value, 'MP_REACH_NLRI', 5)
         _negotiated(family, 'MP_REACH_NLRI', negotiated)
-        row = TABLE.get(family)
-        if row is None or row.codec is None:
+        if row is None or nlri is None:
             return cls(family, raw=bytes(value))
         size = value[3]
         if len(value) < 5 + size:
             raise Unparsable(f'MP_REACH_NLRI for {family}: a {size} octet next hop overruns the attribute', family)
         nexthop, link_local = _nexthop(row, bytes(value[4 : 4 + size]), negotiated)
-        nlris = _nlris(row.codec, family, value[5 + size :], negotiated.receive_path(family), 'MP_REACH_NLRI')
+        nlris = _nlris(nlri, family, value[5 + size :], negotiated.receive_path(family), 'MP_REACH_NLRI')
         return cls(family, nexthop, nlris, link_local)
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
@@ -219,9 +219,8 @@ class MPUnreach(Attribute):
 
     @classmethod
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'MPUnreach':
-        family = _family(value, 'MP_UNREACH_NLRI', 3)
+        family, _, nlri = _family(value, 'MP_UNREACH_NLRI', 3)
         _negotiated(family, 'MP_UNREACH_NLRI', negotiated)
-        nlri = codec(family)
         if nlri is None:
             return cls(family, raw=bytes(value))
         return cls(family, _nlris(nlri, family, value[3:], negotiated.receive_path(family), 'MP_UNREACH_NLRI'))

@@ -117,12 +117,17 @@ class Update:
                 f'the path attribute length {attributes_end - withdrawn_end - 2} overruns the {size} octet UPDATE',
             )
 
-        addpath = negotiated.receive_path(IPV4_UNICAST)
-        try:
-            withdrawn = INET.unpack_all(IPV4_UNICAST, body[2:withdrawn_end], addpath) if withdrawn_end > 2 else []
-            body_nlri = INET.unpack_all(IPV4_UNICAST, body[attributes_end:], addpath) if attributes_end < size else []
-        except Malformed as error:
-            raise PeerError(UPDATE_MESSAGE_ERROR, INVALID_NETWORK_FIELD, b'', error.reason) from None
+        withdrawn: list[NLRI] = []
+        body_nlri: list[NLRI] = []
+        if withdrawn_end > 2 or attributes_end < size:
+            addpath = negotiated.receive_path(IPV4_UNICAST)
+            try:
+                if withdrawn_end > 2:
+                    withdrawn = INET.unpack_all(IPV4_UNICAST, body[2:withdrawn_end], addpath)
+                if attributes_end < size:
+                    body_nlri = INET.unpack_all(IPV4_UNICAST, body[attributes_end:], addpath)
+            except Malformed as error:
+                raise PeerError(UPDATE_MESSAGE_ERROR, INVALID_NETWORK_FIELD, b'', error.reason) from None
 
         field_data = body[withdrawn_end + 2 : attributes_end]
         parsed = last.parse(field_data, negotiated) if last is not None else parse_attributes(field_data, negotiated)

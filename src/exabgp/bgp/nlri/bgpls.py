@@ -180,11 +180,22 @@ def _start(code: int, body: bytes) -> tuple[int, list[str]]:
     if len(body) < IDENTIFIER_END:
         raise _bad(f'{NAMES[code]} of {len(body)} octets, need at least {IDENTIFIER_END}')
     protocol = body[0]
-    return protocol, [
-        f'"ls-nlri-type": "{NAMES[code]}"',
-        f'"l3-routing-topology": {int.from_bytes(body[1:9], "big")}',
-        f'"protocol-id": {protocol}',
-    ]
+    # the NLRI type, protocol and topology are those of the NLRI before, nearly always
+    key = (code, body[:IDENTIFIER_END])
+    members = _starts.get(key)
+    if members is None:
+        members = [
+            f'"ls-nlri-type": "{NAMES[code]}"',
+            f'"l3-routing-topology": {int.from_bytes(body[1:9], "big")}',
+            f'"protocol-id": {protocol}',
+        ]
+        if len(_starts) >= _MEMO_ENTRIES:
+            _starts.clear()
+        _starts[key] = members
+    return protocol, members.copy()
+
+
+_starts: dict[tuple[int, bytes], list[str]] = {}
 
 
 def _node(code: int, body: bytes) -> tuple[list[str], list[str]]:
