@@ -83,7 +83,8 @@ class Attributes:
         self._codes = codes
         self._values = tuple(map(by_code.__getitem__, codes))
         self._hash: int | None = None
-        self._packed: dict[tuple[bool, bool, int, int], tuple[bytes, tuple[int, ...], tuple[int, ...]]] = {}
+        # made on the first pack: most received attribute sets are never packed
+        self._packed: dict[tuple[bool, bool, int, int], tuple[bytes, tuple[int, ...], tuple[int, ...]]] | None = None
         self._json: str | None = None
         self._text: str | None = None
 
@@ -136,6 +137,8 @@ class Attributes:
     def pack(self, negotiated: Negotiated, extra: Iterable[bytes] = ()) -> bytes:
         """The path attribute field: these attributes, 5.0's defaults, and `extra` at their codes."""
         key = _session(negotiated)
+        if self._packed is None:
+            self._packed = {}
         cached = self._packed.get(key)
         if cached is None:
             cached = self._packed[key] = self._pack(negotiated)

@@ -150,13 +150,21 @@ class Update:
             only = reach is None and not withdrawn and not body_nlri and parsed.present == _ONLY_UNREACH
             if only and unreach is not None and len(unreach) == 3:
                 return cls(eor=Family.of(int.from_bytes(unreach[:2], 'big'), unreach[2]))
-            mp = _MP(negotiated, withdrawn, announced)
-            mp.unreach(unreach)
-            mp.reach(reach)
-            if mp.failed > action:
-                action, code, reason = mp.failed, mp.code, mp.reason
-            link_local, unparsed, disabled = mp.link_local, tuple(mp.unparsed), tuple(mp.disabled)
-            reach_unread = mp.reach_unread
+            decoded = _decode_reach(reach, negotiated) if unreach is None else None
+            if type(decoded) is MPReach and not decoded.raw:
+                # an MP_REACH_NLRI alone, read whole: nearly every UPDATE of a multiprotocol
+                # peer, and what _MP would make of it
+                if decoded.nlris:
+                    announced.append((decoded.nlris, decoded.nexthop))
+                link_local = decoded.link_local
+            else:
+                mp = _MP(negotiated, withdrawn, announced)
+                mp.unreach(unreach)
+                mp.reach(reach, decoded)
+                if mp.failed > action:
+                    action, code, reason = mp.failed, mp.code, mp.reason
+                link_local, unparsed, disabled = mp.link_local, tuple(mp.unparsed), tuple(mp.disabled)
+                reach_unread = mp.reach_unread
 
         if action >= _TREAT_AS_WITHDRAW and not announced and not reach_unread and parsed.present - _ONLY_UNREACH:
             raise _unreachable(parsed, action, reason)
@@ -216,6 +224,16 @@ EOR_IPV4 = Update(eor=IPV4_UNICAST)
 _Announced = tuple[Sequence[NLRI], IPv4Address | IPv6Address | None]
 
 
+def _decode_reach(value: bytes | None, negotiated: Negotiated) -> MPReach | Unparsable | None:
+    """An MP_REACH_NLRI's value decoded, or why it could not be (None: there is none)."""
+    if value is None:
+        return None
+    try:
+        return MPReach.unpack(value, negotiated)
+    except Unparsable as error:
+        return error
+
+
 class _MP:
     """Decodes the MP attributes of one UPDATE into its withdrawn and announced lists (RFC 4760),
     keeping the worst RFC 7606 outcome met (AFI/SAFI disable) and what it applies to."""
@@ -259,14 +277,16 @@ class _MP:
             self.unparsed.append(decoded)
         self.withdrawn.extend(decoded.nlris)
 
-    def reach(self, value: bytes | None) -> None:
+    def reach(self, value: bytes | None, decoded: MPReach | Unparsable | None = None) -> None:
+        """`decoded`: what `_decode_reach` already made of `value`, if it was called."""
         if value is None:
             return
-        try:
-            decoded = MPReach.unpack(value, self.negotiated)
-        except Unparsable as error:
+        if decoded is None:
+            decoded = _decode_reach(value, self.negotiated)
+        if not isinstance(decoded, MPReach):
+            assert isinstance(decoded, Unparsable)  # value is not None: decoded or refused
             self.reach_unread = True
-            self._failed(error, Code.MP_REACH_NLRI, value)
+            self._failed(decoded, Code.MP_REACH_NLRI, value)
             return
         if decoded.raw:
             self.reach_unread = True
