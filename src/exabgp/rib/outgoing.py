@@ -106,16 +106,16 @@ class AdjRibOut:
             if debug:
                 log.debug(f'insert {_text(route)}')
             index = route.nlri.index()
-            known = held.get(index)
-            if known is not None:
-                if known == route:
-                    continue
-                del held[index]  # a changed route goes where a queued change would: last
-                versions = self._shadowed.setdefault(index, {})
-                version = (route.attributes, route.nexthop)
-                versions.pop(version, None)
-                if (known.attributes, known.nexthop) != version:  # 5.0 keeps one route per attribute set
-                    versions[(known.attributes, known.nexthop)] = known
+            # one lookup for the usual new route: an index is a tuple, hashed again at each lookup
+            known = held.setdefault(index, route)
+            if known is route or known == route:
+                continue
+            del held[index]  # a changed route goes where a queued change would: last
+            versions = self._shadowed.setdefault(index, {})
+            version = (route.attributes, route.nexthop)
+            versions.pop(version, None)
+            if (known.attributes, known.nexthop) != version:  # 5.0 keeps one route per attribute set
+                versions[(known.attributes, known.nexthop)] = known
             held[index] = route
 
     def withdraw(self, route: Route) -> None:
