@@ -59,7 +59,7 @@ def static_route(builder: Builder, statement: Statement, draft: Draft) -> None:
     except ValueError:
         store(draft, statements.route(builder, Cursor(statement)), statement, 1)
         return
-    key = (afi, afi == AFI.IPV4 and 224 <= packed[0] <= 239, *words[2:])
+    key = (afi, afi == _IPV4 and 224 <= packed[0] <= 239, *words[2:])
     ready = builder.ready.get(key)
     if ready is None:
         parsed = statements.route(builder, Cursor(statement))
@@ -68,16 +68,16 @@ def static_route(builder: Builder, statement: Statement, draft: Draft) -> None:
         if tail is not None:
             builder.make_ready(key, parsed[2], tail)
         return
-    family = ready.family
+    family, build, qualifiers, attributes, nexthop = ready
     try:
-        nlri = ready.build(family, packed, length, ready.qualifiers)
+        nlri = build(family, packed, length, qualifiers)
     except ValueError as exc:
         raise ConfigError(str(exc), statement.location(1)) from None
     # Route is a frozen dataclass with slots: its three slots are set directly (grammar.make_routes)
     route = _NEW(Route)
     _SET_NLRI(route, nlri)
-    _SET_ATTRIBUTES(route, ready.attributes)
-    _SET_NEXTHOP(route, ready.nexthop)
+    _SET_ATTRIBUTES(route, attributes)
+    _SET_NEXTHOP(route, nexthop)
     draft.routes.append(route)
     if family not in draft.route_families:
         draft.route_families[family] = statement.location(1)
@@ -202,6 +202,7 @@ def vpls_block(builder: Builder, header: Statement, parser: Blocks, draft: Draft
     _vpls_store(draft, made, header, builder)
 
 
+_IPV4 = AFI.IPV4
 _NEW = object.__new__
 _SET_NLRI = slot_store(Route, 'nlri')
 _SET_ATTRIBUTES = slot_store(Route, 'attributes')
