@@ -3,6 +3,7 @@
 import getpass
 import os
 import pathlib
+import platform
 import socket
 import subprocess
 import sys
@@ -29,8 +30,17 @@ def test_version_prints_ours_python_and_platform() -> None:
     lines = result.stdout.splitlines()
     assert lines[0].startswith('ExaBGP : ')
     assert lines[1] == f'Python : {sys.version}'.replace('\n', ' ')
-    assert lines[2].startswith('Uname  : ')
+    # 5.0's five fields of uname (not the processor, which would cost a `uname -p` process)
+    assert lines[2] == f'Uname  : {" ".join(platform.uname()[:5])}'
     assert lines[3].startswith('From   : ')
+
+
+def test_the_server_logs_the_version_lines_at_debug_only() -> None:
+    debug = run('server', '-d', '/nonexistent')
+    assert 'welcome         Uname  : ' in debug.stdout + debug.stderr
+    quiet = run('server', '/nonexistent')
+    assert 'Thank you for using ExaBGP' in quiet.stdout + quiet.stderr
+    assert 'Uname' not in quiet.stdout + quiet.stderr
 
 
 def test_version_override_reaches_version_command() -> None:

@@ -180,3 +180,50 @@ def test_any_text_tokenizes_or_fails_with_a_located_error(text: str) -> None:
                 statement.location(index)
     except ConfigError as exc:
         assert exc.location.line >= 1 and exc.location.column >= 1
+
+
+def _outcome(text: str) -> list[tuple[object, ...]]:
+    """What reading `text` gives: each statement's words, terminator and word columns, or the error."""
+    found: list[tuple[object, ...]] = []
+    try:
+        for statement in read_text(text):
+            columns = [statement.location(index).column for index in range(len(statement.words) + 1)]
+            found.append((statement.words, statement.end, statement.first, columns))
+    except ConfigError as exc:
+        found.append((exc.message, exc.location.column))
+    return found
+
+
+_WORD = st.text(alphabet=_PLAIN, min_size=1, max_size=12).filter(lambda word: not word.isspace())
+# a rest the first line may leave known: one statement, its terminator last
+_ONE_STATEMENT = st.builds(
+    str.__add__, st.text(alphabet=_PLAIN.replace(';{}', '').replace('#', ''), max_size=40), st.sampled_from(';{}')
+)
+
+
+@given(_WORD, _WORD, _WORD, _WORD, st.one_of(_ONE_STATEMENT, st.text(alphabet=_PLAIN, max_size=60)))
+def test_a_line_ending_as_an_earlier_one_reads_as_it_would_alone(
+    first: str, second: str, third: str, fourth: str, rest: str
+) -> None:
+    """The second line's rest may come from what the first line's left (the known rests): the
+    statements are those the line gives read alone, whatever the words and the rest hold."""
+    earlier, later = f'{first} {second} {rest}', f'{third} {fourth} {rest}'
+    both = _outcome(f'{earlier}\n{later}')
+    alone = _outcome(earlier)
+    if alone and len(alone[-1]) == 2:
+        return  # the first line is an error: the reading stops there
+    assert both == alone + _outcome(later)
+
+
+def test_known_rests_serve_lines_written_alike() -> None:
+    text = '\n'.join(f'route 10.0.{index}.0/24 next-hop 1.1.1.1 community [ 1:1 ];' for index in range(3))
+    text += '\nroute 10.0.3.0/24;next-hop 1.1.1.1 community [ 1:1 ];\n(a b next-hop 1.1.1.1 community [ 1:1 ];'
+    assert [(statement.words, statement.end) for statement in read_text(text)] == [
+        *[
+            (['route', f'10.0.{index}.0/24', 'next-hop', '1.1.1.1', 'community', '[', '1:1', ']'], ';')
+            for index in range(3)
+        ],
+        (['route', '10.0.3.0/24'], ';'),
+        (['next-hop', '1.1.1.1', 'community', '[', '1:1', ']'], ';'),
+        (['(', 'a', 'b', 'next-hop', '1.1.1.1', 'community', '[', '1:1', ']'], ';'),
+    ]

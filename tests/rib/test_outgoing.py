@@ -263,3 +263,39 @@ def test_a_change_before_the_first_session_forgets_the_earlier_configured_versio
     replaced.resend()
     (update,) = decoded(list(replaced.updates(IBGP, resolve)), IBGP)
     assert MED(1) in list(update.attributes)
+
+
+def test_a_resend_groups_the_held_routes_by_their_first_appearance_whatever_their_order() -> None:
+    """Routes written alike one after the other join their group without a key being built; the
+    groups are still those of equal (not only identical) attributes and next hops, in the order
+    each is first seen, for the families resent only, without the routes a change is pending for."""
+    shared = Attributes((Origin(0), MED(1)))
+    table = [
+        Route(INET.make(IPV4_UNICAST, IPv4Address('10.0.0.0'), 24), shared, IPv4Address('10.0.1.254')),
+        Route(INET.make(IPV4_UNICAST, IPv4Address('10.0.1.0'), 24), shared, IPv4Address('10.0.1.254')),
+        route('10.0.2.0/24', '10.0.1.254', Origin(0), MED(2)),
+        route('2001:db8::/32', '2001:db8::1', Origin(0), MED(1)),
+        # equal to the first two's attributes and next hop, other objects: the same group
+        route('10.0.3.0/24', '10.0.1.254', Origin(0), MED(1)),
+        route('10.0.4.0/24', '10.0.1.254', Origin(0), MED(2)),
+        Route(INET.make(IPV4_UNICAST, IPv4Address('10.0.5.0'), 24), shared, IPv4Address('10.0.1.254')),
+        route('10.0.6.0/24', '10.0.1.253', Origin(0), MED(3)),
+        route('2001:db8:1::/48', '2001:db8::1', Origin(0), MED(1)),
+        Route(INET.make(IPV4_UNICAST, IPv4Address('10.0.7.0'), 24), shared, IPv4Address('10.0.1.254')),
+    ]
+    pending = route('10.0.4.0/24', '10.0.1.252', Origin(0), MED(9))
+    rib = AdjRibOut([IPV4_UNICAST, IPV6_UNICAST], group_updates=False)
+    rib.hold(table)
+    rib.announce(pending)
+    rib.resend([IPV4_UNICAST])
+    groups: dict[tuple, list[Route]] = {}
+    for each in table:
+        if each.nlri.family == IPV4_UNICAST and each.nlri != pending.nlri:
+            groups.setdefault((each.attributes, each.nexthop), []).append(each)
+    assert [len(group) for group in groups.values()] == [5, 1, 1]
+    expected = AdjRibOut([IPV4_UNICAST, IPV6_UNICAST], group_updates=False)
+    for group in groups.values():
+        for each in group:
+            expected.announce(each)
+    expected.announce(pending)
+    assert list(rib.updates(IBGP, resolve)) == list(expected.updates(IBGP, resolve))

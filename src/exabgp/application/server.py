@@ -6,6 +6,7 @@ the one `Settings` object.
 
 import argparse
 import asyncio
+import logging
 import os
 import sys
 
@@ -124,8 +125,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     settings = profiling.absolute(flagged)
     welcome.info('Thank you for using ExaBGP')
     # 5.0 logs its release, location, Python and platform at debug, each under its own source
-    for line in version.lines(settings):
-        welcome.debug(line)
+    if welcome.isEnabledFor(logging.DEBUG):
+        for line in version.lines(settings):
+            welcome.debug(line)
     paths = []
     for name in args.configuration:
         path = locate(name, settings.root)

@@ -14,7 +14,9 @@ def setargs(parser: argparse.ArgumentParser) -> None:
 
 def lines(settings: Settings) -> list[str]:
     python = sys.version.replace('\n', ' ')
-    uname = ' '.join(platform.uname()[:5])
+    # the five fields by name: a slice of uname() also works out the processor, with a `uname -p` process
+    system = platform.uname()
+    uname = ' '.join((system.system, system.node, system.release, system.version, system.machine))
     package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     return [f'ExaBGP : {settings.version}', f'Python : {python}', f'Uname  : {uname}', f'From   : {package}']
 

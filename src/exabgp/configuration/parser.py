@@ -140,6 +140,14 @@ class Parser:
         recorded and the reading goes on at this section's level."""
         level = self.depth
         for statement in self.stream:
+            if raw is not None and statement.end == ';' and statement.words:
+                # a section reading its statements itself (static: a route a line) gets them first hand
+                try:
+                    raw(statement)
+                except ConfigError as error:
+                    self.errors.append(error)
+                    self.skip(level)
+                continue
             if statement.end == '}' and statement.words:
                 self.errors.append(ConfigError("missing ';' before '}'", statement.location(len(statement.words))))
                 if opening is not None:

@@ -18,6 +18,11 @@ Invariants:
 - Fast path: a line without quotes or backslashes has its punctuation spaced out and is split with
   `str.split`, and no position is computed. Positions are recomputed only when an error needs one, by `scan`, which
   yields exactly the same tokens (tests/configuration/test_tokenizer.py holds the two together).
+- Known rests: a line `WORD WORD REST` read by the fast path as one statement remembers the tokens of
+  REST (the text after its first two words); a later line ending with the same REST, whose first two
+  words hold no punctuation and no `#`, takes them without splitting it again (a big configuration
+  writes the same attributes after many prefixes). The tokens are those `_split` gives: splitting
+  only happens at white space and punctuation, so two plain words and REST split apart.
 - `Statement.location(i)` is the place of word i; `i == len(words)` is the terminator.
 """
 
@@ -28,6 +33,10 @@ from exabgp.configuration.errors import ConfigError, Location
 
 PUNCTUATION = ';{}[](),'
 TERMINATORS = frozenset(';{}')
+# what a word must not hold for the text after it to be split on its own
+_SPLITTING = frozenset(PUNCTUATION + '#')
+# the rests remembered: a bound, as they only grow with distinct lines
+RESTS = 4096
 _SPACED = {char: f' {char} ' for char in PUNCTUATION}
 
 _SCAN = re.compile(
@@ -230,14 +239,28 @@ def _split(text: str) -> list[str]:
 
 def statements(lines: Iterable[Line]) -> Iterator[Statement]:
     """Split lines into statements; a statement must end on its line."""
+    # REST -> its tokens less the terminator, and the terminator (see the module's invariants)
+    rests: dict[str, tuple[tuple[str, ...], str]] = {}
+    plain = _SPLITTING.isdisjoint
     for line in lines:
         text = line.text
         if '"' in text or "'" in text or '\\' in text:
             tokens = [token for token, _ in scan(line)]
         else:
+            parts = text.split(None, 2)
+            if len(parts) == 3:
+                first, second, rest = parts
+                known = rests.get(rest)
+                if known is not None and plain(first) and plain(second):
+                    yield Statement([first, second, *known[0]], known[1], line, 0)
+                    continue
             tokens = _split(text)
             # the usual line: one statement, its terminator last
             if tokens and tokens[-1] in TERMINATORS and text.count(';') + text.count('{') + text.count('}') == 1:
+                if len(parts) == 3 and plain(parts[0]) and plain(parts[1]):
+                    if len(rests) >= RESTS:
+                        rests.clear()
+                    rests[parts[2]] = (tuple(tokens[2:-1]), tokens[-1])
                 yield Statement(tokens[:-1], tokens[-1], line, 0)
                 continue
         if not tokens:

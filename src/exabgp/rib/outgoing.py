@@ -106,16 +106,16 @@ class AdjRibOut:
             if debug:
                 log.debug(f'insert {_text(route)}')
             index = route.nlri.index()
-            known = held.get(index)
-            if known is not None:
-                if known == route:
-                    continue
-                del held[index]  # a changed route goes where a queued change would: last
-                versions = self._shadowed.setdefault(index, {})
-                version = (route.attributes, route.nexthop)
-                versions.pop(version, None)
-                if (known.attributes, known.nexthop) != version:  # 5.0 keeps one route per attribute set
-                    versions[(known.attributes, known.nexthop)] = known
+            # one lookup for the usual new route: an index is a tuple, hashed again at each lookup
+            known = held.setdefault(index, route)
+            if known is route or known == route:
+                continue
+            del held[index]  # a changed route goes where a queued change would: last
+            versions = self._shadowed.setdefault(index, {})
+            version = (route.attributes, route.nexthop)
+            versions.pop(version, None)
+            if (known.attributes, known.nexthop) != version:  # 5.0 keeps one route per attribute set
+                versions[(known.attributes, known.nexthop)] = known
             held[index] = route
 
     def withdraw(self, route: Route) -> None:
@@ -233,12 +233,7 @@ class AdjRibOut:
             for (_, nexthop, family), routes in groups.items():
                 if family in families:
                     yield from self._announce(family, routes, nexthop, negotiated, resolve)
-            groups = {}
-            for index, route in self._routes.items():
-                family = route.nlri.family
-                if family in families and index not in self._where:
-                    groups.setdefault((route.attributes, route.nexthop, family), []).append(route)
-            for (_, nexthop, family), routes in groups.items():
+            for (_, nexthop, family), routes in self._held_groups(families).items():
                 yield from self._announce(family, routes, nexthop, negotiated, resolve)
         while self._pending:
             attributes = next(iter(self._pending))
@@ -247,6 +242,33 @@ class AdjRibOut:
                 for index in changes:
                     del self._where[index]
             yield from self._flushed(attributes, pending, negotiated, resolve, withdrawals)
+
+    def _held_groups(self, families: set[Family]) -> dict[Key, list[Route]]:
+        """The held routes of `families` without a pending change, by (attributes, next hop, family)
+        in the order each group is first seen, each group's routes in the order held.
+
+        Routes written alike follow each other (a VRF's routes, a configuration's block): a route
+        with the same attributes, next hop and family objects as the one before joins its group
+        without building and hashing the key (an address's hash is computed in Python)."""
+        groups: dict[Key, list[Route]] = {}
+        where = self._where
+        attributes: object = None
+        nexthop: object = None
+        family: object = None
+        group: list[Route] = []
+        for index, route in self._routes.items():
+            if where and index in where:
+                continue
+            nlri_family = route.nlri.family
+            if route.attributes is not attributes or route.nexthop is not nexthop or nlri_family is not family:
+                attributes, nexthop, family = route.attributes, route.nexthop, nlri_family
+                if family not in families:
+                    # the next route of this family is checked again: family no longer matches it
+                    family = None
+                    continue
+                group = groups.setdefault((route.attributes, route.nexthop, nlri_family), [])
+            group.append(route)
+        return groups
 
     def _flushed(
         self,

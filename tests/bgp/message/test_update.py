@@ -627,3 +627,44 @@ def test_announce_each_is_announce_of_each_nlri_alone() -> None:
             assert update_pack.announce_each(family, nlris, first.attributes, first.nexthop, negotiated) == alone
     # the long rule does not fit 80 octets: left out, the others sent
     assert len(update_pack.announce_each(flow4, [r.nlri for r in routes[:3]], routes[0].attributes, None, small)) == 2
+
+
+def test_announce_each_makes_each_size_of_nlri_as_announce_does() -> None:
+    """announce_each makes what goes before an NLRI once per NLRI size: NLRI of several sizes mixed,
+    one long enough for MP_REACH_NLRI's extended length (past 255 octets), and, in small messages,
+    the ones that can not fit left out wherever they come, give the messages of `announce`."""
+    from exabgp.api.command import parse
+    from exabgp.configuration.route.grammar import Builder
+
+    flow4 = Family(AFI.IPV4, SAFI.FLOW_IP)
+    builder = Builder()
+    values = ' '.join(f'={value}' for value in range(1000, 1100))
+    lines = [
+        'announce flow route destination 10.0.0.1/32 protocol tcp rate-limit 9600',
+        f'announce flow route destination 10.0.0.2/32 packet-length [ {values} ] rate-limit 9600',
+        'announce flow route destination 10.0.0.3/32 source 10.9.0.0/16 rate-limit 9600',
+        'announce flow route destination 10.0.0.4/32 protocol tcp rate-limit 9600',
+        f'announce flow route destination 10.0.0.5/32 packet-length [ {values} =7 ] rate-limit 9600',
+        'announce flow route destination 10.0.0.6/32 source 10.9.0.0/16 rate-limit 9600',
+    ]
+    routes = [parse(line, builder).routes[0] for line in lines]
+    nlris = [route.nlri for route in routes]
+    attributes = routes[0].attributes
+    assert all(route.attributes == attributes for route in routes)
+    for size in (4096, 300, 80):
+        negotiated = Negotiated(local_as=65000, peer_as=65001, asn4=True, families=(flow4,), msg_size=size)
+        alone = [m for n in nlris for m in update_pack.announce(flow4, (n,), attributes, None, negotiated)]
+        each = update_pack.announce_each(flow4, nlris, attributes, None, negotiated)
+        assert each == alone
+        if size == 4096:
+            # MP_REACH_NLRI takes the extended length form (flags 0x90) for the long rules
+            assert [message[23 + len(attributes.pack(negotiated))] for message in each] == [
+                0x80,
+                0x90,
+                0x80,
+                0x80,
+                0x90,
+                0x80,
+            ]
+        else:
+            assert len(each) == 4

@@ -279,3 +279,16 @@ def test_any_bytes_decode_or_raise_malformed(family, data, addpath) -> None:
         return
     for nlri in found:
         assert nlri.labels and nlri.packed[0] <= (32 if family == V4 else 128)
+
+
+def test_a_remembered_stack_packs_as_a_new_one() -> None:
+    """Packed stacks are remembered, the memory starting afresh when full: past its bound, every
+    stack still packs to its own octets (S on the last entry only)."""
+    for label in range(labels._PACKED_LIMIT + 10):
+        for stack in ((label,), (label, 16)):
+            expected = b''.join(
+                ((value << 4) | (index == len(stack) - 1)).to_bytes(3, 'big') for index, value in enumerate(stack)
+            )
+            assert labels.pack(stack) == expected
+            assert labels.pack(stack) == expected
+    assert len(labels._PACKED) <= labels._PACKED_LIMIT

@@ -42,7 +42,7 @@ from exabgp.bgp.attribute.attributes import Attributes
 from exabgp.bgp.attribute.base import Code, Flag
 from exabgp.bgp.attribute.mp import reach_header, unreach_header
 from exabgp.bgp.family import AFI, SAFI, Family
-from exabgp.bgp.message.header import HEADER_SIZE, MessageType, frame
+from exabgp.bgp.message.header import HEADER_SIZE, MARKER, MessageType, frame
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri.base import NLRI
 from exabgp.bgp.nlri.table import NLRI_FIELD, TABLE, sends_nexthop_attribute, without_nexthop
@@ -247,16 +247,45 @@ def announce_each(
     link_local = negotiated.link_local if _takes_link_local(family, address, negotiated) else None
     header = reach_header(family, address, link_local)
     addpath = negotiated.send_path(family)
+    # the messages differ only by their NLRI: all that goes before one is made once per NLRI size
+    # (b'' when an NLRI of that size can not fit), each message is then that and the NLRI
+    heads: dict[int, bytes] = {}
     found = []
     for nlri in nlris:
-        value = header + nlri.pack(addpath)
-        if _size(len(value)) > budget:
+        wire = nlri.pack(addpath)
+        head = heads.get(len(wire))
+        if head is None:
+            head = heads[len(wire)] = _head_each(packed, header, len(wire), budget)
+        if not head:
             log.critical('can not pack one NLRI in an MP attribute: it is not sent')
             continue
-        found.append(
-            frame(MessageType.UPDATE, _EMPTY_LENGTH + _attribute_field(packed + _attribute(Code.MP_REACH_NLRI, value)))
-        )
+        found.append(head + wire)
     return found
+
+
+def _head_each(attributes: bytes, header: bytes, size: int, budget: int) -> bytes:
+    """The octets of a message of `announce_each` before its NLRI of `size` octets: the message
+    header, an empty withdrawn routes field, the path attributes and MP_REACH_NLRI up to its NLRI
+    (b'' when the NLRI can not fit in `budget`)."""
+    value = len(header) + size
+    if _size(value) > budget:
+        return b''
+    if value > 255:
+        reach = bytes((Flag.OPTIONAL | Flag.EXTENDED_LENGTH, Code.MP_REACH_NLRI)) + value.to_bytes(2, 'big')
+    else:
+        reach = bytes((Flag.OPTIONAL, Code.MP_REACH_NLRI, value))
+    field = len(attributes) + len(reach) + value
+    length = HEADER_SIZE + len(_EMPTY_LENGTH) + 2 + field
+    return (
+        MARKER
+        + length.to_bytes(2, 'big')
+        + bytes((MessageType.UPDATE,))
+        + _EMPTY_LENGTH
+        + field.to_bytes(2, 'big')
+        + attributes
+        + reach
+        + header
+    )
 
 
 def family_order(family: Family) -> str:

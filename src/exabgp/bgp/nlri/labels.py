@@ -10,7 +10,8 @@ Each entry is three octets: the 20-bit label, three reserved bits sent as zero, 
 bottom-of-stack bit, set on the last entry only (as ExaBGP 5.0 sends a stack).
 
 Invariants:
-- A stack is a tuple of labels (ints, 0..2**20-1); `pack` writes S on its last entry.
+- A stack is a tuple of labels (ints, 0..2**20-1); `pack` writes S on its last entry. Packed
+  stacks are remembered by their labels (a bounded memory): a stack's wire form depends on nothing else.
 - `read` ends a stack at the first entry with S set, or at a first entry holding a withdrawal
   "compatibility" value, 0x800000 or 0x000000 (RFC 8277 2.4, RFC 3107 3: so a stack whose top
   label is 0 or 524288 without S reads as that label alone, as in 5.0). When no entry within the
@@ -37,10 +38,22 @@ WITHDRAWN = (0x800000, 0x000000)
 
 
 def pack(labels: tuple[int, ...]) -> bytes:
-    last = len(labels) - 1
-    return b''.join(
-        ((label << 4) | (BOTTOM if index == last else 0)).to_bytes(3, 'big') for index, label in enumerate(labels)
-    )
+    # a table's routes share a few stacks (one a VRF): each is packed once, then looked up
+    known = _PACKED.get(labels)
+    if known is None:
+        last = len(labels) - 1
+        known = b''.join(
+            ((label << 4) | (BOTTOM if index == last else 0)).to_bytes(3, 'big') for index, label in enumerate(labels)
+        )
+        if len(_PACKED) >= _PACKED_LIMIT:
+            _PACKED.clear()
+        _PACKED[labels] = known
+    return known
+
+
+# stack -> its wire form, bounded: it starts afresh when full
+_PACKED: dict[tuple[int, ...], bytes] = {}
+_PACKED_LIMIT = 4096
 
 
 def read(data: bytes, offset: int, bits: int, address_bits: int) -> tuple[tuple[int, ...], int]:

@@ -38,6 +38,7 @@ from exabgp.bgp.family import AFI, Family
 from exabgp.bgp.nlri import labels as stack
 from exabgp.bgp.nlri import prefix, rd
 from exabgp.bgp.nlri.base import NLRI
+from exabgp.bgp.slots import slot_store
 
 SIZE: dict[int, int] = {AFI.IPV4: 4, AFI.IPV6: 16}
 MAX_BITS = 255  # the NLRI length field is one octet
@@ -80,7 +81,15 @@ class VPN(NLRI):
             raise ValueError(
                 f'a /{length} VPN prefix with {len(labels)} labels is longer than the NLRI length field allows'
             )
-        return cls(family, qualifiers['rd'], prefix.pack(address, length), labels, qualifiers['path-information'])
+        # a 100k-route VPN configuration builds one per route: the slots are set directly, the
+        # values are checked (the route distinguisher and labels by the grammar, the length here)
+        nlri = _NEW(cls)
+        _SET_FAMILY(nlri, family)
+        _SET_RD(nlri, qualifiers['rd'])
+        _SET_PACKED(nlri, bytes((length,)) + address[: (length + 7) >> 3])
+        _SET_LABELS(nlri, labels)
+        _SET_PATH(nlri, qualifiers['path-information'])
+        return nlri
 
     def prefix(self) -> str:
         return prefix.cidr(self.packed, SIZE[self.family.afi])
@@ -154,3 +163,11 @@ class VPN(NLRI):
             found.append(cls(family, distinguisher, bytes((left,)) + data[start:stop], labels, path_id))
             offset = stop
         return found
+
+
+_NEW = object.__new__
+_SET_FAMILY = slot_store(VPN, 'family')
+_SET_RD = slot_store(VPN, 'rd')
+_SET_PACKED = slot_store(VPN, 'packed')
+_SET_LABELS = slot_store(VPN, 'labels')
+_SET_PATH = slot_store(VPN, 'path_id')

@@ -21,12 +21,16 @@ Invariants:
   `Builder`, so a million routes written the same way hold one attribute set.
 - A tail is cached by its exact words (and the address family and kind of route it was read for):
   a statement holding quoted words is never cached, as a quoted word equals its unquoted twin.
+- A static `route` statement's words become `ready` (routes made from them without reading them
+  again) only once a statement written with them was accepted whole: words refused once (no next
+  hop, a family not built, a required keyword missing) are read again, and refused again with the
+  line, each time they are written.
 """
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from ipaddress import IPv4Address, IPv6Address
-from typing import Any
+from typing import Any, NamedTuple
 
 from exabgp.bgp.attribute.attributes import Attributes
 from exabgp.bgp.attribute.base import Code
@@ -94,6 +98,16 @@ class Tail:
     # what the NLRI codecs build from (bgp.nlri.base.NLRI.from_prefix), made once for every route
     # written with these words; the codecs only read it
     qualifiers: Mapping[str, Any] = field(default_factory=dict, compare=False)
+
+
+class Ready(NamedTuple):
+    """A route statement's words, already accepted: what each route written with them is made of."""
+
+    family: Family
+    build: 'Callable[[Family, bytes, int, Mapping[str, Any]], NLRI]'
+    qualifiers: Mapping[str, Any]
+    attributes: Attributes
+    nexthop: NextHop
 
 
 def _next_hop(cursor: Cursor, spec: Spec, afi: int) -> None:
@@ -230,15 +244,31 @@ class Builder:
     """Turns route statements into routes, interning what routes share. One per configuration load
     (or per API process): the caches only grow with distinct attribute sets, never with routes."""
 
-    __slots__ = ('attribute_sets', 'nexthops', 'parts', 'tails')
+    __slots__ = ('attribute_sets', 'nexthops', 'parts', 'ready', 'tails')
 
     def __init__(self) -> None:
         self.attribute_sets: dict[Attributes, Attributes] = {}
         self.nexthops: dict[Any, Any] = {}
         self.tails: dict[tuple[Any, ...], Tail] = {}
+        # what a static `route` statement written with these words (after the prefix) makes, once one
+        # such statement was accepted whole; keyed by its AFI, whether its prefix is IPv4 multicast
+        # (both pick the family) and those words; bounded as `tails`
+        self.ready: dict[tuple[Any, ...], Ready] = {}
         # what a family's own grammar made of words it saw before (flow: a rule less its prefixes),
         # keyed by those words; bounded as `tails`
         self.parts: dict[tuple[Any, ...], Any] = {}
+
+    def make_ready(self, key: tuple[Any, ...], family: Family, tail: Tail) -> None:
+        """Remember that `route PREFIX WORDS` statements of `key` are accepted as `family` routes
+        with `tail`: the next ones are made without reading their words again."""
+        if tail.split is not None or tail.watchdog is not None:
+            return
+        build = _BUILDERS.get(family) or _builder(family)
+        if build is None:
+            return
+        if len(self.ready) >= TAIL_CACHE:
+            self.ready.clear()
+        self.ready[key] = Ready(family, build, tail.qualifiers, tail.attributes, tail.nexthop)
 
     def remember(self, key: tuple[Any, ...], made: Any) -> None:
         if len(self.parts) >= TAIL_CACHE:

@@ -13,6 +13,7 @@ from typing import Any, Protocol
 from exabgp.bgp.family import AFI
 from exabgp.bgp.nlri import table
 from exabgp.bgp.route import Route
+from exabgp.bgp.slots import slot_store
 from exabgp.configuration.cursor import Cursor
 from exabgp.configuration.errors import ConfigError, unsupported
 from exabgp.configuration.neighbor import Draft
@@ -45,21 +46,41 @@ def store(draft: Draft, parsed: statements.Parsed, statement: Statement, at: int
 
 
 def static_route(builder: Builder, statement: Statement, draft: Draft) -> None:
-    """`route PREFIX TAIL;`. The usual case, a tail already seen, is served from the builder's cache
-    without a cursor; anything else (a new tail, an error to report) goes the general way."""
+    """`route PREFIX TAIL;`. The usual case, words already accepted after another prefix, is made
+    from the builder's `ready` cache without a cursor; anything else (new words, an error to report)
+    goes the general way, and words it accepts whole become ready."""
     words = statement.words
     text = statement.line.text
-    if len(words) > 2 and '"' not in text and "'" not in text:
-        try:
-            afi, packed, length = prefix.parse(words[1])
-        except ValueError:
-            afi = 0
-        tail = builder.tails.get((afi, ROUTE, *words[2:])) if afi else None
-        if tail is not None and (tail.nexthop is not None or afi != AFI.IPV4):
-            family = statements.family_of(afi, packed, tail)
-            store(draft, (make_routes(family, packed, length, tail, statement, 1), tail.watchdog, family), statement, 1)
-            return
-    store(draft, statements.route(builder, Cursor(statement)), statement, 1)
+    if len(words) < 3 or '"' in text or "'" in text:
+        store(draft, statements.route(builder, Cursor(statement)), statement, 1)
+        return
+    try:
+        afi, packed, length = prefix.parse(words[1])
+    except ValueError:
+        store(draft, statements.route(builder, Cursor(statement)), statement, 1)
+        return
+    key = (afi, afi == _IPV4 and 224 <= packed[0] <= 239, *words[2:])
+    ready = builder.ready.get(key)
+    if ready is None:
+        parsed = statements.route(builder, Cursor(statement))
+        store(draft, parsed, statement, 1)
+        tail = builder.tails.get((afi, ROUTE, *words[2:]))
+        if tail is not None:
+            builder.make_ready(key, parsed[2], tail)
+        return
+    family, build, qualifiers, attributes, nexthop = ready
+    try:
+        nlri = build(family, packed, length, qualifiers)
+    except ValueError as exc:
+        raise ConfigError(str(exc), statement.location(1)) from None
+    # Route is a frozen dataclass with slots: its three slots are set directly (grammar.make_routes)
+    route = _NEW(Route)
+    _SET_NLRI(route, nlri)
+    _SET_ATTRIBUTES(route, attributes)
+    _SET_NEXTHOP(route, nexthop)
+    draft.routes.append(route)
+    if family not in draft.route_families:
+        draft.route_families[family] = statement.location(1)
 
 
 def static_attributes(builder: Builder, cursor: Cursor, draft: Draft) -> None:
@@ -179,3 +200,10 @@ def vpls_block(builder: Builder, header: Statement, parser: Blocks, draft: Draft
 
     parser.block(header, 'vpls', {}, {}, command)
     _vpls_store(draft, made, header, builder)
+
+
+_IPV4 = AFI.IPV4
+_NEW = object.__new__
+_SET_NLRI = slot_store(Route, 'nlri')
+_SET_ATTRIBUTES = slot_store(Route, 'attributes')
+_SET_NEXTHOP = slot_store(Route, 'nexthop')
