@@ -49,6 +49,7 @@ from exabgp.bgp.attribute.base import Attribute, Code, Flag
 from exabgp.bgp.errors import ATTRIBUTE_LENGTH_ERROR, Malformed
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri import prefix
+from exabgp.bgp.slots import slot_store
 
 HEADER = 4
 _HEADER = struct.Struct('!HH')  # a TLV's type and length
@@ -604,7 +605,11 @@ class LinkState(Attribute):
     @classmethod
     def unpack(cls, value: bytes, negotiated: Negotiated) -> 'LinkState':
         value = bytes(value)
-        return cls(value, render(value))
+        # slots stored directly (bgp.slots): a topology feed decodes one per NLRI
+        made = _NEW(cls)
+        _VALUE(made, value)
+        _SHOWN(made, render(value))
+        return made
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         return self.value
@@ -617,3 +622,8 @@ class LinkState(Attribute):
 
     def __str__(self) -> str:
         return '0x' + self.value.hex().upper()
+
+
+_NEW = object.__new__
+_VALUE = slot_store(LinkState, 'value')
+_SHOWN = slot_store(LinkState, 'shown')

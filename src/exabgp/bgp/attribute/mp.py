@@ -40,6 +40,7 @@ from exabgp.bgp.family import AFI, Family
 from exabgp.bgp.negotiated import Negotiated
 from exabgp.bgp.nlri.base import NLRI
 from exabgp.bgp.nlri.table import TABLE, FamilySpec, NextHopForm
+from exabgp.bgp.slots import slot_store
 
 # next-hop lengths by the AFI of the address: alone, or IPv6 global then link-local (RFC 2545)
 _LENGTHS: dict[int, tuple[int, ...]] = {AFI.IPV4: (4,), AFI.IPV6: (16, 32)}
@@ -196,7 +197,14 @@ class MPReach(Attribute):
             raise Unparsable(f'MP_REACH_NLRI for {family}: a {size} octet next hop overruns the attribute', family)
         nexthop, link_local = _nexthop(row, bytes(value[4 : 4 + size]), negotiated)
         nlris = _nlris(nlri, family, value[5 + size :], negotiated.receive_path(family), 'MP_REACH_NLRI')
-        return cls(family, nexthop, nlris, link_local)
+        # slots stored directly (bgp.slots): one is decoded for nearly every UPDATE
+        reach = _NEW(cls)
+        _REACH_FAMILY(reach, family)
+        _REACH_NEXTHOP(reach, nexthop)
+        _REACH_NLRIS(reach, nlris)
+        _REACH_LINK_LOCAL(reach, link_local)
+        _REACH_RAW(reach, b'')
+        return reach
 
     def pack_value(self, negotiated: Negotiated) -> bytes:
         if self.raw:
@@ -205,6 +213,14 @@ class MPReach(Attribute):
 
     def header(self) -> bytes:
         return reach_header(self.family, self.nexthop, self.link_local)
+
+
+_NEW = object.__new__
+_REACH_FAMILY = slot_store(MPReach, 'family')
+_REACH_NEXTHOP = slot_store(MPReach, 'nexthop')
+_REACH_NLRIS = slot_store(MPReach, 'nlris')
+_REACH_LINK_LOCAL = slot_store(MPReach, 'link_local')
+_REACH_RAW = slot_store(MPReach, 'raw')
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,6 +46,7 @@ from exabgp.bgp.errors import INVALID_NETWORK_FIELD, Malformed
 from exabgp.bgp.family import SAFI, Family
 from exabgp.bgp.nlri import prefix, rd
 from exabgp.bgp.nlri.base import NLRI, with_path
+from exabgp.bgp.slots import slot_store
 
 HEADER = 4
 _HEADER = struct.Struct('!HH')  # a TLV's type and length
@@ -363,8 +364,8 @@ class BGPLS(NLRI):
             after.append(route)
         tail = ''.join(f', {member}' for member in after)
         if code in _WITH_NEXTHOP:
-            return cls(family, code, body, path_id, '{ ' + ', '.join(members), tail)
-        return cls(family, code, body, path_id, '{ ' + ', '.join(members) + tail + ' }')
+            return _made(family, code, body, path_id, '{ ' + ', '.join(members), tail)
+        return _made(family, code, body, path_id, '{ ' + ', '.join(members) + tail + ' }', '')
 
     @classmethod
     def unpack_all(cls, family: Family, data: bytes, addpath: bool) -> list['BGPLS']:
@@ -385,3 +386,21 @@ class BGPLS(NLRI):
             found.append(cls.decode(family, code, data[offset + HEADER : stop], path_id))
             offset = stop
         return found
+
+
+_NEW = object.__new__
+_STORES = tuple(slot_store(BGPLS, name) for name in ('family', 'code', 'body', 'path_id', 'head', 'tail'))
+
+
+def _made(family: Family, code: int, body: bytes, path_id: int | None, head: str, tail: str) -> BGPLS:
+    """A decoded NLRI, its slots stored directly: a frozen dataclass's __init__ costs twice as much,
+    and a topology feed makes one per NLRI (bgp.slots)."""
+    nlri = _NEW(BGPLS)
+    family_, code_, body_, path_, head_, tail_ = _STORES
+    family_(nlri, family)
+    code_(nlri, code)
+    body_(nlri, body)
+    path_(nlri, path_id)
+    head_(nlri, head)
+    tail_(nlri, tail)
+    return nlri
