@@ -31,6 +31,7 @@ with its parsed messages, and only then: empty octets mean absent.
 
 import json
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from exabgp.bgp.family import afi_name
 from exabgp.bgp.negotiated import Negotiated, Refresh
@@ -41,10 +42,9 @@ RECEIVED = ('receive', 'in')
 _REFRESH_NAMES = {Refresh.ABSENT: 'absent', Refresh.NORMAL: 'normal', Refresh.ENHANCED: 'enhanced'}
 
 
-@dataclass(frozen=True, slots=True)
-class Stamp:
+class Stamp(NamedTuple):
     """When and by whom an event is written; `counter` counts the events of one neighbor (None: not
-    about a neighbor)."""
+    about a neighbor). A tuple: one is made for every event, and a tuple is made twice as fast."""
 
     time: float
     host: str
