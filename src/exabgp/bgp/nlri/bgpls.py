@@ -33,7 +33,7 @@ Invariants:
   between them (`json_at`); withdrawn ones have none and 5.0 writes `"nexthop": "None"`.
   Unknown NLRI types are `{ "code": N, "parsed": false, "raw": HEX }`. In upstream 6.0's mode
   (`six`) a prefix NLRI's "ip-reachability-tlv" carries the prefix length as "ip-reach-prefix" does.
-- `index()` is the family, path identifier and the whole NLRI.
+- `index()` is the family, path identifier, NLRI type and value: the whole NLRI.
 """
 
 import json as _json
@@ -315,8 +315,9 @@ class BGPLS(NLRI):
     def pack(self, addpath: bool) -> bytes:
         return with_path(self.path_id, self._wire(), addpath)
 
-    def index(self) -> tuple[Family, int | None, bytes]:
-        return (self.family, self.path_id, self._wire())
+    def index(self) -> tuple[Family, int | None, int, bytes]:
+        # the value octets themselves, not the wire form rebuilt: they are hashed once and kept
+        return (self.family, self.path_id, self.code, self.body)
 
     def order(self) -> bytes:
         return self._wire()
