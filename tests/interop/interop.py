@@ -7,6 +7,7 @@ its client is called in a worker thread, so the daemon's timers and sockets keep
 """
 
 import asyncio
+import contextlib
 import inspect
 import ipaddress
 import json
@@ -14,10 +15,10 @@ import logging
 import os
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 
 import pytest
-from peers import ORIGINS, Route, missing
+from peers import ORIGINS, GoBGP, Route, free_port, missing
 
 from exabgp import settings
 from exabgp.bgp.message.header import MessageType
@@ -179,6 +180,30 @@ class Both(Observer):
 
     def wants_sent(self, neighbor: Neighbor) -> bool:
         return any(observer.wants_sent(neighbor) for observer in self.observers)
+
+
+@contextlib.asynccontextmanager
+async def passive_gobgp(directory: str, families: Iterable[str]) -> AsyncIterator[GoBGP]:
+    """A gobgpd on GOBGP waiting for our daemon (`gobgp_passive`) with these gobgpd family names,
+    started in `directory` and stopped on the way out."""
+    our_port = free_port(OURS)
+    port = free_port(GOBGP)
+    peer = GoBGP(
+        directory,
+        address=GOBGP,
+        port=port,
+        api_port=free_port('127.0.0.1'),
+        asn=OUR_AS,
+        neighbor=OURS,
+        neighbor_as=OUR_AS,
+        neighbor_port=our_port,
+        config=gobgp_passive(port, families, our_port=our_port),
+    )
+    await call(peer.start)
+    try:
+        yield peer
+    finally:
+        await call(peer.stop)
 
 
 def _forward(name: str) -> Callable:

@@ -11,17 +11,13 @@ Skipped when gobgpd or gobgp is not installed.
 """
 
 import pytest
-from peers import GoBGP, free_port
+from peers import GoBGP
 
-from interop import OUR_AS, OURS, ApiProcess, call, gobgp_passive, installed, until, with_processes
+from interop import OUR_AS, OURS, ApiProcess, call, installed, passive_gobgp, until, with_processes
 
 pytestmark = installed(GoBGP, 'GoBGP', 'gobgpd')
 
 GOBGP = '127.0.0.3'
-
-
-def gobgp_config(port: int, our_port: int) -> str:
-    return gobgp_passive(port, ('rtc', 'l3vpn-ipv4-unicast'), our_port=our_port)
 
 
 def our_config(port: int, process: ApiProcess) -> str:
@@ -47,24 +43,8 @@ neighbor {GOBGP} {{
 
 @pytest.fixture
 async def gobgp(tmp_path):
-    our_port = free_port(OURS)
-    port = free_port(GOBGP)
-    peer = GoBGP(
-        str(tmp_path),
-        address=GOBGP,
-        port=port,
-        api_port=free_port('127.0.0.1'),
-        asn=OUR_AS,
-        neighbor=OURS,
-        neighbor_as=OUR_AS,
-        neighbor_port=our_port,
-        config=gobgp_config(port, our_port),
-    )
-    await call(peer.start)
-    try:
+    async with passive_gobgp(str(tmp_path), ('rtc', 'l3vpn-ipv4-unicast')) as peer:
         yield peer
-    finally:
-        await call(peer.stop)
 
 
 def routes(process: ApiProcess, action: str) -> list:

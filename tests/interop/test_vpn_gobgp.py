@@ -9,11 +9,11 @@ gobgpd withdraws them. Skipped when gobgpd or gobgp is not installed.
 import json
 
 import pytest
-from peers import GoBGP, free_port
+from peers import GoBGP
 
 from exabgp.bgp.family import AFI, SAFI, Family
 from exabgp.bgp.nlri import rd
-from interop import OUR_AS, OURS, InProcess, call, gobgp_passive, installed, until
+from interop import OUR_AS, OURS, InProcess, call, installed, passive_gobgp, until
 
 pytestmark = installed(GoBGP, 'GoBGP', 'gobgpd')
 
@@ -34,10 +34,6 @@ OUR_VPN6 = [
 ]
 THEIR_VPN4 = [('172.16.1.0/24', '65001:10', 300, '192.0.2.3'), ('172.16.2.0/24', '1.2.3.4:11', 301, '192.0.2.3')]
 THEIR_VPN6 = [('2001:db8:f::/48', '65001:12', 302, '2001:db8::3')]
-
-
-def gobgp_config(port: int, our_port: int) -> str:
-    return gobgp_passive(port, ('l3vpn-ipv4-unicast', 'l3vpn-ipv6-unicast'), our_port=our_port)
 
 
 def our_config(port: int) -> str:
@@ -92,24 +88,8 @@ def ours_hold(ours: InProcess) -> set[tuple[str, str, tuple[int, ...], str]]:
 
 @pytest.fixture
 async def gobgp(tmp_path):
-    our_port = free_port(OURS)
-    port = free_port(GOBGP)
-    peer = GoBGP(
-        str(tmp_path),
-        address=GOBGP,
-        port=port,
-        api_port=free_port('127.0.0.1'),
-        asn=OUR_AS,
-        neighbor=OURS,
-        neighbor_as=OUR_AS,
-        neighbor_port=our_port,
-        config=gobgp_config(port, our_port),
-    )
-    await call(peer.start)
-    try:
+    async with passive_gobgp(str(tmp_path), ('l3vpn-ipv4-unicast', 'l3vpn-ipv6-unicast')) as peer:
         yield peer
-    finally:
-        await call(peer.stop)
 
 
 async def test_vpn_routes_both_ways(gobgp: GoBGP) -> None:
