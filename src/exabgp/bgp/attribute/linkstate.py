@@ -422,20 +422,16 @@ def _generic(kind: int) -> Callable[[list[Any]], str]:
 # memory is bounded in entries and in the size of a remembered TLV, and starts afresh when full.
 _MEMO_ENTRIES = 32768
 _MEMO_OCTETS = 128
-_Rendered = tuple[str | None, Callable[[list[Any]], str], Any]
+_Rendered = tuple[str | None, Callable[[list[Any]], str] | None, Any]
 _memo: dict[bytes, _Rendered] = {}
 
 
-def _unlisted(values: list[Any]) -> str:
-    raise AssertionError('a TLV written where it comes is never collected')
-
-
 def _rendered(kind: int, data: bytes) -> _Rendered:
-    """One TLV: (None, -, its member) when written where it comes, else (group, writer, value)."""
+    """One TLV: (None, None, its member) when written where it comes, else (group, writer, value)."""
     try:
         single = _SINGLE.get(kind)
         if single is not None:
-            return None, _unlisted, single(data)
+            return None, None, single(data)
         collected = _COLLECTED.get(kind)
         if collected is not None:
             return collected.group, collected.write, collected.convert(data)
@@ -468,6 +464,7 @@ def render(value: bytes) -> str:
             continue
         found = groups.get(key)
         if found is None:
+            assert write is not None  # a collected TLV always has its writer
             groups[key] = found = []
             members.append((write, found))
         found.append(shown)
