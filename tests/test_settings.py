@@ -231,6 +231,21 @@ def test_settings_are_frozen_and_replace_makes_a_copy() -> None:
         settings.replace({'tcp.nope': 1})
 
 
+def test_a_section_compares_by_value_and_needs_every_option() -> None:
+    settings = load()
+    assert settings.tcp == load().tcp
+    assert hash(settings.tcp) == hash(load().tcp)
+    assert settings.tcp != settings.tcp.replace(port=1790)
+    assert settings.tcp != settings.bgp
+    assert 'port=179' in repr(settings.tcp)
+    with pytest.raises(AttributeError):
+        del settings.tcp.port
+    with pytest.raises(TypeError, match='not port'):
+        type(settings.tcp)(port=1)
+    with pytest.raises(TypeError):
+        settings.tcp.replace(nope=1)
+
+
 def test_env_lines_match_5_0_forms() -> None:
     lines = list(S.env_lines(load({'exabgp_tcp_bind': '127.0.0.1'})))
     # 5.0's 45 lines, then ours

@@ -274,7 +274,7 @@ def _lines(args: argparse.Namespace, settings: Settings) -> Iterable[str]:
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
     if args.debug:
-        logs.configure(dataclasses.replace(settings, log=dataclasses.replace(settings.log, all=True, level='DEBUG')))
+        logs.configure(settings.replace({'log.all': True, 'log.level': 'DEBUG'}))
     try:
         for line in _lines(args, settings):
             sys.stdout.write(f'{line}\n')
